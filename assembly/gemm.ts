@@ -1,0 +1,241 @@
+// General matrix multiply on row-major, densely packed f32 matrices:
+//
+//   gemm:            C  = op(A) · op(B)
+//   gemmAccumulate:  C += op(A) · op(B)
+//
+// C is m×n. op(A) is m×k: A is stored m×k, or k×m when transA ≠ 0 (then op(A) = Aᵀ).
+// op(B) is k×n: B is stored k×n, or n×k when transB ≠ 0 (then op(B) = Bᵀ).
+// One kernel serves the forward product and both backward products of a dense layer:
+//   Y = X·W (0, 0)   dW = Xᵀ·dY (1, 0)   dX = dY·Wᵀ (0, 1).
+// C must not overlap A or B (the host checks). No transpose is ever materialised.
+
+// Strides below are in bytes: A(i, p) = a + i*ars + p*acs, B(p, j) = b + p*brs + j*bcs.
+
+export function gemm(c: usize, a: usize, b: usize, m: i32, n: i32, k: i32, transA: i32, transB: i32): void {
+  multiply(c, a, b, m, n, k, transA != 0, transB != 0, false);
+}
+
+export function gemmAccumulate(c: usize, a: usize, b: usize, m: i32, n: i32, k: i32, transA: i32, transB: i32): void {
+  multiply(c, a, b, m, n, k, transA != 0, transB != 0, true);
+}
+
+@inline
+function multiply(c: usize, a: usize, b: usize, m: i32, n: i32, k: i32, transA: bool, transB: bool, acc: bool): void {
+  if (m <= 0 || n <= 0) return;
+  const M = <usize>m, N = <usize>n, K = <usize>k;
+  const ars: usize = transA ? 4 : K << 2;
+  const acs: usize = transA ? M << 2 : 4;
+  const brs: usize = transB ? 4 : N << 2;
+  const bcs: usize = transB ? K << 2 : 4;
+  if (ASC_FEATURE_SIMD) {
+    if (!transB) {
+      rowsTimesPanel(c, a, b, M, N, K, ars, acs, brs, acc);
+    } else if (!transA) {
+      dotRows(c, a, b, M, N, K, acc);
+    } else {
+      columnsTimesScalars(c, a, b, M, N, K, acc);
+    }
+  } else {
+    if (!transB) {
+      scalarAxpy(c, a, b, M, N, K, ars, acs, brs, acc);
+    } else {
+      scalarBlock(c, a, b, 0, M, 0, N, N, K, ars, acs, brs, bcs, acc);
+    }
+  }
+}
+
+// C[i0..i1) × [j0..j1) by scalar dot products: the tail handler and the scalar transB path.
+function scalarBlock(
+  c: usize, a: usize, b: usize, i0: usize, i1: usize, j0: usize, j1: usize, N: usize, K: usize,
+  ars: usize, acs: usize, brs: usize, bcs: usize, acc: bool,
+): void {
+  for (let i = i0; i < i1; i++) {
+    for (let j = j0; j < j1; j++) {
+      let s: f32 = 0;
+      let ap = a + i * ars;
+      let bp = b + j * bcs;
+      for (let p: usize = 0; p < K; p++) {
+        s += load<f32>(ap) * load<f32>(bp);
+        ap += acs;
+        bp += brs;
+      }
+      const cp = c + ((i * N + j) << 2);
+      store<f32>(cp, acc ? load<f32>(cp) + s : s);
+    }
+  }
+}
+
+// Scalar build, B not transposed: row i of C += A(i, p) · row p of B (contiguous rows).
+function scalarAxpy(
+  c: usize, a: usize, b: usize, M: usize, N: usize, K: usize, ars: usize, acs: usize, brs: usize, acc: bool,
+): void {
+  for (let i: usize = 0; i < M; i++) {
+    const crow = c + ((i * N) << 2);
+    if (!acc) memory.fill(crow, 0, N << 2);
+    let ap = a + i * ars;
+    let brow = b;
+    for (let p: usize = 0; p < K; p++) {
+      const aip = load<f32>(ap);
+      for (let j: usize = 0; j < N; j++) {
+        const cp = crow + (j << 2);
+        store<f32>(cp, load<f32>(cp) + aip * load<f32>(brow + (j << 2)));
+      }
+      ap += acs;
+      brow += brs;
+    }
+  }
+}
+
+// SIMD, B not transposed (rows of B contiguous): 4×8 and 4×4 register tiles of C, each A value
+// broadcast against 4-wide vectors of a row of B; leftover rows and columns go 1×4 / scalar.
+function rowsTimesPanel(
+  c: usize, a: usize, b: usize, M: usize, N: usize, K: usize, ars: usize, acs: usize, brs: usize, acc: bool,
+): void {
+  const rowBytes = N << 2;
+  let i: usize = 0;
+  for (; i + 4 <= M; i += 4) {
+    let j: usize = 0;
+    for (; j + 8 <= N; j += 8) {
+      let c0a = f32x4.splat(0), c0b = f32x4.splat(0), c1a = f32x4.splat(0), c1b = f32x4.splat(0);
+      let c2a = f32x4.splat(0), c2b = f32x4.splat(0), c3a = f32x4.splat(0), c3b = f32x4.splat(0);
+      let ap = a + i * ars;
+      let bp = b + (j << 2);
+      for (let p: usize = 0; p < K; p++) {
+        const b0 = v128.load(bp);
+        const b1 = v128.load(bp, 16);
+        const a0 = f32x4.splat(load<f32>(ap));
+        const a1 = f32x4.splat(load<f32>(ap + ars));
+        const a2 = f32x4.splat(load<f32>(ap + 2 * ars));
+        const a3 = f32x4.splat(load<f32>(ap + 3 * ars));
+        c0a = f32x4.add(c0a, f32x4.mul(a0, b0)); c0b = f32x4.add(c0b, f32x4.mul(a0, b1));
+        c1a = f32x4.add(c1a, f32x4.mul(a1, b0)); c1b = f32x4.add(c1b, f32x4.mul(a1, b1));
+        c2a = f32x4.add(c2a, f32x4.mul(a2, b0)); c2b = f32x4.add(c2b, f32x4.mul(a2, b1));
+        c3a = f32x4.add(c3a, f32x4.mul(a3, b0)); c3b = f32x4.add(c3b, f32x4.mul(a3, b1));
+        ap += acs;
+        bp += brs;
+      }
+      let cp = c + ((i * N + j) << 2);
+      storeVec(cp, c0a, acc); storeVec(cp + 16, c0b, acc); cp += rowBytes;
+      storeVec(cp, c1a, acc); storeVec(cp + 16, c1b, acc); cp += rowBytes;
+      storeVec(cp, c2a, acc); storeVec(cp + 16, c2b, acc); cp += rowBytes;
+      storeVec(cp, c3a, acc); storeVec(cp + 16, c3b, acc);
+    }
+    for (; j + 4 <= N; j += 4) {
+      let c0 = f32x4.splat(0), c1 = f32x4.splat(0), c2 = f32x4.splat(0), c3 = f32x4.splat(0);
+      let ap = a + i * ars;
+      let bp = b + (j << 2);
+      for (let p: usize = 0; p < K; p++) {
+        const bv = v128.load(bp);
+        c0 = f32x4.add(c0, f32x4.mul(f32x4.splat(load<f32>(ap)), bv));
+        c1 = f32x4.add(c1, f32x4.mul(f32x4.splat(load<f32>(ap + ars)), bv));
+        c2 = f32x4.add(c2, f32x4.mul(f32x4.splat(load<f32>(ap + 2 * ars)), bv));
+        c3 = f32x4.add(c3, f32x4.mul(f32x4.splat(load<f32>(ap + 3 * ars)), bv));
+        ap += acs;
+        bp += brs;
+      }
+      let cp = c + ((i * N + j) << 2);
+      storeVec(cp, c0, acc); cp += rowBytes;
+      storeVec(cp, c1, acc); cp += rowBytes;
+      storeVec(cp, c2, acc); cp += rowBytes;
+      storeVec(cp, c3, acc);
+    }
+    if (j < N) scalarBlock(c, a, b, i, i + 4, j, N, N, K, ars, acs, brs, 4, acc);
+  }
+  for (; i < M; i++) {
+    let j: usize = 0;
+    for (; j + 4 <= N; j += 4) {
+      let c0 = f32x4.splat(0);
+      let ap = a + i * ars;
+      let bp = b + (j << 2);
+      for (let p: usize = 0; p < K; p++) {
+        c0 = f32x4.add(c0, f32x4.mul(f32x4.splat(load<f32>(ap)), v128.load(bp)));
+        ap += acs;
+        bp += brs;
+      }
+      storeVec(c + ((i * N + j) << 2), c0, acc);
+    }
+    if (j < N) scalarBlock(c, a, b, i, i + 1, j, N, N, K, ars, acs, brs, 4, acc);
+  }
+}
+
+// SIMD, A not transposed and B transposed: rows of A and stored rows of B are both contiguous in
+// p, so each C(i, j) is a 4-lane dot product; four columns of C share each load of A.
+function dotRows(c: usize, a: usize, b: usize, M: usize, N: usize, K: usize, acc: bool): void {
+  const rowBytes = K << 2;
+  const kv = K & ~(<usize>3);
+  for (let i: usize = 0; i < M; i++) {
+    const arow = a + i * rowBytes;
+    let j: usize = 0;
+    for (; j + 4 <= N; j += 4) {
+      const b0 = b + j * rowBytes, b1 = b0 + rowBytes, b2 = b1 + rowBytes, b3 = b2 + rowBytes;
+      let s0 = f32x4.splat(0), s1 = f32x4.splat(0), s2 = f32x4.splat(0), s3 = f32x4.splat(0);
+      let p: usize = 0;
+      for (; p < kv; p += 4) {
+        const off = p << 2;
+        const av = v128.load(arow + off);
+        s0 = f32x4.add(s0, f32x4.mul(av, v128.load(b0 + off)));
+        s1 = f32x4.add(s1, f32x4.mul(av, v128.load(b1 + off)));
+        s2 = f32x4.add(s2, f32x4.mul(av, v128.load(b2 + off)));
+        s3 = f32x4.add(s3, f32x4.mul(av, v128.load(b3 + off)));
+      }
+      let t0 = hsum(s0), t1 = hsum(s1), t2 = hsum(s2), t3 = hsum(s3);
+      for (; p < K; p++) {
+        const off = p << 2;
+        const av = load<f32>(arow + off);
+        t0 += av * load<f32>(b0 + off);
+        t1 += av * load<f32>(b1 + off);
+        t2 += av * load<f32>(b2 + off);
+        t3 += av * load<f32>(b3 + off);
+      }
+      const cp = c + ((i * N + j) << 2);
+      storeVec(cp, f32x4(t0, t1, t2, t3), acc);
+    }
+    for (; j < N; j++) {
+      const brow = b + j * rowBytes;
+      let s = f32x4.splat(0);
+      let p: usize = 0;
+      for (; p < kv; p += 4) s = f32x4.add(s, f32x4.mul(v128.load(arow + (p << 2)), v128.load(brow + (p << 2))));
+      let t = hsum(s);
+      for (; p < K; p++) t += load<f32>(arow + (p << 2)) * load<f32>(brow + (p << 2));
+      const cp = c + ((i * N + j) << 2);
+      store<f32>(cp, acc ? load<f32>(cp) + t : t);
+    }
+  }
+}
+
+// SIMD, both transposed: op(A)(i..i+3, p) is contiguous (a column of stored A), so a column
+// strip of C accumulates as vectors against broadcast B values, then scatters to its rows.
+function columnsTimesScalars(c: usize, a: usize, b: usize, M: usize, N: usize, K: usize, acc: bool): void {
+  const aStride = M << 2;
+  const bRow = K << 2;
+  let i: usize = 0;
+  for (; i + 4 <= M; i += 4) {
+    for (let j: usize = 0; j < N; j++) {
+      let s = f32x4.splat(0);
+      let ap = a + (i << 2);
+      let bp = b + j * bRow;
+      for (let p: usize = 0; p < K; p++) {
+        s = f32x4.add(s, f32x4.mul(v128.load(ap), f32x4.splat(load<f32>(bp))));
+        ap += aStride;
+        bp += 4;
+      }
+      let cp = c + ((i * N + j) << 2);
+      const rowBytes = N << 2;
+      store<f32>(cp, acc ? load<f32>(cp) + f32x4.extract_lane(s, 0) : f32x4.extract_lane(s, 0)); cp += rowBytes;
+      store<f32>(cp, acc ? load<f32>(cp) + f32x4.extract_lane(s, 1) : f32x4.extract_lane(s, 1)); cp += rowBytes;
+      store<f32>(cp, acc ? load<f32>(cp) + f32x4.extract_lane(s, 2) : f32x4.extract_lane(s, 2)); cp += rowBytes;
+      store<f32>(cp, acc ? load<f32>(cp) + f32x4.extract_lane(s, 3) : f32x4.extract_lane(s, 3));
+    }
+  }
+  if (i < M) scalarBlock(c, a, b, i, M, 0, N, N, K, 4, aStride, 4, bRow, acc);
+}
+
+@inline
+function storeVec(p: usize, v: v128, acc: bool): void {
+  v128.store(p, acc ? f32x4.add(v128.load(p), v) : v);
+}
+
+@inline
+function hsum(v: v128): f32 {
+  return (f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1)) + (f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3));
+}

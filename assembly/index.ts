@@ -1,0 +1,33 @@
+// The kernel module: every export is a `void` kernel on raw pointers into linear memory
+// (output first, then inputs, dimensions, flags). Kernels never allocate (runtime `stub`);
+// all buffers are owned by the TypeScript side (src/backend/wasm.ts).
+//
+// One source, two builds: `ASC_FEATURE_SIMD` is a compile-time constant, so the SIMD build
+// (`--enable simd`) keeps the f32x4 paths and the scalar build compiles only the scalar loops.
+
+export { gemm, gemmAccumulate } from './gemm';
+export { addBiasRows, sumColumns, gatherRows } from './bias';
+export {
+  reluForward, reluDerivative, reluBackward,
+  leakyReluForward, leakyReluDerivative, leakyReluBackward,
+  linearForward, linearDerivative, linearBackward,
+  sigmoidForward, sigmoidDerivative, sigmoidBackward,
+  tanhForward, tanhDerivative, tanhBackward,
+  softmaxForward, softmaxDerivative, softmaxBackward,
+} from './activations';
+export {
+  binaryCrossEntropyLoss, binaryCrossEntropyGrad,
+  meanSquaredErrorLoss, meanSquaredErrorGrad,
+  softmaxCrossEntropyLoss, softmaxCrossEntropyGrad,
+} from './losses';
+export { sgdUpdate } from './optimizers';
+
+/** First byte of linear memory that is free for the host's allocator. */
+export function heapBase(): usize {
+  return (__heap_base + 15) & ~(<usize>15);
+}
+
+/** 1 when this build was compiled with SIMD, else 0. */
+export function simdEnabled(): i32 {
+  return ASC_FEATURE_SIMD ? 1 : 0;
+}

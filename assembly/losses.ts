@@ -1,0 +1,96 @@
+// Losses (value and gradient). Values are accumulated in f64 and written as one f64 at `out`;
+// gradients are written as f32, scaled by `scale` (the host passes 1/count so the gradient is
+// exactly d(loss)/d(pred)).
+
+// The chapter's clamp: log(p + 1e-15) and log(1 - p + 1e-15).
+const EPS: f64 = 1e-15;
+
+/** out(f64) = −mean(t·log(p + ε) + (1 − t)·log(1 − p + ε)) over n elements. */
+export function binaryCrossEntropyLoss(out: usize, pred: usize, target: usize, n: i32): void {
+  let s: f64 = 0;
+  for (let i: usize = 0; i < <usize>n; i++) {
+    const p = <f64>load<f32>(pred + (i << 2));
+    const t = <f64>load<f32>(target + (i << 2));
+    s += t * Math.log(p + EPS) + (1 - t) * Math.log(1 - p + EPS);
+  }
+  store<f64>(out, -s / <f64>n);
+}
+
+/** out = −(t/(p + ε) − (1 − t)/(1 − p + ε)) · scale, elementwise over n. out may alias pred. */
+export function binaryCrossEntropyGrad(out: usize, pred: usize, target: usize, n: i32, scale: f32): void {
+  for (let i: usize = 0; i < <usize>n; i++) {
+    const p = <f64>load<f32>(pred + (i << 2));
+    const t = <f64>load<f32>(target + (i << 2));
+    store<f32>(out + (i << 2), <f32>(-(t / (p + EPS) - (1 - t) / (1 - p + EPS)) * <f64>scale));
+  }
+}
+
+/** out(f64) = mean((p − t)²) over n elements. */
+export function meanSquaredErrorLoss(out: usize, pred: usize, target: usize, n: i32): void {
+  let s: f64 = 0;
+  for (let i: usize = 0; i < <usize>n; i++) {
+    const d = <f64>load<f32>(pred + (i << 2)) - <f64>load<f32>(target + (i << 2));
+    s += d * d;
+  }
+  store<f64>(out, s / <f64>n);
+}
+
+/** out = 2·(p − t)·scale, elementwise over n. out may alias pred. */
+export function meanSquaredErrorGrad(out: usize, pred: usize, target: usize, n: i32, scale: f32): void {
+  const end = <usize>n << 2;
+  let i: usize = 0;
+  if (ASC_FEATURE_SIMD) {
+    const s2 = f32x4.splat(2 * scale);
+    for (; i + 16 <= end; i += 16) {
+      v128.store(out + i, f32x4.mul(s2, f32x4.sub(v128.load(pred + i), v128.load(target + i))));
+    }
+  }
+  for (; i < end; i += 4) store<f32>(out + i, 2 * scale * (load<f32>(pred + i) - load<f32>(target + i)));
+}
+
+/**
+ * Softmax cross-entropy from logits, stable (log-sum-exp):
+ * out(f64) = (1/rows) Σ_i Σ_j t_ij · (logΣ_k exp(z_ik) − z_ij).
+ */
+export function softmaxCrossEntropyLoss(out: usize, logits: usize, target: usize, rows: i32, cols: i32): void {
+  const C = <usize>cols << 2;
+  let total: f64 = 0;
+  for (let i: usize = 0; i < <usize>rows; i++) {
+    const z = logits + i * C, t = target + i * C;
+    let m = -Infinity;
+    for (let j: usize = 0; j < C; j += 4) m = Math.max(m, <f64>load<f32>(z + j));
+    let s: f64 = 0;
+    for (let j: usize = 0; j < C; j += 4) s += Math.exp(<f64>load<f32>(z + j) - m);
+    const lse = m + Math.log(s);
+    for (let j: usize = 0; j < C; j += 4) {
+      const tj = <f64>load<f32>(t + j);
+      if (tj != 0) total += tj * (lse - <f64>load<f32>(z + j));
+    }
+  }
+  store<f64>(out, total / <f64>rows);
+}
+
+/**
+ * Gradient of the loss above with respect to the logits, times scale:
+ * out_ij = (softmax(z_i)_j · Σ_k t_ik − t_ij) · scale. out may alias logits.
+ */
+export function softmaxCrossEntropyGrad(out: usize, logits: usize, target: usize, rows: i32, cols: i32, scale: f32): void {
+  const C = <usize>cols << 2;
+  for (let i: usize = 0; i < <usize>rows; i++) {
+    const z = logits + i * C, t = target + i * C, o = out + i * C;
+    let m = -Infinity;
+    for (let j: usize = 0; j < C; j += 4) m = Math.max(m, <f64>load<f32>(z + j));
+    let s: f64 = 0, tsum: f64 = 0;
+    for (let j: usize = 0; j < C; j += 4) {
+      const e = Math.exp(<f64>load<f32>(z + j) - m);
+      s += e;
+      tsum += <f64>load<f32>(t + j);
+      store<f32>(o + j, <f32>e);
+    }
+    const inv = 1 / s;
+    for (let j: usize = 0; j < C; j += 4) {
+      const p = <f64>load<f32>(o + j) * inv;
+      store<f32>(o + j, <f32>((p * tsum - <f64>load<f32>(t + j)) * <f64>scale));
+    }
+  }
+}

@@ -1,0 +1,306 @@
+/**
+ * The binding module: the only place that knows the WebAssembly instance, its linear memory and
+ * raw pointers. Everything above it (Matrix, Layer, NeuralNetwork) calls kernels through a
+ * {@link Backend}, passing pointers it obtained here, and never touches `memory.buffer` itself.
+ *
+ * @module
+ */
+import { instantiate } from '@assemblyscript/loader';
+import { SCALAR_WASM_BASE64, SIMD_WASM_BASE64 } from './wasm-bytes.generated.js';
+
+/** Which compiled kernel module is in use. */
+export type Flavor = 'simd' | 'scalar';
+
+type Ptr = number;
+
+/** The kernel exports (see assembly/index.ts). Pointers are byte offsets into linear memory. */
+export interface Kernels {
+  memory: WebAssembly.Memory;
+  heapBase(): number;
+  simdEnabled(): number;
+  gemm(c: Ptr, a: Ptr, b: Ptr, m: number, n: number, k: number, transA: number, transB: number): void;
+  gemmAccumulate(c: Ptr, a: Ptr, b: Ptr, m: number, n: number, k: number, transA: number, transB: number): void;
+  addBiasRows(out: Ptr, x: Ptr, bias: Ptr, rows: number, cols: number): void;
+  sumColumns(out: Ptr, x: Ptr, rows: number, cols: number): void;
+  gatherRows(out: Ptr, src: Ptr, index: Ptr, count: number, cols: number): void;
+  sgdUpdate(param: Ptr, grad: Ptr, learningRate: number, n: number): void;
+  binaryCrossEntropyLoss(out: Ptr, pred: Ptr, target: Ptr, n: number): void;
+  binaryCrossEntropyGrad(out: Ptr, pred: Ptr, target: Ptr, n: number, scale: number): void;
+  meanSquaredErrorLoss(out: Ptr, pred: Ptr, target: Ptr, n: number): void;
+  meanSquaredErrorGrad(out: Ptr, pred: Ptr, target: Ptr, n: number, scale: number): void;
+  softmaxCrossEntropyLoss(out: Ptr, logits: Ptr, target: Ptr, rows: number, cols: number): void;
+  softmaxCrossEntropyGrad(out: Ptr, logits: Ptr, target: Ptr, rows: number, cols: number, scale: number): void;
+  [activationKernel: string]: unknown;
+}
+
+/** Forward / derivative kernel of an activation: (out, x, rows, cols, alpha). */
+export type ActivationKernel = (out: Ptr, x: Ptr, rows: number, cols: number, alpha: number) => void;
+/** Backward kernel of an activation: (out, grad, x, y, rows, cols, alpha). */
+export type ActivationBackwardKernel = (
+  out: Ptr, grad: Ptr, x: Ptr, y: Ptr, rows: number, cols: number, alpha: number,
+) => void;
+
+const PAGE = 65536;
+/** wasm32 addresses at most 65,536 pages of 64 KiB: 4 GiB. */
+export const MAX_MEMORY_BYTES = 65536 * PAGE;
+const ALIGN = 16;
+
+const alignUp = (n: number) => Math.ceil(n / ALIGN) * ALIGN;
+const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
+
+/** A block of linear memory handed out by {@link Backend.alloc}. */
+export interface Block {
+  readonly ptr: Ptr;
+  readonly bytes: number;
+  released: boolean;
+}
+
+/**
+ * One instantiated kernel module, its memory and the allocator over that memory.
+ *
+ * Allocation is first-fit over an address-ordered free list with coalescing; freed blocks are
+ * reused before memory grows. Growth detaches every typed-array view of the old buffer, so
+ * {@link Backend.epoch} counts growths and views are re-derived when it changes.
+ */
+export class Backend {
+  /** The compiled module in use. */
+  readonly flavor: Flavor;
+  /** The raw kernel exports. */
+  readonly kernels: Kernels;
+  /** Incremented each time linear memory grows (all earlier views are then detached). */
+  epoch = 0;
+  private readonly memory: WebAssembly.Memory;
+  private readonly base: number;
+  private top: number;
+  private freeList: { ptr: number; bytes: number }[] = [];
+  private heapF32: Float32Array;
+  private heapF64: Float64Array;
+  private heapI32: Int32Array;
+  private used = 0;
+
+  constructor(kernels: Kernels, flavor: Flavor) {
+    this.kernels = kernels;
+    this.flavor = flavor;
+    this.memory = kernels.memory;
+    this.base = kernels.heapBase();
+    this.top = this.base;
+    this.heapF32 = new Float32Array(this.memory.buffer);
+    this.heapF64 = new Float64Array(this.memory.buffer);
+    this.heapI32 = new Int32Array(this.memory.buffer);
+  }
+
+  /** Bytes of linear memory currently reserved by the WebAssembly instance. */
+  get memoryBytes(): number {
+    return this.memory.buffer.byteLength;
+  }
+
+  /** Bytes currently allocated to live blocks. */
+  get usedBytes(): number {
+    return this.used;
+  }
+
+  /** Bytes that could still be allocated (free blocks, the rest of memory, and growth). */
+  get availableBytes(): number {
+    let free = MAX_MEMORY_BYTES - this.top;
+    for (const f of this.freeList) free += f.bytes;
+    return free;
+  }
+
+  /**
+   * Allocate `bytes` (rounded up to 16) of linear memory. `what` names the caller in the error
+   * thrown when memory is exhausted, so nothing is allocated and the caller's state is untouched.
+   */
+  alloc(bytes: number, what: string): Block {
+    const size = alignUp(Math.max(bytes, ALIGN));
+    for (let i = 0; i < this.freeList.length; i++) {
+      const f = this.freeList[i]!;
+      if (f.bytes >= size) {
+        const ptr = f.ptr;
+        if (f.bytes === size) this.freeList.splice(i, 1);
+        else { f.ptr += size; f.bytes -= size; }
+        this.used += size;
+        return { ptr, bytes: size, released: false };
+      }
+    }
+    if (this.top + size > MAX_MEMORY_BYTES) {
+      throw new Error(
+        `${what}: needs ${mib(size)} of WebAssembly memory, but only ${mib(this.availableBytes)} of the ` +
+          `${mib(MAX_MEMORY_BYTES)} limit is free`,
+      );
+    }
+    const end = this.top + size;
+    if (end > this.memory.buffer.byteLength) this.grow(end, what);
+    const ptr = this.top;
+    this.top = end;
+    this.used += size;
+    return { ptr, bytes: size, released: false };
+  }
+
+  /** Return a block to the allocator. Releasing twice is a no-op. */
+  release(block: Block): void {
+    if (block.released) return;
+    block.released = true;
+    this.used -= block.bytes;
+    let ptr = block.ptr, bytes = block.bytes;
+    const list = this.freeList;
+    let i = 0;
+    while (i < list.length && list[i]!.ptr < ptr) i++;
+    const prev = list[i - 1];
+    if (prev && prev.ptr + prev.bytes === ptr) { ptr = prev.ptr; bytes += prev.bytes; list.splice(--i, 1); }
+    const next = list[i];
+    if (next && ptr + bytes === next.ptr) { bytes += next.bytes; list.splice(i, 1); }
+    if (ptr + bytes === this.top) this.top = ptr;
+    else list.splice(i, 0, { ptr, bytes });
+  }
+
+  private grow(end: number, what: string): void {
+    const pages = Math.ceil((end - this.memory.buffer.byteLength) / PAGE);
+    try {
+      this.memory.grow(pages);
+    } catch (cause) {
+      throw new Error(`${what}: could not grow WebAssembly memory by ${mib(pages * PAGE)} (${String(cause)})`);
+    }
+    this.epoch++;
+    this.heapF32 = new Float32Array(this.memory.buffer);
+    this.heapF64 = new Float64Array(this.memory.buffer);
+    this.heapI32 = new Int32Array(this.memory.buffer);
+  }
+
+  /** A live Float32Array view of `length` floats at `ptr`, valid until memory next grows. */
+  f32(ptr: Ptr, length: number): Float32Array {
+    return new Float32Array(this.memory.buffer, ptr, length);
+  }
+
+  /** Copy floats into linear memory at `ptr`. */
+  write(ptr: Ptr, data: ArrayLike<number>): void {
+    this.heapF32.set(data, ptr >>> 2);
+  }
+
+  /** Copy `length` floats out of linear memory into a new Float32Array. */
+  read(ptr: Ptr, length: number): Float32Array {
+    return this.heapF32.slice(ptr >>> 2, (ptr >>> 2) + length);
+  }
+
+  /** Copy `length` floats within linear memory. */
+  copy(dst: Ptr, src: Ptr, length: number): void {
+    this.heapF32.copyWithin(dst >>> 2, src >>> 2, (src >>> 2) + length);
+  }
+
+  /** Write int32 values (row indices) at `ptr`. */
+  writeI32(ptr: Ptr, data: ArrayLike<number>): void {
+    this.heapI32.set(data, ptr >>> 2);
+  }
+
+  /** Read the f64 a loss kernel wrote at `ptr` (8-byte aligned). */
+  readF64(ptr: Ptr): number {
+    return this.heapF64[ptr >>> 3]!;
+  }
+}
+
+function decodeBase64(b64: string): Uint8Array<ArrayBuffer> {
+  const bin = atob(b64);
+  const bytes = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+  return bytes;
+}
+
+const moduleCache = new Map<Flavor, Promise<WebAssembly.Module>>();
+
+/** Whether this engine accepts the SIMD build (WebAssembly.validate on its bytes). */
+export function simdSupported(): boolean {
+  return WebAssembly.validate(decodeBase64(SIMD_WASM_BASE64));
+}
+
+function compiled(flavor: Flavor): Promise<WebAssembly.Module> {
+  let m = moduleCache.get(flavor);
+  if (!m) {
+    const bytes = decodeBase64(flavor === 'simd' ? SIMD_WASM_BASE64 : SCALAR_WASM_BASE64);
+    m = WebAssembly.compile(bytes);
+    moduleCache.set(flavor, m);
+  }
+  return m;
+}
+
+/**
+ * Instantiate a fresh kernel module with its own memory. `'auto'` picks SIMD when
+ * `WebAssembly.validate` accepts it, else the scalar build.
+ */
+export async function loadBackend(flavor: Flavor | 'auto' = 'auto'): Promise<Backend> {
+  const chosen: Flavor = flavor === 'auto' ? (simdSupported() ? 'simd' : 'scalar') : flavor;
+  if (chosen === 'simd' && !simdSupported()) {
+    throw new Error('init: the SIMD build was requested but this engine does not support WebAssembly SIMD');
+  }
+  const module = await compiled(chosen);
+  const { exports } = await instantiate<Kernels & Record<string, unknown>>(module, {
+    env: {
+      abort(_msg: number, _file: number, line: number, column: number) {
+        throw new Error(`scratchnet kernel aborted at ${line}:${column}`);
+      },
+    },
+  });
+  return new Backend(exports as unknown as Kernels, chosen);
+}
+
+let current: Backend | null = null;
+let pending: Promise<Backend> | null = null;
+let requested: Flavor | 'auto' = 'auto';
+
+/** Options for {@link initBackend}. */
+export interface InitOptions {
+  /** `true`: require the SIMD build; `false`: use the scalar build; default: the best supported. */
+  simd?: boolean;
+}
+
+/** Instantiate the process-wide backend once; later calls with the same options return it. */
+export function initBackend(options: InitOptions = {}): Promise<Backend> {
+  const want: Flavor | 'auto' = options.simd === undefined ? 'auto' : options.simd ? 'simd' : 'scalar';
+  if (pending) {
+    if (want !== requested && !(current && current.flavor === want)) {
+      return Promise.reject(
+        new Error(`init: already initialised with ${current?.flavor ?? requested}; cannot switch to ${want} after init()`),
+      );
+    }
+    return pending;
+  }
+  requested = want;
+  pending = loadBackend(want).then(
+    (b) => (current = b),
+    (err) => {
+      pending = null;
+      throw err;
+    },
+  );
+  return pending;
+}
+
+/** The process-wide backend; throws a clear error when `init()` has not completed. */
+export function backend(): Backend {
+  if (!current) throw new Error('scratchnet: call `await init()` once before using it');
+  return current;
+}
+
+/** The three kernels of one activation, looked up once per backend. */
+export interface ActivationKernels {
+  forward: ActivationKernel;
+  derivative: ActivationKernel;
+  backward: ActivationBackwardKernel;
+}
+
+const activationCache = new WeakMap<Backend, Map<string, ActivationKernels>>();
+
+/** The kernels named `${name}Forward`, `${name}Derivative`, `${name}Backward` in `be`. */
+export function activationKernels(be: Backend, name: string): ActivationKernels {
+  let map = activationCache.get(be);
+  if (!map) activationCache.set(be, (map = new Map()));
+  let k = map.get(name);
+  if (!k) {
+    const K = be.kernels as Record<string, unknown>;
+    const forward = K[`${name}Forward`], derivative = K[`${name}Derivative`], backward = K[`${name}Backward`];
+    if (typeof forward !== 'function' || typeof derivative !== 'function' || typeof backward !== 'function') {
+      throw new Error(`scratchnet: no kernels for activation "${name}"`);
+    }
+    k = { forward, derivative, backward } as ActivationKernels;
+    map.set(name, k);
+  }
+  return k;
+}

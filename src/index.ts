@@ -1,0 +1,68 @@
+/**
+ * scratchnet: the chapter "Neural Networks from Scratch" in TypeScript, every number crunched by
+ * AssemblyScript kernels compiled to WebAssembly (SIMD when the engine has it).
+ *
+ * @example
+ * ```ts
+ * import { init, NeuralNetwork, ReLU, Sigmoid } from 'scratchnet';
+ * await init();
+ * const net = new NeuralNetwork([2, 4, 1], [new ReLU(), new Sigmoid()], { seed: 42 });
+ * const { loss } = net.train([[0, 0], [0, 1], [1, 0], [1, 1]], [[0], [1], [1], [0]],
+ *   { epochs: 10000, learningRate: 0.1, loss: 'binaryCrossEntropy' });
+ * ```
+ *
+ * @module
+ */
+import { backend, initBackend, type Flavor, type InitOptions } from './backend/wasm.js';
+
+export { Matrix, type MatrixLike } from './matrix.js';
+export { matmul, type MatmulOptions } from './ops.js';
+export { Activation, ReLU, Sigmoid, Tanh, LeakyReLU, Linear, Softmax } from './activations.js';
+export { Layer, type LayerOptions } from './layer.js';
+export { NeuralNetwork, type NetworkOptions } from './network.js';
+export { Loss, BinaryCrossEntropy, MeanSquaredError, SoftmaxCrossEntropy, losses, type LossName } from './losses.js';
+export { TrainingDivergedError, type TrainOptions, type TrainResult } from './train.js';
+export { RandomState, seed } from './random.js';
+export type { InitOptions } from './backend/wasm.js';
+
+/** What {@link init} loaded. */
+export interface BackendInfo {
+  /** Which kernel build runs: `'simd'` (f32x4) or `'scalar'`. */
+  build: Flavor;
+  /** Whether the SIMD build is in use. */
+  simd: boolean;
+  /** Bytes of WebAssembly memory reserved, and allocated to live networks and layers. */
+  memoryBytes: number;
+  usedBytes: number;
+}
+
+/**
+ * Load the kernels: once, before anything else; idempotent (later calls return the same
+ * backend). Picks the SIMD build when `WebAssembly.validate` accepts it, else the scalar one;
+ * `{ simd: false }` forces the scalar build. Everything else in scratchnet is synchronous.
+ *
+ * @example
+ * ```ts
+ * import { init } from 'scratchnet';
+ * const info = await init(); // { build: 'simd', simd: true, ... }
+ * ```
+ */
+export async function init(options: InitOptions = {}): Promise<BackendInfo> {
+  await initBackend(options);
+  return backendInfo();
+}
+
+/**
+ * What `init()` loaded and how much WebAssembly memory is in use.
+ *
+ * @example
+ * ```ts
+ * import { init, backendInfo } from 'scratchnet';
+ * await init();
+ * backendInfo().build; // 'simd' on any engine from 2021 on
+ * ```
+ */
+export function backendInfo(): BackendInfo {
+  const be = backend();
+  return { build: be.flavor, simd: be.flavor === 'simd', memoryBytes: be.memoryBytes, usedBytes: be.usedBytes };
+}

@@ -1,0 +1,259 @@
+/**
+ * NeuralNetwork: the chapter's network, a stack of Layers living in one arena of WebAssembly
+ * memory (parameters and gradients in one block, batch buffers in a workspace block resized for
+ * larger batches), freed by `dispose()`.
+ *
+ * @module
+ */
+import { Activation } from './activations.js';
+import { backend, type Backend, type Block } from './backend/wasm.js';
+import { align4, checkSize, Layer, type LayerOwner } from './layer.js';
+import { describe, Matrix, toMatrix, type MatrixLike } from './matrix.js';
+import { RandomState, globalRandom } from './random.js';
+import { readMatrix } from './scratch.js';
+import { trainNetwork, type TrainOptions, type TrainResult } from './train.js';
+
+/** Options of {@link NeuralNetwork}. */
+export interface NetworkOptions {
+  /** Seed a fresh NumPy-compatible generator for the initial weights (`np.random.seed(seed)`). */
+  seed?: number;
+  /** Or draw from this generator (default: the global one, see `seed()`). */
+  rng?: RandomState;
+}
+
+/**
+ * A feed-forward network, as in the chapter: `new NeuralNetwork([2, 4, 1], [new ReLU(), new Sigmoid()])`.
+ *
+ * @example
+ * ```ts
+ * import { init, NeuralNetwork, ReLU, Sigmoid } from 'scratchnet';
+ * await init();
+ * const net = new NeuralNetwork([2, 4, 1], [new ReLU(), new Sigmoid()], { seed: 42 });
+ * const out = net.forward([[0, 0], [0, 1], [1, 0], [1, 1]]); // 4x1, all ≈ 0.5
+ * net.dispose();
+ * ```
+ */
+export class NeuralNetwork implements LayerOwner {
+  /** The layers, input to output. */
+  readonly layers: readonly Layer[];
+  /** The sizes given to the constructor. */
+  readonly layerSizes: readonly number[];
+  /** @internal */ readonly _be: Backend;
+  private readonly params: Block;
+  private ws: Block | null = null;
+  private wsRows = 0;
+  private _disposed = false;
+  /** @internal Batch targets (rows×outputSize floats) in the workspace. */
+  _target = 0;
+  /** @internal One f64 for loss kernels. */
+  _lossSlot = 0;
+  /** @internal Row indices (int32) for mini-batch gathering. */
+  _index = 0;
+
+  constructor(layerSizes: readonly number[], activations: readonly Activation[], options: NetworkOptions = {}) {
+    const op = 'NeuralNetwork';
+    if (!Array.isArray(layerSizes)) throw new Error(`${op}: layerSizes must be an array of positive integers, got ${describe(layerSizes)}`);
+    if (layerSizes.length < 2) throw new Error(`${op}: need at least input and output layers, got ${layerSizes.length} size(s)`);
+    layerSizes.forEach((s, i) => checkSize(op, `layerSizes[${i}]`, s));
+    if (!Array.isArray(activations)) throw new Error(`${op}: activations must be an array of Activation objects`);
+    if (activations.length !== layerSizes.length - 1) {
+      throw new Error(
+        `${op}: need one activation for each layer except the input: ${layerSizes.length} sizes need ` +
+          `${layerSizes.length - 1} activations, got ${activations.length}`,
+      );
+    }
+    activations.forEach((a, i) => {
+      if (!(a instanceof Activation)) throw new Error(`${op}: activations[${i}] is ${describe(a)}, not an Activation`);
+    });
+    if (options.seed !== undefined && options.rng !== undefined) throw new Error(`${op}: give seed or rng, not both`);
+    const rng = options.rng ?? (options.seed !== undefined ? new RandomState(options.seed) : globalRandom);
+    if (!(rng instanceof RandomState)) throw new Error(`${op}: options.rng must be a RandomState`);
+
+    this._be = backend();
+    this.layerSizes = [...layerSizes];
+    let floats = 0;
+    for (let i = 0; i + 1 < layerSizes.length; i++) floats += Layer.paramFloats(layerSizes[i]!, layerSizes[i + 1]!);
+    this.params = this._be.alloc(floats * 4, `NeuralNetwork([${layerSizes.join(', ')}])`);
+    const layers: Layer[] = [];
+    let offset = 0;
+    for (let i = 0; i + 1 < layerSizes.length; i++) {
+      const [inp, out] = [layerSizes[i]!, layerSizes[i + 1]!];
+      const layer = new Layer(inp, out, activations[i]!, { rng, placement: { owner: this, block: this.params, offset } });
+      layer._inputFrom = layers[i - 1] ?? null;
+      layers.push(layer);
+      offset += Layer.paramFloats(inp, out) * 4;
+    }
+    this.layers = layers;
+  }
+
+  /** Inputs per sample. */
+  get inputSize(): number {
+    return this.layerSizes[0]!;
+  }
+
+  /** Outputs per sample. */
+  get outputSize(): number {
+    return this.layerSizes[this.layerSizes.length - 1]!;
+  }
+
+  /** Whether `dispose()` was called. */
+  get disposed(): boolean {
+    return this._disposed;
+  }
+
+  /** @internal (LayerOwner) Batch buffers for `rows` rows, for every layer, plus targets. */
+  ensureWorkspace(rows: number, op: string): void {
+    if (this.ws && rows <= this.wsRows) return;
+    let floats = 0;
+    for (const l of this.layers) floats += Layer.workspaceFloats(l.inputSize, l.outputSize, rows);
+    floats += align4(rows * this.outputSize) + 4 + align4(rows);
+    const block = this._be.alloc(floats * 4, `${op}: buffers for a batch of ${rows}`);
+    if (this.ws) this._be.release(this.ws);
+    this.ws = block;
+    this.wsRows = rows;
+    let ptr = block.ptr;
+    for (const l of this.layers) {
+      l._bindWorkspace(block, ptr, rows);
+      ptr += Layer.workspaceFloats(l.inputSize, l.outputSize, rows) * 4;
+    }
+    this._target = ptr;
+    ptr += align4(rows * this.outputSize) * 4;
+    this._lossSlot = ptr;
+    this._index = ptr + 16;
+  }
+
+  /**
+   * The forward pass through every layer; returns a copy of the output.
+   *
+   * @example
+   * ```ts
+   * const out = net.forward([[0, 1]]); // 1x1
+   * ```
+   */
+  forward(x: MatrixLike): Matrix {
+    return this.run(x, 'NeuralNetwork.forward');
+  }
+
+  /**
+   * The chapter's backward: backpropagate `gradOutput` (the loss gradient with respect to the
+   * last forward pass's output) and update every layer by plain SGD with `learningRate`.
+   *
+   * @example
+   * ```ts
+   * const out = net.forward(X);
+   * net.backward(gradOfLossWrtOut, 0.1);
+   * ```
+   */
+  backward(gradOutput: MatrixLike, learningRate = 0.01): void {
+    const op = 'NeuralNetwork.backward';
+    this.checkLive(op);
+    const G = toMatrix(gradOutput, op, 'gradOutput');
+    checkLearningRate(op, learningRate);
+    const rows = this.cachedRows(op);
+    if (G.rows !== rows || G.cols !== this.outputSize) {
+      throw new Error(`${op}: gradOutput is ${G.rows}x${G.cols}, the last forward pass produced ${rows}x${this.outputSize}`);
+    }
+    this._be.write(this.layers[this.layers.length - 1]!._g, G.data);
+    this._backwardRows(learningRate, false);
+  }
+
+  /**
+   * Predictions for `x` (the forward pass).
+   *
+   * @example
+   * ```ts
+   * net.predict([[1, 0]]).get(0, 0);
+   * ```
+   */
+  predict(x: MatrixLike): Matrix {
+    return this.run(x, 'NeuralNetwork.predict');
+  }
+
+  private run(x: MatrixLike, op: string): Matrix {
+    const X = this.checkInput(x, op);
+    this.ensureWorkspace(X.rows, op);
+    this._be.write(this.layers[0]!._xOwn, X.data);
+    this._forwardRows(X.rows);
+    return readMatrix(this._be, this.layers[this.layers.length - 1]!._y, X.rows, this.outputSize);
+  }
+
+  /**
+   * Train on inputs `x` and targets `y`; see {@link TrainOptions}. Returns the loss of every epoch.
+   *
+   * @example
+   * ```ts
+   * const { loss } = net.train(X, y, { epochs: 10000, learningRate: 0.1, loss: 'binaryCrossEntropy' });
+   * ```
+   */
+  train(x: MatrixLike, y: MatrixLike, options: TrainOptions = {}): TrainResult {
+    return trainNetwork(this, x, y, options);
+  }
+
+  /**
+   * Free the network's WebAssembly memory; any later use of it, its layers or their weight views
+   * throws. Calling it twice is harmless.
+   *
+   * @example
+   * ```ts
+   * net.dispose();
+   * ```
+   */
+  dispose(): void {
+    if (this._disposed) return;
+    this._disposed = true;
+    this._be.release(this.params);
+    if (this.ws) this._be.release(this.ws);
+    this.ws = null;
+  }
+
+  /** @internal Forward all layers for `rows` rows whose input is at layers[0]._x. */
+  _forwardRows(rows: number): void {
+    const layers = this.layers;
+    layers[0]!._x = layers[0]!._xOwn;
+    for (let i = 0; i < layers.length; i++) {
+      const l = layers[i]!;
+      if (i > 0) l._x = layers[i - 1]!._y;
+      l._forwardRows(rows);
+    }
+  }
+
+  /**
+   * @internal Backpropagate the gradient in the last layer's `_g` and apply SGD, last layer first.
+   * The first layer's input gradient is not computed (nobody needs it).
+   */
+  _backwardRows(learningRate: number, lastGradIsAtPreactivation: boolean): void {
+    const layers = this.layers;
+    for (let i = layers.length - 1; i >= 0; i--) {
+      const l = layers[i]!;
+      l._backwardRows(i > 0 ? layers[i - 1]!._g : 0, lastGradIsAtPreactivation && i === layers.length - 1);
+      l._sgd(learningRate);
+    }
+  }
+
+  /** @internal Validate an input batch. */
+  checkInput(x: MatrixLike, op: string): Matrix {
+    this.checkLive(op);
+    const X = toMatrix(x, op, 'input');
+    if (X.cols !== this.inputSize) throw new Error(`${op}: input has ${X.cols} columns, network expects ${this.inputSize}`);
+    return X;
+  }
+
+  /** @internal Throw after dispose(). */
+  checkLive(op: string): void {
+    if (this._disposed) throw new Error(`${op}: this network was disposed`);
+  }
+
+  private cachedRows(op: string): number {
+    const rows = this.layers[0]!._rows;
+    const chained = this.layers.every((l, i) => l._rows === rows && (i === 0 || l._x === this.layers[i - 1]!._y));
+    if (!rows || !chained) throw new Error(`${op}: no forward pass of this network to differentiate; call forward() first`);
+    return rows;
+  }
+}
+
+/** Throw unless the learning rate is a finite number > 0. */
+export function checkLearningRate(op: string, lr: unknown): asserts lr is number {
+  if (typeof lr !== 'number' || !Number.isFinite(lr) || lr <= 0) {
+    throw new Error(`${op}: learningRate must be a finite number > 0, got ${describe(lr)}`);
+  }
+}

@@ -1,0 +1,46 @@
+/**
+ * Numerics as functions in their own right, on the same kernels the networks use.
+ *
+ * @module
+ */
+import { backend } from './backend/wasm.js';
+import { Matrix, toMatrix, type MatrixLike } from './matrix.js';
+import { readMatrix, withScratch } from './scratch.js';
+
+/** Options of {@link matmul}. */
+export interface MatmulOptions {
+  /** Use Aᵀ instead of A. */
+  transposeA?: boolean;
+  /** Use Bᵀ instead of B. */
+  transposeB?: boolean;
+}
+
+/**
+ * The matrix product `op(A) · op(B)` (NumPy's `a @ b`), computed by the WASM gemm kernel.
+ *
+ * @example
+ * ```ts
+ * import { init, matmul } from 'scratchnet';
+ * await init();
+ * matmul([[1, 2], [3, 4]], [[5], [6]]).toArray();                  // [[17], [39]]
+ * matmul([[1, 2], [3, 4]], [[1, 0], [0, 1]], { transposeA: true }).toArray(); // [[1, 3], [2, 4]]
+ * ```
+ */
+export function matmul(a: MatrixLike, b: MatrixLike, options: MatmulOptions = {}): Matrix {
+  const A = toMatrix(a, 'matmul', 'a');
+  const B = toMatrix(b, 'matmul', 'b');
+  const ta = options.transposeA === true, tb = options.transposeB === true;
+  const [m, k] = ta ? [A.cols, A.rows] : [A.rows, A.cols];
+  const [k2, n] = tb ? [B.cols, B.rows] : [B.rows, B.cols];
+  if (k !== k2) {
+    const sa = `${ta ? 'aᵀ' : 'a'} (${m}x${k})`, sb = `${tb ? 'bᵀ' : 'b'} (${k2}x${n})`;
+    throw new Error(`matmul: shapes do not align: ${sa} · ${sb}; inner dimensions ${k} and ${k2} differ`);
+  }
+  const be = backend();
+  return withScratch(be, 'matmul', [A.data.length, B.data.length, m * n], ([pa, pb, pc]) => {
+    be.write(pa!, A.data);
+    be.write(pb!, B.data);
+    be.kernels.gemm(pc!, pa!, pb!, m, n, k, ta ? 1 : 0, tb ? 1 : 0);
+    return readMatrix(be, pc!, m, n);
+  });
+}

@@ -1,0 +1,33 @@
+/**
+ * Temporary linear memory for one-off operations (matmul, Activation.forward, Loss.forward):
+ * copy inputs in, run a kernel, copy results out, release. Networks use their arenas instead.
+ *
+ * @module
+ */
+import type { Backend } from './backend/wasm.js';
+import { Matrix } from './matrix.js';
+
+/**
+ * Allocate room for `sizes` floats each (16-byte aligned), call `fn` with their pointers, and
+ * release the memory afterwards, even when `fn` throws.
+ */
+export function withScratch<T>(b: Backend, what: string, sizes: readonly number[], fn: (ptrs: number[]) => T): T {
+  const aligned = sizes.map((n) => Math.ceil(Math.max(n, 2) / 4) * 4);
+  const block = b.alloc(aligned.reduce((s, n) => s + n * 4, 0), what);
+  try {
+    const ptrs: number[] = [];
+    let p = block.ptr;
+    for (const n of aligned) {
+      ptrs.push(p);
+      p += n * 4;
+    }
+    return fn(ptrs);
+  } finally {
+    b.release(block);
+  }
+}
+
+/** Read a rows×cols matrix out of linear memory into a new JS-owned Matrix. */
+export function readMatrix(b: Backend, ptr: number, rows: number, cols: number): Matrix {
+  return new Matrix(rows, cols, b.read(ptr, rows * cols));
+}
