@@ -10,6 +10,31 @@
 // C must not overlap A or B (the host checks). No transpose is ever materialised.
 
 // Strides below are in bytes: A(i, p) = a + i*ars + p*acs, B(p, j) = b + p*brs + j*bcs.
+//
+// SIMD build, large products: B is packed (by the kernel, into host-provided scratch) into
+// panels 8 floats wide and KC deep, each panel swept by 4×8 register tiles of C (8 f32x4
+// accumulators; A values broadcast with load32_splat straight from A, whatever its layout).
+// Blocking: KC = 256 rows of B per panel (8 KiB, stays in L1), NC = 512 columns per packing pass
+// (512 KiB, L2). Small products skip packing (rowsTimesPanel / dotRows / columnsTimesScalars).
+
+const KC: usize = 256;
+const NC: usize = 512;
+/** Bytes of packing scratch the SIMD gemm needs (set with setScratch before large products). */
+export const GEMM_SCRATCH_BYTES: usize = KC * NC * 4;
+let scratch: usize = 0;
+
+/** Give the kernels `bytes` of scratch memory at `ptr` (owned by the host, 16-byte aligned). */
+export function setScratch(ptr: usize, bytes: usize): void {
+  scratch = bytes >= GEMM_SCRATCH_BYTES ? ptr : 0;
+}
+
+/** Bytes of scratch memory the kernels want (GEMM_SCRATCH_BYTES). */
+export function scratchBytes(): usize {
+  return GEMM_SCRATCH_BYTES;
+}
+
+// Products smaller than this (m·n·k) are not worth packing.
+const PACK_MIN_WORK: usize = 16 * 16 * 16;
 
 export function gemm(c: usize, a: usize, b: usize, m: i32, n: i32, k: i32, transA: i32, transB: i32): void {
   multiply(c, a, b, m, n, k, transA != 0, transB != 0, false);
@@ -28,7 +53,9 @@ function multiply(c: usize, a: usize, b: usize, m: i32, n: i32, k: i32, transA: 
   const brs: usize = transB ? 4 : N << 2;
   const bcs: usize = transB ? K << 2 : 4;
   if (ASC_FEATURE_SIMD) {
-    if (!transB) {
+    if (scratch != 0 && M >= 4 && N >= 8 && M * N * K >= PACK_MIN_WORK) {
+      packedMultiply(c, a, b, M, N, K, ars, acs, brs, bcs, acc);
+    } else if (!transB) {
       rowsTimesPanel(c, a, b, M, N, K, ars, acs, brs, acc);
     } else if (!transA) {
       dotRows(c, a, b, M, N, K, acc);
@@ -238,4 +265,159 @@ function storeVec(p: usize, v: v128, acc: bool): void {
 @inline
 function hsum(v: v128): f32 {
   return (f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1)) + (f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Packed path (SIMD build).
+
+@inline
+function madd(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
+  return f32x4.add(f32x4.mul(a, b), c);
+}
+
+function packedMultiply(
+  c: usize, a: usize, b: usize, M: usize, N: usize, K: usize,
+  ars: usize, acs: usize, brs: usize, bcs: usize, acc: bool,
+): void {
+  if (K == 0) {
+    if (!acc) for (let i: usize = 0; i < M; i++) memory.fill(c + ((i * N) << 2), 0, N << 2);
+    return;
+  }
+  const rowBytes = N << 2;
+  for (let jc: usize = 0; jc < N; jc += NC) {
+    const nc = min(NC, N - jc);
+    for (let pc: usize = 0; pc < K; pc += KC) {
+      const kc = min(KC, K - pc);
+      const accumulate = acc || pc > 0;
+      const aBlock = a + pc * acs;
+      // Pack B[pc..pc+kc, jc..jc+nc] into panels of width 8 (the last one 8 or 4, zero-padded).
+      let panel = scratch;
+      let jp: usize = 0;
+      while (jp < nc) {
+        const left = nc - jp;
+        const width: usize = left > 4 ? 8 : 4;
+        const valid = min(width, left);
+        packPanel(panel, b + pc * brs + (jc + jp) * bcs, kc, width, valid, brs, bcs);
+        const cCol = c + ((jc + jp) << 2);
+        let i: usize = 0;
+        if (width == 8) {
+          for (; i + 4 <= M; i += 4) tile4x8(cCol + i * rowBytes, aBlock + i * ars, panel, kc, ars, acs, rowBytes, valid, accumulate);
+          for (; i < M; i++) tile1x8(cCol + i * rowBytes, aBlock + i * ars, panel, kc, acs, valid, accumulate);
+        } else {
+          for (; i + 4 <= M; i += 4) tile4x4(cCol + i * rowBytes, aBlock + i * ars, panel, kc, ars, acs, rowBytes, valid, accumulate);
+          for (; i < M; i++) tile1x4(cCol + i * rowBytes, aBlock + i * ars, panel, kc, acs, valid, accumulate);
+        }
+        panel += (kc * width) << 2;
+        jp += width;
+      }
+    }
+  }
+}
+
+// Panel layout: for p in 0..kc, `width` consecutive floats B(p, j0..j0+width), zero-padded.
+function packPanel(dst: usize, src: usize, kc: usize, width: usize, valid: usize, brs: usize, bcs: usize): void {
+  if (bcs == 4 && valid == width) {
+    if (width == 8) {
+      for (let p: usize = 0; p < kc; p++) {
+        const s = src + p * brs, d = dst + (p << 5);
+        v128.store(d, v128.load(s));
+        v128.store(d, v128.load(s, 16), 16);
+      }
+    } else {
+      for (let p: usize = 0; p < kc; p++) v128.store(dst + (p << 4), v128.load(src + p * brs));
+    }
+    return;
+  }
+  for (let p: usize = 0; p < kc; p++) {
+    const d = dst + ((p * width) << 2);
+    const s = src + p * brs;
+    let j: usize = 0;
+    for (; j < valid; j++) store<f32>(d + (j << 2), load<f32>(s + j * bcs));
+    for (; j < width; j++) store<f32>(d + (j << 2), 0);
+  }
+}
+
+@inline
+function finish(cp: usize, v: v128, valid: usize, acc: bool): void {
+  if (valid >= 4) {
+    v128.store(cp, acc ? f32x4.add(v128.load(cp), v) : v);
+  } else {
+    if (valid > 0) store<f32>(cp, (acc ? load<f32>(cp) : 0) + f32x4.extract_lane(v, 0));
+    if (valid > 1) store<f32>(cp, (acc ? load<f32>(cp, 4) : 0) + f32x4.extract_lane(v, 1), 4);
+    if (valid > 2) store<f32>(cp, (acc ? load<f32>(cp, 8) : 0) + f32x4.extract_lane(v, 2), 8);
+  }
+}
+
+@inline
+function finish8(cp: usize, lo: v128, hi: v128, valid: usize, acc: bool): void {
+  finish(cp, lo, valid, acc);
+  if (valid > 4) finish(cp + 16, hi, valid - 4, acc);
+}
+
+function tile4x8(cp: usize, ap: usize, bp: usize, kc: usize, ars: usize, acs: usize, rowBytes: usize, valid: usize, acc: bool): void {
+  let c0a = f32x4.splat(0), c0b = f32x4.splat(0), c1a = f32x4.splat(0), c1b = f32x4.splat(0);
+  let c2a = f32x4.splat(0), c2b = f32x4.splat(0), c3a = f32x4.splat(0), c3b = f32x4.splat(0);
+  const a1 = ars, a2 = ars * 2, a3 = ars * 3;
+  const end = bp + (kc << 5);
+  while (bp < end) {
+    const b0 = v128.load(bp), b1 = v128.load(bp, 16);
+    let av = v128.load32_splat(ap);
+    c0a = madd(av, b0, c0a); c0b = madd(av, b1, c0b);
+    av = v128.load32_splat(ap + a1);
+    c1a = madd(av, b0, c1a); c1b = madd(av, b1, c1b);
+    av = v128.load32_splat(ap + a2);
+    c2a = madd(av, b0, c2a); c2b = madd(av, b1, c2b);
+    av = v128.load32_splat(ap + a3);
+    c3a = madd(av, b0, c3a); c3b = madd(av, b1, c3b);
+    ap += acs;
+    bp += 32;
+  }
+  finish8(cp, c0a, c0b, valid, acc); cp += rowBytes;
+  finish8(cp, c1a, c1b, valid, acc); cp += rowBytes;
+  finish8(cp, c2a, c2b, valid, acc); cp += rowBytes;
+  finish8(cp, c3a, c3b, valid, acc);
+}
+
+function tile1x8(cp: usize, ap: usize, bp: usize, kc: usize, acs: usize, valid: usize, acc: bool): void {
+  let lo = f32x4.splat(0), hi = f32x4.splat(0);
+  const end = bp + (kc << 5);
+  while (bp < end) {
+    const av = v128.load32_splat(ap);
+    lo = madd(av, v128.load(bp), lo);
+    hi = madd(av, v128.load(bp, 16), hi);
+    ap += acs;
+    bp += 32;
+  }
+  finish8(cp, lo, hi, valid, acc);
+}
+
+function tile4x4(cp: usize, ap: usize, bp: usize, kc: usize, ars: usize, acs: usize, rowBytes: usize, valid: usize, acc: bool): void {
+  let c0 = f32x4.splat(0), c1 = f32x4.splat(0), c2 = f32x4.splat(0), c3 = f32x4.splat(0);
+  const a1 = ars, a2 = ars * 2, a3 = ars * 3;
+  const end = bp + (kc << 4);
+  while (bp < end) {
+    const bv = v128.load(bp);
+    c0 = madd(v128.load32_splat(ap), bv, c0);
+    c1 = madd(v128.load32_splat(ap + a1), bv, c1);
+    c2 = madd(v128.load32_splat(ap + a2), bv, c2);
+    c3 = madd(v128.load32_splat(ap + a3), bv, c3);
+    ap += acs;
+    bp += 16;
+  }
+  finish(cp, c0, valid, acc); cp += rowBytes;
+  finish(cp, c1, valid, acc); cp += rowBytes;
+  finish(cp, c2, valid, acc); cp += rowBytes;
+  finish(cp, c3, valid, acc);
+}
+
+function tile1x4(cp: usize, ap: usize, bp: usize, kc: usize, acs: usize, valid: usize, acc: bool): void {
+  let c0 = f32x4.splat(0);
+  const end = bp + (kc << 4);
+  while (bp < end) {
+    c0 = madd(v128.load32_splat(ap), v128.load(bp), c0);
+    ap += acs;
+    bp += 16;
+  }
+  finish(cp, c0, valid, acc);
 }

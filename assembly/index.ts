@@ -5,7 +5,7 @@
 // One source, two builds: `ASC_FEATURE_SIMD` is a compile-time constant, so the SIMD build
 // (`--enable simd`) keeps the f32x4 paths and the scalar build compiles only the scalar loops.
 
-export { gemm, gemmAccumulate } from './gemm';
+export { gemm, gemmAccumulate, setScratch, scratchBytes } from './gemm';
 export { addBiasRows, sumColumns, gatherRows } from './bias';
 export {
   reluForward, reluDerivative, reluBackward,

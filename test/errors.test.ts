@@ -66,8 +66,23 @@ function snapshotLayers(layers: readonly Layer[]): LayerSnapshot[] {
   }));
 }
 
+/** Index of the first element that differs (Object.is, so NaN and -0 count), or -1; length mismatch: -2. */
+function firstDifference(a: Float32Array | null, b: Float32Array | null): number {
+  if (a === null || b === null) return a === b ? -1 : -2;
+  if (a.length !== b.length) return -2;
+  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) return i;
+  return -1;
+}
+
 function expectLayersUnchanged(layers: readonly Layer[], snap: LayerSnapshot[]): void {
-  expect(snapshotLayers(layers)).toEqual(snap);
+  const now = snapshotLayers(layers);
+  expect(now.length).toBe(snap.length);
+  now.forEach((l, i) => {
+    // Element-wise (fast on large layers); reports where the first change is.
+    expect({ layer: i, weights: firstDifference(l.weights, snap[i]!.weights) }).toEqual({ layer: i, weights: -1 });
+    expect({ layer: i, bias: firstDifference(l.bias, snap[i]!.bias) }).toEqual({ layer: i, bias: -1 });
+    expect({ layer: i, output: firstDifference(l.output, snap[i]!.output) }).toEqual({ layer: i, output: -1 });
+  });
 }
 
 /** Run `fn` (which must be rejected) against `net` and check that nothing in it changed. */
@@ -229,7 +244,7 @@ describe('NeuralNetwork constructor', () => {
     const before = backendInfo();
     const err = expectRejects(
       () => new NeuralNetwork([100000, 100000, 1], [new ReLU(), new Sigmoid()]),
-      /NeuralNetwork\(\[100000, 100000, 1\]\): needs [\d.]+ MiB of WebAssembly memory/,
+      /NeuralNetwork\(\[100000, 100000, 1\]\): needs [\d.]+ [MG]iB of WebAssembly memory/,
     );
     expect(err.message).toMatch(/limit/);
     const after = backendInfo();
@@ -255,13 +270,13 @@ describe('batches too large for WebAssembly memory', () => {
       expectRejectsUnchanged(
         net,
         () => net[op](big),
-        new RegExp(`NeuralNetwork\\.${op}: buffers for a batch of ${rows}: needs [\\d.]+ MiB of WebAssembly memory`),
+        new RegExp(`NeuralNetwork\\.${op}: buffers for a batch of ${rows}: needs [\\d.]+ [MG]iB of WebAssembly memory`),
       );
     }
     expectRejectsUnchanged(
       net,
       () => net.train(big, bigY, { epochs: 1 }),
-      /NeuralNetwork\.train: buffers for a batch of 20000: needs [\d.]+ MiB of WebAssembly memory/,
+      /NeuralNetwork\.train: buffers for a batch of 20000: needs [\d.]+ [MG]iB of WebAssembly memory/,
     );
     expect(backendInfo().memoryBytes).toBe(before.memoryBytes);
     // The cached pass of the earlier forward is intact.
@@ -303,7 +318,7 @@ describe('Layer constructor', () => {
     const before = backendInfo();
     expectRejects(
       () => new Layer(100000, 100000, new ReLU()),
-      /Layer\(100000, 100000\): needs [\d.]+ MiB of WebAssembly memory/,
+      /Layer\(100000, 100000\): needs [\d.]+ [MG]iB of WebAssembly memory/,
     );
     expect(backendInfo().memoryBytes).toBe(before.memoryBytes);
     expect(backendInfo().usedBytes).toBe(before.usedBytes);

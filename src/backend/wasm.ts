@@ -18,6 +18,8 @@ export interface Kernels {
   memory: WebAssembly.Memory;
   heapBase(): number;
   simdEnabled(): number;
+  setScratch(ptr: Ptr, bytes: number): void;
+  scratchBytes(): number;
   gemm(c: Ptr, a: Ptr, b: Ptr, m: number, n: number, k: number, transA: number, transB: number): void;
   gemmAccumulate(c: Ptr, a: Ptr, b: Ptr, m: number, n: number, k: number, transA: number, transB: number): void;
   addBiasRows(out: Ptr, x: Ptr, bias: Ptr, rows: number, cols: number): void;
@@ -46,7 +48,8 @@ export const MAX_MEMORY_BYTES = 65536 * PAGE;
 const ALIGN = 16;
 
 const alignUp = (n: number) => Math.ceil(n / ALIGN) * ALIGN;
-const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
+const mib = (bytes: number) =>
+  bytes >= 2 ** 30 ? `${(bytes / 2 ** 30).toFixed(1)} GiB` : `${(bytes / 2 ** 20).toFixed(1)} MiB`;
 
 /** A block of linear memory handed out by {@link Backend.alloc}. */
 export interface Block {
@@ -87,6 +90,8 @@ export class Backend {
     this.heapF32 = new Float32Array(this.memory.buffer);
     this.heapF64 = new Float64Array(this.memory.buffer);
     this.heapI32 = new Int32Array(this.memory.buffer);
+    const scratch = this.alloc(kernels.scratchBytes(), 'init: kernel scratch');
+    kernels.setScratch(scratch.ptr, scratch.bytes);
   }
 
   /** Bytes of linear memory currently reserved by the WebAssembly instance. */
