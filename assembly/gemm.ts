@@ -19,6 +19,7 @@
 
 const KC: usize = 256;
 const NC: usize = 512;
+const MC: usize = 128;
 /** Bytes of packing scratch the SIMD gemm needs (set with setScratch before large products). */
 export const GEMM_SCRATCH_BYTES: usize = KC * NC * 4;
 let scratch: usize = 0;
@@ -291,25 +292,35 @@ function packedMultiply(
       const kc = min(KC, K - pc);
       const accumulate = acc || pc > 0;
       const aBlock = a + pc * acs;
-      // Pack B[pc..pc+kc, jc..jc+nc] into panels of width 8 (the last one 8 or 4, zero-padded).
+      // Pack all of B[pc..pc+kc, jc..jc+nc] into panels of width 8 (the last 8 or 4, zero-padded),
+      // then sweep row blocks of MC rows of A (kept in L2) across the panels (each in L1).
       let panel = scratch;
-      let jp: usize = 0;
-      while (jp < nc) {
+      for (let jp: usize = 0; jp < nc; ) {
         const left = nc - jp;
         const width: usize = left > 4 ? 8 : 4;
-        const valid = min(width, left);
-        packPanel(panel, b + pc * brs + (jc + jp) * bcs, kc, width, valid, brs, bcs);
-        const cCol = c + ((jc + jp) << 2);
-        let i: usize = 0;
-        if (width == 8) {
-          for (; i + 4 <= M; i += 4) tile4x8(cCol + i * rowBytes, aBlock + i * ars, panel, kc, ars, acs, rowBytes, valid, accumulate);
-          for (; i < M; i++) tile1x8(cCol + i * rowBytes, aBlock + i * ars, panel, kc, acs, valid, accumulate);
-        } else {
-          for (; i + 4 <= M; i += 4) tile4x4(cCol + i * rowBytes, aBlock + i * ars, panel, kc, ars, acs, rowBytes, valid, accumulate);
-          for (; i < M; i++) tile1x4(cCol + i * rowBytes, aBlock + i * ars, panel, kc, acs, valid, accumulate);
-        }
+        packPanel(panel, b + pc * brs + (jc + jp) * bcs, kc, width, min(width, left), brs, bcs);
         panel += (kc * width) << 2;
         jp += width;
+      }
+      for (let ic: usize = 0; ic < M; ic += MC) {
+        const iEnd = min(M, ic + MC);
+        panel = scratch;
+        for (let jp: usize = 0; jp < nc; ) {
+          const left = nc - jp;
+          const width: usize = left > 4 ? 8 : 4;
+          const valid = min(width, left);
+          const cCol = c + ((jc + jp) << 2);
+          let i = ic;
+          if (width == 8) {
+            for (; i + 4 <= iEnd; i += 4) tile4x8(cCol + i * rowBytes, aBlock + i * ars, panel, kc, ars, acs, rowBytes, valid, accumulate);
+            for (; i < iEnd; i++) tile1x8(cCol + i * rowBytes, aBlock + i * ars, panel, kc, acs, valid, accumulate);
+          } else {
+            for (; i + 4 <= iEnd; i += 4) tile4x4(cCol + i * rowBytes, aBlock + i * ars, panel, kc, ars, acs, rowBytes, valid, accumulate);
+            for (; i < iEnd; i++) tile1x4(cCol + i * rowBytes, aBlock + i * ars, panel, kc, acs, valid, accumulate);
+          }
+          panel += (kc * width) << 2;
+          jp += width;
+        }
       }
     }
   }
