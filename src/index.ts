@@ -23,14 +23,17 @@ export { NeuralNetwork, type NetworkOptions } from './network.js';
 export { Loss, BinaryCrossEntropy, MeanSquaredError, SoftmaxCrossEntropy, losses, type LossName } from './losses.js';
 export { TrainingDivergedError, type TrainOptions, type TrainResult } from './train.js';
 export { RandomState, seed } from './random.js';
+export { lineChartSvg, type LineSeries, type LineChartOptions } from './plot.js';
 export type { InitOptions } from './backend/wasm.js';
 
 /** What {@link init} loaded. */
 export interface BackendInfo {
-  /** Which kernel build runs: `'simd'` (f32x4) or `'scalar'`. */
+  /** Which kernel build runs: `'relaxed'` (SIMD + relaxed SIMD FMA), `'simd'` (f32x4) or `'scalar'`. */
   build: Flavor;
-  /** Whether the SIMD build is in use. */
+  /** Whether a SIMD build is in use. */
   simd: boolean;
+  /** Whether the relaxed-SIMD build (`f32x4.relaxed_madd`) is in use. */
+  relaxedSimd: boolean;
   /** Bytes of WebAssembly memory reserved, and allocated to live networks and layers. */
   memoryBytes: number;
   usedBytes: number;
@@ -38,8 +41,10 @@ export interface BackendInfo {
 
 /**
  * Load the kernels: once, before anything else; idempotent (later calls return the same
- * backend). Picks the SIMD build when `WebAssembly.validate` accepts it, else the scalar one;
- * `{ simd: false }` forces the scalar build. Everything else in scratchnet is synchronous.
+ * backend). Picks the best build `WebAssembly.validate` accepts: relaxed SIMD (Chrome/Edge 114+,
+ * Firefox 146+, Node with `--experimental-wasm-relaxed-simd`), else SIMD, else scalar.
+ * `{ relaxedSimd: false }` skips the relaxed build, `{ simd: false }` forces the scalar one.
+ * Everything else in scratchnet is synchronous.
  *
  * @example
  * ```ts
@@ -64,5 +69,11 @@ export async function init(options: InitOptions = {}): Promise<BackendInfo> {
  */
 export function backendInfo(): BackendInfo {
   const be = backend();
-  return { build: be.flavor, simd: be.flavor === 'simd', memoryBytes: be.memoryBytes, usedBytes: be.usedBytes };
+  return {
+    build: be.flavor,
+    simd: be.flavor !== 'scalar',
+    relaxedSimd: be.flavor === 'relaxed',
+    memoryBytes: be.memoryBytes,
+    usedBytes: be.usedBytes,
+  };
 }

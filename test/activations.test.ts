@@ -4,6 +4,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { RandomState } from '../src/random.js';
 import { closeness, randomF32, reference, wasmImpls, type Impl } from './support/kernels.js';
+import { BUILDS } from './support/kernels.js';
 
 const impls: Impl[] = [];
 beforeAll(async () => impls.push(...(await wasmImpls())));
@@ -19,7 +20,7 @@ function inputs(rng: RandomState, n: number): Float32Array {
   return x;
 }
 
-describe.each(['simd', 'scalar'])('activation kernels, %s build', (build) => {
+describe.each(BUILDS)('activation kernels, %s build', (build) => {
   const k = () => impls.find((i) => i.name === build)!.k;
 
   for (const name of names) {

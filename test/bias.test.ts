@@ -2,12 +2,13 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { RandomState } from '../src/random.js';
 import { closeness, randomF32, reference, wasmImpls, type Impl } from './support/kernels.js';
+import { BUILDS } from './support/kernels.js';
 
 const impls: Impl[] = [];
 beforeAll(async () => impls.push(...(await wasmImpls())));
 const shapes: [number, number][] = [[1, 1], [1, 5], [5, 1], [3, 4], [4, 3], [17, 13], [64, 10], [2, 33]];
 
-describe.each(['simd', 'scalar'])('bias kernels, %s build', (build) => {
+describe.each(BUILDS)('bias kernels, %s build', (build) => {
   const k = () => impls.find((i) => i.name === build)!.k;
 
   it('addBiasRows matches the reference, also in place', () => {

@@ -4,6 +4,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { RandomState } from '../src/random.js';
 import { randomF32, reference, wasmImpls, type Impl } from './support/kernels.js';
+import { BUILDS } from './support/kernels.js';
 
 const impls: Impl[] = [];
 beforeAll(async () => impls.push(...(await wasmImpls())));
@@ -33,7 +34,7 @@ function expectClose(got: Float32Array, want: Float32Array, bound: Float32Array,
   }
 }
 
-describe.each(['simd', 'scalar'])('gemm, %s build', (build) => {
+describe.each(BUILDS)('gemm, %s build', (build) => {
   const impl = () => impls.find((i) => i.name === build)!.k;
 
   for (const [ta, tb] of flags) {

@@ -3,6 +3,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { RandomState } from '../src/random.js';
 import { closeness, randomF32, reference, wasmImpls, type Impl } from './support/kernels.js';
+import { BUILDS } from './support/kernels.js';
 
 const impls: Impl[] = [];
 beforeAll(async () => impls.push(...(await wasmImpls())));
@@ -54,7 +55,7 @@ function callGrad(k: Impl['k'], c: Case, out: Float32Array, p: Float32Array, t: 
   else k[`${c.name}Grad`]!(out, p, t, r * cols, c.scale(r, cols));
 }
 
-describe.each(['simd', 'scalar'])('loss kernels, %s build', (build) => {
+describe.each(BUILDS)('loss kernels, %s build', (build) => {
   const k = () => impls.find((i) => i.name === build)!.k;
   for (const c of cases) {
     it(`${c.name}: value and gradient match the reference, also in place`, () => {

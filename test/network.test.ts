@@ -168,3 +168,16 @@ describe('the network API', () => {
     net.dispose();
   });
 });
+
+describe('init', () => {
+  it('is idempotent and reports the build in use (relaxed SIMD under vitest)', async () => {
+    const a = await init();
+    const b = await init();
+    expect(a.build).toBe(b.build);
+    expect(a.build).toBe('relaxed');
+    expect(a.simd && a.relaxedSimd).toBe(true);
+  });
+  it('refuses to switch builds after init', async () => {
+    await expect(init({ simd: false })).rejects.toThrow(/already initialised with the relaxed build; cannot switch to scalar/);
+  });
+});

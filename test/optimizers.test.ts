@@ -2,11 +2,12 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { RandomState } from '../src/random.js';
 import { closeness, randomF32, reference, wasmImpls, type Impl } from './support/kernels.js';
+import { BUILDS } from './support/kernels.js';
 
 const impls: Impl[] = [];
 beforeAll(async () => impls.push(...(await wasmImpls())));
 
-describe.each(['simd', 'scalar'])('sgdUpdate, %s build', (build) => {
+describe.each(BUILDS)('sgdUpdate, %s build', (build) => {
   const k = () => impls.find((i) => i.name === build)!.k;
   it('param -= lr·grad on odd lengths', () => {
     const rng = new RandomState(4);

@@ -6,10 +6,13 @@
  * @module
  */
 import { instantiate } from '@assemblyscript/loader';
-import { SCALAR_WASM_BASE64, SIMD_WASM_BASE64 } from './wasm-bytes.generated.js';
+import { RELAXED_WASM_BASE64, SCALAR_WASM_BASE64, SIMD_WASM_BASE64 } from './wasm-bytes.generated.js';
 
-/** Which compiled kernel module is in use. */
-export type Flavor = 'simd' | 'scalar';
+/**
+ * Which compiled kernel module is in use: `'relaxed'` (f32x4 SIMD with relaxed SIMD's fused
+ * multiply-add), `'simd'` (f32x4 SIMD), or `'scalar'` (no SIMD, for old engines).
+ */
+export type Flavor = 'relaxed' | 'simd' | 'scalar';
 
 type Ptr = number;
 
@@ -210,30 +213,49 @@ function decodeBase64(b64: string): Uint8Array<ArrayBuffer> {
 }
 
 const moduleCache = new Map<Flavor, Promise<WebAssembly.Module>>();
+const BASE64: Record<Flavor, string> = { relaxed: RELAXED_WASM_BASE64, simd: SIMD_WASM_BASE64, scalar: SCALAR_WASM_BASE64 };
+const supportCache = new Map<Flavor, boolean>();
 
-/** Whether this engine accepts the SIMD build (WebAssembly.validate on its bytes). */
+/** Whether this engine accepts a build (WebAssembly.validate on its bytes). */
+export function buildSupported(flavor: Flavor): boolean {
+  let ok = supportCache.get(flavor);
+  if (ok === undefined) {
+    ok = WebAssembly.validate(decodeBase64(BASE64[flavor]));
+    supportCache.set(flavor, ok);
+  }
+  return ok;
+}
+
+/** Whether this engine accepts the SIMD build. */
 export function simdSupported(): boolean {
-  return WebAssembly.validate(decodeBase64(SIMD_WASM_BASE64));
+  return buildSupported('simd');
 }
 
 function compiled(flavor: Flavor): Promise<WebAssembly.Module> {
   let m = moduleCache.get(flavor);
   if (!m) {
-    const bytes = decodeBase64(flavor === 'simd' ? SIMD_WASM_BASE64 : SCALAR_WASM_BASE64);
-    m = WebAssembly.compile(bytes);
+    m = WebAssembly.compile(decodeBase64(BASE64[flavor]));
     moduleCache.set(flavor, m);
   }
   return m;
 }
 
+/** The best build this engine runs: relaxed SIMD, else SIMD, else scalar. */
+export function bestFlavor(options: InitOptions = {}): Flavor {
+  if (options.simd === false) return 'scalar';
+  if (options.relaxedSimd !== false && buildSupported('relaxed')) return 'relaxed';
+  return buildSupported('simd') || options.simd === true ? 'simd' : 'scalar';
+}
+
 /**
- * Instantiate a fresh kernel module with its own memory. `'auto'` picks SIMD when
- * `WebAssembly.validate` accepts it, else the scalar build.
+ * Instantiate a fresh kernel module with its own memory. `'auto'` picks the best build that
+ * `WebAssembly.validate` accepts (relaxed SIMD, SIMD, scalar).
  */
 export async function loadBackend(flavor: Flavor | 'auto' = 'auto'): Promise<Backend> {
-  const chosen: Flavor = flavor === 'auto' ? (simdSupported() ? 'simd' : 'scalar') : flavor;
-  if (chosen === 'simd' && !simdSupported()) {
-    throw new Error('init: the SIMD build was requested but this engine does not support WebAssembly SIMD');
+  const chosen: Flavor = flavor === 'auto' ? bestFlavor() : flavor;
+  if (!buildSupported(chosen)) {
+    const what = chosen === 'relaxed' ? 'relaxed SIMD (Node 20 needs --experimental-wasm-relaxed-simd)' : 'WebAssembly SIMD';
+    throw new Error(`init: the ${chosen} build was requested but this engine does not support ${what}`);
   }
   const module = await compiled(chosen);
   const { exports } = await instantiate<Kernels & Record<string, unknown>>(module, {
@@ -248,21 +270,23 @@ export async function loadBackend(flavor: Flavor | 'auto' = 'auto'): Promise<Bac
 
 let current: Backend | null = null;
 let pending: Promise<Backend> | null = null;
-let requested: Flavor | 'auto' = 'auto';
+let requested: Flavor = 'simd';
 
-/** Options for {@link initBackend}. */
+/** Options for `init()`. */
 export interface InitOptions {
-  /** `true`: require the SIMD build; `false`: use the scalar build; default: the best supported. */
+  /** `false`: use the scalar build; `true`: require SIMD; default: the best the engine runs. */
   simd?: boolean;
+  /** `false`: never use the relaxed-SIMD build even where the engine supports it. */
+  relaxedSimd?: boolean;
 }
 
-/** Instantiate the process-wide backend once; later calls with the same options return it. */
+/** Instantiate the process-wide backend once; later calls with compatible options return it. */
 export function initBackend(options: InitOptions = {}): Promise<Backend> {
-  const want: Flavor | 'auto' = options.simd === undefined ? 'auto' : options.simd ? 'simd' : 'scalar';
+  const want = bestFlavor(options);
   if (pending) {
-    if (want !== requested && !(current && current.flavor === want)) {
+    if (want !== requested) {
       return Promise.reject(
-        new Error(`init: already initialised with ${current?.flavor ?? requested}; cannot switch to ${want} after init()`),
+        new Error(`init: already initialised with the ${requested} build; cannot switch to ${want} after init()`),
       );
     }
     return pending;

@@ -2,7 +2,7 @@
 // (src/reference), and the SIMD and scalar WASM builds. WASM kernels take pointers; the adapter
 // here copies typed arrays into linear memory (one block per distinct array, so passing the same
 // array twice tests aliasing), calls the kernel, and copies every array back.
-import { loadBackend, type Backend } from '../../src/backend/wasm.js';
+import { buildSupported, loadBackend, type Backend } from '../../src/backend/wasm.js';
 import * as activations from '../../src/reference/activations.js';
 import * as bias from '../../src/reference/bias.js';
 import * as gemm from '../../src/reference/gemm.js';
@@ -42,14 +42,25 @@ export interface Impl {
   k: KernelSet;
 }
 
-/** The WASM builds under test (both, every time: the SIMD build and the scalar fallback). */
+/**
+ * The names of the WASM builds under test: SIMD and scalar always; relaxed SIMD too (vitest runs
+ * its workers with --experimental-wasm-relaxed-simd, see vitest.config.ts, so it is required).
+ */
+export const BUILDS = ['simd', 'scalar', 'relaxed'] as const;
+
+/** The WASM builds under test, instantiated. */
 export async function wasmImpls(): Promise<Impl[]> {
+  if (!buildSupported('relaxed')) throw new Error('the relaxed-SIMD build does not validate: run vitest with --experimental-wasm-relaxed-simd');
   const simd = await loadBackend('simd');
   const scalar = await loadBackend('scalar');
-  if (simd.kernels.simdEnabled() !== 1 || scalar.kernels.simdEnabled() !== 0) throw new Error('builds mixed up');
+  const relaxed = await loadBackend('relaxed');
+  if (simd.kernels.simdEnabled() !== 1 || scalar.kernels.simdEnabled() !== 0 || relaxed.kernels.simdEnabled() !== 1) {
+    throw new Error('builds mixed up');
+  }
   return [
     { name: 'simd', k: wasmKernels(simd) },
     { name: 'scalar', k: wasmKernels(scalar) },
+    { name: 'relaxed', k: wasmKernels(relaxed) },
   ];
 }
 

@@ -1,0 +1,358 @@
+import { describe, expect, it } from 'vitest';
+import { lineChartSvg } from '../src/plot.js';
+
+// ---- helpers: a small structural reading of the SVG with regexes ----
+
+/** Throws unless tags nest and close properly and text/attributes hold no raw '<' or stray '&'. */
+function checkWellFormed(svg: string): void {
+  expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
+  expect(svg.trimEnd().endsWith('</svg>')).toBe(true);
+  const stack: string[] = [];
+  const tag = /<(\/?)([A-Za-z][\w:-]*)((?:\s+[\w:-]+="[^"<]*")*)\s*(\/?)>/g;
+  let last = 0;
+  let m: RegExpExecArray | null;
+  while ((m = tag.exec(svg))) {
+    const between = svg.slice(last, m.index);
+    expect(between, `text before ${m[0]}`).not.toMatch(/[<>]/);
+    expect(between.replace(/&(amp|lt|gt|quot|apos|#\d+|#x[0-9a-fA-F]+);/g, ''), 'stray &').not.toContain('&');
+    for (const attr of m[3]!.matchAll(/="([^"]*)"/g)) {
+      expect(attr[1]!.replace(/&(amp|lt|gt|quot|apos);/g, ''), `attribute in ${m[0]}`).not.toMatch(/[&<>]/);
+    }
+    if (m[1]) expect(stack.pop(), `closing ${m[2]}`).toBe(m[2]);
+    else if (!m[4]) stack.push(m[2]!);
+    last = tag.lastIndex;
+  }
+  expect(svg.slice(last).trim()).toBe('');
+  expect(stack).toEqual([]);
+  expect(stack.length === 0 && svg.match(/<svg[\s>]/g)!.length).toBe(1);
+}
+
+interface Tick {
+  label: string;
+  value: number;
+  pos: number;
+}
+
+function ticks(svg: string, axis: 'x' | 'y'): Tick[] {
+  const re = new RegExp(`<text class="${axis}-tick" x="([^"]+)" y="([^"]+)"[^>]*>([^<]*)</text>`, 'g');
+  return [...svg.matchAll(re)].map((m) => ({ label: m[3]!, value: Number(m[3]), pos: Number(axis === 'x' ? m[1] : m[2]) }));
+}
+
+function seriesPaths(svg: string): string[] {
+  return [...svg.matchAll(/<path class="series" data-series="\d+" data-name="[^"]*" d="([^"]*)"/g)].map((m) => m[1]!);
+}
+
+function points(d: string): [number, number][] {
+  return [...d.matchAll(/[ML](-?[\d.]+),(-?[\d.]+)/g)].map((m) => [Number(m[1]), Number(m[2])]);
+}
+
+/** Significant digits of a tick label: '0.45' → 2, '10000' → 1, '2e6' → 1. */
+function significantDigits(label: string): number {
+  const mantissa = label.replace(/^-/, '').replace(/e.*$/, '').replace('.', '');
+  return mantissa.replace(/^0+/, '').replace(/0+$/, '').length;
+}
+
+/** Digits after the decimal point of a plain label ('0.450' → 3), or of an exponent label's mantissa. */
+function decimals(label: string): number {
+  return label.replace(/e.*$/, '').split('.')[1]?.length ?? 0;
+}
+
+/** Ticks are finite, increasing, evenly spaced by 1, 2 or 5 × 10ⁿ, multiples of it, short, and cover [lo, hi]. */
+function expectRoundTicks(t: Tick[], lo: number, hi: number): void {
+  expect(t.length).toBeGreaterThanOrEqual(2);
+  expect(t.length).toBeLessThanOrEqual(15);
+  const step = t[1]!.value - t[0]!.value;
+  for (const k of t) {
+    expect(Number.isFinite(k.value), k.label).toBe(true);
+    // Short labels, no float noise (0.30000000000000004): no more decimals than the step needs,
+    // and few significant digits unless the data sit far from zero (100.015).
+    expect(k.label.length, k.label).toBeLessThanOrEqual(8);
+    if (!k.label.includes('e')) expect(decimals(k.label), k.label).toBeLessThanOrEqual(Math.max(0, -Math.floor(Math.log10(step) + 1e-9)));
+    if (Math.abs(lo + hi) / 2 < 10 * (hi - lo)) expect(significantDigits(k.label), k.label).toBeLessThanOrEqual(3);
+  }
+  expect(step).toBeGreaterThan(0);
+  const mantissa = step / 10 ** Math.floor(Math.log10(step) + 1e-9);
+  expect([1, 2, 5].some((m) => Math.abs(mantissa - m) < 1e-6), `step ${step}`).toBe(true);
+  for (let i = 1; i < t.length; i++) {
+    expect(t[i]!.value - t[i - 1]!.value).toBeCloseTo(step, 9);
+    expect(t[i]!.pos).not.toBe(t[i - 1]!.pos);
+  }
+  for (const k of t) expect(Math.abs(k.value / step - Math.round(k.value / step)), k.label).toBeLessThan(1e-6);
+  expect(t[0]!.value).toBeLessThanOrEqual(lo + step * 1e-6);
+  expect(t[t.length - 1]!.value).toBeGreaterThanOrEqual(hi - step * 1e-6);
+  // No gratuitous padding: at most one step beyond the data on each side.
+  expect(t[0]!.value).toBeGreaterThan(lo - step - step * 1e-6);
+  expect(t[t.length - 1]!.value).toBeLessThan(hi + step + step * 1e-6);
+}
+
+function noBadNumbers(svg: string): void {
+  expect(svg).not.toContain('NaN');
+  expect(svg).not.toContain('Infinity');
+  expect(svg).not.toContain('undefined');
+}
+
+// A loss curve like the chapter's XOR run: 0.6931 falling to 0.4775.
+const xorLike = Array.from({ length: 10000 }, (_, i) => 0.4775 + 0.2156 / (1 + Math.exp((i - 700) / 80)));
+
+describe('lineChartSvg: structure', () => {
+  it('is one well-formed SVG with a path per series, a title and axis labels', () => {
+    const svg = lineChartSvg([{ name: 'loss', values: xorLike }], { title: 'Training Loss over Time', xLabel: 'Epoch', yLabel: 'Loss' });
+    checkWellFormed(svg);
+    expect(seriesPaths(svg)).toHaveLength(1);
+    expect(svg).toMatch(/<text class="title"[^>]*>Training Loss over Time<\/text>/);
+    expect(svg).toMatch(/<text class="x-label"[^>]*>Epoch<\/text>/);
+    expect(svg).toMatch(/<text class="y-label"[^>]*>Loss<\/text>/);
+    expect(svg).toMatch(/<g class="grid"[^>]*>(<line [^>]*\/>){4,}<\/g>/);
+    expect(svg).not.toContain('class="legend"'); // one series: no legend
+    expect(svg).toMatch(/^<svg [^>]*width="800" height="480" viewBox="0 0 800 480"/);
+  });
+
+  it('draws one path per series, a legend naming each, and distinct default colors', () => {
+    const svg = lineChartSvg([
+      { name: 'train', values: [3, 2, 1.5, 1.2] },
+      { name: 'validation', values: [3.2, 2.5, 2.2, 2.3] },
+      { name: 'test', values: [3.1, 2.4, 2.1, 2.2], color: 'rebeccapurple' },
+    ]);
+    checkWellFormed(svg);
+    const paths = [...svg.matchAll(/<path class="series"[^>]*stroke="([^"]+)"/g)].map((m) => m[1]);
+    expect(paths).toHaveLength(3);
+    expect(new Set(paths).size).toBe(3);
+    expect(paths[2]).toBe('rebeccapurple');
+    const legend = svg.match(/<g class="legend">.*?<\/g>/s)?.[0] ?? '';
+    for (const name of ['train', 'validation', 'test']) expect(legend).toContain(`>${name}</text>`);
+    for (const d of seriesPaths(svg)) expect(points(d)).toHaveLength(4);
+  });
+
+  it('honours width and height', () => {
+    const svg = lineChartSvg([{ name: 'a', values: [1, 2] }], { width: 320, height: 200 });
+    checkWellFormed(svg);
+    expect(svg).toMatch(/^<svg [^>]*width="320" height="200" viewBox="0 0 320 200"/);
+    for (const [x, y] of points(seriesPaths(svg)[0]!)) {
+      expect(x).toBeGreaterThanOrEqual(0);
+      expect(x).toBeLessThanOrEqual(320);
+      expect(y).toBeGreaterThanOrEqual(0);
+      expect(y).toBeLessThanOrEqual(200);
+    }
+  });
+
+  it('maps the data onto the ticks: a value at a tick is drawn at that tick', () => {
+    const svg = lineChartSvg([{ name: 'a', values: [0, 5, 10, 20] }]);
+    const y = ticks(svg, 'y'), x = ticks(svg, 'x');
+    const pts = points(seriesPaths(svg)[0]!);
+    const yAt = (v: number): number => y.find((t) => t.value === v)!.pos;
+    const xAt = (v: number): number => x.find((t) => t.value === v)!.pos;
+    expect(pts[0]![1]).toBeCloseTo(yAt(0), 1);
+    expect(pts[2]![1]).toBeCloseTo(yAt(10), 1);
+    expect(pts[3]![1]).toBeCloseTo(yAt(20), 1);
+    expect(pts[0]![0]).toBeCloseTo(xAt(0), 1);
+    expect(pts[3]![0]).toBeCloseTo(xAt(3), 1);
+  });
+});
+
+describe('lineChartSvg: ticks', () => {
+  const cases: [string, number[]][] = [
+    ['an XOR loss curve', xorLike],
+    ['mixed signs', [-3.2, 17.9, 4, 0.5]],
+    ['thousands', [1234, 98765, 50000]],
+    ['small values', [0.001, 0.0042, 0.003]],
+    ['tiny values', [1.2e-7, 3.4e-6]],
+    ['millions', [-2.9e6, 3e6]],
+    ['a narrow band far from zero', [100.01, 100.04, 100.02]],
+  ];
+  for (const [what, values] of cases) {
+    it(`y labels are round numbers covering the data: ${what}`, () => {
+      const svg = lineChartSvg([{ name: 's', values }]);
+      checkWellFormed(svg);
+      expectRoundTicks(ticks(svg, 'y'), Math.min(...values), Math.max(...values));
+    });
+  }
+
+  it('x labels are round integers from 0 covering every index', () => {
+    for (const n of [2, 7, 10000, 123457]) {
+      const svg = lineChartSvg([{ name: 's', values: Array.from({ length: n }, (_, i) => Math.sin(i)) }]);
+      const x = ticks(svg, 'x');
+      expect(x[0]!.value).toBe(0);
+      for (const t of x) expect(Number.isInteger(t.value), t.label).toBe(true);
+      expectRoundTicks(x, 0, n - 1);
+    }
+  });
+
+  it('the x axis spans the longest series', () => {
+    const svg = lineChartSvg([
+      { name: 'short', values: [1, 2, 3] },
+      { name: 'long', values: Array.from({ length: 50 }, (_, i) => i) },
+    ]);
+    expect(ticks(svg, 'x').at(-1)!.value).toBeGreaterThanOrEqual(49);
+  });
+
+  it('logY: ticks are 1, 2 or 5 × 10ⁿ (or round linear ones within a decade) covering the positive data', () => {
+    const wide = Array.from({ length: 1000 }, (_, i) => 0.7 * Math.exp(-i / 80));
+    for (const values of [wide, [0.02, 3], [0.4775, 0.6931], [1e-9, 1e3]]) {
+      const svg = lineChartSvg([{ name: 's', values }], { logY: true });
+      checkWellFormed(svg);
+      const y = ticks(svg, 'y');
+      expect(y.length).toBeGreaterThanOrEqual(2);
+      expect(y[0]!.value).toBeLessThanOrEqual(Math.min(...values));
+      expect(y.at(-1)!.value).toBeGreaterThanOrEqual(Math.max(...values));
+      for (const t of y) {
+        expect(t.value, t.label).toBeGreaterThan(0);
+        expect(significantDigits(t.label), t.label).toBeLessThanOrEqual(2);
+      }
+      // Higher values sit higher on the chart (smaller SVG y), and decades are evenly spaced.
+      for (let i = 1; i < y.length; i++) expect(y[i]!.pos).toBeLessThan(y[i - 1]!.pos);
+    }
+    const decades = ticks(lineChartSvg([{ name: 's', values: [1e-6, 1] }], { logY: true }), 'y');
+    expect(decades.map((t) => t.value)).toEqual([1e-6, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1, 1]);
+    const gaps = decades.slice(1).map((t, i) => decades[i]!.pos - t.pos);
+    for (const g of gaps) expect(g).toBeCloseTo(gaps[0]!, 1);
+  });
+});
+
+describe('lineChartSvg: escaping', () => {
+  it('escapes the title, axis labels and series names', () => {
+    const nasty = `A < B & "C" 'D' > E`;
+    const escaped = 'A &lt; B &amp; &quot;C&quot; &apos;D&apos; &gt; E';
+    const svg = lineChartSvg(
+      [
+        { name: `<script>alert("x")</script>`, values: [1, 2] },
+        { name: nasty, values: [2, 1] },
+      ],
+      { title: nasty, xLabel: nasty, yLabel: nasty },
+    );
+    checkWellFormed(svg);
+    expect(svg).not.toContain('<script>');
+    expect(svg).not.toContain(nasty);
+    expect(svg).toMatch(new RegExp(`<text class="title"[^>]*>${escaped}</text>`));
+    expect(svg).toMatch(new RegExp(`<text class="x-label"[^>]*>${escaped}</text>`));
+    expect(svg).toMatch(new RegExp(`<text class="y-label"[^>]*>${escaped}</text>`));
+    expect(svg).toContain(`<title>${escaped}</title>`);
+    expect(svg).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;');
+    expect(svg).toContain(`data-name="${escaped}"`);
+  });
+
+  it('escapes a color and replaces characters XML cannot hold', () => {
+    const svg = lineChartSvg([{ name: 'bell\u0007 and \uD800 lone surrogate', values: [1, 2], color: 'red" onload="x' }], {
+      title: 'nul\u0000byte',
+    });
+    checkWellFormed(svg);
+    expect(svg).not.toMatch(/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/);
+    expect(svg).not.toMatch(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])/);
+    expect(svg).toContain('stroke="red&quot; onload=&quot;x"');
+    expect(svg).not.toContain(' onload="');
+  });
+});
+
+describe('lineChartSvg: long series', () => {
+  // 100,000 values of noise in [0.3, 0.7] with one spike to 1 and one dip to 0 inside it.
+  const n = 100_000;
+  let state = 12345;
+  const noise = (): number => ((state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) * 0.4 + 0.3;
+  const values = Array.from({ length: n }, noise);
+  values[31337] = 1;
+  values[77777] = 0;
+
+  it('keeps the global minimum and maximum and limits the number of points', () => {
+    const svg = lineChartSvg([{ name: 'noisy', values }], { width: 800 });
+    checkWellFormed(svg);
+    const pts = points(seriesPaths(svg)[0]!);
+    expect(pts.length).toBeLessThanOrEqual(2 * 800 + 4);
+    expect(pts.length).toBeGreaterThan(800); // still about two per pixel column
+    const y = ticks(svg, 'y');
+    const y0 = y.find((t) => t.value === 0)!.pos, y1 = y.find((t) => t.value === 1)!.pos;
+    const ys = pts.map((p) => p[1]);
+    expect(Math.min(...ys)).toBeCloseTo(y1, 1); // the spike to 1 is drawn
+    expect(Math.max(...ys)).toBeCloseTo(y0, 1); // the dip to 0 is drawn
+    // Points stay in index order, and the first and last values are kept.
+    for (let i = 1; i < pts.length; i++) expect(pts[i]![0]).toBeGreaterThanOrEqual(pts[i - 1]![0]);
+    const x = ticks(svg, 'x');
+    const xAt = (i: number): number => x[0]!.pos + ((x.at(-1)!.pos - x[0]!.pos) * i) / x.at(-1)!.value;
+    expect(pts[0]![0]).toBeCloseTo(xAt(0), 1);
+    expect(pts.at(-1)![0]).toBeCloseTo(xAt(n - 1), 1);
+  });
+
+  it('keeps the extremes of every pixel column, so the envelope of the curve is unchanged', () => {
+    const width = 400;
+    const svg = lineChartSvg([{ name: 'noisy', values }], { width });
+    const pts = points(seriesPaths(svg)[0]!);
+    expect(pts.length).toBeLessThanOrEqual(2 * width + 4);
+    // Per drawn column, the highest and lowest drawn points span almost the full noise band.
+    const byColumn = new Map<number, number[]>();
+    for (const [x, y] of pts) byColumn.set(Math.floor(x), [...(byColumn.get(Math.floor(x)) ?? []), y]);
+    const y = ticks(svg, 'y');
+    const pxPerUnit = (y.find((t) => t.value === 0)!.pos - y.find((t) => t.value === 1)!.pos) / 1;
+    let wide = 0;
+    for (const ys of byColumn.values()) if ((Math.max(...ys) - Math.min(...ys)) / pxPerUnit > 0.3) wide++;
+    expect(wide / byColumn.size).toBeGreaterThan(0.9);
+  });
+
+  it('draws short series point for point', () => {
+    const vals = Array.from({ length: 500 }, (_, i) => Math.cos(i / 10));
+    expect(points(seriesPaths(lineChartSvg([{ name: 'c', values: vals }]))[0]!)).toHaveLength(500);
+  });
+});
+
+describe('lineChartSvg: edge cases', () => {
+  const cases: [string, Parameters<typeof lineChartSvg>[0], Parameters<typeof lineChartSvg>[1]?][] = [
+    ['no series', []],
+    ['an empty series', [{ name: 'empty', values: [] }]],
+    ['a single value', [{ name: 'one', values: [0.6931] }]],
+    ['a single zero', [{ name: 'zero', values: [0] }]],
+    ['all-equal values', [{ name: 'flat', values: [0.5, 0.5, 0.5, 0.5] }]],
+    ['all-equal negative values', [{ name: 'flat', values: [-7, -7, -7] }]],
+    ['only non-finite values', [{ name: 'bad', values: [NaN, Infinity, -Infinity] }]],
+    ['non-finite values among finite ones', [{ name: 'gaps', values: [1, NaN, 2, 3, Infinity, 2, -Infinity, 4] }]],
+    ['huge values', [{ name: 'huge', values: [-1.7e308, 1.7e308, 0] }]],
+    ['one huge value', [{ name: 'max', values: [Number.MAX_VALUE] }]],
+    ['subnormal values', [{ name: 'tiny', values: [5e-324, 1e-320] }]],
+    ['logY with zeros and negatives', [{ name: 'log', values: [0, -1, 1e-3, 10, NaN] }], { logY: true }],
+    ['logY with nothing positive', [{ name: 'log', values: [0, -1] }], { logY: true }],
+    ['logY with one value', [{ name: 'log', values: [1] }], { logY: true }],
+    ['logY across the whole double range', [{ name: 'log', values: [5e-324, 1e308] }], { logY: true }],
+    ['a tiny canvas', [{ name: 's', values: [1, 2, 3] }], { width: 10, height: 10, title: 't', xLabel: 'x', yLabel: 'y' }],
+    ['a series with empty name among others', [{ name: '', values: [1] }, { name: 'b', values: [] }]],
+  ];
+  for (const [what, series, options] of cases) {
+    it(`does not throw and writes no NaN: ${what}`, () => {
+      const svg = lineChartSvg(series, options);
+      checkWellFormed(svg);
+      noBadNumbers(svg);
+      expect(seriesPaths(svg)).toHaveLength(series.length);
+      const y = ticks(svg, 'y');
+      expect(y.length).toBeGreaterThanOrEqual(2);
+      expect(new Set(y.map((t) => t.label)).size).toBe(y.length); // distinct labels
+      for (const t of [...y, ...ticks(svg, 'x')]) expect(Number.isFinite(t.value), t.label).toBe(true);
+    });
+  }
+
+  it('a single value is drawn as a dot inside ticks that cover it', () => {
+    const svg = lineChartSvg([{ name: 'one', values: [0.6931] }]);
+    expect(svg.match(/<circle /g)).toHaveLength(1);
+    const y = ticks(svg, 'y');
+    expect(y[0]!.value).toBeLessThan(0.6931);
+    expect(y.at(-1)!.value).toBeGreaterThan(0.6931);
+  });
+
+  it('all-equal values get round ticks around them', () => {
+    const svg = lineChartSvg([{ name: 'flat', values: [0.5, 0.5, 0.5] }]);
+    const y = ticks(svg, 'y');
+    expectRoundTicks(y, 0.45, 0.55); // the value ± 10%
+    expect(y[0]!.value).toBeLessThan(0.5);
+    expect(y.at(-1)!.value).toBeGreaterThan(0.5);
+  });
+
+  it('non-finite values are skipped and break the line', () => {
+    const svg = lineChartSvg([{ name: 'gaps', values: [1, NaN, 2, 3, Infinity, 2, NaN, 4] }]);
+    const d = seriesPaths(svg)[0]!;
+    expect(d.match(/M/g)).toHaveLength(4); // runs: [1], [2, 3], [2], [4]
+    expect(points(d)).toHaveLength(5);
+    expect(svg.match(/<circle /g)).toHaveLength(3); // the isolated points
+    expectRoundTicks(ticks(svg, 'y'), 1, 4);
+  });
+
+  it('rejects malformed arguments with a clear error', () => {
+    expect(() => lineChartSvg(null as never)).toThrow(/series must be an array/);
+    expect(() => lineChartSvg([{ name: 'x' } as never])).toThrow(/series\[0\]\.values/);
+    expect(() => lineChartSvg([{ name: 'x', values: [1] }], { width: -5 })).toThrow(/width/);
+    expect(() => lineChartSvg([{ name: 'x', values: [1] }], { height: NaN })).toThrow(/height/);
+  });
+});
