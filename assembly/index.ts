@@ -31,3 +31,5 @@ export function heapBase(): usize {
 export function simdEnabled(): i32 {
   return ASC_FEATURE_SIMD ? 1 : 0;
 }
+
+export { trainEpochs } from './network';

@@ -66,11 +66,13 @@ function checkSameShape(op: string, m: unknown, rows: number, cols: number): voi
 }
 
 /** An activation whose three kernels live in the WASM module under `kernel`. */
-abstract class KernelActivation extends Activation {
+export abstract class KernelActivation extends Activation {
   /** Kernel family name in assembly/activations.ts. */
   protected abstract readonly kernel: string;
-  /** Parameter passed to the kernels (LeakyReLU's slope). */
-  protected get alpha(): number {
+  /** @internal Id of this activation in the kernels' layer table (assembly/network.ts). */
+  abstract readonly _kernelId: number;
+  /** @internal Parameter passed to the kernels (LeakyReLU's slope). */
+  get alpha(): number {
     return 0;
   }
   private cached: { be: Backend; k: ActivationKernels } | null = null;
@@ -123,6 +125,7 @@ abstract class KernelActivation extends Activation {
 export class ReLU extends KernelActivation {
   readonly name = 'relu';
   protected readonly kernel = 'relu';
+  /** @internal */ readonly _kernelId = 0;
 }
 
 /**
@@ -137,6 +140,7 @@ export class ReLU extends KernelActivation {
 export class Sigmoid extends KernelActivation {
   readonly name = 'sigmoid';
   protected readonly kernel = 'sigmoid';
+  /** @internal */ readonly _kernelId = 3;
 }
 
 /**
@@ -150,6 +154,7 @@ export class Sigmoid extends KernelActivation {
 export class Tanh extends KernelActivation {
   readonly name = 'tanh';
   protected readonly kernel = 'tanh';
+  /** @internal */ readonly _kernelId = 4;
 }
 
 /**
@@ -163,6 +168,7 @@ export class Tanh extends KernelActivation {
 export class LeakyReLU extends KernelActivation {
   readonly name = 'leakyRelu';
   protected readonly kernel = 'leakyRelu';
+  /** @internal */ readonly _kernelId = 1;
   /** The slope for negative inputs. */
   readonly slope: number;
 
@@ -174,7 +180,7 @@ export class LeakyReLU extends KernelActivation {
     this.slope = slope;
   }
 
-  protected override get alpha(): number {
+  override get alpha(): number {
     return this.slope;
   }
 }
@@ -190,6 +196,7 @@ export class LeakyReLU extends KernelActivation {
 export class Linear extends KernelActivation {
   readonly name = 'linear';
   protected readonly kernel = 'linear';
+  /** @internal */ readonly _kernelId = 2;
 }
 
 /**
@@ -206,4 +213,5 @@ export class Linear extends KernelActivation {
 export class Softmax extends KernelActivation {
   readonly name = 'softmax';
   protected readonly kernel = 'softmax';
+  /** @internal */ readonly _kernelId = 5;
 }

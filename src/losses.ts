@@ -24,6 +24,8 @@ export abstract class Loss {
   abstract readonly name: string;
   /** True when the loss takes the last layer's pre-activation (logits), not its output. */
   readonly fromLogits: boolean = false;
+  /** @internal Loss kind in the kernels' training loop (assembly/network.ts), if built in. */
+  readonly _kind: number | undefined = undefined;
 
   /** @internal Write the mean loss (an f64) at `out`. */
   abstract _value(be: Backend, out: number, pred: number, target: number, rows: number, cols: number): void;
@@ -95,6 +97,7 @@ export abstract class Loss {
  */
 export class BinaryCrossEntropy extends Loss {
   readonly name = 'binaryCrossEntropy';
+  override readonly _kind = 0;
   _value(be: Backend, out: number, pred: number, target: number, rows: number, cols: number): void {
     be.kernels.binaryCrossEntropyLoss(out, pred, target, rows * cols);
   }
@@ -116,6 +119,7 @@ export class BinaryCrossEntropy extends Loss {
  */
 export class MeanSquaredError extends Loss {
   readonly name = 'meanSquaredError';
+  override readonly _kind = 1;
   _value(be: Backend, out: number, pred: number, target: number, rows: number, cols: number): void {
     be.kernels.meanSquaredErrorLoss(out, pred, target, rows * cols);
   }
@@ -138,6 +142,7 @@ export class MeanSquaredError extends Loss {
 export class SoftmaxCrossEntropy extends Loss {
   readonly name = 'softmaxCrossEntropy';
   override readonly fromLogits = true;
+  override readonly _kind = 2;
   _value(be: Backend, out: number, pred: number, target: number, rows: number, cols: number): void {
     be.kernels.softmaxCrossEntropyLoss(out, pred, target, rows, cols);
   }

@@ -39,7 +39,8 @@ export class NeuralNetwork implements LayerOwner {
   /** The sizes given to the constructor. */
   readonly layerSizes: readonly number[];
   /** @internal */ readonly _be: Backend;
-  private readonly params: Block;
+  /** @internal All layers' W, b, dW, db, in one block. */
+  readonly _params: Block;
   private ws: Block | null = null;
   private wsRows = 0;
   private _disposed = false;
@@ -73,12 +74,12 @@ export class NeuralNetwork implements LayerOwner {
     this.layerSizes = [...layerSizes];
     let floats = 0;
     for (let i = 0; i + 1 < layerSizes.length; i++) floats += Layer.paramFloats(layerSizes[i]!, layerSizes[i + 1]!);
-    this.params = this._be.alloc(floats * 4, `NeuralNetwork([${layerSizes.join(', ')}])`);
+    this._params = this._be.alloc(floats * 4, `NeuralNetwork([${layerSizes.join(', ')}])`);
     const layers: Layer[] = [];
     let offset = 0;
     for (let i = 0; i + 1 < layerSizes.length; i++) {
       const [inp, out] = [layerSizes[i]!, layerSizes[i + 1]!];
-      const layer = new Layer(inp, out, activations[i]!, { rng, placement: { owner: this, block: this.params, offset } });
+      const layer = new Layer(inp, out, activations[i]!, { rng, placement: { owner: this, block: this._params, offset } });
       layer._inputFrom = layers[i - 1] ?? null;
       layers.push(layer);
       offset += Layer.paramFloats(inp, out) * 4;
@@ -201,7 +202,7 @@ export class NeuralNetwork implements LayerOwner {
   dispose(): void {
     if (this._disposed) return;
     this._disposed = true;
-    this._be.release(this.params);
+    this._be.release(this._params);
     if (this.ws) this._be.release(this.ws);
     this.ws = null;
   }

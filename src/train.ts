@@ -4,7 +4,9 @@
  *
  * @module
  */
-import { Linear, Softmax } from './activations.js';
+import { KernelActivation, Linear, Softmax } from './activations.js';
+import type { Block } from './backend/wasm.js';
+import { align4 } from './layer.js';
 import { describe, toMatrix, type MatrixLike } from './matrix.js';
 import { BinaryCrossEntropy, Loss, MeanSquaredError, SoftmaxCrossEntropy, resolveLoss, type LossName } from './losses.js';
 import type { NeuralNetwork } from './network.js';
@@ -101,70 +103,201 @@ export function trainNetwork(net: NeuralNetwork, x: MatrixLike, y: MatrixLike, o
     );
   }
   const shuffle = options.shuffle ?? true;
-  const rng = new RandomState(options.seed ?? 0);
+  if (typeof shuffle !== 'boolean') throw new Error(`${op}: shuffle must be true or false, got ${describe(shuffle)}`);
+  const seed = options.seed ?? 0;
+  if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) {
+    throw new Error(`${op}: seed must be an integer in [0, 2^32 - 1], got ${describe(seed)}`);
+  }
+  const rng = new RandomState(seed);
 
   const be = net._be;
-  const k = be.kernels;
-  const inSize = net.inputSize, outSize = net.outputSize;
   net.ensureWorkspace(batch, op);
-  const fullBatch = batch === n;
-  const first = net.layers[0]!;
-  let data: ReturnType<typeof be.alloc> | null = null;
-  let dataX = 0, dataY = 0, index = 0;
-  const order = fullBatch ? null : Int32Array.from({ length: n }, (_, i) => i);
-  if (fullBatch) {
-    be.write(first._xOwn, X.data);
-    be.write(net._target, Y.data);
-  } else {
-    data = be.alloc((Math.ceil((n * inSize) / 4) * 4 + Math.ceil((n * outSize) / 4) * 4 + n) * 4, `${op}: the data set`);
-    dataX = data.ptr;
-    dataY = dataX + Math.ceil((n * inSize) / 4) * 16;
-    index = dataY + Math.ceil((n * outSize) / 4) * 16;
-    be.write(dataX, X.data);
-    be.write(dataY, Y.data);
+  const data = new TrainingData(net, X.data, Y.data, batch, op);
+  // The weights that produced the last finite loss, restored if training diverges.
+  let backup: Block | null = null;
+  try {
+    backup = be.alloc(net._params.bytes, `${op}: a backup of the weights`);
+  } catch (e) {
+    data.release();
+    throw e;
   }
-
+  let runner: KernelEpochs | null = null;
+  try {
+    if (canRunInKernels(net, loss)) runner = new KernelEpochs(net, loss, lr, data, backup, epochs, onEpoch !== undefined, op);
+  } catch (e) {
+    data.release();
+    be.release(backup);
+    throw e;
+  }
   const losses: number[] = [];
   let stopped = false;
   try {
-    for (let epoch = 0; epoch < epochs; epoch++) {
-      if (order) {
-        if (shuffle) rng.shuffle(order);
-        be.writeI32(index, order);
-      }
-      let total = 0;
-      for (let start = 0; start < n; start += batch) {
-        const rows = Math.min(batch, n - start);
-        if (order) {
-          k.gatherRows(first._xOwn, dataX, index + start * 4, rows, inSize);
-          k.gatherRows(net._target, dataY, index + start * 4, rows, outSize);
-        }
-        net._forwardRows(rows);
-        const pred = fused ? last._z : last._y;
-        loss._value(be, net._lossSlot, pred, net._target, rows, outSize);
-        const value = be.readF64(net._lossSlot);
+    while (losses.length < epochs && !stopped) {
+      const epoch = losses.length;
+      // Shuffled mini-batches: a new order every epoch, so one epoch per call.
+      if (data.order && shuffle) rng.shuffle(data.order);
+      if (data.order && (shuffle || epoch === 0)) be.writeI32(data.index, data.order);
+      const count = runner ? runner.chunk(epochs - epoch, shuffle) : 1;
+      const result = runner ? runner.run(count) : stepEpoch(net, loss, lr, data, backup);
+      const fresh = runner ? result : [result as number];
+      for (let i = 0; i < (fresh as number[]).length && !stopped; i++) {
+        const value = (fresh as number[])[i]!;
+        const e = losses.length;
         if (!Number.isFinite(value)) {
           throw new TrainingDivergedError(
-            `${op}: the loss became ${value} at epoch ${epoch} (rows ${start}..${start + rows - 1}); training stopped ` +
-              `and the weights are those of the last finite step. Try a smaller learningRate.`,
-            epoch,
+            `${op}: the loss became ${value} at epoch ${e}; training stopped and the weights are those of the ` +
+              `last finite step. Try a smaller learningRate.`,
+            e,
             losses,
           );
         }
-        total += value * rows;
-        loss._grad(be, last._g, pred, net._target, rows, outSize);
-        net._backwardRows(lr, fused);
-      }
-      const epochLoss = total / n;
-      losses.push(epochLoss);
-      if (logEvery && epoch % logEvery === 0) console.log(`Epoch ${epoch}, Loss: ${epochLoss.toFixed(4)}`);
-      if (onEpoch && onEpoch(epoch, epochLoss) === false) {
-        stopped = true;
-        break;
+        losses.push(value);
+        if (logEvery && e % logEvery === 0) console.log(`Epoch ${e}, Loss: ${value.toFixed(4)}`);
+        if (onEpoch && onEpoch(e, value) === false) stopped = true;
       }
     }
   } finally {
-    if (data) be.release(data);
+    runner?.release();
+    data.release();
+    be.release(backup);
   }
   return { loss: losses, epochs: losses.length, stopped };
+}
+
+/** The training set in linear memory: full batch in the first layer's buffer, or a copy to gather from. */
+class TrainingData {
+  readonly n: number;
+  readonly batch: number;
+  /** Row order for mini-batches (null: full batch, rows in place). */
+  readonly order: Int32Array | null;
+  readonly dataX: number = 0;
+  readonly dataY: number = 0;
+  readonly index: number = 0;
+  private readonly block: Block | null = null;
+  private readonly net: NeuralNetwork;
+
+  constructor(net: NeuralNetwork, x: Float32Array, y: Float32Array, batch: number, op: string) {
+    const be = net._be;
+    this.net = net;
+    this.n = x.length / net.inputSize;
+    this.batch = batch;
+    if (batch === this.n) {
+      this.order = null;
+      be.write(net.layers[0]!._xOwn, x);
+      be.write(net._target, y);
+      return;
+    }
+    this.order = Int32Array.from({ length: this.n }, (_, i) => i);
+    const xN = align4(x.length), yN = align4(y.length);
+    this.block = be.alloc((xN + yN + align4(this.n)) * 4, `${op}: the data set`);
+    this.dataX = this.block.ptr;
+    this.dataY = this.dataX + xN * 4;
+    this.index = this.dataY + yN * 4;
+    be.write(this.dataX, x);
+    be.write(this.dataY, y);
+  }
+
+  release(): void {
+    if (this.block) this.net._be.release(this.block);
+  }
+}
+
+/** One epoch step by step from TypeScript (custom activations or losses): returns its loss. */
+function stepEpoch(net: NeuralNetwork, loss: Loss, lr: number, data: TrainingData, backup: Block): number {
+  const be = net._be, k = be.kernels;
+  const first = net.layers[0]!, last = net.layers[net.layers.length - 1]!;
+  const fused = loss.fromLogits;
+  let total = 0;
+  for (let start = 0; start < data.n; start += data.batch) {
+    const rows = Math.min(data.batch, data.n - start);
+    if (data.order) {
+      k.gatherRows(first._xOwn, data.dataX, data.index + start * 4, rows, net.inputSize);
+      k.gatherRows(net._target, data.dataY, data.index + start * 4, rows, net.outputSize);
+    }
+    net._forwardRows(rows);
+    const pred = fused ? last._z : last._y;
+    loss._value(be, net._lossSlot, pred, net._target, rows, net.outputSize);
+    const value = be.readF64(net._lossSlot);
+    const params = net._params, floats = params.bytes / 4;
+    if (!Number.isFinite(value)) {
+      be.copy(params.ptr, backup.ptr, floats); // back to the weights of the last finite loss
+      return value;
+    }
+    total += value * rows;
+    be.copy(backup.ptr, params.ptr, floats);
+    loss._grad(be, last._g, pred, net._target, rows, net.outputSize);
+    net._backwardRows(lr, fused);
+  }
+  return total / data.n;
+}
+
+function canRunInKernels(net: NeuralNetwork, loss: Loss): boolean {
+  return loss._kind !== undefined && net.layers.every((l) => l.activation instanceof KernelActivation);
+}
+
+const PLAN_HEADER = 32, PLAN_LAYER = 16, MAX_CHUNK = 1024;
+
+/**
+ * Whole epochs in one kernel call (assembly/network.ts `trainEpochs`): the plan is a table of
+ * the layers' pointers, written once per `train()`; the kernel runs the same kernels in the same
+ * order as `stepEpoch`, so results are bit-identical.
+ */
+class KernelEpochs {
+  private readonly block: Block;
+  private readonly plan: number;
+  private readonly lossOut: number;
+  private readonly done: number;
+  private readonly maxChunk: number;
+
+  constructor(
+    private readonly net: NeuralNetwork, loss: Loss, lr: number, private readonly data: TrainingData,
+    backup: Block, epochs: number, perEpoch: boolean, op: string,
+  ) {
+    const be = net._be, layers = net.layers;
+    this.maxChunk = perEpoch ? 1 : Math.min(epochs, MAX_CHUNK);
+    const words = PLAN_HEADER + PLAN_LAYER * layers.length;
+    this.block = be.alloc(words * 4 + this.maxChunk * 8 + 16, `${op}: the training plan`);
+    this.plan = this.block.ptr;
+    this.lossOut = this.plan + words * 4; // a multiple of 64 bytes past the plan: f64-aligned
+    this.done = this.lossOut + this.maxChunk * 8;
+    const buf = new ArrayBuffer(words * 4), w = new Int32Array(buf), f = new Float32Array(buf);
+    w.set([layers.length, loss._kind!, 0, data.n, data.batch, data.dataX, data.dataY, data.index,
+      layers[0]!._xOwn, net._target, this.lossOut, net._lossSlot, net.inputSize, net.outputSize, 0,
+      net._params.ptr, backup.ptr, net._params.bytes]);
+    f[2] = lr;
+    layers.forEach((l, i) => {
+      const o = PLAN_HEADER + PLAN_LAYER * i;
+      const act = l.activation as KernelActivation;
+      w.set([l.inputSize, l.outputSize, i ? layers[i - 1]!._y : l._xOwn, l._w, l._b, l._dw, l._db, l._z, l._y, l._g,
+        i ? layers[i - 1]!._g : 0, act._kernelId], o);
+      f[o + 12] = act.alpha;
+    });
+    be.writeI32(this.plan, w);
+  }
+
+  /** Epochs to run in the next call. */
+  chunk(remaining: number, shuffle: boolean): number {
+    return this.data.order && shuffle ? 1 : Math.min(remaining, this.maxChunk);
+  }
+
+  /** Run `count` epochs; returns their losses (a non-finite last one when training diverged). */
+  run(count: number): number[] {
+    const be = this.net._be;
+    be.kernels.trainEpochs(this.plan, count, this.done);
+    const done = be.readI32(this.done);
+    const out: number[] = [];
+    for (let i = 0; i < Math.min(count, done + 1); i++) out.push(be.readF64(this.lossOut + i * 8));
+    // Leave the layers' caches as after the last forward pass, as the step-by-step path does.
+    const layers = this.net.layers;
+    const lastRows = this.data.n - Math.floor((this.data.n - 1) / this.data.batch) * this.data.batch;
+    layers.forEach((l, i) => {
+      l._x = i ? layers[i - 1]!._y : l._xOwn;
+      l._rows = lastRows;
+    });
+    return out;
+  }
+
+  release(): void {
+    this.net._be.release(this.block);
+  }
 }

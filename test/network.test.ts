@@ -2,7 +2,10 @@
 // predictions, through the hand-written loop (forward / backward) and through train().
 // Oracle values: the chapter's code run with NumPy 2.4 (float64), see the comments.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { BinaryCrossEntropy, init, Matrix, NeuralNetwork, ReLU, Sigmoid, Softmax, Tanh, seed } from '../src/index.js';
+import {
+  BinaryCrossEntropy, init, LeakyReLU, Linear, Loss, Matrix, MeanSquaredError, NeuralNetwork, ReLU, Sigmoid, Softmax,
+  SoftmaxCrossEntropy, Tanh, TrainingDivergedError, seed,
+} from '../src/index.js';
 
 beforeAll(async () => {
   await init();
@@ -179,5 +182,60 @@ describe('init', () => {
   });
   it('refuses to switch builds after init', async () => {
     await expect(init({ simd: false })).rejects.toThrow(/already initialised with the relaxed build; cannot switch to scalar/);
+  });
+});
+
+describe('train(): whole epochs in one kernel call', () => {
+  // A custom Loss (no kernel id) makes train() step through the layers from TypeScript; the
+  // kernel-side loop (assembly/network.ts) must give bit-identical losses and weights.
+  class StepByStep extends Loss {
+    readonly name: string;
+    constructor(private readonly inner: Loss) {
+      super();
+      this.name = inner.name;
+      (this as { fromLogits: boolean }).fromLogits = inner.fromLogits;
+    }
+    _value(...a: Parameters<Loss['_value']>) { this.inner._value(...a); }
+    _grad(...a: Parameters<Loss['_grad']>) { this.inner._grad(...a); }
+  }
+  const cases = [
+    { name: 'XOR full batch, BCE', sizes: [2, 4, 1], acts: () => [new ReLU(), new Sigmoid()], loss: () => new BinaryCrossEntropy(), batchSize: undefined as number | undefined },
+    { name: 'mini-batches, shuffled, softmax CE', sizes: [2, 6, 5, 3], acts: () => [new Tanh(), new LeakyReLU(0.2), new Softmax()], loss: () => new SoftmaxCrossEntropy(), batchSize: 7 },
+    { name: 'mini-batches, MSE, linear output', sizes: [2, 5, 2], acts: () => [new Sigmoid(), new Linear()], loss: () => new MeanSquaredError(), batchSize: 16 },
+  ];
+  for (const c of cases) {
+    it(`${c.name}: same losses and weights as the step-by-step path`, () => {
+      const rowsX = Array.from({ length: 40 }, (_, i) => [Math.sin(i * 1.3), Math.cos(i * 0.7)]);
+      const out = c.sizes[c.sizes.length - 1]!;
+      const rowsY = rowsX.map((_, i) => Array.from({ length: out }, (_, j) => (out > 1 && c.name.includes('softmax') ? (i % out === j ? 1 : 0) : (i * (j + 1)) % 2)));
+      const opts = { epochs: 30, learningRate: 0.2, batchSize: c.batchSize, seed: 3 };
+      const a = new NeuralNetwork(c.sizes, c.acts(), { seed: 4 });
+      const b = new NeuralNetwork(c.sizes, c.acts(), { seed: 4 });
+      const ra = a.train(rowsX, rowsY, { ...opts, loss: c.loss() });
+      const rb = b.train(rowsX, rowsY, { ...opts, loss: new StepByStep(c.loss()) });
+      expect(ra.loss).toEqual(rb.loss);
+      a.layers.forEach((l, i) => expect(Array.from(l.weights.data)).toEqual(Array.from(b.layers[i]!.weights.data)));
+      expect(a.layers[0]!.output!.toArray()).toEqual(b.layers[0]!.output!.toArray());
+      a.dispose();
+      b.dispose();
+    });
+  }
+
+  it('a diverging run stops with TrainingDivergedError, keeping finite weights (both paths)', () => {
+    for (const loss of [new MeanSquaredError(), new StepByStep(new MeanSquaredError())]) {
+      const net = new NeuralNetwork([1, 8, 1], [new ReLU(), new Linear()], { seed: 1 });
+      let err: unknown;
+      try {
+        net.train([[1], [2], [3]], [[1e6], [-1e6], [1e6]], { epochs: 500, learningRate: 10, loss });
+      } catch (e) {
+        err = e;
+      }
+      expect(err).toBeInstanceOf(TrainingDivergedError);
+      expect(String(err)).toMatch(/the loss became (NaN|Infinity) at epoch \d+/);
+      const diverged = err as TrainingDivergedError;
+      expect(diverged.loss).toHaveLength(diverged.epoch);
+      net.layers.forEach((l) => expect(Array.from(l.weights.data).every(Number.isFinite)).toBe(true));
+      net.dispose();
+    }
   });
 });

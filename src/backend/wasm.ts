@@ -29,6 +29,7 @@ export interface Kernels {
   sumColumns(out: Ptr, x: Ptr, rows: number, cols: number): void;
   gatherRows(out: Ptr, src: Ptr, index: Ptr, count: number, cols: number): void;
   sgdUpdate(param: Ptr, grad: Ptr, learningRate: number, n: number): void;
+  trainEpochs(plan: Ptr, epochs: number, done: Ptr): void;
   binaryCrossEntropyLoss(out: Ptr, pred: Ptr, target: Ptr, n: number): void;
   binaryCrossEntropyGrad(out: Ptr, pred: Ptr, target: Ptr, n: number, scale: number): void;
   meanSquaredErrorLoss(out: Ptr, pred: Ptr, target: Ptr, n: number): void;
@@ -197,6 +198,11 @@ export class Backend {
   /** Write int32 values (row indices) at `ptr`. */
   writeI32(ptr: Ptr, data: ArrayLike<number>): void {
     this.heapI32.set(data, ptr >>> 2);
+  }
+
+  /** Read one int32 at `ptr`. */
+  readI32(ptr: Ptr): number {
+    return this.heapI32[ptr >>> 2]!;
   }
 
   /** Read the f64 a loss kernel wrote at `ptr` (8-byte aligned). */
