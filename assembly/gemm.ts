@@ -17,6 +17,8 @@
 // Blocking: KC = 256 rows of B per panel (8 KiB, stays in L1), NC = 512 columns per packing pass
 // (512 KiB, L2). Small products skip packing (rowsTimesPanel / dotRows / columnsTimesScalars).
 
+import { biasActivate } from './dense';
+
 const KC: usize = 256;
 const NC: usize = 512;
 const MC: usize = 128;
@@ -55,7 +57,7 @@ function multiply(c: usize, a: usize, b: usize, m: i32, n: i32, k: i32, transA: 
   const bcs: usize = transB ? K << 2 : 4;
   if (ASC_FEATURE_SIMD) {
     if (scratch != 0 && M >= 4 && N >= 8 && M * N * K >= PACK_MIN_WORK) {
-      packedMultiply(c, a, b, M, N, K, ars, acs, brs, bcs, acc);
+      packedMultiply(c, a, b, M, N, K, ars, acs, brs, bcs, acc, 0, 0, 0, 0);
     } else if (!transB) {
       rowsTimesPanel(c, a, b, M, N, K, ars, acs, brs, acc);
     } else if (!transA) {
@@ -277,9 +279,24 @@ function madd(a: v128, b: v128, c: v128): v128 {
   return f32x4.add(f32x4.mul(a, b), c);
 }
 
+/**
+ * C = A·B (no transposes, overwrite) followed by an epilogue on each block of rows while it is in
+ * cache: C += bias (row broadcast), y = f(C) for activation `id` (see dense.ts). Returns false,
+ * doing nothing, when the product is not one the packed path takes in a single column pass;
+ * the caller then runs gemm and the epilogue separately.
+ */
+export function gemmWithEpilogue(c: usize, a: usize, b: usize, m: i32, n: i32, k: i32, y: usize, bias: usize, id: i32, alpha: f32): bool {
+  if (!ASC_FEATURE_SIMD) return false;
+  const M = <usize>m, N = <usize>n, K = <usize>k;
+  if (scratch == 0 || M < 4 || N < 8 || N > NC || K == 0 || M * N * K < PACK_MIN_WORK) return false;
+  packedMultiply(c, a, b, M, N, K, K << 2, 4, N << 2, 4, false, y, bias, id, alpha);
+  return true;
+}
+
 function packedMultiply(
   c: usize, a: usize, b: usize, M: usize, N: usize, K: usize,
   ars: usize, acs: usize, brs: usize, bcs: usize, acc: bool,
+  y: usize, bias: usize, id: i32, alpha: f32,
 ): void {
   if (K == 0) {
     if (!acc) for (let i: usize = 0; i < M; i++) memory.fill(c + ((i * N) << 2), 0, N << 2);
@@ -321,6 +338,8 @@ function packedMultiply(
           panel += (kc * width) << 2;
           jp += width;
         }
+        // Last K block done for these rows: bias and activation while they are in cache.
+        if (y != 0 && pc + kc >= K) biasActivate(c, y, bias, <i32>N, <i32>ic, <i32>iEnd, 0, <i32>N, id, alpha);
       }
     }
   }

@@ -33,3 +33,4 @@ export function simdEnabled(): i32 {
 }
 
 export { trainEpochs } from './network';
+export { denseForward } from './dense';

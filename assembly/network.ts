@@ -13,19 +13,14 @@
 //     10 dx (0: skip the input gradient), 11 activation id, 12 alpha (f32)
 
 import { gemm } from './gemm';
-import { addBiasRows, gatherRows, sumColumns } from './bias';
-import {
-  reluForward, reluBackward, leakyReluForward, leakyReluBackward, linearForward, linearBackward,
-  sigmoidForward, sigmoidBackward, tanhForward, tanhBackward, softmaxForward, softmaxBackward,
-} from './activations';
+import { gatherRows, sumColumns } from './bias';
+import { activateBackward, denseForward } from './dense';
 import {
   binaryCrossEntropyLoss, binaryCrossEntropyGrad, meanSquaredErrorLoss, meanSquaredErrorGrad,
   softmaxCrossEntropyLoss, softmaxCrossEntropyGrad,
 } from './losses';
 import { sgdUpdate } from './optimizers';
 
-// Activation ids (src/activations.ts uses the same numbers).
-const RELU = 0, LEAKY_RELU = 1, LINEAR = 2, SIGMOID = 3, TANH = 4, SOFTMAX = 5;
 // Loss kinds (src/losses.ts).
 const BCE = 0, MSE = 1, SOFTMAX_CE = 2;
 
@@ -33,28 +28,6 @@ const BCE = 0, MSE = 1, SOFTMAX_CE = 2;
 @inline function int(p: usize, i: i32): i32 { return load<i32>(p + (<usize>i << 2)); }
 @inline function real(p: usize, i: i32): f32 { return load<f32>(p + (<usize>i << 2)); }
 @inline function layerAt(plan: usize, l: i32): usize { return plan + 128 + (<usize>l << 6); }
-
-function activate(id: i32, out: usize, x: usize, rows: i32, cols: i32, alpha: f32): void {
-  switch (id) {
-    case RELU: reluForward(out, x, rows, cols, alpha); break;
-    case LEAKY_RELU: leakyReluForward(out, x, rows, cols, alpha); break;
-    case LINEAR: linearForward(out, x, rows, cols, alpha); break;
-    case SIGMOID: sigmoidForward(out, x, rows, cols, alpha); break;
-    case TANH: tanhForward(out, x, rows, cols, alpha); break;
-    default: softmaxForward(out, x, rows, cols, alpha);
-  }
-}
-
-function activateBackward(id: i32, out: usize, grad: usize, x: usize, y: usize, rows: i32, cols: i32, alpha: f32): void {
-  switch (id) {
-    case RELU: reluBackward(out, grad, x, y, rows, cols, alpha); break;
-    case LEAKY_RELU: leakyReluBackward(out, grad, x, y, rows, cols, alpha); break;
-    case LINEAR: linearBackward(out, grad, x, y, rows, cols, alpha); break;
-    case SIGMOID: sigmoidBackward(out, grad, x, y, rows, cols, alpha); break;
-    case TANH: tanhBackward(out, grad, x, y, rows, cols, alpha); break;
-    default: softmaxBackward(out, grad, x, y, rows, cols, alpha);
-  }
-}
 
 /**
  * Run `epochs` epochs of the plan; write the number completed (i32) at `done`. A batch whose
@@ -81,10 +54,7 @@ export function trainEpochs(plan: usize, epochs: i32, done: usize): void {
       }
       for (let l = 0; l < layers; l++) {
         const L = layerAt(plan, l);
-        const inp = int(L, 0), out = int(L, 1), z = word(L, 7);
-        gemm(z, word(L, 2), word(L, 3), rows, out, inp, 0, 0);
-        addBiasRows(z, z, word(L, 4), rows, out);
-        activate(int(L, 11), word(L, 8), z, rows, out, real(L, 12));
+        denseForward(word(L, 7), word(L, 8), word(L, 2), word(L, 3), word(L, 4), rows, int(L, 1), int(L, 0), int(L, 11), real(L, 12));
       }
       const pred = fused ? word(last, 7) : word(last, 8);
       const g = word(last, 9);

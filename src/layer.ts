@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { Activation } from './activations.js';
+import { Activation, KernelActivation } from './activations.js';
 import { backend, type Backend, type Block } from './backend/wasm.js';
 import { Matrix, describe, toMatrix, type MatrixLike } from './matrix.js';
 import { globalRandom, RandomState } from './random.js';
@@ -242,10 +242,15 @@ export class Layer implements LayerOwner {
 
   /** @internal z = x·W + b; y = f(z), for `rows` rows at `_x`. */
   _forwardRows(rows: number): void {
-    const k = this._be.kernels;
-    k.gemm(this._z, this._x, this._w, rows, this.outputSize, this.inputSize, 0, 0);
-    k.addBiasRows(this._z, this._z, this._b, rows, this.outputSize);
-    this.activation._forward(this._be, this._y, this._z, rows, this.outputSize);
+    const k = this._be.kernels, act = this.activation;
+    if (act instanceof KernelActivation) {
+      // one kernel: the gemm with bias and activation fused as its epilogue
+      k.denseForward(this._z, this._y, this._x, this._w, this._b, rows, this.outputSize, this.inputSize, act._kernelId, act.alpha);
+    } else {
+      k.gemm(this._z, this._x, this._w, rows, this.outputSize, this.inputSize, 0, 0);
+      k.addBiasRows(this._z, this._z, this._b, rows, this.outputSize);
+      act._forward(this._be, this._y, this._z, rows, this.outputSize);
+    }
     this._rows = rows;
   }
 

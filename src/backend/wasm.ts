@@ -30,6 +30,7 @@ export interface Kernels {
   gatherRows(out: Ptr, src: Ptr, index: Ptr, count: number, cols: number): void;
   sgdUpdate(param: Ptr, grad: Ptr, learningRate: number, n: number): void;
   trainEpochs(plan: Ptr, epochs: number, done: Ptr): void;
+  denseForward(z: Ptr, y: Ptr, x: Ptr, w: Ptr, b: Ptr, rows: number, out: number, inp: number, id: number, alpha: number): void;
   binaryCrossEntropyLoss(out: Ptr, pred: Ptr, target: Ptr, n: number): void;
   binaryCrossEntropyGrad(out: Ptr, pred: Ptr, target: Ptr, n: number, scale: number): void;
   meanSquaredErrorLoss(out: Ptr, pred: Ptr, target: Ptr, n: number): void;

@@ -5,6 +5,7 @@
 import { buildSupported, loadBackend, type Backend } from '../../src/backend/wasm.js';
 import * as activations from '../../src/reference/activations.js';
 import * as bias from '../../src/reference/bias.js';
+import * as dense from '../../src/reference/dense.js';
 import * as gemm from '../../src/reference/gemm.js';
 import * as losses from '../../src/reference/losses.js';
 import * as optimizers from '../../src/reference/optimizers.js';
@@ -14,7 +15,8 @@ type Arg = Float32Array | Float64Array | Int32Array | number;
 export type KernelFn = (...args: Arg[]) => void;
 export type KernelSet = Record<string, KernelFn>;
 
-export const reference = { ...gemm, ...bias, ...activations, ...losses, ...optimizers } as unknown as KernelSet;
+const { ACTIVATION_IDS: _ids, ...denseKernels } = dense;
+export const reference = { ...gemm, ...bias, ...activations, ...losses, ...optimizers, ...denseKernels } as unknown as KernelSet;
 
 export function wasmKernels(be: Backend): KernelSet {
   const set: KernelSet = {};
