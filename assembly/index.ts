@@ -20,7 +20,7 @@ export {
   meanSquaredErrorLoss, meanSquaredErrorGrad,
   softmaxCrossEntropyLoss, softmaxCrossEntropyGrad,
 } from './losses';
-export { sgdUpdate } from './optimizers';
+export { sgdUpdate, momentumUpdate, adamUpdate, rmspropUpdate, regularizeGrad } from './optimizers';
 
 /** First byte of linear memory that is free for the host's allocator. */
 export function heapBase(): usize {

@@ -12,3 +12,101 @@ export function sgdUpdate(param: usize, grad: usize, learningRate: f32, n: i32):
   }
   for (; i < end; i += 4) store<f32>(param + i, load<f32>(param + i) - learningRate * load<f32>(grad + i));
 }
+
+/**
+ * Momentum SGD, in place (Keras / tfjs form): v = μ·v − lr·g; then p += v, or with Nesterov
+ * p += μ·v − lr·g (the look-ahead step). `velocity` has n floats.
+ */
+export function momentumUpdate(param: usize, grad: usize, velocity: usize, learningRate: f32, momentum: f32, nesterov: i32, n: i32): void {
+  const end = <usize>n << 2;
+  let i: usize = 0;
+  if (ASC_FEATURE_SIMD) {
+    const lr = f32x4.splat(learningRate), mu = f32x4.splat(momentum);
+    for (; i + 16 <= end; i += 16) {
+      const g = f32x4.mul(lr, v128.load(grad + i));
+      const v = f32x4.sub(f32x4.mul(mu, v128.load(velocity + i)), g);
+      v128.store(velocity + i, v);
+      const step = nesterov ? f32x4.sub(f32x4.mul(mu, v), g) : v;
+      v128.store(param + i, f32x4.add(v128.load(param + i), step));
+    }
+  }
+  for (; i < end; i += 4) {
+    const g = learningRate * load<f32>(grad + i);
+    const v = momentum * load<f32>(velocity + i) - g;
+    store<f32>(velocity + i, v);
+    store<f32>(param + i, load<f32>(param + i) + (nesterov ? momentum * v - g : v));
+  }
+}
+
+/**
+ * Adam (Kingma & Ba), bias-corrected, in place: m = β1·m + (1 − β1)·g; v = β2·v + (1 − β2)·g²;
+ * p −= lr · (m·c1) / (√(v·c2) + ε), where c1 = 1/(1 − β1^t) and c2 = 1/(1 − β2^t) for step t.
+ */
+export function adamUpdate(
+  param: usize, grad: usize, m: usize, v: usize, learningRate: f32, beta1: f32, beta2: f32, epsilon: f32,
+  c1: f32, c2: f32, n: i32,
+): void {
+  const end = <usize>n << 2;
+  let i: usize = 0;
+  if (ASC_FEATURE_SIMD) {
+    const b1 = f32x4.splat(beta1), b2 = f32x4.splat(beta2), o1 = f32x4.splat(1 - beta1), o2 = f32x4.splat(1 - beta2);
+    const lr = f32x4.splat(learningRate), eps = f32x4.splat(epsilon), k1 = f32x4.splat(c1), k2 = f32x4.splat(c2);
+    for (; i + 16 <= end; i += 16) {
+      const g = v128.load(grad + i);
+      const mm = f32x4.add(f32x4.mul(b1, v128.load(m + i)), f32x4.mul(o1, g));
+      const vv = f32x4.add(f32x4.mul(b2, v128.load(v + i)), f32x4.mul(o2, f32x4.mul(g, g)));
+      v128.store(m + i, mm);
+      v128.store(v + i, vv);
+      const step = f32x4.div(f32x4.mul(lr, f32x4.mul(mm, k1)), f32x4.add(f32x4.sqrt(f32x4.mul(vv, k2)), eps));
+      v128.store(param + i, f32x4.sub(v128.load(param + i), step));
+    }
+  }
+  for (; i < end; i += 4) {
+    const g = load<f32>(grad + i);
+    const mm = beta1 * load<f32>(m + i) + (1 - beta1) * g;
+    const vv = beta2 * load<f32>(v + i) + (1 - beta2) * g * g;
+    store<f32>(m + i, mm);
+    store<f32>(v + i, vv);
+    store<f32>(param + i, load<f32>(param + i) - (learningRate * (mm * c1)) / (Mathf.sqrt(vv * c2) + epsilon));
+  }
+}
+
+/** RMSprop, in place: s = ρ·s + (1 − ρ)·g²; p −= lr·g / (√s + ε). */
+export function rmspropUpdate(param: usize, grad: usize, s: usize, learningRate: f32, rho: f32, epsilon: f32, n: i32): void {
+  const end = <usize>n << 2;
+  let i: usize = 0;
+  if (ASC_FEATURE_SIMD) {
+    const r = f32x4.splat(rho), o = f32x4.splat(1 - rho), lr = f32x4.splat(learningRate), eps = f32x4.splat(epsilon);
+    for (; i + 16 <= end; i += 16) {
+      const g = v128.load(grad + i);
+      const ss = f32x4.add(f32x4.mul(r, v128.load(s + i)), f32x4.mul(o, f32x4.mul(g, g)));
+      v128.store(s + i, ss);
+      v128.store(param + i, f32x4.sub(v128.load(param + i), f32x4.div(f32x4.mul(lr, g), f32x4.add(f32x4.sqrt(ss), eps))));
+    }
+  }
+  for (; i < end; i += 4) {
+    const g = load<f32>(grad + i);
+    const ss = rho * load<f32>(s + i) + (1 - rho) * g * g;
+    store<f32>(s + i, ss);
+    store<f32>(param + i, load<f32>(param + i) - (learningRate * g) / (Mathf.sqrt(ss) + epsilon));
+  }
+}
+
+/** Regularization, added to a weight gradient in place: g += l1·sign(w) + l2·w. */
+export function regularizeGrad(grad: usize, param: usize, l1: f32, l2: f32, n: i32): void {
+  const end = <usize>n << 2;
+  let i: usize = 0;
+  if (ASC_FEATURE_SIMD) {
+    const a = f32x4.splat(l1), b = f32x4.splat(l2), zero = f32x4.splat(0), one = f32x4.splat(1), minus = f32x4.splat(-1);
+    for (; i + 16 <= end; i += 16) {
+      const w = v128.load(param + i);
+      const sign = v128.or(v128.and(f32x4.gt(w, zero), one), v128.and(f32x4.lt(w, zero), minus));
+      v128.store(grad + i, f32x4.add(v128.load(grad + i), f32x4.add(f32x4.mul(a, sign), f32x4.mul(b, w))));
+    }
+  }
+  for (; i < end; i += 4) {
+    const w = load<f32>(param + i);
+    const sign: f32 = w > 0 ? 1 : w < 0 ? -1 : 0;
+    store<f32>(grad + i, load<f32>(grad + i) + l1 * sign + l2 * w);
+  }
+}
