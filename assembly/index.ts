@@ -34,3 +34,4 @@ export function simdEnabled(): i32 {
 
 export { trainEpochs } from './network';
 export { denseForward } from './dense';
+export { accuracyCount } from './metrics';

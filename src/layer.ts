@@ -27,10 +27,27 @@ export interface ParamPlacement {
   offset: number;
 }
 
+/**
+ * Weight initialization: `'chapter'` (randn·0.01), `'xavier'` (Glorot normal, std √(2/(in+out))),
+ * `'he'` (std √(2/in)), or a number (randn·scale).
+ */
+export type Init = 'chapter' | 'xavier' | 'he' | number;
+
+/** The standard deviation an Init gives a layer. */
+export function initScale(init: unknown, inputSize: number, outputSize: number, op: string): number {
+  if (init === undefined || init === 'chapter') return 0.01;
+  if (init === 'xavier') return Math.sqrt(2 / (inputSize + outputSize));
+  if (init === 'he') return Math.sqrt(2 / inputSize);
+  if (typeof init === 'number' && Number.isFinite(init) && init >= 0) return init;
+  throw new Error(`${op}: init must be 'chapter', 'xavier', 'he' or a scale ≥ 0, got ${describe(init)}`);
+}
+
 /** Options for a standalone {@link Layer}. */
 export interface LayerOptions {
   /** Generator for the initial weights (default: the global one, see `seed()`). */
   rng?: RandomState;
+  /** Weight initialization (default `'chapter'`: randn·0.01). */
+  init?: Init;
   /** @internal Set by NeuralNetwork: the layer lives in the network's arena. */
   placement?: ParamPlacement;
 }
@@ -94,6 +111,7 @@ export class Layer implements LayerOwner {
     }
     const rng = options.rng ?? globalRandom;
     if (!(rng instanceof RandomState)) throw new Error('Layer: options.rng must be a RandomState');
+    const scale = initScale(options.init, inputSize, outputSize, options.placement ? 'NeuralNetwork' : 'Layer');
     this.inputSize = inputSize;
     this.outputSize = outputSize;
     this.activation = activation;
@@ -121,7 +139,7 @@ export class Layer implements LayerOwner {
     this.biasView = Matrix._view(this._be, this.paramBlock, off + wN * 4, 1, outputSize, `${what}.bias`);
     // The chapter: weights = np.random.randn(input_size, output_size) * 0.01; bias = zeros.
     const w = rng.randnArray(inputSize * outputSize);
-    for (let i = 0; i < w.length; i++) w[i] = w[i]! * 0.01;
+    for (let i = 0; i < w.length; i++) w[i] = w[i]! * scale;
     this.weightsView.data.set(w);
     this.biasView.data.fill(0);
   }

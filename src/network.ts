@@ -7,11 +7,13 @@
  */
 import { Activation } from './activations.js';
 import { backend, type Backend, type Block } from './backend/wasm.js';
-import { align4, checkSize, Layer, type LayerOwner } from './layer.js';
+import { align4, checkSize, initScale, Layer, type LayerOwner } from './layer.js';
 import { describe, Matrix, toMatrix, type MatrixLike } from './matrix.js';
 import { RandomState, globalRandom } from './random.js';
 import { readMatrix } from './scratch.js';
-import { trainNetwork, type TrainOptions, type TrainResult } from './train.js';
+import { Optimizer } from './optimizers.js';
+import { trainNetwork, trainNetworkAsync, type TrainAsyncOptions, type TrainOptions, type TrainResult } from './train.js';
+import { type Init } from './layer.js';
 
 /** Options of {@link NeuralNetwork}. */
 export interface NetworkOptions {
@@ -19,6 +21,21 @@ export interface NetworkOptions {
   seed?: number;
   /** Or draw from this generator (default: the global one, see `seed()`). */
   rng?: RandomState;
+  /**
+   * Weight initialization: `'chapter'` (default: randn·0.01, as the chapter), `'xavier'`
+   * (Glorot normal, std √(2/(in+out))), `'he'` (std √(2/in)), or a number (randn·scale).
+   */
+  init?: Init;
+}
+
+/** @internal Optimizer state kept in the network's arena between train() calls. */
+export interface OptimizerState {
+  key: string;
+  block: Block | null;
+  a: number;
+  b: number;
+  pow1: number;
+  pow2: number;
 }
 
 /**
@@ -50,6 +67,8 @@ export class NeuralNetwork implements LayerOwner {
   _lossSlot = 0;
   /** @internal Row indices (int32) for mini-batch gathering. */
   _index = 0;
+  /** @internal Optimizer state (momentum, Adam's moments...), kept across train() calls. */
+  _opt: OptimizerState | null = null;
 
   constructor(layerSizes: readonly number[], activations: readonly Activation[], options: NetworkOptions = {}) {
     const op = 'NeuralNetwork';
@@ -70,6 +89,7 @@ export class NeuralNetwork implements LayerOwner {
     const rng = options.rng ?? (options.seed !== undefined ? new RandomState(options.seed) : globalRandom);
     if (!(rng instanceof RandomState)) throw new Error(`${op}: options.rng must be a RandomState`);
 
+    initScale(options.init, 1, 1, op); // validate before allocating
     this._be = backend();
     this.layerSizes = [...layerSizes];
     let floats = 0;
@@ -79,7 +99,7 @@ export class NeuralNetwork implements LayerOwner {
     let offset = 0;
     for (let i = 0; i + 1 < layerSizes.length; i++) {
       const [inp, out] = [layerSizes[i]!, layerSizes[i + 1]!];
-      const layer = new Layer(inp, out, activations[i]!, { rng, placement: { owner: this, block: this._params, offset } });
+      const layer = new Layer(inp, out, activations[i]!, { rng, init: options.init, placement: { owner: this, block: this._params, offset } });
       layer._inputFrom = layers[i - 1] ?? null;
       layers.push(layer);
       offset += Layer.paramFloats(inp, out) * 4;
@@ -191,6 +211,85 @@ export class NeuralNetwork implements LayerOwner {
   }
 
   /**
+   * Train without blocking: runs in slices of about `yieldEvery` ms (default 16), yielding to the
+   * event loop between them so a page or server stays responsive; reports progress; stops
+   * cleanly on an AbortSignal with the weights of the last completed epoch.
+   *
+   * @example
+   * ```ts
+   * const controller = new AbortController();
+   * const result = await net.trainAsync(X, y, { epochs: 100000, signal: controller.signal,
+   *   onProgress: ({ epoch, loss }) => console.log(epoch, loss) });
+   * ```
+   */
+  trainAsync(x: MatrixLike, y: MatrixLike, options: TrainAsyncOptions = {}): Promise<TrainResult> {
+    try {
+      return trainNetworkAsync(this, x, y, options);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  /**
+   * Forget the optimizer's state (momentum, Adam's moments); the next `train()` starts it afresh.
+   * (State is otherwise kept between `train()` calls that use the same optimizer settings.)
+   *
+   * @example
+   * ```ts
+   * net.resetOptimizer();
+   * ```
+   */
+  resetOptimizer(): void {
+    this.checkLive('NeuralNetwork.resetOptimizer');
+    if (this._opt?.block) this._be.release(this._opt.block);
+    this._opt = null;
+  }
+
+  /** @internal State for `optimizer`: kept when the settings match the last run's, else fresh zeros. */
+  _optimizerState(optimizer: Optimizer, op: string): OptimizerState {
+    const key = JSON.stringify(optimizer.toJSON());
+    if (this._opt && this._opt.key === key) return this._opt;
+    const bytes = this._params.bytes;
+    const block = optimizer._slots ? this._be.alloc(bytes * optimizer._slots, `${op}: optimizer state`) : null;
+    if (block) this._be.f32(block.ptr, block.bytes / 4).fill(0);
+    if (this._opt?.block) this._be.release(this._opt.block);
+    this._opt = { key, block, a: block ? block.ptr : 0, b: block && optimizer._slots > 1 ? block.ptr + bytes : 0, pow1: 1, pow2: 1 };
+    return this._opt;
+  }
+
+  /**
+   * @internal Backpropagate the gradient in the last layer's `_g` and update each layer with
+   * `optimizer` (after L1/L2 terms), last layer first: the same sequence as the kernels' loop.
+   */
+  _backwardAndUpdate(lr: number, lastGradIsAtPreactivation: boolean, optimizer: Optimizer, l1: number, l2: number): void {
+    const layers = this.layers, state = this._opt!;
+    let c1 = 1, c2 = 1;
+    if (optimizer._kind === 2) {
+      const [b1, b2] = optimizer._params();
+      state.pow1 *= Math.fround(b1);
+      state.pow2 *= Math.fround(b2);
+      c1 = 1 / (1 - state.pow1);
+      c2 = 1 / (1 - state.pow2);
+    }
+    for (let i = layers.length - 1; i >= 0; i--) {
+      const l = layers[i]!;
+      l._backwardRows(i > 0 ? layers[i - 1]!._g : 0, lastGradIsAtPreactivation && i === layers.length - 1);
+      if (l1 || l2) this._be.kernels.regularizeGrad(l._dw, l._w, l1, l2, l.inputSize * l.outputSize);
+      this.update(optimizer, state, l._w, l._dw, l.inputSize * l.outputSize, lr, c1, c2);
+      this.update(optimizer, state, l._b, l._db, l.outputSize, lr, c1, c2);
+    }
+  }
+
+  private update(o: Optimizer, s: OptimizerState, p: number, g: number, n: number, lr: number, c1: number, c2: number): void {
+    const k = this._be.kernels, off = p - this._params.ptr;
+    const [h1, h2, eps, nesterov] = o._params();
+    if (o._kind === 0) k.sgdUpdate(p, g, lr, n);
+    else if (o._kind === 1) k.momentumUpdate(p, g, s.a + off, lr, h1, nesterov, n);
+    else if (o._kind === 2) k.adamUpdate(p, g, s.a + off, s.b + off, lr, h1, h2, eps, c1, c2, n);
+    else k.rmspropUpdate(p, g, s.a + off, lr, h1, eps, n);
+  }
+
+  /**
    * Free the network's WebAssembly memory; any later use of it, its layers or their weight views
    * throws. Calling it twice is harmless.
    *
@@ -204,13 +303,15 @@ export class NeuralNetwork implements LayerOwner {
     this._disposed = true;
     this._be.release(this._params);
     if (this.ws) this._be.release(this.ws);
+    if (this._opt?.block) this._be.release(this._opt.block);
     this.ws = null;
+    this._opt = null;
   }
 
-  /** @internal Forward all layers for `rows` rows whose input is at layers[0]._x. */
-  _forwardRows(rows: number): void {
+  /** @internal Forward all layers for `rows` rows whose input is at `input` (default: the first layer's buffer). */
+  _forwardRows(rows: number, input = this.layers[0]!._xOwn): void {
     const layers = this.layers;
-    layers[0]!._x = layers[0]!._xOwn;
+    layers[0]!._x = input;
     for (let i = 0; i < layers.length; i++) {
       const l = layers[i]!;
       if (i > 0) l._x = layers[i - 1]!._y;

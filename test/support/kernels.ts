@@ -8,6 +8,7 @@ import * as bias from '../../src/reference/bias.js';
 import * as dense from '../../src/reference/dense.js';
 import * as gemm from '../../src/reference/gemm.js';
 import * as losses from '../../src/reference/losses.js';
+import * as metrics from '../../src/reference/metrics.js';
 import * as optimizers from '../../src/reference/optimizers.js';
 import { RandomState } from '../../src/random.js';
 
@@ -16,7 +17,7 @@ export type KernelFn = (...args: Arg[]) => void;
 export type KernelSet = Record<string, KernelFn>;
 
 const { ACTIVATION_IDS: _ids, ...denseKernels } = dense;
-export const reference = { ...gemm, ...bias, ...activations, ...losses, ...optimizers, ...denseKernels } as unknown as KernelSet;
+export const reference = { ...gemm, ...bias, ...activations, ...losses, ...optimizers, ...metrics, ...denseKernels } as unknown as KernelSet;
 
 export function wasmKernels(be: Backend): KernelSet {
   const set: KernelSet = {};
