@@ -21,7 +21,12 @@ export { Activation, ReLU, Sigmoid, Tanh, LeakyReLU, Linear, Softmax } from './a
 export { Layer, type LayerOptions } from './layer.js';
 export { NeuralNetwork, type NetworkOptions } from './network.js';
 export { Loss, BinaryCrossEntropy, MeanSquaredError, SoftmaxCrossEntropy, losses, type LossName } from './losses.js';
-export { TrainingDivergedError, type TrainOptions, type TrainResult } from './train.js';
+export {
+  TrainingDivergedError, type TrainOptions, type TrainAsyncOptions, type TrainResult, type EpochLogs, type StopReason,
+  type LearningRateSchedule,
+} from './train.js';
+export { Optimizer, SGD, Momentum, Adam, RMSprop, optimizers, type OptimizerName } from './optimizers.js';
+export { type Init } from './layer.js';
 export { RandomState, seed } from './random.js';
 export { lineChartSvg, type LineSeries, type LineChartOptions } from './plot.js';
 export type { InitOptions } from './backend/wasm.js';
