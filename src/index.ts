@@ -27,6 +27,7 @@ export {
 } from './train.js';
 export { Optimizer, SGD, Momentum, Adam, RMSprop, optimizers, type OptimizerName } from './optimizers.js';
 export { type Init } from './layer.js';
+export { type NetworkJSON, type FromJSONOptions, LIMITS as SAVED_NETWORK_LIMITS } from './serialize.js';
 export { RandomState, seed } from './random.js';
 export { lineChartSvg, type LineSeries, type LineChartOptions } from './plot.js';
 export type { InitOptions } from './backend/wasm.js';

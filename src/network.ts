@@ -11,7 +11,9 @@ import { align4, checkSize, initScale, Layer, type LayerOwner } from './layer.js
 import { describe, Matrix, toMatrix, type MatrixLike } from './matrix.js';
 import { RandomState, globalRandom } from './random.js';
 import { readMatrix } from './scratch.js';
-import { Optimizer } from './optimizers.js';
+import { Optimizer, resolveOptimizer } from './optimizers.js';
+import { activationToJSON, parseNetworkJSON, type FromJSONOptions, type NetworkJSON } from './serialize.js';
+import { resolveLoss } from './losses.js';
 import { trainNetwork, trainNetworkAsync, type TrainAsyncOptions, type TrainOptions, type TrainResult } from './train.js';
 import { type Init } from './layer.js';
 
@@ -69,6 +71,8 @@ export class NeuralNetwork implements LayerOwner {
   _index = 0;
   /** @internal Optimizer state (momentum, Adam's moments...), kept across train() calls. */
   _opt: OptimizerState | null = null;
+  /** The optimizer and loss of the last `train()` (saved with the model). */
+  trainingConfig: { optimizer: { name: string } & Record<string, unknown>; loss: string } | null = null;
 
   constructor(layerSizes: readonly number[], activations: readonly Activation[], options: NetworkOptions = {}) {
     const op = 'NeuralNetwork';
@@ -228,6 +232,59 @@ export class NeuralNetwork implements LayerOwner {
     } catch (e) {
       return Promise.reject(e);
     }
+  }
+
+  /**
+   * The whole network as a versioned JSON document: sizes, activations, weights (exact: float32
+   * values survive a JSON round trip), and the optimizer and loss last used.
+   *
+   * @example
+   * ```ts
+   * const saved = JSON.stringify(net.toJSON());
+   * const again = NeuralNetwork.fromJSON(saved);
+   * ```
+   */
+  toJSON(): NetworkJSON {
+    this.checkLive('NeuralNetwork.toJSON');
+    const doc: NetworkJSON = {
+      format: 'scratchnet',
+      version: 1,
+      layerSizes: [...this.layerSizes],
+      activations: this.layers.map((l) => activationToJSON(l.activation)),
+      layers: this.layers.map((l) => ({ weights: Array.from(l.weights.data), bias: Array.from(l.bias.data) })),
+    };
+    if (this.trainingConfig) doc.training = { optimizer: this.trainingConfig.optimizer, loss: this.trainingConfig.loss };
+    return doc;
+  }
+
+  /**
+   * Rebuild a network saved with `toJSON()` (an object or its JSON text). Everything is checked
+   * (format, version, sizes within limits, activation names, weight counts, finite numbers)
+   * before any memory is allocated; a bad file gets an Error that says what is wrong.
+   * Custom activations need a factory in `options.activations`.
+   *
+   * @example
+   * ```ts
+   * const net = NeuralNetwork.fromJSON(JSON.parse(text));
+   * ```
+   */
+  static fromJSON(json: unknown, options: FromJSONOptions = {}): NeuralNetwork {
+    const op = 'NeuralNetwork.fromJSON';
+    const doc = parseNetworkJSON(json, options, op);
+    const trainingConfig = doc.training
+      ? {
+          optimizer: resolveOptimizer(doc.training.optimizer ?? 'sgd', op).toJSON(),
+          loss: resolveLoss(doc.training.loss ?? 'meanSquaredError', op).name,
+        }
+      : null;
+    // a private generator: loading must not advance the global one (np.random semantics)
+    const net = new NeuralNetwork(doc.layerSizes, doc.activations, { init: 0, rng: new RandomState(0) });
+    net.layers.forEach((l, i) => {
+      l.weights.data.set(doc.layers[i]!.weights);
+      l.bias.data.set(doc.layers[i]!.bias);
+    });
+    net.trainingConfig = trainingConfig;
+    return net;
   }
 
   /**

@@ -333,6 +333,7 @@ export class Trainer {
       this.backup = this.alloc(net._params.bytes, `${op}: a backup of the weights`);
       if (p.early?.restoreBest) this.best = this.alloc(net._params.bytes, `${op}: the best weights`);
       net._optimizerState(p.optimizer, op);
+      net.trainingConfig = { optimizer: p.optimizer.toJSON(), loss: p.loss.name };
       if (!p.onBatch && p.loss._kind !== undefined && net.layers.every((l) => l.activation instanceof KernelActivation)) {
         this.kernelLoop = this.writePlan(op);
       }
