@@ -30,6 +30,11 @@ export { type Init } from './layer.js';
 export { type NetworkJSON, type FromJSONOptions, LIMITS as SAVED_NETWORK_LIMITS } from './serialize.js';
 export { RandomState, seed } from './random.js';
 export { lineChartSvg, type LineSeries, type LineChartOptions } from './plot.js';
+export {
+  parseCsv, parseIdx, loadIdx, idxToMatrix, gunzip, isGzip, oneHot, argmaxRows, accuracy, StandardScaler, MinMaxScaler,
+  trainTestSplit, type CsvOptions, type CsvData, type IdxData, type IdxType, type StandardScalerJSON,
+  type MinMaxScalerJSON, type SplitOptions, type Split,
+} from './data.js';
 export type { InitOptions } from './backend/wasm.js';
 
 /** What {@link init} loaded. */
