@@ -19,6 +19,7 @@ export {
   binaryCrossEntropyLoss, binaryCrossEntropyGrad,
   meanSquaredErrorLoss, meanSquaredErrorGrad,
   softmaxCrossEntropyLoss, softmaxCrossEntropyGrad,
+  binaryCrossEntropyLogitsLoss, binaryCrossEntropyLogitsGrad,
 } from './losses';
 export { sgdUpdate, momentumUpdate, adamUpdate, rmspropUpdate, regularizeGrad } from './optimizers';
 

@@ -94,3 +94,27 @@ export function softmaxCrossEntropyGrad(out: usize, logits: usize, target: usize
     }
   }
 }
+
+/**
+ * Binary cross-entropy from logits z (the pre-activation of a sigmoid output), stable for any z:
+ * out(f64) = mean(max(z, 0) − z·t + log(1 + e^−|z|)).
+ */
+export function binaryCrossEntropyLogitsLoss(out: usize, logits: usize, target: usize, n: i32): void {
+  let s: f64 = 0;
+  for (let i: usize = 0; i < <usize>n; i++) {
+    const z = <f64>load<f32>(logits + (i << 2));
+    const t = <f64>load<f32>(target + (i << 2));
+    s += Math.max(z, 0) - z * t + Math.log1p(Math.exp(-Math.abs(z)));
+  }
+  store<f64>(out, s / <f64>n);
+}
+
+/** Its gradient with respect to the logits: out = (sigmoid(z) − t)·scale. out may alias logits. */
+export function binaryCrossEntropyLogitsGrad(out: usize, logits: usize, target: usize, n: i32, scale: f32): void {
+  for (let i: usize = 0; i < <usize>n; i++) {
+    const z = <f64>load<f32>(logits + (i << 2));
+    const t = <f64>load<f32>(target + (i << 2));
+    const s = z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z));
+    store<f32>(out + (i << 2), <f32>((s - t) * <f64>scale));
+  }
+}

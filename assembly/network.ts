@@ -4,7 +4,7 @@
 // that the host's step-by-step path calls, in the same order, so the results are bit-identical.
 //
 // Plan layout (32-bit words; f32 fields stored as f32):
-//   header (48 words):  0 layers, 1 loss kind (0 BCE, 1 MSE, 2 softmax CE on logits), 2 lr (f32),
+//   header (48 words):  0 layers, 1 loss kind (0 BCE, 1 MSE, 2 softmax CE on logits, 3 BCE on logits), 2 lr (f32),
 //     3 n rows, 4 batch rows, 5 dataX (0: full batch, input already at x0), 6 dataY, 7 index (i32 rows),
 //     8 x0 (first layer's input buffer), 9 target, 10 lossOut (f64 per epoch), 11 lossSlot (f64),
 //     12 inputSize, 13 outputSize, 14 (out) first row of the batch whose loss was not finite,
@@ -21,7 +21,7 @@ import { gatherRows, sumColumns } from './bias';
 import { activateBackward, denseForward } from './dense';
 import {
   binaryCrossEntropyLoss, binaryCrossEntropyGrad, meanSquaredErrorLoss, meanSquaredErrorGrad,
-  softmaxCrossEntropyLoss, softmaxCrossEntropyGrad,
+  softmaxCrossEntropyLoss, softmaxCrossEntropyGrad, binaryCrossEntropyLogitsLoss, binaryCrossEntropyLogitsGrad,
 } from './losses';
 import { adamUpdate, momentumUpdate, regularizeGrad, rmspropUpdate, sgdUpdate } from './optimizers';
 import { accuracyCount } from './metrics';
@@ -42,7 +42,7 @@ function update(plan: usize, p: usize, g: usize, n: i32, lr: f32, c1: f32, c2: f
 }
 
 // Loss kinds (src/losses.ts).
-const BCE = 0, MSE = 1, SOFTMAX_CE = 2;
+const BCE = 0, MSE = 1, SOFTMAX_CE = 2, BCE_LOGITS = 3;
 
 @inline function word(p: usize, i: i32): usize { return <usize>load<u32>(p + (<usize>i << 2)); }
 @inline function int(p: usize, i: i32): i32 { return load<i32>(p + (<usize>i << 2)); }
@@ -65,7 +65,7 @@ export function trainEpochs(plan: usize, epochs: i32, done: usize): void {
   const l1 = real(plan, 25), l2 = real(plan, 26), accOut = word(plan, 27), threshold = real(plan, 28);
   const adam = int(plan, 18) == ADAM, beta1 = <f64>real(plan, 19), beta2 = <f64>real(plan, 20);
   const last = layerAt(plan, layers - 1);
-  const fused = lossKind == SOFTMAX_CE;
+  const fused = lossKind == SOFTMAX_CE || lossKind == BCE_LOGITS;
   for (let e = 0; e < epochs; e++) {
     let total: f64 = 0, correct: f64 = 0;
     for (let start = 0; start < n; start += batch) {
@@ -83,6 +83,7 @@ export function trainEpochs(plan: usize, epochs: i32, done: usize): void {
       const count = rows * outSize;
       if (lossKind == BCE) binaryCrossEntropyLoss(lossSlot, pred, target, count);
       else if (lossKind == MSE) meanSquaredErrorLoss(lossSlot, pred, target, count);
+      else if (lossKind == BCE_LOGITS) binaryCrossEntropyLogitsLoss(lossSlot, pred, target, count);
       else softmaxCrossEntropyLoss(lossSlot, pred, target, rows, outSize);
       const value = load<f64>(lossSlot);
       if (!isFinite(value)) {
@@ -108,6 +109,7 @@ export function trainEpochs(plan: usize, epochs: i32, done: usize): void {
       }
       if (lossKind == BCE) binaryCrossEntropyGrad(g, pred, target, count, <f32>(1.0 / <f64>count));
       else if (lossKind == MSE) meanSquaredErrorGrad(g, pred, target, count, <f32>(1.0 / <f64>count));
+      else if (lossKind == BCE_LOGITS) binaryCrossEntropyLogitsGrad(g, pred, target, count, <f32>(1.0 / <f64>count));
       else softmaxCrossEntropyGrad(g, pred, target, rows, outSize, <f32>(1.0 / <f64>rows));
       for (let l = layers - 1; l >= 0; l--) {
         const L = layerAt(plan, l);

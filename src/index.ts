@@ -20,7 +20,9 @@ export { matmul, type MatmulOptions } from './ops.js';
 export { Activation, ReLU, Sigmoid, Tanh, LeakyReLU, Linear, Softmax } from './activations.js';
 export { Layer, type LayerOptions } from './layer.js';
 export { NeuralNetwork, type NetworkOptions } from './network.js';
-export { Loss, BinaryCrossEntropy, MeanSquaredError, SoftmaxCrossEntropy, losses, type LossName } from './losses.js';
+export {
+  Loss, BinaryCrossEntropy, BinaryCrossEntropyFromLogits, MeanSquaredError, SoftmaxCrossEntropy, losses, type LossName,
+} from './losses.js';
 export {
   TrainingDivergedError, type TrainOptions, type TrainAsyncOptions, type TrainResult, type EpochLogs, type StopReason,
   type LearningRateSchedule,

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { Activation, Linear, Sigmoid, Softmax } from './activations.js';
 import { backend, type Backend } from './backend/wasm.js';
 import { Matrix, describe, toMatrix, type MatrixLike } from './matrix.js';
 import { readMatrix, withScratch } from './scratch.js';
@@ -34,6 +35,11 @@ export abstract class Loss {
 
   /** @internal Throw when a target value is outside what the loss accepts. */
   checkTargets(_target: Matrix, _op: string): void {}
+
+  /** @internal For losses on logits: the output activations whose pre-activation they accept. */
+  _acceptsLogitsOf(_activation: Activation): boolean {
+    return false;
+  }
 
   /**
    * The loss of predictions against targets (same shapes).
@@ -152,6 +158,38 @@ export class SoftmaxCrossEntropy extends Loss {
   override checkTargets(t: Matrix, op: string): void {
     checkRange(t, op, 0, Infinity, 'softmax cross-entropy targets must be non-negative');
   }
+  override _acceptsLogitsOf(a: Activation): boolean {
+    return a instanceof Softmax || a instanceof Linear;
+  }
+}
+
+/**
+ * Binary cross-entropy from logits, stable for any logit (no clamps needed):
+ * mean(max(z, 0) − z·y + log(1 + e^−|z|)); gradient (sigmoid(z) − y)/count. `train()` uses it on
+ * the pre-activation of a Sigmoid (or Linear) output and skips the sigmoid's backward.
+ *
+ * @example
+ * ```ts
+ * new BinaryCrossEntropyFromLogits().forward([[0]], [[1]]); // 0.6931471805599453
+ * net.train(X, y, { loss: 'binaryCrossEntropyFromLogits' }); // with a Sigmoid output layer
+ * ```
+ */
+export class BinaryCrossEntropyFromLogits extends Loss {
+  readonly name = 'binaryCrossEntropyFromLogits';
+  override readonly fromLogits = true;
+  override readonly _kind = 3;
+  _value(be: Backend, out: number, pred: number, target: number, rows: number, cols: number): void {
+    be.kernels.binaryCrossEntropyLogitsLoss(out, pred, target, rows * cols);
+  }
+  _grad(be: Backend, out: number, pred: number, target: number, rows: number, cols: number): void {
+    be.kernels.binaryCrossEntropyLogitsGrad(out, pred, target, rows * cols, 1 / (rows * cols));
+  }
+  override checkTargets(t: Matrix, op: string): void {
+    checkRange(t, op, 0, 1, 'binary cross-entropy targets must lie in [0, 1]');
+  }
+  override _acceptsLogitsOf(a: Activation): boolean {
+    return a instanceof Sigmoid || a instanceof Linear;
+  }
 }
 
 function checkRange(t: Matrix, op: string, lo: number, hi: number, why: string): void {
@@ -171,6 +209,7 @@ export const losses = {
   mse: MeanSquaredError,
   softmaxCrossEntropy: SoftmaxCrossEntropy,
   categoricalCrossEntropy: SoftmaxCrossEntropy,
+  binaryCrossEntropyFromLogits: BinaryCrossEntropyFromLogits,
 } as const;
 
 /** A loss name of {@link losses}. */

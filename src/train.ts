@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { KernelActivation, Linear, Sigmoid, Softmax } from './activations.js';
+import { KernelActivation, Sigmoid, Softmax } from './activations.js';
 import type { Block } from './backend/wasm.js';
 import { align4 } from './layer.js';
 import { BinaryCrossEntropy, Loss, MeanSquaredError, SoftmaxCrossEntropy, resolveLoss, type LossName } from './losses.js';
@@ -207,10 +207,10 @@ function validate(net: NeuralNetwork, x: MatrixLike, y: MatrixLike, options: Tra
   const optimizer = resolveOptimizer(options.optimizer ?? 'sgd', op);
   const l1 = nonNegative(op, 'l1', options.l1 ?? 0), l2 = nonNegative(op, 'l2', options.l2 ?? 0);
   const last = net.layers[net.layers.length - 1]!;
-  if (loss.fromLogits && !(last.activation instanceof Softmax || last.activation instanceof Linear)) {
+  if (loss.fromLogits && !loss._acceptsLogitsOf(last.activation)) {
+    const wants = loss instanceof SoftmaxCrossEntropy ? 'a Softmax (or Linear)' : 'a Sigmoid (or Linear)';
     throw new Error(
-      `${op}: the ${loss.name} loss takes logits and needs a Softmax (or Linear) output layer, ` +
-        `the last layer has ${last.activation.name}`,
+      `${op}: the ${loss.name} loss takes logits and needs ${wants} output layer, the last layer has ${last.activation.name}`,
     );
   }
   let valX: Matrix | null = null, valY: Matrix | null = null;

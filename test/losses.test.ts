@@ -12,7 +12,7 @@ const shapes: [number, number][] = [[1, 1], [4, 1], [3, 5], [5, 17], [17, 3], [8
 const f64 = (a: Float64Array) => a as unknown as Float32Array;
 
 interface Case {
-  name: 'binaryCrossEntropy' | 'meanSquaredError' | 'softmaxCrossEntropy';
+  name: 'binaryCrossEntropy' | 'meanSquaredError' | 'softmaxCrossEntropy' | 'binaryCrossEntropyLogits';
   perRow: boolean; // takes (rows, cols) rather than n
   pred: (rng: RandomState, n: number) => Float32Array;
   target: (rng: RandomState, r: number, c: number) => Float32Array;
@@ -36,6 +36,12 @@ const cases: Case[] = [
     name: 'meanSquaredError', perRow: false,
     pred: (rng, n) => randomF32(rng, n, -3, 3),
     target: (rng, r, c) => randomF32(rng, r * c, -3, 3),
+    scale: (r, c) => 1 / (r * c),
+  },
+  {
+    name: 'binaryCrossEntropyLogits', perRow: false,
+    pred: (rng, n) => randomF32(rng, n, -6, 6),
+    target: (rng, r, c) => Float32Array.from({ length: r * c }, () => (rng.random() < 0.5 ? 0 : 1)),
     scale: (r, c) => 1 / (r * c),
   },
   {
@@ -81,6 +87,14 @@ describe.each(BUILDS)('loss kernels, %s build', (build) => {
     const out = new Float64Array(1);
     k().binaryCrossEntropyLoss!(out, new Float32Array([0, 1]), new Float32Array([1, 0]), 2);
     expect(out[0]).toBeCloseTo(-Math.log(1e-15), 6);
+  });
+
+  it('binaryCrossEntropyLogits is stable for huge logits and equals BCE on sigmoid(z)', () => {
+    const out = new Float64Array(1);
+    k().binaryCrossEntropyLogitsLoss!(out, new Float32Array([1000, -1000]), new Float32Array([0, 1]), 2);
+    expect(out[0]).toBeCloseTo(1000, 6);
+    k().binaryCrossEntropyLogitsLoss!(out, new Float32Array([0.3]), new Float32Array([1]), 1);
+    expect(out[0]).toBeCloseTo(-Math.log(1 / (1 + Math.exp(-0.3))), 6);
   });
 
   it('softmaxCrossEntropy is stable for huge logits', () => {

@@ -197,6 +197,7 @@ describe('train(): whole epochs in one kernel call', () => {
     }
     _value(...a: Parameters<Loss['_value']>) { this.inner._value(...a); }
     _grad(...a: Parameters<Loss['_grad']>) { this.inner._grad(...a); }
+    override _acceptsLogitsOf(a: Parameters<Loss['_acceptsLogitsOf']>[0]) { return this.inner._acceptsLogitsOf(a); }
   }
   const cases = [
     { name: 'XOR full batch, BCE', sizes: [2, 4, 1], acts: () => [new ReLU(), new Sigmoid()], loss: () => new BinaryCrossEntropy(), batchSize: undefined as number | undefined },

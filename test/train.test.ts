@@ -2,7 +2,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   Adam, init, Linear, Loss, Matrix, MeanSquaredError, Momentum, NeuralNetwork, ReLU, RMSprop, SGD, Sigmoid, Softmax,
-  SoftmaxCrossEntropy, Tanh, BinaryCrossEntropy, backendInfo, RandomState,
+  SoftmaxCrossEntropy, Tanh, BinaryCrossEntropy, BinaryCrossEntropyFromLogits, backendInfo, RandomState,
 } from '../src/index.js';
 import { blobs, circle, spirals } from '../src/datasets.js';
 
@@ -23,6 +23,7 @@ class StepByStep extends Loss {
   }
   _value(...a: Parameters<Loss['_value']>) { this.inner._value(...a); }
   _grad(...a: Parameters<Loss['_grad']>) { this.inner._grad(...a); }
+  override _acceptsLogitsOf(a: Parameters<Loss['_acceptsLogitsOf']>[0]) { return this.inner._acceptsLogitsOf(a); }
 }
 
 describe('optimizers', () => {
@@ -280,6 +281,27 @@ describe('losses beyond the chapter, in train()', () => {
     expect(r.loss.at(-1)!).toBeLessThan(0.01);
     net.dispose();
   });
+  it('binary cross-entropy from logits: fused with a Sigmoid output, same as the step path, predictions are probabilities', () => {
+    const { x, y } = circle({ n: 120, noise: 0.05, seed: 8 });
+    const make = () => new NeuralNetwork([2, 16, 1], [new Tanh(), new Sigmoid()], { seed: 3, init: 'xavier' });
+    const a = make(), b = make();
+    const o = { epochs: 200, learningRate: 0.5, batchSize: 40, metrics: ['accuracy' as const] };
+    const ra = a.train(x, y, { ...o, loss: 'binaryCrossEntropyFromLogits' });
+    const rb = b.train(x, y, { ...o, loss: new StepByStep(new BinaryCrossEntropyFromLogits()) });
+    expect(ra.loss).toEqual(rb.loss);
+    expect(ra.accuracy!.at(-1)!).toBeGreaterThan(0.95);
+    const p = a.predict(x).data;
+    expect(p.every((v) => v >= 0 && v <= 1)).toBe(true);
+    // the loss from logits equals the clamped BCE on the sigmoid outputs (away from saturation)
+    const bce = new BinaryCrossEntropy().forward(a.predict(x), y);
+    const again = a.train(x, y, { epochs: 1, learningRate: 1e-30, loss: 'binaryCrossEntropyFromLogits' });
+    expect(again.loss[0]).toBeCloseTo(bce, 5);
+    expect(() => new NeuralNetwork([2, 1], [new ReLU()]).train([[0, 1]], [[1]], { loss: 'binaryCrossEntropyFromLogits' }))
+      .toThrow(/needs a Sigmoid \(or Linear\) output layer, the last layer has relu/);
+    a.dispose();
+    b.dispose();
+  });
+
   it('binary cross-entropy is the default after a Sigmoid output', () => {
     const net = new NeuralNetwork([2, 1], [new Sigmoid()], { seed: 1 });
     const before = new BinaryCrossEntropy().forward(net.forward([[0, 1]]), [[1]]);

@@ -42,6 +42,8 @@ export interface Kernels {
   meanSquaredErrorGrad(out: Ptr, pred: Ptr, target: Ptr, n: number, scale: number): void;
   softmaxCrossEntropyLoss(out: Ptr, logits: Ptr, target: Ptr, rows: number, cols: number): void;
   softmaxCrossEntropyGrad(out: Ptr, logits: Ptr, target: Ptr, rows: number, cols: number, scale: number): void;
+  binaryCrossEntropyLogitsLoss(out: Ptr, logits: Ptr, target: Ptr, n: number): void;
+  binaryCrossEntropyLogitsGrad(out: Ptr, logits: Ptr, target: Ptr, n: number, scale: number): void;
   [activationKernel: string]: unknown;
 }
 

@@ -74,3 +74,22 @@ function logSumExp(z: Float32Array, off: number, cols: number): number {
   for (let j = 0; j < cols; j++) s += Math.exp(z[off + j]! - m);
   return m + Math.log(s);
 }
+
+/** out[0] = mean(max(z, 0) − z·t + log(1 + e^−|z|)). */
+export function binaryCrossEntropyLogitsLoss(out: Float64Array, logits: Float32Array, target: Float32Array, n: number): void {
+  let s = 0;
+  for (let i = 0; i < n; i++) {
+    const z = logits[i]!, t = target[i]!;
+    s += Math.max(z, 0) - z * t + Math.log1p(Math.exp(-Math.abs(z)));
+  }
+  out[0] = s / n;
+}
+
+/** out = (sigmoid(z) − t)·scale. */
+export function binaryCrossEntropyLogitsGrad(out: Float32Array, logits: Float32Array, target: Float32Array, n: number, scale: number): void {
+  for (let i = 0; i < n; i++) {
+    const z = logits[i]!;
+    const s = z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z));
+    out[i] = (s - target[i]!) * Math.fround(scale);
+  }
+}
