@@ -37,6 +37,10 @@ export {
   trainTestSplit, type CsvOptions, type CsvData, type IdxData, type IdxType, type StandardScalerJSON,
   type MinMaxScalerJSON, type SplitOptions, type Split,
 } from './data.js';
+export {
+  xor, circle, spirals, blobs, moons, type Dataset, type XorOptions, type CircleOptions, type SpiralsOptions,
+  type BlobsOptions, type MoonsOptions,
+} from './datasets.js';
 export type { InitOptions } from './backend/wasm.js';
 
 /** What {@link init} loaded. */
