@@ -31,7 +31,9 @@ export { Optimizer, SGD, Momentum, Adam, RMSprop, optimizers, type OptimizerName
 export { type Init } from './layer.js';
 export { type NetworkJSON, type FromJSONOptions, LIMITS as SAVED_NETWORK_LIMITS } from './serialize.js';
 export { RandomState, seed } from './random.js';
-export { lineChartSvg, type LineSeries, type LineChartOptions } from './plot.js';
+export {
+  lineChartSvg, decisionBoundarySvg, type LineSeries, type LineChartOptions, type DecisionBoundaryOptions, type Predictor,
+} from './plot.js';
 export {
   parseCsv, parseIdx, loadIdx, idxToMatrix, gunzip, isGzip, oneHot, argmaxRows, accuracy, StandardScaler, MinMaxScaler,
   trainTestSplit, type CsvOptions, type CsvData, type IdxData, type IdxType, type StandardScalerJSON,

@@ -419,3 +419,112 @@ function escapeXml(s: string): string {
     .replace(/"/g, '&quot;')
     .replace(/'/g, '&apos;');
 }
+
+/** Options of {@link decisionBoundarySvg}. */
+export interface DecisionBoundaryOptions {
+  /** Title above the plot. */
+  title?: string;
+  /** Size of the SVG in pixels (default 480×480). */
+  width?: number;
+  height?: number;
+  /** Grid cells per side where the model is evaluated (default 80). */
+  resolution?: number;
+}
+
+/** Anything with `predict(rows)`: a NeuralNetwork. */
+export interface Predictor {
+  predict(x: number[][]): { rows: number; cols: number; data: Float32Array };
+}
+
+/**
+ * A 2-D decision boundary as SVG: the model's predicted class over a grid covering the data (a
+ * heat map, paler where it is less sure), with the points on top, colored by their label. One
+ * output column is read as P(class 1) (threshold 0.5); several as class scores (argmax).
+ *
+ * @example
+ * ```ts
+ * import { writeFileSync } from 'node:fs';
+ * import { circle, decisionBoundarySvg, init, NeuralNetwork, ReLU, Sigmoid } from 'scratchnet';
+ * await init();
+ * const { x, y, labels } = circle({ n: 200, seed: 1 });
+ * const net = new NeuralNetwork([2, 16, 1], [new ReLU(), new Sigmoid()], { seed: 1, init: 'he' });
+ * net.train(x, y, { epochs: 300, learningRate: 0.5 });
+ * writeFileSync('circle.svg', decisionBoundarySvg(net, x.toArray(), labels, { title: 'circle' }));
+ * ```
+ */
+export function decisionBoundarySvg(
+  model: Predictor, points: readonly (readonly number[])[], labels: ArrayLike<number>, options: DecisionBoundaryOptions = {},
+): string {
+  const op = 'decisionBoundarySvg';
+  if (!model || typeof model.predict !== 'function') throw new Error(`${op}: model must have a predict(x) method`);
+  if (!Array.isArray(points) || points.length === 0 || points.some((p) => !Array.isArray(p) || p.length !== 2)) {
+    throw new Error(`${op}: points must be a non-empty array of [x, y] pairs`);
+  }
+  if (!labels || labels.length !== points.length) throw new Error(`${op}: need one label per point (${points.length}), got ${labels?.length}`);
+  const width = size(op, 'width', options.width, 480), height = size(op, 'height', options.height, 480);
+  const res = Math.round(size(op, 'resolution', options.resolution, 80));
+  const xs = points.map((p) => p[0]!), ys = points.map((p) => p[1]!);
+  const pad = (lo: number, hi: number) => {
+    const d = hi - lo || 1;
+    return [lo - 0.1 * d, hi + 0.1 * d] as const;
+  };
+  const [x0, x1] = pad(Math.min(...xs), Math.max(...xs));
+  const [y0, y1] = pad(Math.min(...ys), Math.max(...ys));
+  const grid: number[][] = [];
+  for (let r = 0; r < res; r++) {
+    for (let c = 0; c < res; c++) grid.push([x0 + ((c + 0.5) / res) * (x1 - x0), y1 - ((r + 0.5) / res) * (y1 - y0)]);
+  }
+  const pred = model.predict(grid);
+  const top = options.title ? 30 : 10, left = 10, plotW = width - 20, plotH = height - top - 10;
+  const cw = plotW / res, ch = plotH / res;
+  let cells = '';
+  for (let r = 0; r < res; r++) {
+    let run = -1, runKey = '';
+    const flush = (end: number) => {
+      if (run < 0) return;
+      const [cls, level] = runKey.split(':').map(Number) as [number, number];
+      const fill = tint(PALETTE[cls % PALETTE.length]!, 0.15 + 0.12 * level);
+      cells += `<rect x="${num(left + run * cw)}" y="${num(top + r * ch)}" width="${num((end - run) * cw + 0.5)}" height="${num(ch + 0.5)}" fill="${fill}"/>`;
+    };
+    for (let c = 0; c < res; c++) {
+      const [cls, conf] = classOf(pred, r * res + c);
+      const key = `${cls}:${Math.min(3, Math.floor(conf * 4))}`;
+      if (key !== runKey) {
+        flush(c);
+        run = c;
+        runKey = key;
+      }
+    }
+    flush(res);
+  }
+  let dots = '';
+  points.forEach(([px, py], i) => {
+    const cx = left + ((px! - x0) / (x1 - x0)) * plotW, cy = top + ((y1 - py!) / (y1 - y0)) * plotH;
+    dots += `<circle cx="${num(cx)}" cy="${num(cy)}" r="3" fill="${PALETTE[Number(labels[i]) % PALETTE.length]}" stroke="#222" stroke-width="0.7"/>`;
+  });
+  const title = options.title
+    ? `<text x="${width / 2}" y="20" text-anchor="middle" font-family="sans-serif" font-size="15">${escapeXml(text(options.title))}</text>`
+    : '';
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">` +
+    `<rect width="100%" height="100%" fill="white"/>${title}<g shape-rendering="crispEdges">${cells}</g>` +
+    `<rect x="${left}" y="${top}" width="${num(plotW)}" height="${num(plotH)}" fill="none" stroke="#444"/>${dots}</svg>\n`;
+}
+
+/** `color` (#rrggbb) mixed with white: opaque, so overlapping cells show no seams. */
+function tint(color: string, alpha: number): string {
+  const c = [1, 3, 5].map((i) => parseInt(color.slice(i, i + 2), 16));
+  return `#${c.map((v) => Math.round(255 - alpha * (255 - v)).toString(16).padStart(2, '0')).join('')}`;
+}
+
+/** Class and confidence in [0, 1] of prediction row i. */
+function classOf(pred: { cols: number; data: Float32Array }, i: number): [number, number] {
+  if (pred.cols === 1) {
+    const p = pred.data[i]!;
+    return p >= 0.5 ? [1, (p - 0.5) * 2] : [0, (0.5 - p) * 2];
+  }
+  let best = 0, second = -Infinity;
+  const row = pred.data.subarray(i * pred.cols, (i + 1) * pred.cols);
+  for (let j = 1; j < pred.cols; j++) if (row[j]! > row[best]!) best = j;
+  for (let j = 0; j < pred.cols; j++) if (j !== best) second = Math.max(second, row[j]!);
+  return [best, Math.max(0, Math.min(1, row[best]! - second))];
+}
