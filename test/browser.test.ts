@@ -1,0 +1,117 @@
+// In a real browser (Debian's Chromium, headless): the kernel suite for every build the browser
+// validates, and the package's browser entry loaded by a plain HTML page through an import map,
+// training XOR with train(). `npm test` builds dist/ first.
+import { build } from 'esbuild';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { collectErrors, launchChromium, serve } from './support/browser.js';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+let browser: Browser;
+let server: { url: string; close(): Promise<void> };
+let dir: string;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'scratchnet-browser-'));
+  await build({
+    entryPoints: [join(root, 'test/support/browser-suite.ts')],
+    outfile: join(dir, 'suite.js'),
+    bundle: true, format: 'esm', platform: 'neutral', logLevel: 'warning', external: ['node:*'],
+  });
+  await writeFile(join(dir, 'suite.html'), '<!doctype html><title>kernels</title><link rel="icon" href="data:,"><body>kernel suite</body>');
+  await writeFile(
+    join(dir, 'xor.html'),
+    `<!doctype html><title>xor</title><link rel="icon" href="data:,">
+<script type="importmap">{ "imports": { "scratchnet": "/dist/scratchnet.browser.js" } }</script>
+<script type="module">
+  import { init, NeuralNetwork, ReLU, Sigmoid, backendInfo } from 'scratchnet';
+  const info = await init();
+  const X = [[0, 0], [0, 1], [1, 0], [1, 1]], y = [[0], [1], [1], [0]];
+  const net = new NeuralNetwork([2, 8, 1], [new ReLU(), new Sigmoid()], { seed: 1 });
+  const { loss } = net.train(X, y, { epochs: 3000, learningRate: 0.5, loss: 'binaryCrossEntropy' });
+  const chapter = new NeuralNetwork([2, 4, 1], [new ReLU(), new Sigmoid()], { seed: 42 });
+  const log = chapter.train(X, y, { epochs: 10000, learningRate: 0.1 }).loss.filter((_, e) => e % 1000 === 0).map((l) => l.toFixed(4));
+  window.result = { info, first: loss[0], last: loss[loss.length - 1], predictions: Array.from(net.predict(X).data), log };
+</script>`,
+  );
+  server = await serve({ '/dist/': join(root, 'dist'), '/': dir });
+  browser = await launchChromium();
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+describe('in headless Chromium', () => {
+  it('every kernel of every build matches the plain-TS reference (SIMD, scalar, relaxed SIMD)', async () => {
+    const page = await browser.newPage();
+    const errors = collectErrors(page);
+    await page.goto(`${server.url}/suite.html`);
+    // a string, so vitest's transform leaves the browser's import() alone
+    const result = (await page.evaluate(`import('${server.url}/suite.js').then((m) => m.runKernelSuite())`)) as {
+      failures: string[]; builds: string[]; checks: number;
+    };
+    expect(result.failures).toEqual([]);
+    expect(result.builds).toEqual(['simd', 'scalar', 'relaxed']); // Chromium 114+ has relaxed SIMD
+    expect(result.checks).toBeGreaterThan(200);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('a plain HTML page imports the browser entry through an import map and trains XOR', async () => {
+    const page = await browser.newPage();
+    const errors = collectErrors(page);
+    await page.goto(`${server.url}/xor.html`);
+    await page.waitForFunction(() => (window as unknown as { result?: unknown }).result !== undefined, null, { timeout: 60_000 });
+    const r = await page.evaluate(() => (window as unknown as { result: Record<string, unknown> }).result) as {
+      info: { build: string; simd: boolean }; first: number; last: number; predictions: number[]; log: string[];
+    };
+    expect(r.info.simd).toBe(true);
+    expect(r.last).toBeLessThan(0.01);
+    expect(r.predictions.map((p) => Math.round(p))).toEqual([0, 1, 1, 0]);
+    // the chapter's log, in the browser too
+    expect(r.log).toEqual(['0.6931', '0.4972', '0.4791', '0.4782', '0.4778', '0.4777', '0.4777', '0.4776', '0.4776', '0.4775']);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
+
+describe('the live demo (npm run demo)', () => {
+  it('trains XOR in a Web Worker until the loss is under 0.05, with no console errors, and stops on Pause', async () => {
+    const { startDemoServer } = await import('../scripts/demo-server.js');
+    const demo = await startDemoServer({ port: 0 });
+    const page = await browser.newPage({ viewport: { width: 1320, height: 820 } });
+    const errors = collectErrors(page);
+    try {
+      await page.goto(demo.url);
+      await page.waitForFunction(() => (window as unknown as { demoState?: { ready?: boolean } }).demoState?.ready === true, null, { timeout: 30_000 });
+      await page.selectOption('#dataset', 'xor');
+      await page.click('#start');
+      await page.waitForFunction(() => {
+        const s = (window as unknown as { demoState: { loss: number; status: string } }).demoState;
+        return s.status === 'training' && s.loss < 0.05;
+      }, null, { timeout: 60_000 });
+      // the page stays responsive while the worker trains: a click is handled at once
+      await page.click('#start'); // pause
+      await page.waitForFunction(() => document.body.dataset.status === 'paused', null, { timeout: 5_000 });
+      const state = await page.evaluate(() => (window as unknown as { demoState: { epoch: number; loss: number } }).demoState);
+      const epoch = state.epoch;
+      await new Promise((r) => setTimeout(r, 300));
+      expect((await page.evaluate(() => (window as unknown as { demoState: { epoch: number } }).demoState.epoch))).toBe(epoch);
+      expect(state.loss).toBeLessThan(0.05);
+      await mkdir(join(root, 'out', 'test'), { recursive: true });
+      await page.screenshot({ path: join(root, 'out', 'test', 'demo-xor.png') });
+      expect(await page.evaluate(() => (window as unknown as { crossOriginIsolated: boolean }).crossOriginIsolated)).toBe(true);
+      expect(errors).toEqual([]);
+    } finally {
+      await page.close();
+      await demo.close();
+    }
+  });
+});

@@ -1,0 +1,141 @@
+// What a stranger does: `npm pack`, install the tarball into a fresh project, then (1) a Node ESM
+// script trains XOR with train(); (2) a TypeScript consumer type-checks against the shipped
+// .d.ts; (3) a plain HTML page imports the browser entry through an import map and trains XOR in
+// headless Chromium; (4) the same page built with Vite. `npm test` builds dist/ first.
+import { execFile } from 'node:child_process';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { collectErrors, launchChromium, serve } from './support/browser.js';
+
+const run = promisify(execFile);
+const root = fileURLToPath(new URL('..', import.meta.url));
+const bin = (name: string) => join(root, 'node_modules', '.bin', name);
+let dir: string;
+let tarball: string;
+let browser: Browser;
+
+const TRAIN_XOR = `
+  const info = await init();
+  const X = [[0, 0], [0, 1], [1, 0], [1, 1]], y = [[0], [1], [1], [0]];
+  const net = new NeuralNetwork([2, 8, 1], [new ReLU(), new Sigmoid()], { seed: 1 });
+  const { loss } = net.train(X, y, { epochs: 3000, learningRate: 0.5, loss: 'binaryCrossEntropy' });
+  const result = { build: info.build, last: loss[loss.length - 1], predictions: Array.from(net.predict(X).data, Math.round) };`;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'scratchnet-consumer-'));
+  const { stdout } = await run('npm', ['pack', '--json', '--pack-destination', dir], { cwd: root });
+  const packed = JSON.parse(stdout) as { filename: string; files: { path: string }[] }[];
+  tarball = join(dir, packed[0]!.filename);
+  (globalThis as { packedFiles?: string[] }).packedFiles = packed[0]!.files.map((f) => f.path);
+  await writeFile(join(dir, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
+  await run('npm', ['install', '--no-audit', '--no-fund', '--no-package-lock', tarball], { cwd: dir });
+  browser = await launchChromium();
+}, 300_000);
+
+afterAll(async () => {
+  await browser?.close();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+describe('the packed tarball, installed in a fresh project', () => {
+  it('ships dist (JS, types, browser bundle), README and LICENSE, and nothing else', () => {
+    const files = (globalThis as { packedFiles?: string[] }).packedFiles!;
+    expect(files).toEqual(expect.arrayContaining([
+      'package.json', 'README.md', 'LICENSE', 'dist/index.js', 'dist/index.d.ts', 'dist/scratchnet.browser.js',
+      'dist/backend/wasm-bytes.generated.js',
+    ]));
+    expect(files.filter((f) => !f.startsWith('dist/') && !['package.json', 'README.md', 'LICENSE'].includes(f))).toEqual([]);
+  });
+
+  it('(1) a Node ESM script trains XOR with train()', async () => {
+    await writeFile(join(dir, 'xor.mjs'), `import { init, NeuralNetwork, ReLU, Sigmoid } from 'scratchnet';
+${TRAIN_XOR}
+console.log(JSON.stringify(result));`);
+    const { stdout } = await run(process.execPath, ['xor.mjs'], { cwd: dir });
+    const r = JSON.parse(stdout) as { build: string; last: number; predictions: number[] };
+    expect(r.build).toBe('simd');
+    expect(r.last).toBeLessThan(0.01);
+    expect(r.predictions).toEqual([0, 1, 1, 0]);
+  });
+
+  it('(2) a TypeScript consumer type-checks against the shipped .d.ts, and misuse does not', async () => {
+    const tsconfig = { compilerOptions: { strict: true, module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', noEmit: true, skipLibCheck: false, types: [] } };
+    await writeFile(join(dir, 'tsconfig.json'), JSON.stringify({ ...tsconfig, files: ['good.ts'] }));
+    await writeFile(join(dir, 'good.ts'), `import { init, Matrix, NeuralNetwork, ReLU, Sigmoid, type TrainOptions, type TrainResult } from 'scratchnet';
+await init();
+const X: Matrix = Matrix.from([[0, 0], [0, 1], [1, 0], [1, 1]]);
+const options: TrainOptions = { epochs: 10, learningRate: 0.1, loss: 'binaryCrossEntropy' };
+const net = new NeuralNetwork([2, 4, 1], [new ReLU(), new Sigmoid()], { seed: 42 });
+const r: TrainResult = net.train(X, [[0], [1], [1], [0]], options);
+const last: number = r.loss[r.loss.length - 1]!;
+const w: Float32Array = net.layers[0]!.weights.data;
+export { last, w };
+`);
+    await run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], { cwd: dir });
+    await writeFile(join(dir, 'tsconfig.bad.json'), JSON.stringify({ ...tsconfig, files: ['bad.ts'] }));
+    await writeFile(join(dir, 'bad.ts'), `import { NeuralNetwork, ReLU } from 'scratchnet';
+new NeuralNetwork([2, 1], [new ReLU()]).train([[1, 2]], [[1]], { epochs: 'ten', loss: 'nope' });
+`);
+    const bad = await run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.bad.json'], { cwd: dir }).then(
+      () => '', (e: { stdout: string }) => e.stdout,
+    );
+    expect(bad).toMatch(/bad\.ts.*error TS2322/s);
+    expect(bad).toMatch(/'ten'|"ten"|string/);
+  }, 120_000);
+
+  it('(3) a plain HTML page imports the browser entry with an import map and trains XOR in Chromium', async () => {
+    await writeFile(join(dir, 'index.html'), `<!doctype html><title>scratchnet</title><link rel="icon" href="data:,">
+<script type="importmap">{ "imports": { "scratchnet": "./node_modules/scratchnet/dist/scratchnet.browser.js" } }</script>
+<script type="module">
+import { init, NeuralNetwork, ReLU, Sigmoid } from 'scratchnet';
+${TRAIN_XOR}
+window.result = result;
+</script>`);
+    const server = await serve({ '/': dir });
+    try {
+      const page = await browser.newPage();
+      const errors = collectErrors(page);
+      await page.goto(`${server.url}/index.html`);
+      await page.waitForFunction(() => 'result' in window, null, { timeout: 60_000 });
+      const r = (await page.evaluate(() => (window as unknown as { result: unknown }).result)) as { last: number; predictions: number[]; build: string };
+      expect(r.build).not.toBe('scalar');
+      expect(r.last).toBeLessThan(0.01);
+      expect(r.predictions).toEqual([0, 1, 1, 0]);
+      expect(errors).toEqual([]);
+      await page.close();
+    } finally {
+      await server.close();
+    }
+  }, 120_000);
+
+  it('(4) the same page built with Vite runs in Chromium', async () => {
+    const app = join(dir, 'vite-app');
+    await run('mkdir', ['-p', app]);
+    await writeFile(join(app, 'index.html'), '<!doctype html><title>vite</title><link rel="icon" href="data:,"><script type="module" src="./main.js"></script>');
+    await writeFile(join(app, 'main.js'), `import { init, NeuralNetwork, ReLU, Sigmoid } from 'scratchnet';
+${TRAIN_XOR}
+window.result = result;`);
+    await run(process.execPath, [join(root, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'], { cwd: app });
+    const built = await readdir(join(app, 'dist', 'assets'));
+    expect(built.some((f) => f.endsWith('.js'))).toBe(true);
+    const server = await serve({ '/': join(app, 'dist') });
+    try {
+      const page = await browser.newPage();
+      const errors = collectErrors(page);
+      await page.goto(`${server.url}/index.html`);
+      await page.waitForFunction(() => 'result' in window, null, { timeout: 60_000 });
+      const r = (await page.evaluate(() => (window as unknown as { result: unknown }).result)) as { last: number; predictions: number[] };
+      expect(r.last).toBeLessThan(0.01);
+      expect(r.predictions).toEqual([0, 1, 1, 0]);
+      expect(errors).toEqual([]);
+      await page.close();
+    } finally {
+      await server.close();
+    }
+  }, 180_000);
+});
