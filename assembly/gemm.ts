@@ -18,6 +18,7 @@
 // (512 KiB, L2). Small products skip packing (rowsTimesPanel / dotRows / columnsTimesScalars).
 
 import { biasActivate } from './dense';
+import { parallelProduct } from './parallel';
 
 const KC: usize = 256;
 const NC: usize = 512;
@@ -57,7 +58,8 @@ function multiply(c: usize, a: usize, b: usize, m: i32, n: i32, k: i32, transA: 
   const bcs: usize = transB ? K << 2 : 4;
   if (ASC_FEATURE_SIMD) {
     if (scratch != 0 && M >= 4 && N >= 8 && M * N * K >= PACK_MIN_WORK) {
-      packedMultiply(c, a, b, M, N, K, ars, acs, brs, bcs, acc, 0, 0, 0, 0);
+      if (ASC_FEATURE_THREADS && parallelProduct(c, a, b, M, N, K, transA, transB, acc, 0, 0, 0, 0)) return;
+      packedMultiply(c, a, b, M, N, K, ars, acs, brs, bcs, acc, 0, N, 0, 0, 0, 0);
     } else if (!transB) {
       rowsTimesPanel(c, a, b, M, N, K, ars, acs, brs, acc);
     } else if (!transA) {
@@ -289,22 +291,23 @@ export function gemmWithEpilogue(c: usize, a: usize, b: usize, m: i32, n: i32, k
   if (!ASC_FEATURE_SIMD) return false;
   const M = <usize>m, N = <usize>n, K = <usize>k;
   if (scratch == 0 || M < 4 || N < 8 || N > NC || K == 0 || M * N * K < PACK_MIN_WORK) return false;
-  packedMultiply(c, a, b, M, N, K, K << 2, 4, N << 2, 4, false, y, bias, id, alpha);
+  if (ASC_FEATURE_THREADS && parallelProduct(c, a, b, M, N, K, false, false, false, y, bias, id, alpha)) return true;
+  packedMultiply(c, a, b, M, N, K, K << 2, 4, N << 2, 4, false, 0, N, y, bias, id, alpha);
   return true;
 }
 
 function packedMultiply(
   c: usize, a: usize, b: usize, M: usize, N: usize, K: usize,
   ars: usize, acs: usize, brs: usize, bcs: usize, acc: bool,
-  y: usize, bias: usize, id: i32, alpha: f32,
+  j0: usize, j1: usize, y: usize, bias: usize, id: i32, alpha: f32,
 ): void {
+  const rowBytes = N << 2;
   if (K == 0) {
-    if (!acc) for (let i: usize = 0; i < M; i++) memory.fill(c + ((i * N) << 2), 0, N << 2);
+    if (!acc) for (let i: usize = 0; i < M; i++) memory.fill(c + i * rowBytes + (j0 << 2), 0, (j1 - j0) << 2);
     return;
   }
-  const rowBytes = N << 2;
-  for (let jc: usize = 0; jc < N; jc += NC) {
-    const nc = min(NC, N - jc);
+  for (let jc = j0; jc < j1; jc += NC) {
+    const nc = min(NC, j1 - jc);
     for (let pc: usize = 0; pc < K; pc += KC) {
       const kc = min(KC, K - pc);
       const accumulate = acc || pc > 0;
@@ -339,10 +342,24 @@ function packedMultiply(
           jp += width;
         }
         // Last K block done for these rows: bias and activation while they are in cache.
-        if (y != 0 && pc + kc >= K) biasActivate(c, y, bias, <i32>N, <i32>ic, <i32>iEnd, 0, <i32>N, id, alpha);
+        // (Softmax needs whole rows: callers that split columns run it afterwards instead.)
+        if (y != 0 && pc + kc >= K) biasActivate(c, y, bias, <i32>N, <i32>ic, <i32>iEnd, <i32>jc, <i32>(jc + nc), id, alpha);
       }
     }
   }
+}
+
+/**
+ * @internal One thread's share of a packed product: columns [j0, j1) of C (panel-aligned), with
+ * the same operations per element as the whole product on one thread (bit-identical results).
+ */
+export function packedColumns(
+  c: usize, a: usize, b: usize, M: usize, N: usize, K: usize, transA: bool, transB: bool, acc: bool,
+  j0: usize, j1: usize, y: usize, bias: usize, id: i32, alpha: f32,
+): void {
+  const ars: usize = transA ? 4 : K << 2, acs: usize = transA ? M << 2 : 4;
+  const brs: usize = transB ? 4 : N << 2, bcs: usize = transB ? K << 2 : 4;
+  packedMultiply(c, a, b, M, N, K, ars, acs, brs, bcs, acc, j0, j1, y, bias, id, alpha);
 }
 
 // Panel layout: for p in 0..kc, `width` consecutive floats B(p, j0..j0+width), zero-padded.

@@ -36,3 +36,6 @@ export function simdEnabled(): i32 {
 export { trainEpochs } from './network';
 export { denseForward } from './dense';
 export { accuracyCount } from './metrics';
+
+// Threads build: the control block, the workers' loop, shutdown (no-ops elsewhere).
+export { setControl, workerLoop, shutdownWorkers } from './parallel';
