@@ -1,0 +1,79 @@
+/**
+ * The NumPy peer: runs scripts/bench_numpy.py as a child process (JSON config on stdin, one JSON
+ * object on stdout) with the BLAS thread count pinned through the environment.
+ *
+ * @module
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { LayerParams, W2Data } from './data.js';
+
+/** The python executable: $BENCH_PYTHON, else python3. */
+export const PYTHON = process.env.BENCH_PYTHON || 'python3';
+
+/** Whether `python3 -c "import numpy"` works; the reason when it does not. */
+export function numpyAvailable(): { ok: true; version: string } | { ok: false; reason: string } {
+  const r = spawnSync(PYTHON, ['-c', 'import numpy; print(numpy.__version__)'], { encoding: 'utf8', timeout: 60_000 });
+  if (r.error) return { ok: false, reason: `${PYTHON} not runnable (${r.error.message})` };
+  if (r.status !== 0) return { ok: false, reason: `${PYTHON} -c "import numpy" failed: ${(r.stderr || '').trim().split('\n').at(-1)}` };
+  return { ok: true, version: r.stdout.trim() };
+}
+
+/** What bench_numpy.py prints. */
+export interface NumpyOutput {
+  numpy: string;
+  python: string;
+  blas: { threads?: number; name?: string; version?: string; corename?: string; config?: string; [k: string]: unknown };
+  w1?: { us_per_epoch: number[]; loss: number; log: number[] };
+  w2?: Record<string, { samples_per_sec: number[]; epoch_loss: number[] }>;
+  w3?: Record<string, { per_call_ms: number[] }>;
+}
+
+/** Run bench_numpy.py with `config`; `threads: 1` pins OpenBLAS/OMP/MKL to one thread, 'all' unpins. */
+export function runNumpy(script: string, config: unknown, threads: 1 | 'all', timeoutMs: number): Promise<NumpyOutput> {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const v of ['OPENBLAS_NUM_THREADS', 'OMP_NUM_THREADS', 'MKL_NUM_THREADS', 'BLIS_NUM_THREADS']) {
+    if (threads === 1) env[v] = '1';
+    else delete env[v];
+  }
+  return new Promise((resolve, reject) => {
+    const child = spawn(PYTHON, [script], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '', err = '';
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`bench_numpy.py timed out after ${Math.round(timeoutMs / 1000)} s`));
+    }, timeoutMs);
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
+    child.on('error', (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      if (code !== 0) return reject(new Error(`bench_numpy.py exited with ${code}: ${err.trim().split('\n').slice(-3).join(' | ')}`));
+      const last = out.trim().split('\n').at(-1) ?? '';
+      try {
+        resolve(JSON.parse(last) as NumpyOutput);
+      } catch {
+        reject(new Error(`bench_numpy.py printed no JSON: ${last.slice(0, 200)}`));
+      }
+    });
+    child.stdin.end(JSON.stringify(config));
+  });
+}
+
+/** Write the W2 data and starting weights as raw little-endian float32 files; returns the folder. */
+export function writeW2Files(data: W2Data, params: readonly LayerParams[]): { dir: string; cleanup: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), 'scratchnet-bench-'));
+  const raw = (a: Float32Array) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+  writeFileSync(join(dir, 'x.f32'), raw(data.x));
+  writeFileSync(join(dir, 'y.f32'), raw(data.y));
+  params.forEach((p, i) => {
+    writeFileSync(join(dir, `w${i}.f32`), raw(p.weights));
+    writeFileSync(join(dir, `b${i}.f32`), raw(p.bias));
+  });
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}

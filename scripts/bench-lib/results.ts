@@ -1,0 +1,131 @@
+/**
+ * Result records of the benchmark and their text table.
+ *
+ * @module
+ */
+import { median } from './timing.js';
+
+/** The three workloads. */
+export type Workload = 'W1' | 'W2' | 'W3';
+
+/** One measured (or skipped) implementation on one workload case. */
+export interface BenchResult {
+  workload: Workload;
+  /** The case within the workload: 'xor', 'mlp', or a gemm shape such as '256x256x256'. */
+  case: string;
+  /** Who ran it, e.g. 'scratchnet', 'tfjs-wasm', 'numpy f32 (1 thread)'. */
+  impl: string;
+  /** What `median` measures, e.g. 'µs/epoch', 'samples/s', 'GFLOP/s'. */
+  metric: string;
+  /** True for throughputs (samples/s, GFLOP/s), false for times (µs/epoch). */
+  higherIsBetter: boolean;
+  /** Median of `samples` (null when skipped). */
+  median: number | null;
+  /** Every timed sample, in the metric's unit. */
+  samples: number[];
+  /**
+   * Speed relative to the scratchnet baseline of the same workload and case: > 1 means this
+   * implementation is faster. Filled in by {@link addRatios}.
+   */
+  ratio?: number | null;
+  /** The loss this implementation ended with (the correctness check), when it trains. */
+  loss?: number;
+  /** scratchnet's loss at the same point, for comparison. */
+  lossScratchnet?: number;
+  /** Per-epoch (W2) or sampled (W1: every 1000th epoch) losses, when known. */
+  lossHistory?: number[];
+  /** Why it was skipped (then median is null). */
+  skipped?: string;
+  /** Anything a reader needs to interpret the number. */
+  note?: string;
+  /** True for the row every other row of its case is compared with. */
+  baseline?: boolean;
+}
+
+/** A measured result from its samples. */
+export function measured(
+  base: Omit<BenchResult, 'median' | 'samples'>,
+  samples: number[],
+  extra: Partial<BenchResult> = {},
+): BenchResult {
+  return { ...base, median: median(samples), samples, ...extra };
+}
+
+/** A skipped result. */
+export function skipped(base: Omit<BenchResult, 'median' | 'samples'>, reason: string): BenchResult {
+  return { ...base, median: null, samples: [], skipped: reason };
+}
+
+/** Fill in `ratio` of every result against its case's baseline row. */
+export function addRatios(results: BenchResult[]): void {
+  for (const r of results) {
+    const base = results.find((b) => b.baseline && b.workload === r.workload && b.case === r.case);
+    if (!base || base.median === null || r.median === null || !(base.median > 0) || !(r.median > 0)) {
+      r.ratio = null;
+      continue;
+    }
+    r.ratio = r.higherIsBetter ? r.median / base.median : base.median / r.median;
+  }
+}
+
+/** A number with about 3–4 significant digits, no exponent for everyday magnitudes. */
+export function fmt(v: number): string {
+  if (!Number.isFinite(v)) return String(v);
+  const a = Math.abs(v);
+  if (a >= 1e6) return v.toExponential(3);
+  if (a >= 1000) return v.toFixed(0);
+  if (a >= 100) return v.toFixed(1);
+  if (a >= 10) return v.toFixed(2);
+  if (a >= 1) return v.toFixed(3);
+  if (a >= 0.01) return v.toFixed(4);
+  return v.toPrecision(3);
+}
+
+function ratioText(r: BenchResult): string {
+  if (r.baseline) return '1 (base)';
+  if (r.ratio === null || r.ratio === undefined) return '';
+  return r.ratio >= 10 ? `${r.ratio.toFixed(0)}x` : r.ratio >= 1 ? `${r.ratio.toFixed(2)}x` : `${r.ratio.toPrecision(2)}x`;
+}
+
+function lossText(r: BenchResult): string {
+  if (r.loss === undefined) return '';
+  const own = r.loss.toFixed(6);
+  if (r.lossScratchnet === undefined || r.baseline) return own;
+  const d = r.loss - r.lossScratchnet;
+  return `${own} (Δ ${d >= 0 ? '+' : ''}${d.toExponential(1)})`;
+}
+
+/** The results as an aligned text table (one row each; skipped rows say why). */
+export function formatTable(results: readonly BenchResult[]): string {
+  const header = ['workload', 'case', 'implementation', 'metric', 'median', 'speed vs scratchnet', 'final loss (Δ vs scratchnet)', 'note'];
+  const rows = results.map((r) => [
+    r.workload,
+    r.case,
+    r.impl,
+    r.metric,
+    r.median === null ? 'skipped' : fmt(r.median),
+    ratioText(r),
+    lossText(r),
+    r.skipped ? `skipped: ${r.skipped}` : (r.note ?? ''),
+  ]);
+  const all = [header, ...rows];
+  const widths = header.map((_, c) => (c === header.length - 1 ? 0 : Math.max(...all.map((row) => [...row[c]!].length))));
+  const line = (row: string[]) =>
+    row
+      .map((cell, c) => {
+        if (c === header.length - 1) return cell;
+        const pad = widths[c]! - [...cell].length;
+        return c === 4 || c === 5 ? ' '.repeat(pad) + cell : cell + ' '.repeat(pad);
+      })
+      .join('  ')
+      .trimEnd();
+  const out: string[] = [line(header), line(widths.map((w, c) => '-'.repeat(c === header.length - 1 ? 4 : w)))];
+  let prev = '';
+  for (let i = 0; i < rows.length; i++) {
+    const key = `${results[i]!.workload} ${results[i]!.case}`;
+    if (prev && key !== prev) out.push('');
+    prev = key;
+    out.push(line(rows[i]!));
+  }
+  return out.join('\n');
+}
