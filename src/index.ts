@@ -13,7 +13,7 @@
  *
  * @module
  */
-import { backend, initBackend, type Flavor, type InitOptions } from './backend/wasm.js';
+import { backend, currentBackend as current, initBackend, type Flavor, type InitOptions } from './backend/wasm.js';
 
 export { Matrix, type MatrixLike } from './matrix.js';
 export { matmul, type MatmulOptions } from './ops.js';
@@ -53,6 +53,10 @@ export interface BackendInfo {
   simd: boolean;
   /** Whether the relaxed-SIMD build (`f32x4.relaxed_madd`) is in use. */
   relaxedSimd: boolean;
+  /** Threads large products run on (1: the single-threaded build). */
+  threads: number;
+  /** Why fewer threads run than asked for, when that is the case (e.g. no SharedArrayBuffer). */
+  threadsNote: string | null;
   /** Bytes of WebAssembly memory reserved, and allocated to live networks and layers. */
   memoryBytes: number;
   usedBytes: number;
@@ -77,6 +81,40 @@ export async function init(options: InitOptions = {}): Promise<BackendInfo> {
 }
 
 /**
+ * Change the number of threads at run time (starts or parks workers; resolves when they are
+ * ready). Needs the threads build: `init()` with more than one thread.
+ *
+ * @example
+ * ```ts
+ * import { init, setThreads, backendInfo } from 'scratchnet';
+ * await init({ threads: 2 });
+ * await setThreads(1); // e.g. to compare; results are bit-identical
+ * backendInfo().threads; // 1
+ * ```
+ */
+export function setThreads(n: number): Promise<void> {
+  try {
+    return backend().setThreads(n);
+  } catch (e) {
+    return Promise.reject(e);
+  }
+}
+
+/**
+ * Stop the worker threads (scratchnet goes on with one thread; `setThreads(n)` starts them
+ * again). Idle workers never keep Node from exiting, so this is only needed to free them early.
+ *
+ * @example
+ * ```ts
+ * import { shutdown } from 'scratchnet';
+ * await shutdown();
+ * ```
+ */
+export function shutdown(): Promise<void> {
+  return current() ? backend().shutdown() : Promise.resolve();
+}
+
+/**
  * What `init()` loaded and how much WebAssembly memory is in use.
  *
  * @example
@@ -92,6 +130,8 @@ export function backendInfo(): BackendInfo {
     build: be.flavor,
     simd: be.flavor !== 'scalar',
     relaxedSimd: be.flavor === 'relaxed',
+    threads: be.threads,
+    threadsNote: be.threadsNote,
     memoryBytes: be.memoryBytes,
     usedBytes: be.usedBytes,
   };

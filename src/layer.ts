@@ -226,6 +226,7 @@ export class Layer implements LayerOwner {
     this._be.write(this._xOwn, X.data);
     this._x = this._xOwn;
     this._forwardRows(X.rows);
+    this._be.checkThreads('Layer.forward');
     return readMatrix(this._be, this._y, X.rows, this.outputSize);
   }
 
@@ -251,6 +252,7 @@ export class Layer implements LayerOwner {
     const be = this._be;
     be.write(this._g, G.data);
     this._backwardRows(this._dxOwn, false);
+    be.checkThreads('Layer.backward');
     return [
       readMatrix(be, this._dxOwn, this._rows, this.inputSize),
       readMatrix(be, this._dw, this.inputSize, this.outputSize),

@@ -180,6 +180,7 @@ export class NeuralNetwork implements LayerOwner {
     }
     this._be.write(this.layers[this.layers.length - 1]!._g, G.data);
     this._backwardRows(learningRate, false);
+    this._be.checkThreads(op);
   }
 
   /**
@@ -199,6 +200,7 @@ export class NeuralNetwork implements LayerOwner {
     this.ensureWorkspace(X.rows, op);
     this._be.write(this.layers[0]!._xOwn, X.data);
     this._forwardRows(X.rows);
+    this._be.checkThreads(op);
     return readMatrix(this._be, this.layers[this.layers.length - 1]!._y, X.rows, this.outputSize);
   }
 

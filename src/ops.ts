@@ -41,6 +41,7 @@ export function matmul(a: MatrixLike, b: MatrixLike, options: MatmulOptions = {}
     be.write(pa!, A.data);
     be.write(pb!, B.data);
     be.kernels.gemm(pc!, pa!, pb!, m, n, k, ta ? 1 : 0, tb ? 1 : 0);
+    be.checkThreads('matmul');
     return readMatrix(be, pc!, m, n);
   });
 }

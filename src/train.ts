@@ -418,6 +418,7 @@ export class Trainer {
       } else {
         ({ losses, accs } = this.stepEpoch(lr, epoch));
       }
+      be.checkThreads('NeuralNetwork.train');
       for (let i = 0; i < losses.length && !this.result.stopped; i++) {
         this.endEpoch(losses[i]!, accs ? accs[i]! : undefined, lr);
         ran++;

@@ -2,7 +2,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { backendInfo, init, Layer, Linear, NeuralNetwork, ReLU, Sigmoid, Softmax, Tanh } from '../src/index.js';
 
 beforeAll(async () => {
-  await init();
+  // one thread: the single-threaded build's memory is not shared, so growth detaches old views (the
+  // case this file tests); test/threads.test.ts covers growth of the shared memory
+  await init({ threads: 1 });
 });
 
 const X = [

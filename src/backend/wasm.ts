@@ -6,7 +6,10 @@
  * @module
  */
 import { instantiate } from '@assemblyscript/loader';
-import { RELAXED_WASM_BASE64, SCALAR_WASM_BASE64, SIMD_WASM_BASE64 } from './wasm-bytes.generated.js';
+import { availableCores, threadsSupported, WorkerPool } from './threads.js';
+import {
+  RELAXED_WASM_BASE64, SCALAR_WASM_BASE64, SIMD_WASM_BASE64, THREADSRELAXED_WASM_BASE64, THREADS_WASM_BASE64,
+} from './wasm-bytes.generated.js';
 
 /**
  * Which compiled kernel module is in use: `'relaxed'` (f32x4 SIMD with relaxed SIMD's fused
@@ -23,6 +26,8 @@ export interface Kernels {
   simdEnabled(): number;
   setScratch(ptr: Ptr, bytes: number): void;
   scratchBytes(): number;
+  setControl(ctrl: Ptr, id: number): void;
+  shutdownWorkers(): void;
   gemm(c: Ptr, a: Ptr, b: Ptr, m: number, n: number, k: number, transA: number, transB: number): void;
   gemmAccumulate(c: Ptr, a: Ptr, b: Ptr, m: number, n: number, k: number, transA: number, transB: number): void;
   addBiasRows(out: Ptr, x: Ptr, bias: Ptr, rows: number, cols: number): void;
@@ -63,6 +68,20 @@ const alignUp = (n: number) => Math.ceil(n / ALIGN) * ALIGN;
 const mib = (bytes: number) =>
   bytes >= 2 ** 30 ? `${(bytes / 2 ** 30).toFixed(1)} GiB` : `${(bytes / 2 ** 20).toFixed(1)} MiB`;
 
+// Control block words (assembly/parallel.ts).
+const CTRL_THREADS = 3, CTRL_READY = 4, CTRL_ERROR = 5, CTRL_TIMEOUT = 6;
+const CTRL_BYTES = 128;
+
+/** The threads build's state: control block, compiled module for workers, the pool. */
+interface Threading {
+  ctrl: number;
+  module: WebAssembly.Module;
+  pool: WorkerPool;
+  scratch: Map<number, Block>;
+  timeoutMs: number;
+  reported: boolean;
+}
+
 /** A block of linear memory handed out by {@link Backend.alloc}. */
 export interface Block {
   readonly ptr: Ptr;
@@ -92,10 +111,15 @@ export class Backend {
   private heapF64: Float64Array;
   private heapI32: Int32Array;
   private used = 0;
+  /** Largest linear memory this backend may grow to. */
+  readonly maxBytes: number;
+  /** The threads build's workers and control block (null: single-threaded build). */
+  private threading: Threading | null = null;
 
-  constructor(kernels: Kernels, flavor: Flavor) {
+  constructor(kernels: Kernels, flavor: Flavor, maxBytes = MAX_MEMORY_BYTES) {
     this.kernels = kernels;
     this.flavor = flavor;
+    this.maxBytes = maxBytes;
     this.memory = kernels.memory;
     this.base = kernels.heapBase();
     this.top = this.base;
@@ -118,7 +142,7 @@ export class Backend {
 
   /** Bytes that could still be allocated (free blocks, the rest of memory, and growth). */
   get availableBytes(): number {
-    let free = MAX_MEMORY_BYTES - this.top;
+    let free = this.maxBytes - this.top;
     for (const f of this.freeList) free += f.bytes;
     return free;
   }
@@ -139,10 +163,10 @@ export class Backend {
         return { ptr, bytes: size, released: false };
       }
     }
-    if (this.top + size > MAX_MEMORY_BYTES) {
+    if (this.top + size > this.maxBytes) {
       throw new Error(
         `${what}: needs ${mib(size)} of WebAssembly memory, but only ${mib(this.availableBytes)} of the ` +
-          `${mib(MAX_MEMORY_BYTES)} limit is free`,
+          `${mib(this.maxBytes)} limit is free`,
       );
     }
     const end = this.top + size;
@@ -208,6 +232,104 @@ export class Backend {
     this.heapI32.set(data, ptr >>> 2);
   }
 
+  // ---- threads ----
+
+  /** @internal Attach the threads build's control block and worker pool. */
+  _attachThreads(t: Threading): void {
+    this.threading = t;
+  }
+
+  /** Threads in use (1 for the single-threaded builds). */
+  get threads(): number {
+    const t = this.threading;
+    return t ? Atomics.load(new Int32Array(this.memory.buffer, t.ctrl, 8), CTRL_THREADS) : 1;
+  }
+
+  /** Whether this is the threads build (workers on shared memory). */
+  get threaded(): boolean {
+    return this.threading !== null;
+  }
+
+  /** Why the backend runs on fewer threads than asked, if it does. */
+  threadsNote: string | null = null;
+
+  private ctrlWords(): Int32Array {
+    return new Int32Array(this.memory.buffer, this.threading!.ctrl, 8);
+  }
+
+  /**
+   * Use `n` threads (the calling thread and n − 1 workers), starting workers as needed.
+   * Resolves when they are ready. Results do not depend on the thread count.
+   */
+  async setThreads(n: number, op = 'setThreads'): Promise<void> {
+    if (!Number.isInteger(n) || n < 1 || n > 256) throw new Error(`${op}: threads must be an integer in [1, 256], got ${String(n)}`);
+    const t = this.threading;
+    if (!t) {
+      if (n === 1) return;
+      throw new Error(
+        `${op}: this backend runs the single-threaded build (${this.threadsNote ?? 'init() was given threads: 1'}); ` +
+          `call init({ threads: ${n} }) before anything else to use threads`,
+      );
+    }
+    const w = this.ctrlWords();
+    Atomics.store(w, CTRL_THREADS, 1);
+    // a fresh start: forget an earlier failure (its worker is gone and gets replaced below)
+    t.pool.failure = null;
+    Atomics.store(w, CTRL_ERROR, 0);
+    t.reported = false;
+    const missing: number[] = [];
+    for (let id = 1; id < n; id++) if (!t.pool.has(id)) missing.push(id);
+    if (missing.length) {
+      const readyBefore = Atomics.load(w, CTRL_READY);
+      for (const id of missing) {
+        let scratch = t.scratch.get(id);
+        if (!scratch) {
+          scratch = this.alloc(this.kernels.scratchBytes(), `${op}: scratch for worker ${id}`);
+          t.scratch.set(id, scratch);
+        }
+        await t.pool.spawn({ module: t.module, memory: this.memory, ctrl: t.ctrl, id, scratch: scratch.ptr, scratchBytes: scratch.bytes });
+      }
+      const deadline = Date.now() + Math.max(5000, t.timeoutMs);
+      while (Atomics.load(this.ctrlWords(), CTRL_READY) < readyBefore + missing.length) {
+        if (t.pool.failure) throw new Error(`${op}: ${t.pool.failure}`);
+        if (Date.now() > deadline) throw new Error(`${op}: worker threads did not start within ${deadline - Date.now() + 5000} ms`);
+        await new Promise((r) => setTimeout(r, 1));
+      }
+    }
+    this.threadsNote = null;
+    Atomics.store(this.ctrlWords(), CTRL_THREADS, n);
+  }
+
+  /** Stop every worker (the backend goes on with one thread; setThreads starts them again). */
+  async shutdown(): Promise<void> {
+    const t = this.threading;
+    if (!t) return;
+    Atomics.store(this.ctrlWords(), CTRL_THREADS, 1);
+    this.kernels.shutdownWorkers();
+    await t.pool.close();
+  }
+
+  /** @internal Test hook: kill worker `id` abruptly, as a crash would. */
+  async _killWorker(id: number): Promise<void> {
+    await this.threading?.pool.kill(id);
+  }
+
+  /**
+   * Throw (once) a clear error when a worker died or stopped answering; the backend then goes on
+   * on one thread. Called by the public entry points after their kernels ran.
+   */
+  checkThreads(op: string): void {
+    const t = this.threading;
+    if (!t || t.reported) return;
+    const err = Atomics.load(this.ctrlWords(), CTRL_ERROR);
+    if (!err && !t.pool.failure) return;
+    t.reported = true;
+    Atomics.store(this.ctrlWords(), CTRL_THREADS, 1);
+    const why = t.pool.failure ?? `a worker thread did not answer within ${t.timeoutMs} ms`;
+    this.threadsNote = `${why}; running on 1 thread (setThreads(n) restarts workers)`;
+    throw new Error(`${op}: ${why}. The last result may be incomplete; scratchnet now runs on 1 thread (call setThreads(n) to restart workers)`);
+  }
+
   /** Read one int32 at `ptr`. */
   readI32(ptr: Ptr): number {
     return this.heapI32[ptr >>> 2]!;
@@ -226,15 +348,18 @@ function decodeBase64(b64: string): Uint8Array<ArrayBuffer> {
   return bytes;
 }
 
-const moduleCache = new Map<Flavor, Promise<WebAssembly.Module>>();
-const BASE64: Record<Flavor, string> = { relaxed: RELAXED_WASM_BASE64, simd: SIMD_WASM_BASE64, scalar: SCALAR_WASM_BASE64 };
-const supportCache = new Map<Flavor, boolean>();
+const moduleCache = new Map<string, Promise<WebAssembly.Module>>();
+const BASE64: Record<string, string> = {
+  relaxed: RELAXED_WASM_BASE64, simd: SIMD_WASM_BASE64, scalar: SCALAR_WASM_BASE64,
+  threads: THREADS_WASM_BASE64, 'threads-relaxed': THREADSRELAXED_WASM_BASE64,
+};
+const supportCache = new Map<string, boolean>();
 
 /** Whether this engine accepts a build (WebAssembly.validate on its bytes). */
-export function buildSupported(flavor: Flavor): boolean {
+export function buildSupported(flavor: Flavor | 'threads' | 'threads-relaxed'): boolean {
   let ok = supportCache.get(flavor);
   if (ok === undefined) {
-    ok = WebAssembly.validate(decodeBase64(BASE64[flavor]));
+    ok = WebAssembly.validate(decodeBase64(BASE64[flavor]!));
     supportCache.set(flavor, ok);
   }
   return ok;
@@ -245,11 +370,11 @@ export function simdSupported(): boolean {
   return buildSupported('simd');
 }
 
-function compiled(flavor: Flavor): Promise<WebAssembly.Module> {
-  let m = moduleCache.get(flavor);
+function compiled(name: string): Promise<WebAssembly.Module> {
+  let m = moduleCache.get(name);
   if (!m) {
-    m = WebAssembly.compile(decodeBase64(BASE64[flavor]));
-    moduleCache.set(flavor, m);
+    m = WebAssembly.compile(decodeBase64(BASE64[name]!));
+    moduleCache.set(name, m);
   }
   return m;
 }
@@ -261,25 +386,77 @@ export function bestFlavor(options: InitOptions = {}): Flavor {
   return buildSupported('simd') || options.simd === true ? 'simd' : 'scalar';
 }
 
+const abort = (_msg: number, _file: number, line: number, column: number) => {
+  throw new Error(`scratchnet kernel aborted at ${line}:${column}`);
+};
+
+/** Options of {@link loadBackend}. */
+export interface LoadOptions {
+  /** Threads to use (default 1: the single-threaded build, no workers). */
+  threads?: number;
+  /** Largest WebAssembly memory, in MiB (threads build: shared memory needs a maximum; default 4096 in Node, 1024 in browsers). */
+  maxMemoryMB?: number;
+  /** How long the main thread waits for a worker before reporting it dead (default 10,000 ms). */
+  threadTimeoutMs?: number;
+}
+
 /**
  * Instantiate a fresh kernel module with its own memory. `'auto'` picks the best build that
- * `WebAssembly.validate` accepts (relaxed SIMD, SIMD, scalar).
+ * `WebAssembly.validate` accepts (relaxed SIMD, SIMD, scalar). With `threads > 1` and a SIMD
+ * flavor, the threads build runs on a shared memory with `threads − 1` workers; without
+ * SharedArrayBuffer (or cross-origin isolation in a browser) it falls back to one thread and
+ * says why in `threadsNote`.
  */
-export async function loadBackend(flavor: Flavor | 'auto' = 'auto'): Promise<Backend> {
+export async function loadBackend(flavor: Flavor | 'auto' = 'auto', options: LoadOptions = {}): Promise<Backend> {
   const chosen: Flavor = flavor === 'auto' ? bestFlavor() : flavor;
   if (!buildSupported(chosen)) {
     const what = chosen === 'relaxed' ? 'relaxed SIMD (Node 20 needs --experimental-wasm-relaxed-simd)' : 'WebAssembly SIMD';
     throw new Error(`init: the ${chosen} build was requested but this engine does not support ${what}`);
   }
+  const threads = options.threads ?? 1;
+  if (!Number.isInteger(threads) || threads < 1 || threads > 256) throw new Error(`init: threads must be an integer in [1, 256], got ${String(threads)}`);
+  const support = threadsSupported();
+  const threadBuild = chosen === 'relaxed' ? 'threads-relaxed' : 'threads';
+  let note: string | null = null;
+  if (threads > 1 && chosen === 'scalar') note = 'the scalar build has no threads variant';
+  else if (threads > 1 && !support.ok) note = `${support.why ?? 'threads unavailable'}, so 1 thread is used`;
+  else if (threads > 1 && !buildSupported(threadBuild)) note = 'this engine does not validate the threads build';
+  if (threads > 1 && note === null) return loadThreaded(chosen, threadBuild, threads, options);
   const module = await compiled(chosen);
-  const { exports } = await instantiate<Kernels & Record<string, unknown>>(module, {
-    env: {
-      abort(_msg: number, _file: number, line: number, column: number) {
-        throw new Error(`scratchnet kernel aborted at ${line}:${column}`);
-      },
-    },
+  const { exports } = await instantiate<Kernels & Record<string, unknown>>(module, { env: { abort } });
+  const be = new Backend(exports as unknown as Kernels, chosen);
+  be.threadsNote = note;
+  return be;
+}
+
+const isNode = typeof process !== 'undefined' && typeof process.versions?.node === 'string';
+
+async function loadThreaded(flavor: Flavor, build: string, threads: number, options: LoadOptions): Promise<Backend> {
+  const maxMB = options.maxMemoryMB ?? (isNode ? 4096 : 1024);
+  if (!Number.isInteger(maxMB) || maxMB < 1 || maxMB > 4096) throw new Error(`init: maxMemoryMB must be an integer in [1, 4096], got ${String(maxMB)}`);
+  const timeoutMs = options.threadTimeoutMs ?? 10_000;
+  if (!(typeof timeoutMs === 'number' && timeoutMs > 0)) throw new Error(`init: threadTimeoutMs must be a number > 0, got ${String(timeoutMs)}`);
+  const maximum = (maxMB * 2 ** 20) / PAGE;
+  const memory = new WebAssembly.Memory({ initial: 1, maximum, shared: true } as WebAssembly.MemoryDescriptor);
+  const module = await compiled(build);
+  const now = () => performance.now();
+  const env = { memory, abort, now } as Record<string, unknown>;
+  const { exports } = await instantiate<Kernels & Record<string, unknown>>(module, { env } as never);
+  (exports as unknown as { memory: WebAssembly.Memory }).memory = memory;
+  const be = new Backend(exports as unknown as Kernels, flavor, maximum * PAGE);
+  const ctrl = be.alloc(CTRL_BYTES, 'init: thread control block');
+  new Int32Array(memory.buffer, ctrl.ptr, CTRL_BYTES / 4).fill(0);
+  const words = new Int32Array(memory.buffer, ctrl.ptr, 8);
+  Atomics.store(words, CTRL_THREADS, 1);
+  Atomics.store(words, CTRL_TIMEOUT, Math.min(2 ** 31 - 1, Math.round(timeoutMs)));
+  be.kernels.setControl(ctrl.ptr, 0);
+  const pool = new WorkerPool(() => {
+    // a worker died: stop handing out shares at once; checkThreads() reports it
+    Atomics.store(new Int32Array(memory.buffer, ctrl.ptr, 8), CTRL_THREADS, 1);
   });
-  return new Backend(exports as unknown as Kernels, chosen);
+  be._attachThreads({ ctrl: ctrl.ptr, module, pool, scratch: new Map(), timeoutMs, reported: false });
+  await be.setThreads(threads, 'init');
+  return be;
 }
 
 let current: Backend | null = null;
@@ -292,6 +469,15 @@ export interface InitOptions {
   simd?: boolean;
   /** `false`: never use the relaxed-SIMD build even where the engine supports it. */
   relaxedSimd?: boolean;
+  /**
+   * Threads for large products (default: every core in Node; in browsers, every core when the
+   * page is cross-origin isolated, else 1). 1 means the single-threaded build and no workers.
+   */
+  threads?: number;
+  /** Largest WebAssembly memory in MiB for the threads build (default 4096 in Node, 1024 in browsers). */
+  maxMemoryMB?: number;
+  /** How long to wait for a worker before reporting it dead (default 10,000 ms). */
+  threadTimeoutMs?: number;
 }
 
 /** Instantiate the process-wide backend once; later calls with compatible options return it. */
@@ -306,7 +492,10 @@ export function initBackend(options: InitOptions = {}): Promise<Backend> {
     return pending;
   }
   requested = want;
-  pending = loadBackend(want).then(
+  pending = (async () => {
+    const threads = options.threads ?? (threadsSupported().ok ? await availableCores() : 1);
+    return loadBackend(want, { ...options, threads });
+  })().then(
     (b) => (current = b),
     (err) => {
       pending = null;
@@ -346,4 +535,9 @@ export function activationKernels(be: Backend, name: string): ActivationKernels 
     map.set(name, k);
   }
   return k;
+}
+
+/** The process-wide backend if `init()` has completed, else null. */
+export function currentBackend(): Backend | null {
+  return current;
 }

@@ -1,0 +1,131 @@
+// The threads build (assembly/parallel.ts, src/backend/threads.ts): products split across
+// worker threads on one shared memory; results bit-identical whatever the thread count.
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { backendInfo, init, matmul, Matrix, NeuralNetwork, RandomState, ReLU, setThreads, shutdown, Softmax, Tanh } from '../src/index.js';
+import { backend } from '../src/backend/wasm.js';
+
+const run = promisify(execFile);
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+beforeAll(async () => {
+  await init({ threads: 2, threadTimeoutMs: 2000 });
+});
+afterAll(async () => {
+  await shutdown();
+});
+
+function data(n: number, inputs: number, classes: number, seed: number) {
+  const rng = new RandomState(seed);
+  const x = new Matrix(n, inputs, Float32Array.from({ length: n * inputs }, () => rng.random()));
+  const y = new Matrix(n, classes);
+  for (let i = 0; i < n; i++) y.data[i * classes + rng.integer(classes)] = 1;
+  return { x, y };
+}
+
+describe('threads', () => {
+  it('backendInfo reports the threads in use', () => {
+    expect(backendInfo().threads).toBe(2);
+    expect(backendInfo().threadsNote).toBeNull();
+  });
+
+  it('training is bit-identical on 1 and 2 threads (losses and weights)', async () => {
+    const { x, y } = data(512, 300, 10, 1);
+    const runWith = async (threads: number) => {
+      await setThreads(threads);
+      expect(backendInfo().threads).toBe(threads);
+      const net = new NeuralNetwork([300, 128, 64, 10], [new ReLU(), new Tanh(), new Softmax()], { seed: 3, init: 'he' });
+      const r = net.train(x, y, { epochs: 3, batchSize: 64, learningRate: 0.05, optimizer: 'adam' });
+      const w = net.layers.map((l) => Array.from(l.weights.data));
+      net.dispose();
+      return { loss: r.loss, w };
+    };
+    const one = await runWith(1), two = await runWith(2);
+    expect(two.loss).toEqual(one.loss);
+    expect(two.w).toEqual(one.w);
+  });
+
+  it('matmul of every transpose combination is bit-identical on 1 and 2 threads', async () => {
+    const rng = new RandomState(2);
+    const A = new Matrix(200, 150, Float32Array.from({ length: 30000 }, () => rng.random() - 0.5));
+    const B = new Matrix(150, 203, Float32Array.from({ length: 150 * 203 }, () => rng.random() - 0.5));
+    const Bt = new Matrix(203, 150, Float32Array.from({ length: 150 * 203 }, () => rng.random() - 0.5));
+    const At = new Matrix(150, 200, Float32Array.from({ length: 30000 }, () => rng.random() - 0.5));
+    const products = () => [matmul(A, B), matmul(At, B, { transposeA: true }), matmul(A, Bt, { transposeB: true }), matmul(At, Bt, { transposeA: true, transposeB: true })].map((m) => Array.from(m.data));
+    await setThreads(1);
+    const one = products();
+    await setThreads(2);
+    expect(products()).toEqual(one);
+  });
+
+  it('shared memory growth: old networks still compute the same', async () => {
+    await setThreads(2);
+    const { x, y } = data(64, 40, 3, 4);
+    const net = new NeuralNetwork([40, 32, 3], [new ReLU(), new Softmax()], { seed: 1 });
+    const before = net.predict(x).toArray();
+    const w = net.layers[0]!.weights;
+    const grown: NeuralNetwork[] = [];
+    const start = backendInfo().memoryBytes;
+    while (backendInfo().memoryBytes === start) grown.push(new NeuralNetwork([1000, 1000, 1], [new ReLU(), new Softmax()], { seed: 2 }));
+    expect(net.predict(x).toArray()).toEqual(before);
+    expect(w.data.length).toBe(40 * 32);
+    net.train(x, y, { epochs: 2, learningRate: 0.1 });
+    grown.forEach((g) => g.dispose());
+    net.dispose();
+  });
+
+  it('setThreads validates its argument', async () => {
+    await expect(setThreads(0)).rejects.toThrow(/setThreads: threads must be an integer in \[1, 256\], got 0/);
+    await expect(setThreads(1.5)).rejects.toThrow(/got 1.5/);
+  });
+
+  it('a worker that dies surfaces as a clear error, not a deadlock; setThreads restarts workers', async () => {
+    await setThreads(2);
+    const be = backend();
+    await be._killWorker(1);
+    // the worker's exit event stops parallel work at once (threads read 1 from then on)
+    for (let i = 0; i < 200 && backendInfo().threads !== 1; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(backendInfo().threads).toBe(1);
+    const { x, y } = data(256, 300, 10, 5);
+    const net = new NeuralNetwork([300, 128, 10], [new ReLU(), new Softmax()], { seed: 3 });
+    expect(() => net.train(x, y, { epochs: 1, batchSize: 128 })).toThrow(/worker thread 1 exited.*now runs on 1 thread/s);
+    expect(backendInfo().threads).toBe(1);
+    expect(backendInfo().threadsNote).toMatch(/worker thread 1/);
+    // it goes on, correctly, on one thread
+    const r = net.train(x, y, { epochs: 1, batchSize: 128 });
+    expect(Number.isFinite(r.loss[0])).toBe(true);
+    await setThreads(2);
+    expect(backendInfo().threads).toBe(2);
+    expect(net.train(x, y, { epochs: 1, batchSize: 128 }).loss).toHaveLength(1);
+    net.dispose();
+  });
+
+  it('a worker that stops answering mid-product is reported after the timeout', async () => {
+    await setThreads(2);
+    const be = backend();
+    // park worker 1 where it cannot take jobs: the abrupt kill happens while the main thread
+    // is already waiting, so the only way out is the timeout (2 s here)
+    await be._killWorker(1);
+    const { x, y } = data(256, 300, 10, 6);
+    const net = new NeuralNetwork([300, 128, 10], [new ReLU(), new Softmax()], { seed: 3 });
+    const t = performance.now();
+    expect(() => net.train(x, y, { epochs: 1, batchSize: 128 })).toThrow(/worker thread|did not answer/);
+    expect(performance.now() - t).toBeLessThan(5000);
+    await setThreads(2);
+    net.dispose();
+  });
+
+  it('Node exits on its own with workers alive (they never keep the process up)', async () => {
+    const script = `import { init, NeuralNetwork, ReLU, Softmax, backendInfo } from ${JSON.stringify(root + 'src/index.ts')};
+await init({ threads: 2 });
+const net = new NeuralNetwork([64, 64, 4], [new ReLU(), new Softmax()], { seed: 1 });
+net.predict(Array.from({ length: 64 }, () => Array(64).fill(0.5)));
+console.log('threads', backendInfo().threads);`;
+    const t = performance.now();
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: root, timeout: 30_000 });
+    expect(stdout.trim()).toBe('threads 2');
+    expect(performance.now() - t).toBeLessThan(30_000);
+  });
+});
