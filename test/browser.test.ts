@@ -38,6 +38,28 @@ beforeAll(async () => {
   window.result = { info, first: loss[0], last: loss[loss.length - 1], predictions: Array.from(net.predict(X).data), log };
 </script>`,
   );
+  await writeFile(
+    join(dir, 'threads.html'),
+    `<!doctype html><title>threads</title><link rel="icon" href="data:,">
+<script type="importmap">{ "imports": { "scratchnet": "/dist/scratchnet.browser.js" } }</script>
+<script type="module">
+  import { init, matmul, Matrix, RandomState, setThreads, backendInfo, NeuralNetwork, ReLU, Softmax } from 'scratchnet';
+  await init({ threads: 2 });
+  const rng = new RandomState(1);
+  const a = new Matrix(256, 300, Float32Array.from({ length: 256 * 300 }, () => rng.random() - 0.5));
+  const b = new Matrix(300, 200, Float32Array.from({ length: 300 * 200 }, () => rng.random() - 0.5));
+  const x = new Matrix(128, 300, Float32Array.from({ length: 128 * 300 }, () => rng.random()));
+  const y = new Matrix(128, 4);
+  for (let i = 0; i < 128; i++) y.data[i * 4 + (i % 4)] = 1;
+  const runs = [];
+  for (const t of [2, 1]) {
+    await setThreads(t);
+    const net = new NeuralNetwork([300, 64, 4], [new ReLU(), new Softmax()], { seed: 2, init: 'he' });
+    runs.push({ threads: backendInfo().threads, product: Array.from(matmul(a, b).data), loss: net.train(x, y, { epochs: 3, batchSize: 64 }).loss });
+  }
+  window.result = { isolated: crossOriginIsolated, runs };
+</script>`,
+  );
   server = await serve({ '/dist/': join(root, 'dist'), '/': dir });
   browser = await launchChromium();
 }, 120_000);
@@ -82,6 +104,24 @@ describe('in headless Chromium', () => {
   });
 });
 
+describe('threads in the browser (cross-origin isolated page)', () => {
+  it('runs on 2 threads with Web Workers, bit-identical to 1 thread', async () => {
+    const page = await browser.newPage();
+    const errors = collectErrors(page);
+    await page.goto(`${server.url}/threads.html`);
+    await page.waitForFunction(() => 'result' in window, null, { timeout: 60_000 });
+    const r = (await page.evaluate(() => (window as unknown as { result: unknown }).result)) as {
+      isolated: boolean; runs: { threads: number; product: number[]; loss: number[] }[];
+    };
+    expect(r.isolated).toBe(true);
+    expect(r.runs.map((x) => x.threads)).toEqual([2, 1]);
+    expect(r.runs[0]!.product).toEqual(r.runs[1]!.product);
+    expect(r.runs[0]!.loss).toEqual(r.runs[1]!.loss);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
+
 describe('the live demo (npm run demo)', () => {
   it('trains XOR in a Web Worker until the loss is under 0.05, with no console errors, and stops on Pause', async () => {
     const { startDemoServer } = await import('../scripts/demo-server.js');
@@ -108,6 +148,9 @@ describe('the live demo (npm run demo)', () => {
       await mkdir(join(root, 'out', 'test'), { recursive: true });
       await page.screenshot({ path: join(root, 'out', 'test', 'demo-xor.png') });
       expect(await page.evaluate(() => (window as unknown as { crossOriginIsolated: boolean }).crossOriginIsolated)).toBe(true);
+      // cross-origin isolated (COOP/COEP from the demo server): the kernels run on threads
+      const info = await page.evaluate(() => (window as unknown as { demoState: { backend: { threads: number } } }).demoState.backend);
+      expect(info.threads).toBeGreaterThan(1);
       expect(errors).toEqual([]);
     } finally {
       await page.close();

@@ -21,7 +21,7 @@ const el = {
 };
 
 /** What an automated test watches. */
-const state = { epoch: 0, loss: NaN, accuracy: NaN, samplesPerSec: 0, status: 'idle', dataset: el.dataset.value, ready: false };
+const state = { epoch: 0, loss: NaN, accuracy: NaN, samplesPerSec: 0, status: 'idle', dataset: el.dataset.value, ready: false, backend: null };
 window.demoState = state;
 
 let fatal = false; // the worker could not load the package: nothing will work until a reload
@@ -64,7 +64,10 @@ worker.onmessage = (event) => {
   switch (msg.type) {
     case 'ready':
       state.ready = true;
-      el.backend.textContent = `kernels: ${msg.backend.build}${msg.backend.simd ? ' (SIMD)' : ''}`;
+      state.backend = msg.backend;
+      el.backend.textContent =
+        `kernels: ${msg.backend.build}${msg.backend.simd ? ' (SIMD)' : ''} · ${msg.backend.threads} thread${msg.backend.threads === 1 ? '' : 's'}`;
+      if (msg.backend.threadsNote) el.backend.title = msg.backend.threadsNote;
       break;
     case 'data':
       data = msg;
