@@ -17,7 +17,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { backendInfo, init, Matrix, matmul } from '../src/index.js';
+import { backendInfo, init, Matrix, matmul, setThreads } from '../src/index.js';
 import { buildSupported, loadBackend, type Backend, type Flavor } from '../src/backend/wasm.js';
 import { gemm as referenceGemm } from '../src/reference/gemm.js';
 import { brainXor, loadBrain } from './bench-lib/brain.js';
@@ -40,8 +40,8 @@ interface Options {
   only: Set<Workload>;
   reps: number | undefined;
   quick: boolean;
-  /** Internal: run scratchnet's W1/W2 with the scalar build and print JSON (the child process). */
-  childScalar: boolean;
+  /** Internal: run scratchnet's W1/W2 with another build and print JSON (the child process). */
+  child: 'scalar' | 'relaxed' | null;
 }
 
 function usage(msg?: string): never {
@@ -51,13 +51,17 @@ function usage(msg?: string): never {
 }
 
 function parseOptions(argv: string[]): Options {
-  const o: Options = { only: new Set(['W1', 'W2', 'W3']), reps: undefined, quick: false, childScalar: false };
+  const o: Options = { only: new Set(['W1', 'W2', 'W3']), reps: undefined, quick: false, child: null };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const [flag, inline] = a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
     const value = () => inline ?? argv[++i] ?? usage(`${flag} needs a value`);
     if (flag === '--quick') o.quick = true;
-    else if (flag === '--child-scalar') o.childScalar = true;
+    else if (flag === '--child') {
+      const v = value();
+      if (v !== 'scalar' && v !== 'relaxed') usage(`--child takes scalar or relaxed, got ${v}`);
+      o.child = v;
+    }
     else if (flag === '--help' || flag === '-h') usage();
     else if (flag === '--reps') {
       const v = Number(value());
@@ -159,22 +163,39 @@ function scratchnetMlp(data: W2Data, params: readonly LayerParams[], epochs: num
 
 interface ChildOutput {
   build: string;
+  threads: number;
   w1?: { us: number[]; loss: number[] };
   w2?: { samplesPerSec: number[]; loss: number[] };
+  /** W2 again on every core (the relaxed child). */
+  w2Threads?: { samplesPerSec: number[]; loss: number[] };
 }
 
-if (opts.childScalar) {
-  const info = await init({ simd: false });
-  const out: ChildOutput = { build: info.build };
+/** One thread for the baseline rows; the "N threads" rows switch to every core. */
+const cores = os.availableParallelism?.() ?? os.cpus().length;
+
+if (opts.child) {
+  // scalar: the single-threaded scalar build; relaxed: the relaxed-SIMD build (this child runs
+  // with --experimental-wasm-relaxed-simd), on one thread and on every core
+  const info = opts.child === 'scalar' ? await init({ simd: false, threads: 1 }) : await init({ threads: cores });
+  if (opts.child === 'relaxed' && info.build !== 'relaxed') throw new Error(`relaxed child got the ${info.build} build`);
+  await setThreads(1);
+  const out: ChildOutput = { build: info.build, threads: cores };
   if (opts.only.has('W1')) out.w1 = scratchnetXor();
-  if (opts.only.has('W2')) out.w2 = scratchnetMlp(makeW2Data(cfg.w2.n), w2InitialParams(), 1 + cfg.w2.timedEpochs);
+  if (opts.only.has('W2')) {
+    out.w2 = scratchnetMlp(makeW2Data(cfg.w2.n), w2InitialParams(), 1 + cfg.w2.timedEpochs);
+    if (opts.child === 'relaxed' && cores > 1) {
+      await setThreads(cores);
+      out.w2Threads = scratchnetMlp(makeW2Data(cfg.w2.n), w2InitialParams(), 1 + cfg.w2.timedEpochs);
+    }
+  }
   process.stdout.write(`\n${JSON.stringify(out)}\n`);
   process.exit(0);
 }
 
-/** Run this script again as a child with the scalar build (a process has one build). */
-function runScalarChild(): Promise<ChildOutput> {
-  const args = [...process.execArgv, scriptPath, '--child-scalar', '--only', [...opts.only].join(',')];
+/** Run this script again as a child with another build (a process has one build). */
+function runChild(kind: 'scalar' | 'relaxed'): Promise<ChildOutput> {
+  const flags = kind === 'relaxed' ? ['--experimental-wasm-relaxed-simd'] : [];
+  const args = [...flags, ...process.execArgv, scriptPath, '--child', kind, '--only', [...opts.only].join(',')];
   if (opts.quick) args.push('--quick');
   if (opts.reps !== undefined) args.push('--reps', String(opts.reps));
   return new Promise((resolve, reject) => {
@@ -189,11 +210,11 @@ function runScalarChild(): Promise<ChildOutput> {
     });
     child.on('close', (code) => {
       clearTimeout(timer);
-      if (code !== 0) return reject(new Error(`scalar child exited with ${code}: ${err.trim().split('\n').slice(-2).join(' | ')}`));
+      if (code !== 0) return reject(new Error(`${kind} child exited with ${code}: ${err.trim().split('\n').slice(-2).join(' | ')}`));
       try {
         resolve(JSON.parse(out.trim().split('\n').at(-1) ?? '') as ChildOutput);
       } catch {
-        reject(new Error(`scalar child printed no JSON: ${out.slice(-200)}`));
+        reject(new Error(`${kind} child printed no JSON: ${out.slice(-200)}`));
       }
     });
   });
@@ -204,7 +225,10 @@ function runScalarChild(): Promise<ChildOutput> {
 // ---------------------------------------------------------------------------------------------
 
 const t0 = performance.now();
-const info = await init();
+// The standard SIMD build (what Node 20 runs without flags), every core available; baseline rows
+// run on one thread, the "N threads" rows on all of them.
+const info = await init({ relaxedSimd: false, threads: cores });
+await setThreads(1);
 const results: BenchResult[] = [];
 const cpus = os.cpus();
 const machine: Record<string, unknown> = {
@@ -291,17 +315,24 @@ const npLabel = (what: string, o: NumpyOutput | undefined, fallback: number) => 
   return `numpy ${what} (${t} thread${t === 1 ? '' : 's'})`;
 };
 
-// scratchnet's scalar build (W1, W2) in a child process.
-let scalar: ChildOutput | null = null;
-let scalarReason = '';
+// scratchnet's scalar and relaxed-SIMD builds (W1, W2) in child processes.
+let scalar: ChildOutput | null = null, relaxed: ChildOutput | null = null;
+let scalarReason = '', relaxedReason = '';
 if (opts.only.has('W1') || opts.only.has('W2')) {
   log('scratchnet scalar build (child process) ...');
   try {
-    scalar = await runScalarChild();
+    scalar = await runChild('scalar');
   } catch (e) {
     scalarReason = errText(e);
   }
+  log('scratchnet relaxed-SIMD build (child process, --experimental-wasm-relaxed-simd) ...');
+  try {
+    relaxed = await runChild('relaxed');
+  } catch (e) {
+    relaxedReason = errText(e);
+  }
 }
+const threadsLabel = `${cores} threads`;
 
 function w3Shapes(): GemmShape[] {
   return [...cfg.w3.sizes.map(squareShape), ...cfg.w3.w2Shapes];
@@ -322,6 +353,19 @@ async function runW1(): Promise<void> {
     loss: snFinal, lossScratchnet: snFinal, lossHistory: every1000(snLoss), note: `${info.build} build; net.train(), ${reps} runs of ${epochs} epochs`,
   }));
 
+  if (cores > 1) {
+    await setThreads(cores);
+    const t = scratchnetXor();
+    await setThreads(1);
+    results.push(measured({ ...base, impl: `scratchnet, ${threadsLabel}` }, t.us, {
+      loss: t.loss.at(-1)!, lossScratchnet: snFinal, note: 'setThreads(' + cores + '): XOR stays below the threading threshold, so it must not get slower',
+    }));
+  }
+  if (relaxed?.w1) {
+    results.push(measured({ ...base, impl: 'scratchnet relaxed-SIMD build' }, relaxed.w1.us, {
+      loss: relaxed.w1.loss.at(-1)!, lossScratchnet: snFinal, lossHistory: every1000(relaxed.w1.loss), note: 'child process with --experimental-wasm-relaxed-simd',
+    }));
+  } else results.push(skipped({ ...base, impl: 'scratchnet relaxed-SIMD build' }, relaxedReason || 'not run'));
   if (scalar?.w1) {
     results.push(measured({ ...base, impl: 'scratchnet scalar build' }, scalar.w1.us, {
       loss: scalar.w1.loss.at(-1)!, lossScratchnet: snFinal, lossHistory: every1000(scalar.w1.loss), note: 'init({ simd: false }), child process',
@@ -417,8 +461,28 @@ async function runW2(): Promise<void> {
   const snFinal = sn.loss.at(-1)!;
   results.push(measured({ ...base, impl: 'scratchnet', baseline: true }, sn.samplesPerSec, {
     loss: snFinal, lossScratchnet: snFinal, lossHistory: sn.loss,
-    note: `${info.build} build; net.train(), epoch losses ${sn.loss.map((l) => l.toFixed(4)).join(' → ')}`,
+    note: `${info.build} build, 1 thread; net.train(), epoch losses ${sn.loss.map((l) => l.toFixed(4)).join(' → ')}`,
   }));
+  if (cores > 1) {
+    await setThreads(cores);
+    const t = scratchnetMlp(data, params, epochs);
+    await setThreads(1);
+    results.push(measured({ ...base, impl: `scratchnet, ${threadsLabel}` }, t.samplesPerSec, {
+      loss: t.loss.at(-1)!, lossScratchnet: snFinal, lossHistory: t.loss,
+      note: `${info.build} build, setThreads(${cores}); losses ${t.loss.every((l, i) => l === sn.loss[i]) ? 'bit-identical to 1 thread' : 'DIFFER from 1 thread'}`,
+    }));
+  }
+  if (relaxed?.w2) {
+    results.push(measured({ ...base, impl: 'scratchnet relaxed-SIMD build' }, relaxed.w2.samplesPerSec, {
+      loss: relaxed.w2.loss.at(-1)!, lossScratchnet: snFinal, lossHistory: relaxed.w2.loss, note: '1 thread; child process with --experimental-wasm-relaxed-simd',
+    }));
+    if (relaxed.w2Threads) {
+      results.push(measured({ ...base, impl: `scratchnet relaxed-SIMD, ${threadsLabel}` }, relaxed.w2Threads.samplesPerSec, {
+        loss: relaxed.w2Threads.loss.at(-1)!, lossScratchnet: snFinal, lossHistory: relaxed.w2Threads.loss,
+        note: `child process with --experimental-wasm-relaxed-simd, setThreads(${relaxed.threads})`,
+      }));
+    }
+  } else results.push(skipped({ ...base, impl: 'scratchnet relaxed-SIMD build' }, relaxedReason || 'not run'));
   if (scalar?.w2) {
     results.push(measured({ ...base, impl: 'scratchnet scalar build' }, scalar.w2.samplesPerSec, {
       loss: scalar.w2.loss.at(-1)!, lossScratchnet: snFinal, lossHistory: scalar.w2.loss, note: 'init({ simd: false }), child process',
@@ -516,13 +580,20 @@ async function runW3(): Promise<void> {
   const shapes = w3Shapes();
   // Every build this engine runs (relaxed SIMD only with --experimental-wasm-relaxed-simd on
   // Node 20); the baseline is the build init() picked.
-  const builds: [Flavor, Backend | string][] = [];
+  const builds: [string, Backend | string][] = [];
   for (const flavor of ['relaxed', 'simd', 'scalar'] as const) {
     if (flavor === 'relaxed' && !buildSupported('relaxed')) continue;
     try {
-      builds.push([flavor, await loadBackend(flavor)]);
+      builds.push([flavor, await loadBackend(flavor, { threads: 1 })]);
     } catch (e) {
       builds.push([flavor, errText(e)]);
+    }
+    if (flavor !== 'scalar' && cores > 1) {
+      try {
+        builds.push([`${flavor}, ${threadsLabel}`, await loadBackend(flavor, { threads: cores })]);
+      } catch (e) {
+        builds.push([`${flavor}, ${threadsLabel}`, errText(e)]);
+      }
     }
   }
   let refRate: number | null = null;
