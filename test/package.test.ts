@@ -63,6 +63,15 @@ console.log(JSON.stringify(result));`);
     expect(r.predictions).toEqual([0, 1, 1, 0]);
   });
 
+  it('(1b) the CLI is installed as a bin: npx scratchnet train / predict', async () => {
+    const cli = join(dir, 'node_modules', '.bin', 'scratchnet');
+    const { stdout: version } = await run(cli, ['--version'], { cwd: dir });
+    expect(version.trim()).toMatch(/^scratchnet \d+\.\d+\.\d+$/);
+    await run(cli, ['train', join(root, 'test/fixtures/iris.csv'), '--layers', '8', '--epochs', '60', '--out', 'iris.json', '--quiet'], { cwd: dir });
+    const { stdout, stderr } = await run(cli, ['predict', 'iris.json', join(root, 'test/fixtures/iris.csv'), '--out', 'pred.csv'], { cwd: dir });
+    expect(`${stdout}${stderr}`).toMatch(/accuracy 0\.9\d*/);
+  }, 120_000);
+
   it('(2) a TypeScript consumer type-checks against the shipped .d.ts, and misuse does not', async () => {
     const tsconfig = { compilerOptions: { strict: true, module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', noEmit: true, skipLibCheck: false, types: [] } };
     await writeFile(join(dir, 'tsconfig.json'), JSON.stringify({ ...tsconfig, files: ['good.ts'] }));
