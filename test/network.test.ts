@@ -6,6 +6,7 @@ import {
   BinaryCrossEntropy, init, LeakyReLU, Linear, Loss, Matrix, MeanSquaredError, NeuralNetwork, ReLU, Sigmoid, Softmax,
   SoftmaxCrossEntropy, Tanh, TrainingDivergedError, seed,
 } from '../src/index.js';
+import { StepByStep } from './support/step-by-step.js';
 
 beforeAll(async () => {
   await init();
@@ -186,19 +187,6 @@ describe('init', () => {
 });
 
 describe('train(): whole epochs in one kernel call', () => {
-  // A custom Loss (no kernel id) makes train() step through the layers from TypeScript; the
-  // kernel-side loop (assembly/network.ts) must give bit-identical losses and weights.
-  class StepByStep extends Loss {
-    readonly name: string;
-    constructor(private readonly inner: Loss) {
-      super();
-      this.name = inner.name;
-      (this as { fromLogits: boolean }).fromLogits = inner.fromLogits;
-    }
-    _value(...a: Parameters<Loss['_value']>) { this.inner._value(...a); }
-    _grad(...a: Parameters<Loss['_grad']>) { this.inner._grad(...a); }
-    override _acceptsLogitsOf(a: Parameters<Loss['_acceptsLogitsOf']>[0]) { return this.inner._acceptsLogitsOf(a); }
-  }
   const cases = [
     { name: 'XOR full batch, BCE', sizes: [2, 4, 1], acts: () => [new ReLU(), new Sigmoid()], loss: () => new BinaryCrossEntropy(), batchSize: undefined as number | undefined },
     { name: 'mini-batches, shuffled, softmax CE', sizes: [2, 6, 5, 3], acts: () => [new Tanh(), new LeakyReLU(0.2), new Softmax()], loss: () => new SoftmaxCrossEntropy(), batchSize: 7 },

@@ -26,6 +26,25 @@ const TRAIN_XOR = `
   const { loss } = net.train(X, y, { epochs: 3000, learningRate: 0.5, loss: 'binaryCrossEntropy' });
   const result = { build: info.build, last: loss[loss.length - 1], predictions: Array.from(net.predict(X).data, Math.round) };`;
 
+/** Serve `mounts`, open /index.html (which sets window.result from TRAIN_XOR), check it learned XOR cleanly. */
+async function trainXorInChromium(mounts: Record<string, string>): Promise<{ build: string; last: number; predictions: number[] }> {
+  const server = await serve(mounts);
+  try {
+    const page = await browser.newPage();
+    const errors = collectErrors(page);
+    await page.goto(`${server.url}/index.html`);
+    await page.waitForFunction(() => 'result' in window, null, { timeout: 60_000 });
+    const r = (await page.evaluate(() => (window as unknown as { result: unknown }).result)) as { build: string; last: number; predictions: number[] };
+    expect(r.last).toBeLessThan(0.01);
+    expect(r.predictions).toEqual([0, 1, 1, 0]);
+    expect(errors).toEqual([]);
+    await page.close();
+    return r;
+  } finally {
+    await server.close();
+  }
+}
+
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'scratchnet-consumer-'));
   const { stdout } = await run('npm', ['pack', '--json', '--pack-destination', dir], { cwd: root });
@@ -105,21 +124,8 @@ import { init, NeuralNetwork, ReLU, Sigmoid } from 'scratchnet';
 ${TRAIN_XOR}
 window.result = result;
 </script>`);
-    const server = await serve({ '/': dir });
-    try {
-      const page = await browser.newPage();
-      const errors = collectErrors(page);
-      await page.goto(`${server.url}/index.html`);
-      await page.waitForFunction(() => 'result' in window, null, { timeout: 60_000 });
-      const r = (await page.evaluate(() => (window as unknown as { result: unknown }).result)) as { last: number; predictions: number[]; build: string };
-      expect(r.build).not.toBe('scalar');
-      expect(r.last).toBeLessThan(0.01);
-      expect(r.predictions).toEqual([0, 1, 1, 0]);
-      expect(errors).toEqual([]);
-      await page.close();
-    } finally {
-      await server.close();
-    }
+    const r = await trainXorInChromium({ '/': dir });
+    expect(r.build).not.toBe('scalar');
   }, 120_000);
 
   it('(4) the same page built with Vite runs in Chromium', async () => {
@@ -132,19 +138,6 @@ window.result = result;`);
     await run(process.execPath, [join(root, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'], { cwd: app });
     const built = await readdir(join(app, 'dist', 'assets'));
     expect(built.some((f) => f.endsWith('.js'))).toBe(true);
-    const server = await serve({ '/': join(app, 'dist') });
-    try {
-      const page = await browser.newPage();
-      const errors = collectErrors(page);
-      await page.goto(`${server.url}/index.html`);
-      await page.waitForFunction(() => 'result' in window, null, { timeout: 60_000 });
-      const r = (await page.evaluate(() => (window as unknown as { result: unknown }).result)) as { last: number; predictions: number[] };
-      expect(r.last).toBeLessThan(0.01);
-      expect(r.predictions).toEqual([0, 1, 1, 0]);
-      expect(errors).toEqual([]);
-      await page.close();
-    } finally {
-      await server.close();
-    }
+    await trainXorInChromium({ '/': join(app, 'dist') });
   }, 180_000);
 });

@@ -4,6 +4,7 @@ import {
   Adam, init, Linear, Loss, Matrix, MeanSquaredError, Momentum, NeuralNetwork, ReLU, RMSprop, SGD, Sigmoid, Softmax,
   SoftmaxCrossEntropy, Tanh, BinaryCrossEntropy, BinaryCrossEntropyFromLogits, backendInfo, RandomState,
 } from '../src/index.js';
+import { StepByStep } from './support/step-by-step.js';
 import { blobs, circle, spirals } from '../src/datasets.js';
 
 beforeAll(async () => {
@@ -12,19 +13,6 @@ beforeAll(async () => {
 
 const norm = (net: NeuralNetwork) => net.layers.reduce((s, l) => s + l.weights.data.reduce((a, v) => a + v * v, 0), 0);
 
-// A custom Loss (no kernel id): train() then steps through the layers from TypeScript; the
-// kernels' loop must agree with it bit for bit, whatever the optimizer.
-class StepByStep extends Loss {
-  readonly name: string;
-  constructor(private readonly inner: Loss) {
-    super();
-    this.name = inner.name;
-    (this as { fromLogits: boolean }).fromLogits = inner.fromLogits;
-  }
-  _value(...a: Parameters<Loss['_value']>) { this.inner._value(...a); }
-  _grad(...a: Parameters<Loss['_grad']>) { this.inner._grad(...a); }
-  override _acceptsLogitsOf(a: Parameters<Loss['_acceptsLogitsOf']>[0]) { return this.inner._acceptsLogitsOf(a); }
-}
 
 describe('optimizers', () => {
   it('Adam reaches a loss on two spirals that SGD does not in the same epochs', () => {
