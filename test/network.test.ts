@@ -3,7 +3,7 @@
 // Oracle values: the chapter's code run with NumPy 2.4 (float64), see the comments.
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  BinaryCrossEntropy, init, LeakyReLU, Linear, Loss, Matrix, MeanSquaredError, NeuralNetwork, ReLU, Sigmoid, Softmax,
+  BinaryCrossEntropy, init, LeakyReLU, Linear, Matrix, MeanSquaredError, NeuralNetwork, ReLU, Sigmoid, Softmax,
   SoftmaxCrossEntropy, Tanh, TrainingDivergedError, seed,
 } from '../src/index.js';
 import { StepByStep } from './support/step-by-step.js';

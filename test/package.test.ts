@@ -14,7 +14,6 @@ import { collectErrors, launchChromium, serve } from './support/browser.js';
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL('..', import.meta.url));
-const bin = (name: string) => join(root, 'node_modules', '.bin', name);
 let dir: string;
 let tarball: string;
 let browser: Browser;

@@ -1,7 +1,7 @@
 // The training toolkit (src/train.ts, src/optimizers.ts): each option shows its effect.
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  Adam, init, Linear, Loss, Matrix, MeanSquaredError, Momentum, NeuralNetwork, ReLU, RMSprop, SGD, Sigmoid, Softmax,
+  Adam, init, Linear, Matrix, MeanSquaredError, Momentum, NeuralNetwork, ReLU, RMSprop, SGD, Sigmoid, Softmax,
   SoftmaxCrossEntropy, Tanh, BinaryCrossEntropy, BinaryCrossEntropyFromLogits, backendInfo, RandomState,
 } from '../src/index.js';
 import { StepByStep } from './support/step-by-step.js';
