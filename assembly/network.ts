@@ -25,6 +25,7 @@ import {
 } from './losses';
 import { adamUpdate, momentumUpdate, regularizeGrad, rmspropUpdate, sgdUpdate } from './optimizers';
 import { accuracyCount } from './metrics';
+import { parallelCopy, parallelUpdate } from './parallel';
 
 const SGD = 0, MOMENTUM = 1, ADAM = 2, RMSPROP = 3;
 // Running products β1^t and β2^t of Adam's bias correction, as f64 in the header.
@@ -32,6 +33,12 @@ const POW1: usize = 128, POW2: usize = 136;
 
 /** Update one parameter segment (at `p`, gradient `g`, n floats) with the plan's optimizer. */
 function update(plan: usize, p: usize, g: usize, n: i32, lr: f32, c1: f32, c2: f32): void {
+  if (ASC_FEATURE_THREADS && parallelUpdate(plan, p, g, n, lr, c1, c2)) return;
+  updateSegment(plan, p, g, n, lr, c1, c2);
+}
+
+/** @internal `update` on this thread (also a worker's share of a parallel update). */
+export function updateSegment(plan: usize, p: usize, g: usize, n: i32, lr: f32, c1: f32, c2: f32): void {
   const kind = int(plan, 18);
   if (kind == SGD) { sgdUpdate(p, g, lr, n); return; }
   const off = p - word(plan, 15);
@@ -98,7 +105,7 @@ export function trainEpochs(plan: usize, epochs: i32, done: usize): void {
         accuracyCount(lossSlot, pred, target, rows, outSize, threshold);
         correct += load<f64>(lossSlot);
       }
-      if (backup != 0) memory.copy(backup, params, paramBytes);
+      if (backup != 0 && !(ASC_FEATURE_THREADS && parallelCopy(backup, params, paramBytes))) memory.copy(backup, params, paramBytes);
       let c1: f32 = 1, c2: f32 = 1;
       if (adam) {
         const p1 = load<f64>(plan + POW1) * beta1, p2 = load<f64>(plan + POW2) * beta2;
