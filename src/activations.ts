@@ -65,7 +65,11 @@ function checkSameShape(op: string, m: unknown, rows: number, cols: number): voi
   }
 }
 
-/** An activation whose three kernels live in the WASM module under `kernel`. */
+/**
+ * An activation whose three kernels live in the WASM module under `kernel`.
+ *
+ * @internal
+ */
 export abstract class KernelActivation extends Activation {
   /** Kernel family name in assembly/activations.ts. */
   protected abstract readonly kernel: string;

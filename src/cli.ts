@@ -32,14 +32,22 @@ import {
 // I/O and errors
 // ---------------------------------------------------------------------------------------------
 
-/** Where the CLI writes text (a `process.stdout`-like stream). */
+/**
+ * Where the CLI writes text (a `process.stdout`-like stream).
+ *
+ * @internal
+ */
 export interface CliWriter {
   write(text: string): unknown;
   /** A terminal: progress is one line redrawn with `\r`. */
   isTTY?: boolean;
 }
 
-/** Everything the CLI touches outside itself; tests pass fakes. */
+/**
+ * Everything the CLI touches outside itself; tests pass fakes.
+ *
+ * @internal
+ */
 export interface CliIO {
   stdout: CliWriter;
   stderr: CliWriter;
@@ -70,9 +78,17 @@ const bare = (e: unknown): string => {
   return m.replace(/^[A-Za-z.]+(?:\([^)]*\))?: /, '');
 };
 
-/** The `format` of the model files `scratchnet train` writes. */
+/**
+ * The `format` of the model files `scratchnet train` writes.
+ *
+ * @internal
+ */
 export const MODEL_FORMAT = 'scratchnet-model';
-/** The model-file version this CLI writes and reads. */
+/**
+ * The model-file version this CLI writes and reads.
+ *
+ * @internal
+ */
 export const MODEL_VERSION = 1;
 
 function version(): string {
@@ -558,7 +574,11 @@ function predictAll(net: NeuralNetwork, x: Matrix): Matrix {
 // The model file
 // ---------------------------------------------------------------------------------------------
 
-/** What `scratchnet train` writes. */
+/**
+ * What `scratchnet train` writes.
+ *
+ * @internal
+ */
 export interface ModelFile {
   format: typeof MODEL_FORMAT;
   version: typeof MODEL_VERSION;

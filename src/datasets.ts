@@ -17,7 +17,14 @@
 import { describe, Matrix } from './matrix.js';
 import { RandomState } from './random.js';
 
-/** What every generator returns. */
+/**
+ * What every generator returns.
+ *
+ * @example
+ * ```ts
+ * const { x, y, labels }: Dataset = moons({ n: 100, seed: 1 }); // x 100x2, y 100x1, labels 0/1
+ * ```
+ */
 export interface Dataset {
   /** n×2 features. */
   x: Matrix;
@@ -27,7 +34,14 @@ export interface Dataset {
   labels: Int32Array;
 }
 
-/** Options of the noisy {@link xor}. */
+/**
+ * Options of the noisy {@link xor}.
+ *
+ * @example
+ * ```ts
+ * xor({ n: 200, noise: 0.1, seed: 1 }); // 4 noisy clusters
+ * ```
+ */
 export interface XorOptions {
   /** Number of points (default 200), dealt to the four corners in turn. */
   n?: number;
@@ -37,7 +51,14 @@ export interface XorOptions {
   seed?: number;
 }
 
-/** Options of {@link circle}. */
+/**
+ * Options of {@link circle}.
+ *
+ * @example
+ * ```ts
+ * circle({ n: 300, noise: 0.05, seed: 2 });
+ * ```
+ */
 export interface CircleOptions {
   /** Number of points (default 200), half in the disc, half in the ring. */
   n?: number;
@@ -47,7 +68,14 @@ export interface CircleOptions {
   seed?: number;
 }
 
-/** Options of {@link spirals}. */
+/**
+ * Options of {@link spirals}.
+ *
+ * @example
+ * ```ts
+ * spirals({ n: 400, noise: 0.02, turns: 1.5, seed: 3 });
+ * ```
+ */
 export interface SpiralsOptions {
   /** Number of points (default 200), half on each spiral. */
   n?: number;
@@ -59,7 +87,14 @@ export interface SpiralsOptions {
   turns?: number;
 }
 
-/** Options of {@link blobs}. */
+/**
+ * Options of {@link blobs}.
+ *
+ * @example
+ * ```ts
+ * blobs({ n: 300, classes: 3, spread: 0.3, seed: 4 }); // y is one-hot, 300x3
+ * ```
+ */
 export interface BlobsOptions {
   /** Number of points (default 200), dealt to the blobs in turn. */
   n?: number;
@@ -71,7 +106,14 @@ export interface BlobsOptions {
   seed?: number;
 }
 
-/** Options of {@link moons}. */
+/**
+ * Options of {@link moons}.
+ *
+ * @example
+ * ```ts
+ * moons({ n: 200, noise: 0.1, seed: 5 });
+ * ```
+ */
 export interface MoonsOptions {
   /** Number of points (default 200), half on each moon. */
   n?: number;

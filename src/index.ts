@@ -45,7 +45,14 @@ export {
 } from './datasets.js';
 export type { InitOptions } from './backend/wasm.js';
 
-/** What {@link init} loaded. */
+/**
+ * What {@link init} loaded.
+ *
+ * @example
+ * ```ts
+ * const info: BackendInfo = await init(); // { build: 'simd', simd: true, relaxedSimd: false, threads: 2, ... }
+ * ```
+ */
 export interface BackendInfo {
   /** Which kernel build runs: `'relaxed'` (SIMD + relaxed SIMD FMA), `'simd'` (f32x4) or `'scalar'`. */
   build: Flavor;

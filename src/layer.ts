@@ -10,10 +10,18 @@ import { Matrix, describe, toMatrix, type MatrixLike } from './matrix.js';
 import { globalRandom, RandomState } from './random.js';
 import { readMatrix } from './scratch.js';
 
-/** Round a float count up to a multiple of 4 (16 bytes), so every buffer is SIMD-aligned. */
+/**
+ * Round a float count up to a multiple of 4 (16 bytes), so every buffer is SIMD-aligned.
+ *
+ * @internal
+ */
 export const align4 = (n: number): number => Math.ceil(n / 4) * 4;
 
-/** Who owns a layer's memory: the layer itself, or the network it belongs to. */
+/**
+ * Who owns a layer's memory: the layer itself, or the network it belongs to.
+ *
+ * @internal
+ */
 export interface LayerOwner {
   readonly disposed: boolean;
   /** Make sure every layer of the owner has buffers for a batch of `rows`. */
@@ -30,10 +38,19 @@ export interface ParamPlacement {
 /**
  * Weight initialization: `'chapter'` (randn·0.01), `'xavier'` (Glorot normal, std √(2/(in+out))),
  * `'he'` (std √(2/in)), or a number (randn·scale).
+ *
+ * @example
+ * ```ts
+ * new NeuralNetwork([2, 16, 1], [new ReLU(), new Sigmoid()], { init: 'he' });
+ * ```
  */
 export type Init = 'chapter' | 'xavier' | 'he' | number;
 
-/** The standard deviation an Init gives a layer. */
+/**
+ * The standard deviation an Init gives a layer.
+ *
+ * @internal
+ */
 export function initScale(init: unknown, inputSize: number, outputSize: number, op: string): number {
   if (init === undefined || init === 'chapter') return 0.01;
   if (init === 'xavier') return Math.sqrt(2 / (inputSize + outputSize));
@@ -42,7 +59,14 @@ export function initScale(init: unknown, inputSize: number, outputSize: number, 
   throw new Error(`${op}: init must be 'chapter', 'xavier', 'he' or a scale ≥ 0, got ${describe(init)}`);
 }
 
-/** Options for a standalone {@link Layer}. */
+/**
+ * Options for a standalone {@link Layer}.
+ *
+ * @example
+ * ```ts
+ * new Layer(3, 2, new Tanh(), { rng: new RandomState(7), init: 'xavier' });
+ * ```
+ */
 export interface LayerOptions {
   /** Generator for the initial weights (default: the global one, see `seed()`). */
   rng?: RandomState;
@@ -331,7 +355,11 @@ export class Layer implements LayerOwner {
   }
 }
 
-/** Throw unless `v` is a positive integer. */
+/**
+ * Throw unless `v` is a positive integer.
+ *
+ * @internal
+ */
 export function checkSize(op: string, name: string, v: unknown): asserts v is number {
   if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) {
     throw new Error(`${op}: ${name} must be a positive integer, got ${describe(v)}`);

@@ -202,7 +202,14 @@ function checkRange(t: Matrix, op: string, lo: number, hi: number, why: string):
   }
 }
 
-/** The loss names `train({ loss })` accepts, and the classes they stand for. */
+/**
+ * The loss names `train({ loss })` accepts, and the classes they stand for.
+ *
+ * @example
+ * ```ts
+ * const loss = new losses.softmaxCrossEntropy(); // same as new SoftmaxCrossEntropy()
+ * ```
+ */
 export const losses = {
   binaryCrossEntropy: BinaryCrossEntropy,
   meanSquaredError: MeanSquaredError,
@@ -212,10 +219,21 @@ export const losses = {
   binaryCrossEntropyFromLogits: BinaryCrossEntropyFromLogits,
 } as const;
 
-/** A loss name of {@link losses}. */
+/**
+ * A loss name of {@link losses}.
+ *
+ * @example
+ * ```ts
+ * const name: LossName = 'binaryCrossEntropy'; net.train(X, y, { loss: name });
+ * ```
+ */
 export type LossName = keyof typeof losses;
 
-/** A Loss instance for a name or instance; throws naming the known names otherwise. */
+/**
+ * A Loss instance for a name or instance; throws naming the known names otherwise.
+ *
+ * @internal
+ */
 export function resolveLoss(loss: unknown, op: string): Loss {
   if (loss instanceof Loss) return loss;
   if (typeof loss === 'string' && Object.hasOwn(losses, loss)) return new losses[loss as LossName]();

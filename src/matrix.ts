@@ -8,7 +8,14 @@
  */
 import type { Backend, Block } from './backend/wasm.js';
 
-/** Anything a public entry point accepts as a matrix: a Matrix or nested arrays of numbers. */
+/**
+ * Anything a public entry point accepts as a matrix: a Matrix or nested arrays of numbers.
+ *
+ * @example
+ * ```ts
+ * const a: MatrixLike = [[1, 2], [3, 4]]; matmul(a, Matrix.from([[1], [1]]));
+ * ```
+ */
 export type MatrixLike = Matrix | readonly (readonly number[])[];
 
 interface ViewSource {
@@ -204,7 +211,11 @@ export class Matrix {
   }
 }
 
-/** Describe a bad value for an error message. */
+/**
+ * Describe a bad value for an error message.
+ *
+ * @internal
+ */
 export function describe(v: unknown): string {
   if (typeof v === 'number') return String(v);
   if (typeof v === 'string') return `"${v}" (a string)`;
@@ -222,6 +233,8 @@ function checkDims(op: string, rows: number, cols: number): void {
 /**
  * Validate a matrix argument and return it as a Matrix (the same object when it already is one).
  * Throws `${op}: ${name} ...` for empty, ragged, non-numeric or non-finite input.
+ *
+ * @internal
  */
 export function toMatrix(x: unknown, op: string, name: string): Matrix {
   if (x instanceof Matrix) {

@@ -17,7 +17,14 @@ import { resolveLoss } from './losses.js';
 import { trainNetwork, trainNetworkAsync, type TrainAsyncOptions, type TrainOptions, type TrainResult } from './train.js';
 import { type Init } from './layer.js';
 
-/** Options of {@link NeuralNetwork}. */
+/**
+ * Options of {@link NeuralNetwork}.
+ *
+ * @example
+ * ```ts
+ * new NeuralNetwork([2, 8, 1], [new ReLU(), new Sigmoid()], { seed: 42, init: 'he' });
+ * ```
+ */
 export interface NetworkOptions {
   /** Seed a fresh NumPy-compatible generator for the initial weights (`np.random.seed(seed)`). */
   seed?: number;
@@ -412,7 +419,11 @@ export class NeuralNetwork implements LayerOwner {
   }
 }
 
-/** Throw unless the learning rate is a finite number > 0. */
+/**
+ * Throw unless the learning rate is a finite number > 0.
+ *
+ * @internal
+ */
 export function checkLearningRate(op: string, lr: unknown): asserts lr is number {
   if (typeof lr !== 'number' || !Number.isFinite(lr) || lr <= 0) {
     throw new Error(`${op}: learningRate must be a finite number > 0, got ${describe(lr)}`);

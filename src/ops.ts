@@ -7,7 +7,14 @@ import { backend } from './backend/wasm.js';
 import { Matrix, toMatrix, type MatrixLike } from './matrix.js';
 import { readMatrix, withScratch } from './scratch.js';
 
-/** Options of {@link matmul}. */
+/**
+ * Options of {@link matmul}.
+ *
+ * @example
+ * ```ts
+ * matmul([[1, 2], [3, 4]], [[1, 0], [0, 1]], { transposeA: true }); // aᵀ·b
+ * ```
+ */
 export interface MatmulOptions {
   /** Use Aᵀ instead of A. */
   transposeA?: boolean;

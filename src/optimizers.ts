@@ -149,7 +149,14 @@ export class RMSprop extends Optimizer {
   }
 }
 
-/** Optimizer names `train({ optimizer })` accepts, with their default settings. */
+/**
+ * Optimizer names `train({ optimizer })` accepts, with their default settings.
+ *
+ * @example
+ * ```ts
+ * const adam = optimizers.adam(); // Adam with Keras' defaults
+ * ```
+ */
 export const optimizers = {
   sgd: () => new SGD(),
   momentum: () => new Momentum(),
@@ -158,10 +165,21 @@ export const optimizers = {
   rmsprop: () => new RMSprop(),
 } as const;
 
-/** A name of {@link optimizers}. */
+/**
+ * A name of {@link optimizers}.
+ *
+ * @example
+ * ```ts
+ * const name: OptimizerName = 'nesterov'; net.train(X, y, { optimizer: name, learningRate: 0.05 });
+ * ```
+ */
 export type OptimizerName = keyof typeof optimizers;
 
-/** An Optimizer for a name, instance or saved settings; throws naming the known names otherwise. */
+/**
+ * An Optimizer for a name, instance or saved settings; throws naming the known names otherwise.
+ *
+ * @internal
+ */
 export function resolveOptimizer(o: unknown, op: string): Optimizer {
   if (o instanceof Optimizer) return o;
   if (typeof o === 'string' && Object.hasOwn(optimizers, o)) return optimizers[o as OptimizerName]();

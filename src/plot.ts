@@ -420,7 +420,14 @@ function escapeXml(s: string): string {
     .replace(/'/g, '&apos;');
 }
 
-/** Options of {@link decisionBoundarySvg}. */
+/**
+ * Options of {@link decisionBoundarySvg}.
+ *
+ * @example
+ * ```ts
+ * decisionBoundarySvg(net, x.toArray(), labels, { title: 'moons', width: 400, height: 400, resolution: 100 });
+ * ```
+ */
 export interface DecisionBoundaryOptions {
   /** Title above the plot. */
   title?: string;
@@ -431,7 +438,14 @@ export interface DecisionBoundaryOptions {
   resolution?: number;
 }
 
-/** Anything with `predict(rows)`: a NeuralNetwork. */
+/**
+ * Anything with `predict(rows)`: a NeuralNetwork.
+ *
+ * @example
+ * ```ts
+ * const model: Predictor = net; // any object with predict(rows) → { rows, cols, data }
+ * ```
+ */
 export interface Predictor {
   predict(x: number[][]): { rows: number; cols: number; data: Float32Array };
 }

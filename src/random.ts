@@ -183,7 +183,14 @@ export class RandomState {
   }
 }
 
-/** The generator layers draw from when no seed or generator is given, like NumPy's global state. */
+/**
+ * The generator layers draw from when no seed or generator is given, like NumPy's global state.
+ *
+ * @example
+ * ```ts
+ * seed(42); globalRandom.randn(); // 0.4967141530112327
+ * ```
+ */
 export const globalRandom = new RandomState(0);
 
 /**

@@ -10,6 +10,8 @@ import { Matrix } from './matrix.js';
 /**
  * Allocate room for `sizes` floats each (16-byte aligned), call `fn` with their pointers, and
  * release the memory afterwards, even when `fn` throws.
+ *
+ * @internal
  */
 export function withScratch<T>(b: Backend, what: string, sizes: readonly number[], fn: (ptrs: number[]) => T): T {
   const aligned = sizes.map((n) => Math.ceil(Math.max(n, 2) / 4) * 4);
@@ -27,7 +29,11 @@ export function withScratch<T>(b: Backend, what: string, sizes: readonly number[
   }
 }
 
-/** Read a rows×cols matrix out of linear memory into a new JS-owned Matrix. */
+/**
+ * Read a rows×cols matrix out of linear memory into a new JS-owned Matrix.
+ *
+ * @internal
+ */
 export function readMatrix(b: Backend, ptr: number, rows: number, cols: number): Matrix {
   return new Matrix(rows, cols, b.read(ptr, rows * cols));
 }

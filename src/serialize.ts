@@ -8,7 +8,14 @@
 import { Activation, LeakyReLU, Linear, ReLU, Sigmoid, Softmax, Tanh } from './activations.js';
 import { describe } from './matrix.js';
 
-/** The saved form of a network (`format: 'scratchnet'`, `version: 1`). */
+/**
+ * The saved form of a network (`format: 'scratchnet'`, `version: 1`).
+ *
+ * @example
+ * ```ts
+ * const doc: NetworkJSON = net.toJSON(); doc.layerSizes; // [2, 4, 1]
+ * ```
+ */
 export interface NetworkJSON {
   format: 'scratchnet';
   version: 1;
@@ -18,13 +25,27 @@ export interface NetworkJSON {
   training?: { optimizer?: { name: string } & Record<string, unknown>; loss?: string };
 }
 
-/** Options of `NeuralNetwork.fromJSON`. */
+/**
+ * Options of `NeuralNetwork.fromJSON`.
+ *
+ * @example
+ * ```ts
+ * NeuralNetwork.fromJSON(doc, { activations: { square: () => new Square() } });
+ * ```
+ */
 export interface FromJSONOptions {
   /** Factories for custom activations, by the `name` they saved. */
   activations?: Record<string, (saved: Record<string, unknown>) => Activation>;
 }
 
-/** Largest layer width and parameter count a saved file may ask for (a hostile file cannot exhaust memory). */
+/**
+ * Largest layer width and parameter count a saved file may ask for (a hostile file cannot exhaust memory).
+ *
+ * @example
+ * ```ts
+ * SAVED_NETWORK_LIMITS.maxParameters; // 268435456: fromJSON refuses larger files
+ * ```
+ */
 export const LIMITS = { maxLayerSize: 1 << 20, maxParameters: 1 << 28, maxLayers: 1000 } as const;
 
 const builtins: Record<string, (saved: Record<string, unknown>, op: string) => Activation> = {
@@ -39,7 +60,11 @@ const builtins: Record<string, (saved: Record<string, unknown>, op: string) => A
   },
 };
 
-/** The saved form of one activation. */
+/**
+ * The saved form of one activation.
+ *
+ * @internal
+ */
 export function activationToJSON(a: Activation): { name: string } & Record<string, unknown> {
   return a instanceof LeakyReLU ? { name: a.name, slope: a.slope } : { name: a.name };
 }
@@ -60,7 +85,11 @@ function finiteArray(op: string, what: string, v: unknown, length: number): numb
   return v as number[];
 }
 
-/** Everything needed to rebuild a network from a saved document, checked. */
+/**
+ * Everything needed to rebuild a network from a saved document, checked.
+ *
+ * @internal
+ */
 export function parseNetworkJSON(
   json: unknown, options: FromJSONOptions, op: string,
 ): { layerSizes: number[]; activations: Activation[]; layers: { weights: number[]; bias: number[] }[]; training?: NetworkJSON['training'] } {

@@ -18,13 +18,27 @@ import { checkLearningRate } from './network.js';
 import { resolveOptimizer, type Optimizer, type OptimizerName } from './optimizers.js';
 import { RandomState } from './random.js';
 
-/** A learning-rate schedule: a step decay, an exponential decay, or a function of the epoch. */
+/**
+ * A learning-rate schedule: a step decay, an exponential decay, or a function of the epoch.
+ *
+ * @example
+ * ```ts
+ * net.train(X, y, { learningRate: 0.1, schedule: { type: 'exponential', rate: 0.99 } });
+ * ```
+ */
 export type LearningRateSchedule =
   | { type: 'step'; every: number; factor: number }
   | { type: 'exponential'; rate: number }
   | ((epoch: number, initialLearningRate: number) => number);
 
-/** What is known at the end of an epoch. */
+/**
+ * What is known at the end of an epoch.
+ *
+ * @example
+ * ```ts
+ * net.train(X, y, { validationSplit: 0.2, onEpoch: (epoch, loss, logs: EpochLogs) => console.log(logs.valLoss) });
+ * ```
+ */
 export interface EpochLogs {
   epoch: number;
   loss: number;
@@ -34,7 +48,15 @@ export interface EpochLogs {
   valAccuracy?: number;
 }
 
-/** Options of `NeuralNetwork.train` and `trainAsync`. */
+/**
+ * Options of `NeuralNetwork.train` and `trainAsync`.
+ *
+ * @example
+ * ```ts
+ * const options: TrainOptions = { epochs: 100, learningRate: 0.01, optimizer: 'adam', batchSize: 32 };
+ * net.train(X, y, options);
+ * ```
+ */
 export interface TrainOptions {
   /** Passes over the data (default 1000). */
   epochs?: number;
@@ -77,7 +99,15 @@ export interface TrainOptions {
   onBatch?: (batch: number, loss: number, epoch: number) => void | boolean;
 }
 
-/** Options of `trainAsync`: those of `train`, an AbortSignal, and progress reports. */
+/**
+ * Options of `trainAsync`: those of `train`, an AbortSignal, and progress reports.
+ *
+ * @example
+ * ```ts
+ * const controller = new AbortController();
+ * await net.trainAsync(X, y, { epochs: 1e6, signal: controller.signal, yieldEvery: 16 });
+ * ```
+ */
 export interface TrainAsyncOptions extends TrainOptions {
   /** Abort training; the promise then resolves with the epochs completed (stopReason 'aborted'). */
   signal?: AbortSignal;
@@ -87,10 +117,24 @@ export interface TrainAsyncOptions extends TrainOptions {
   onProgress?: (progress: { epoch: number; epochs: number; loss: number }) => void;
 }
 
-/** Why training ended. */
+/**
+ * Why training ended.
+ *
+ * @example
+ * ```ts
+ * const { stopReason } = net.train(X, y, { errorThreshold: 0.01 }); // 'errorThreshold' or 'epochs'
+ * ```
+ */
 export type StopReason = 'epochs' | 'callback' | 'errorThreshold' | 'earlyStopping' | 'aborted';
 
-/** What `train()` returns. */
+/**
+ * What `train()` returns.
+ *
+ * @example
+ * ```ts
+ * const { loss, epochs, stopped } = net.train(X, y, { epochs: 100 }); loss.length === epochs;
+ * ```
+ */
 export interface TrainResult {
   /** The loss of each epoch's forward passes, before their updates (mean over rows). */
   loss: number[];
@@ -112,7 +156,14 @@ export interface TrainResult {
   bestEpoch?: number;
 }
 
-/** Thrown when the loss stops being finite; the weights are those of the last finite loss. */
+/**
+ * Thrown when the loss stops being finite; the weights are those of the last finite loss.
+ *
+ * @example
+ * ```ts
+ * try { net.train(X, y, { learningRate: 1e6 }); } catch (e) { if (e instanceof TrainingDivergedError) console.log(e.epoch, e.loss); }
+ * ```
+ */
 export class TrainingDivergedError extends Error {
   /** The epoch (0-based) whose loss was not finite. */
   readonly epoch: number;
@@ -285,6 +336,8 @@ const PLAN_HEADER = 48, PLAN_LAYER = 16, MAX_CHUNK = 1024, POW_WORD = 32;
  * One training run: validated options, the memory it needs (the data set, a backup of the
  * weights, the kernel plan), and `runEpochs` to advance it. `train` runs it to the end;
  * `trainAsync` runs it in time slices.
+ *
+ * @internal
  */
 export class Trainer {
   private readonly p: Plan;

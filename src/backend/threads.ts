@@ -8,7 +8,11 @@
  * @module
  */
 
-/** What a worker needs to join: the compiled module, the shared memory, its pointers. */
+/**
+ * What a worker needs to join: the compiled module, the shared memory, its pointers.
+ *
+ * @internal
+ */
 export interface WorkerSetup {
   module: WebAssembly.Module;
   memory: WebAssembly.Memory;
@@ -43,7 +47,11 @@ interface Handle {
 
 const isNode = typeof process !== 'undefined' && typeof process.versions?.node === 'string';
 
-/** Whether this platform can run the threads build: shared memory and workers. */
+/**
+ * Whether this platform can run the threads build: shared memory and workers.
+ *
+ * @internal
+ */
 export function threadsSupported(): { ok: boolean; why?: string } {
   if (typeof SharedArrayBuffer === 'undefined') return { ok: false, why: 'SharedArrayBuffer is not available' };
   if (!isNode) {
@@ -55,7 +63,11 @@ export function threadsSupported(): { ok: boolean; why?: string } {
   return { ok: true };
 }
 
-/** Cores the platform reports (Node: os.availableParallelism; browsers: hardwareConcurrency). */
+/**
+ * Cores the platform reports (Node: os.availableParallelism; browsers: hardwareConcurrency).
+ *
+ * @internal
+ */
 export async function availableCores(): Promise<number> {
   if (isNode) {
     const os = await import('node:os');
@@ -64,7 +76,11 @@ export async function availableCores(): Promise<number> {
   return (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency ?? 1;
 }
 
-/** The workers of one backend. */
+/**
+ * The workers of one backend.
+ *
+ * @internal
+ */
 export class WorkerPool {
   private readonly handles = new Map<number, Handle>();
   /** Why a worker stopped unexpectedly, once one has. */

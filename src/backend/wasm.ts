@@ -14,12 +14,21 @@ import {
 /**
  * Which compiled kernel module is in use: `'relaxed'` (f32x4 SIMD with relaxed SIMD's fused
  * multiply-add), `'simd'` (f32x4 SIMD), or `'scalar'` (no SIMD, for old engines).
+ *
+ * @example
+ * ```ts
+ * const { build } = await init(); // build: Flavor, e.g. 'simd'
+ * ```
  */
 export type Flavor = 'relaxed' | 'simd' | 'scalar';
 
 type Ptr = number;
 
-/** The kernel exports (see assembly/index.ts). Pointers are byte offsets into linear memory. */
+/**
+ * The kernel exports (see assembly/index.ts). Pointers are byte offsets into linear memory.
+ *
+ * @internal
+ */
 export interface Kernels {
   memory: WebAssembly.Memory;
   heapBase(): number;
@@ -52,15 +61,27 @@ export interface Kernels {
   [activationKernel: string]: unknown;
 }
 
-/** Forward / derivative kernel of an activation: (out, x, rows, cols, alpha). */
+/**
+ * Forward / derivative kernel of an activation: (out, x, rows, cols, alpha).
+ *
+ * @internal
+ */
 export type ActivationKernel = (out: Ptr, x: Ptr, rows: number, cols: number, alpha: number) => void;
-/** Backward kernel of an activation: (out, grad, x, y, rows, cols, alpha). */
+/**
+ * Backward kernel of an activation: (out, grad, x, y, rows, cols, alpha).
+ *
+ * @internal
+ */
 export type ActivationBackwardKernel = (
   out: Ptr, grad: Ptr, x: Ptr, y: Ptr, rows: number, cols: number, alpha: number,
 ) => void;
 
 const PAGE = 65536;
-/** wasm32 addresses at most 65,536 pages of 64 KiB: 4 GiB. */
+/**
+ * wasm32 addresses at most 65,536 pages of 64 KiB: 4 GiB.
+ *
+ * @internal
+ */
 export const MAX_MEMORY_BYTES = 65536 * PAGE;
 const ALIGN = 16;
 
@@ -82,7 +103,11 @@ interface Threading {
   reported: boolean;
 }
 
-/** A block of linear memory handed out by {@link Backend.alloc}. */
+/**
+ * A block of linear memory handed out by {@link Backend.alloc}.
+ *
+ * @internal
+ */
 export interface Block {
   readonly ptr: Ptr;
   readonly bytes: number;
@@ -95,6 +120,8 @@ export interface Block {
  * Allocation is first-fit over an address-ordered free list with coalescing; freed blocks are
  * reused before memory grows. Growth detaches every typed-array view of the old buffer, so
  * {@link Backend.epoch} counts growths and views are re-derived when it changes.
+ *
+ * @internal
  */
 export class Backend {
   /** The compiled module in use. */
@@ -355,7 +382,11 @@ const BASE64: Record<string, string> = {
 };
 const supportCache = new Map<string, boolean>();
 
-/** Whether this engine accepts a build (WebAssembly.validate on its bytes). */
+/**
+ * Whether this engine accepts a build (WebAssembly.validate on its bytes).
+ *
+ * @internal
+ */
 export function buildSupported(flavor: Flavor | 'threads' | 'threads-relaxed'): boolean {
   let ok = supportCache.get(flavor);
   if (ok === undefined) {
@@ -365,7 +396,11 @@ export function buildSupported(flavor: Flavor | 'threads' | 'threads-relaxed'): 
   return ok;
 }
 
-/** Whether this engine accepts the SIMD build. */
+/**
+ * Whether this engine accepts the SIMD build.
+ *
+ * @internal
+ */
 export function simdSupported(): boolean {
   return buildSupported('simd');
 }
@@ -379,7 +414,11 @@ function compiled(name: string): Promise<WebAssembly.Module> {
   return m;
 }
 
-/** The best build this engine runs: relaxed SIMD, else SIMD, else scalar. */
+/**
+ * The best build this engine runs: relaxed SIMD, else SIMD, else scalar.
+ *
+ * @internal
+ */
 export function bestFlavor(options: InitOptions = {}): Flavor {
   if (options.simd === false) return 'scalar';
   if (options.relaxedSimd !== false && buildSupported('relaxed')) return 'relaxed';
@@ -390,7 +429,11 @@ const abort = (_msg: number, _file: number, line: number, column: number) => {
   throw new Error(`scratchnet kernel aborted at ${line}:${column}`);
 };
 
-/** Options of {@link loadBackend}. */
+/**
+ * Options of {@link loadBackend}.
+ *
+ * @internal
+ */
 export interface LoadOptions {
   /** Threads to use (default 1: the single-threaded build, no workers). */
   threads?: number;
@@ -406,6 +449,8 @@ export interface LoadOptions {
  * flavor, the threads build runs on a shared memory with `threads − 1` workers; without
  * SharedArrayBuffer (or cross-origin isolation in a browser) it falls back to one thread and
  * says why in `threadsNote`.
+ *
+ * @internal
  */
 export async function loadBackend(flavor: Flavor | 'auto' = 'auto', options: LoadOptions = {}): Promise<Backend> {
   const chosen: Flavor = flavor === 'auto' ? bestFlavor() : flavor;
@@ -463,7 +508,14 @@ let current: Backend | null = null;
 let pending: Promise<Backend> | null = null;
 let requested: Flavor = 'simd';
 
-/** Options for `init()`. */
+/**
+ * Options for `init()`.
+ *
+ * @example
+ * ```ts
+ * await init({ threads: 4, relaxedSimd: false, maxMemoryMB: 2048 });
+ * ```
+ */
 export interface InitOptions {
   /** `false`: use the scalar build; `true`: require SIMD; default: the best the engine runs. */
   simd?: boolean;
@@ -480,7 +532,11 @@ export interface InitOptions {
   threadTimeoutMs?: number;
 }
 
-/** Instantiate the process-wide backend once; later calls with compatible options return it. */
+/**
+ * Instantiate the process-wide backend once; later calls with compatible options return it.
+ *
+ * @internal
+ */
 export function initBackend(options: InitOptions = {}): Promise<Backend> {
   const want = bestFlavor(options);
   if (pending) {
@@ -505,13 +561,21 @@ export function initBackend(options: InitOptions = {}): Promise<Backend> {
   return pending;
 }
 
-/** The process-wide backend; throws a clear error when `init()` has not completed. */
+/**
+ * The process-wide backend; throws a clear error when `init()` has not completed.
+ *
+ * @internal
+ */
 export function backend(): Backend {
   if (!current) throw new Error('scratchnet: call `await init()` once before using it');
   return current;
 }
 
-/** The three kernels of one activation, looked up once per backend. */
+/**
+ * The three kernels of one activation, looked up once per backend.
+ *
+ * @internal
+ */
 export interface ActivationKernels {
   forward: ActivationKernel;
   derivative: ActivationKernel;
@@ -520,7 +584,11 @@ export interface ActivationKernels {
 
 const activationCache = new WeakMap<Backend, Map<string, ActivationKernels>>();
 
-/** The kernels named `${name}Forward`, `${name}Derivative`, `${name}Backward` in `be`. */
+/**
+ * The kernels named `${name}Forward`, `${name}Derivative`, `${name}Backward` in `be`.
+ *
+ * @internal
+ */
 export function activationKernels(be: Backend, name: string): ActivationKernels {
   let map = activationCache.get(be);
   if (!map) activationCache.set(be, (map = new Map()));
@@ -537,7 +605,11 @@ export function activationKernels(be: Backend, name: string): ActivationKernels 
   return k;
 }
 
-/** The process-wide backend if `init()` has completed, else null. */
+/**
+ * The process-wide backend if `init()` has completed, else null.
+ *
+ * @internal
+ */
 export function currentBackend(): Backend | null {
   return current;
 }
