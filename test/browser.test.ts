@@ -60,6 +60,19 @@ beforeAll(async () => {
   window.result = { isolated: crossOriginIsolated, runs };
 </script>`,
   );
+  await writeFile(
+    join(dir, 'fallback.html'),
+    `<!doctype html><title>fallback</title><link rel="icon" href="data:,">
+<script type="importmap">{ "imports": { "scratchnet": "/dist/scratchnet.browser.js" } }</script>
+<script type="module">
+  import { init, backendInfo, NeuralNetwork, ReLU, Sigmoid } from 'scratchnet';
+  await init({ threads: 2 });
+  const X = [[0, 0], [0, 1], [1, 0], [1, 1]];
+  const net = new NeuralNetwork([2, 8, 1], [new ReLU(), new Sigmoid()], { seed: 1 });
+  net.train(X, [[0], [1], [1], [0]], { epochs: 3000, learningRate: 0.5 });
+  window.result = { isolated: crossOriginIsolated, info: backendInfo(), predictions: Array.from(net.predict(X).data, Math.round) };
+</script>`,
+  );
   server = await serve({ '/dist/': join(root, 'dist'), '/': dir });
   browser = await launchChromium();
 }, 120_000);
@@ -119,6 +132,29 @@ describe('threads in the browser (cross-origin isolated page)', () => {
     expect(r.runs[0]!.loss).toEqual(r.runs[1]!.loss);
     expect(errors).toEqual([]);
     await page.close();
+  });
+});
+
+describe('without cross-origin isolation', () => {
+  it('falls back to one thread and says why in backendInfo(), never an exception', async () => {
+    const plain = await serve({ '/dist/': join(root, 'dist'), '/': dir }, false);
+    const page = await browser.newPage();
+    const errors = collectErrors(page);
+    try {
+      await page.goto(`${plain.url}/fallback.html`);
+      await page.waitForFunction(() => 'result' in window, null, { timeout: 60_000 });
+      const r = (await page.evaluate(() => (window as unknown as { result: unknown }).result)) as {
+        isolated: boolean; info: { threads: number; threadsNote: string | null }; predictions: number[];
+      };
+      expect(r.isolated).toBe(false);
+      expect(r.info.threads).toBe(1);
+      expect(r.info.threadsNote).toMatch(/cross-origin isolated/);
+      expect(r.predictions).toEqual([0, 1, 1, 0]);
+      expect(errors).toEqual([]);
+    } finally {
+      await page.close();
+      await plain.close();
+    }
   });
 });
 

@@ -53,13 +53,11 @@ const isNode = typeof process !== 'undefined' && typeof process.versions?.node =
  * @internal
  */
 export function threadsSupported(): { ok: boolean; why?: string } {
-  if (typeof SharedArrayBuffer === 'undefined') return { ok: false, why: 'SharedArrayBuffer is not available' };
-  if (!isNode) {
-    if (!(globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated) {
-      return { ok: false, why: 'the page is not cross-origin isolated (serve it with COOP/COEP headers)' };
-    }
-    if (typeof Worker === 'undefined') return { ok: false, why: 'Web Workers are not available' };
+  if (!isNode && !(globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated) {
+    return { ok: false, why: 'the page is not cross-origin isolated (serve it with COOP/COEP headers), so SharedArrayBuffer is unavailable' };
   }
+  if (typeof SharedArrayBuffer === 'undefined') return { ok: false, why: 'SharedArrayBuffer is not available' };
+  if (!isNode && typeof Worker === 'undefined') return { ok: false, why: 'Web Workers are not available' };
   return { ok: true };
 }
 

@@ -14,8 +14,11 @@ const TYPES: Record<string, string> = {
   '.map': 'application/json', '.png': 'image/png',
 };
 
-/** Serve `mounts` (URL prefix → directory) on a free port of 127.0.0.1. */
-export async function serve(mounts: Record<string, string>): Promise<{ url: string; close(): Promise<void> }> {
+/**
+ * Serve `mounts` (URL prefix → directory) on a free port of 127.0.0.1, cross-origin isolated
+ * (COOP/COEP headers) unless `isolated` is false.
+ */
+export async function serve(mounts: Record<string, string>, isolated = true): Promise<{ url: string; close(): Promise<void> }> {
   const entries = Object.entries(mounts).sort((a, b) => b[0].length - a[0].length);
   const server: Server = createServer(async (req, res) => {
     try {
@@ -29,8 +32,7 @@ export async function serve(mounts: Record<string, string>): Promise<{ url: stri
       const body = await readFile(file);
       res.writeHead(200, {
         'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream',
-        'Cross-Origin-Opener-Policy': 'same-origin',
-        'Cross-Origin-Embedder-Policy': 'require-corp',
+        ...(isolated ? { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' } : {}),
       });
       res.end(body);
     } catch {
