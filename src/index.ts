@@ -32,7 +32,8 @@ export { type Init } from './layer.js';
 export { type NetworkJSON, type FromJSONOptions, LIMITS as SAVED_NETWORK_LIMITS } from './serialize.js';
 export { RandomState, seed } from './random.js';
 export {
-  lineChartSvg, decisionBoundarySvg, type LineSeries, type LineChartOptions, type DecisionBoundaryOptions, type Predictor,
+  lineChartSvg, decisionBoundarySvg, trainingCurvesSvg, type LineSeries, type LineChartOptions, type DecisionBoundaryOptions,
+  type Predictor, type TrainingHistory,
 } from './plot.js';
 export {
   parseCsv, parseIdx, loadIdx, idxToMatrix, gunzip, isGzip, oneHot, argmaxRows, accuracy, StandardScaler, MinMaxScaler,

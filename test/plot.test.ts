@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { lineChartSvg } from '../src/plot.js';
-import { decisionBoundarySvg } from '../src/plot.js';
+import { decisionBoundarySvg, trainingCurvesSvg } from '../src/plot.js';
 
 // ---- helpers: a small structural reading of the SVG with regexes ----
 
@@ -385,5 +385,23 @@ describe('decisionBoundarySvg', () => {
     expect(() => decisionBoundarySvg({} as never, pts, [0, 0, 1, 1])).toThrow(/decisionBoundarySvg: model must have a predict/);
     expect(() => decisionBoundarySvg(half, [[1, 2, 3]], [0])).toThrow(/pairs/);
     expect(() => decisionBoundarySvg(half, pts, [0])).toThrow(/one label per point \(4\), got 1/);
+  });
+});
+
+describe('trainingCurvesSvg', () => {
+  const history = { loss: [0.7, 0.4, 0.2], valLoss: [0.72, 0.5, 0.35], accuracy: [0.5, 0.8, 0.9], valAccuracy: [0.5, 0.7, 0.8] };
+  it('draws training and validation loss (log scale) or accuracy, with a legend', () => {
+    const loss = trainingCurvesSvg(history);
+    expect(loss).toContain('Loss over training');
+    expect(loss).toContain('validation');
+    expect((loss.match(/<path /g) ?? []).length).toBeGreaterThanOrEqual(2);
+    const acc = trainingCurvesSvg(history, 'accuracy');
+    expect(acc).toContain('Accuracy over training');
+    expect(acc).not.toMatch(/NaN/);
+    expect(trainingCurvesSvg({ loss: [1, 0.5] })).not.toContain('validation');
+  });
+  it('says what is missing', () => {
+    expect(() => trainingCurvesSvg({ loss: [1] }, 'accuracy')).toThrow(/recorded no accuracy \(train with metrics: \['accuracy'\]\)/);
+    expect(() => trainingCurvesSvg({} as never)).toThrow(/expected a training result/);
   });
 });
