@@ -268,8 +268,7 @@ export class Backend {
 
   /** Threads in use (1 for the single-threaded builds). */
   get threads(): number {
-    const t = this.threading;
-    return t ? Atomics.load(new Int32Array(this.memory.buffer, t.ctrl, 8), CTRL_THREADS) : 1;
+    return this.threading ? this.ctrlLoad(CTRL_THREADS) : 1;
   }
 
   /** Whether this is the threads build (workers on shared memory). */
@@ -280,8 +279,12 @@ export class Backend {
   /** Why the backend runs on fewer threads than asked, if it does. */
   threadsNote: string | null = null;
 
-  private ctrlWords(): Int32Array {
-    return new Int32Array(this.memory.buffer, this.threading!.ctrl, 8);
+  private ctrlLoad(word: number): number {
+    return Atomics.load(this.heapI32, (this.threading!.ctrl >>> 2) + word);
+  }
+
+  private ctrlStore(word: number, value: number): void {
+    Atomics.store(this.heapI32, (this.threading!.ctrl >>> 2) + word, value);
   }
 
   /**
@@ -298,16 +301,15 @@ export class Backend {
           `call init({ threads: ${n} }) before anything else to use threads`,
       );
     }
-    const w = this.ctrlWords();
-    Atomics.store(w, CTRL_THREADS, 1);
+    this.ctrlStore(CTRL_THREADS, 1);
     // a fresh start: forget an earlier failure (its worker is gone and gets replaced below)
     t.pool.failure = null;
-    Atomics.store(w, CTRL_ERROR, 0);
+    this.ctrlStore(CTRL_ERROR, 0);
     t.reported = false;
     const missing: number[] = [];
     for (let id = 1; id < n; id++) if (!t.pool.has(id)) missing.push(id);
     if (missing.length) {
-      const readyBefore = Atomics.load(w, CTRL_READY);
+      const readyBefore = this.ctrlLoad(CTRL_READY);
       for (const id of missing) {
         let scratch = t.scratch.get(id);
         if (!scratch) {
@@ -317,21 +319,21 @@ export class Backend {
         await t.pool.spawn({ module: t.module, memory: this.memory, ctrl: t.ctrl, id, scratch: scratch.ptr, scratchBytes: scratch.bytes });
       }
       const deadline = Date.now() + Math.max(5000, t.timeoutMs);
-      while (Atomics.load(this.ctrlWords(), CTRL_READY) < readyBefore + missing.length) {
+      while (this.ctrlLoad(CTRL_READY) < readyBefore + missing.length) {
         if (t.pool.failure) throw new Error(`${op}: ${t.pool.failure}`);
         if (Date.now() > deadline) throw new Error(`${op}: worker threads did not start within ${deadline - Date.now() + 5000} ms`);
         await new Promise((r) => setTimeout(r, 1));
       }
     }
     this.threadsNote = null;
-    Atomics.store(this.ctrlWords(), CTRL_THREADS, n);
+    this.ctrlStore(CTRL_THREADS, n);
   }
 
   /** Stop every worker (the backend goes on with one thread; setThreads starts them again). */
   async shutdown(): Promise<void> {
     const t = this.threading;
     if (!t) return;
-    Atomics.store(this.ctrlWords(), CTRL_THREADS, 1);
+    this.ctrlStore(CTRL_THREADS, 1);
     this.kernels.shutdownWorkers();
     await t.pool.close();
   }
@@ -348,10 +350,9 @@ export class Backend {
   checkThreads(op: string): void {
     const t = this.threading;
     if (!t || t.reported) return;
-    const err = Atomics.load(this.ctrlWords(), CTRL_ERROR);
-    if (!err && !t.pool.failure) return;
+    if (!this.ctrlLoad(CTRL_ERROR) && !t.pool.failure) return;
     t.reported = true;
-    Atomics.store(this.ctrlWords(), CTRL_THREADS, 1);
+    this.ctrlStore(CTRL_THREADS, 1);
     const why = t.pool.failure ?? `a worker thread did not answer within ${t.timeoutMs} ms`;
     this.threadsNote = `${why}; running on 1 thread (setThreads(n) restarts workers)`;
     throw new Error(`${op}: ${why}. The last result may be incomplete; scratchnet now runs on 1 thread (call setThreads(n) to restart workers)`);
