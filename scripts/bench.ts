@@ -18,7 +18,7 @@ import os from 'node:os';
 import { dirname, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { backendInfo, init, Matrix, matmul, setThreads } from '../src/index.js';
-import { buildSupported, loadBackend, type Backend, type Flavor } from '../src/backend/wasm.js';
+import { buildSupported, loadBackend, type Backend } from '../src/backend/wasm.js';
 import { gemm as referenceGemm } from '../src/reference/gemm.js';
 import { brainXor, loadBrain } from './bench-lib/brain.js';
 import {

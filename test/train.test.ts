@@ -190,7 +190,7 @@ describe('training control', () => {
     const { x, y } = data();
     const net = new NeuralNetwork([2, 4, 1], [new Tanh(), new Sigmoid()], { seed: 2 });
     const batches: number[] = [];
-    const r = net.train(x, y, { epochs: 5, batchSize: 32, onBatch: (b, loss, epoch) => (batches.push(epoch * 10 + b), !(epoch === 1 && b === 2)) });
+    const r = net.train(x, y, { epochs: 5, batchSize: 32, onBatch: (b, _loss, epoch) => (batches.push(epoch * 10 + b), !(epoch === 1 && b === 2)) });
     expect(batches).toEqual([0, 1, 2, 3, 4, 10, 11, 12]);
     expect(r.stopReason).toBe('callback');
     const logs: unknown[] = [];
