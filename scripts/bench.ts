@@ -12,7 +12,6 @@
 //
 // Flags: --only W1,W3   --reps N   --quick (fewer reps, sizes and samples: under a minute)
 // Writes bench-results.json (all samples and medians, machine info) and out/bench.svg.
-import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, relative } from 'node:path';
@@ -21,6 +20,7 @@ import { backendInfo, init, Matrix, matmul, setThreads } from '../src/index.js';
 import { buildSupported, loadBackend, type Backend } from '../src/backend/wasm.js';
 import { gemm as referenceGemm } from '../src/reference/gemm.js';
 import { brainXor, loadBrain } from './bench-lib/brain.js';
+import { runJsonChild } from './bench-lib/child.js';
 import {
   flops, gemmOperands, makeW2Data, newW1Net, newW2Net, snapshot, squareShape, W2_SHAPES, w2InitialParams, XOR_X, XOR_Y,
   type GemmShape, type LayerParams, type W2Data,
@@ -198,26 +198,7 @@ function runChild(kind: 'scalar' | 'relaxed'): Promise<ChildOutput> {
   const args = [...flags, ...process.execArgv, scriptPath, '--child', kind, '--only', [...opts.only].join(',')];
   if (opts.quick) args.push('--quick');
   if (opts.reps !== undefined) args.push('--reps', String(opts.reps));
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '', err = '';
-    const timer = setTimeout(() => child.kill('SIGKILL'), 15 * 60_000);
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
-    child.on('error', (e) => {
-      clearTimeout(timer);
-      reject(e);
-    });
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      if (code !== 0) return reject(new Error(`${kind} child exited with ${code}: ${err.trim().split('\n').slice(-2).join(' | ')}`));
-      try {
-        resolve(JSON.parse(out.trim().split('\n').at(-1) ?? '') as ChildOutput);
-      } catch {
-        reject(new Error(`${kind} child printed no JSON: ${out.slice(-200)}`));
-      }
-    });
-  });
+  return runJsonChild<ChildOutput>(process.execPath, args, { name: `${kind} child`, timeoutMs: 15 * 60_000 });
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -4,7 +4,8 @@
  *
  * @module
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { runJsonChild } from './child.js';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -38,31 +39,7 @@ export function runNumpy(script: string, config: unknown, threads: 1 | 'all', ti
     if (threads === 1) env[v] = '1';
     else delete env[v];
   }
-  return new Promise((resolve, reject) => {
-    const child = spawn(PYTHON, [script], { env, stdio: ['pipe', 'pipe', 'pipe'] });
-    let out = '', err = '';
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`bench_numpy.py timed out after ${Math.round(timeoutMs / 1000)} s`));
-    }, timeoutMs);
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
-    child.on('error', (e) => {
-      clearTimeout(timer);
-      reject(e);
-    });
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      if (code !== 0) return reject(new Error(`bench_numpy.py exited with ${code}: ${err.trim().split('\n').slice(-3).join(' | ')}`));
-      const last = out.trim().split('\n').at(-1) ?? '';
-      try {
-        resolve(JSON.parse(last) as NumpyOutput);
-      } catch {
-        reject(new Error(`bench_numpy.py printed no JSON: ${last.slice(0, 200)}`));
-      }
-    });
-    child.stdin.end(JSON.stringify(config));
-  });
+  return runJsonChild<NumpyOutput>(PYTHON, [script], { name: 'bench_numpy.py', timeoutMs, env, input: JSON.stringify(config) });
 }
 
 /** Write the W2 data and starting weights as raw little-endian float32 files; returns the folder. */
