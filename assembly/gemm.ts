@@ -18,7 +18,7 @@
 // (512 KiB, L2). Small products skip packing (rowsTimesPanel / dotRows / columnsTimesScalars).
 
 import { biasActivate } from './dense';
-import { parallelProduct } from './parallel';
+import { parallelProduct } from './threads';
 
 const KC: usize = 256;
 const NC: usize = 512;

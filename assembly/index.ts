@@ -38,4 +38,4 @@ export { denseForward } from './dense';
 export { accuracyCount } from './metrics';
 
 // Threads build: the control block, the workers' loop, shutdown (no-ops elsewhere).
-export { setControl, workerLoop, shutdownWorkers } from './parallel';
+export { setControl, workerLoop, shutdownWorkers } from './threads';

@@ -25,7 +25,7 @@ import {
 } from './losses';
 import { adamUpdate, momentumUpdate, regularizeGrad, rmspropUpdate, sgdUpdate } from './optimizers';
 import { accuracyCount } from './metrics';
-import { parallelCopy, parallelUpdate } from './parallel';
+import { parallelCopy, parallelUpdate } from './threads';
 
 const SGD = 0, MOMENTUM = 1, ADAM = 2, RMSPROP = 3;
 // Running products β1^t and β2^t of Adam's bias correction, as f64 in the header.

@@ -1,4 +1,4 @@
-// The threads build (assembly/parallel.ts, src/backend/threads.ts): products split across
+// The threads build (assembly/threads.ts, src/backend/threads.ts): products split across
 // worker threads on one shared memory; results bit-identical whatever the thread count.
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';

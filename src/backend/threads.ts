@@ -1,7 +1,7 @@
 /**
  * Worker threads for the threads build: one instance of the kernel module per worker, all on
  * the main instance's shared WebAssembly.Memory, each sitting in the kernels' `workerLoop`
- * (assembly/parallel.ts) until the main instance hands it a share of a product through the
+ * (assembly/threads.ts) until the main instance hands it a share of a product through the
  * control block. Node `worker_threads` and browser Web Workers run the same code. Part of the
  * binding layer: only src/backend knows the instance, the memory and pointers.
  *

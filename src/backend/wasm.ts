@@ -89,7 +89,7 @@ const alignUp = (n: number) => Math.ceil(n / ALIGN) * ALIGN;
 const mib = (bytes: number) =>
   bytes >= 2 ** 30 ? `${(bytes / 2 ** 30).toFixed(1)} GiB` : `${(bytes / 2 ** 20).toFixed(1)} MiB`;
 
-// Control block words (assembly/parallel.ts).
+// Control block words (assembly/threads.ts).
 const CTRL_THREADS = 3, CTRL_READY = 4, CTRL_ERROR = 5, CTRL_TIMEOUT = 6;
 const CTRL_BYTES = 128;
 
