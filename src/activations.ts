@@ -98,19 +98,18 @@ export abstract class KernelActivation extends Activation {
   }
 
   private apply(x: MatrixLike, which: 'forward' | 'derivative'): Matrix {
-    const X = toMatrix(x, `${this.constructor.name}.${which === 'forward' ? 'forward' : 'backward'}`, 'x');
+    const op = `${this.constructor.name}.${which === 'forward' ? 'forward' : 'backward'}`;
+    const X = toMatrix(x, op, 'x');
     const be = backend();
     const n = X.rows * X.cols;
-    return withScratch(be, `${this.constructor.name}.${which}`, [n, n], ([px, py]) => {
+    return withScratch(be, op, [n, n], ([px, py]) => {
       be.write(px!, X.data);
       this.kernels(be)[which](py!, px!, X.rows, X.cols, this.alpha);
       return readMatrix(be, py!, X.rows, X.cols);
     });
   }
 
-  override _forward(be: Backend, out: number, x: number, rows: number, cols: number): void {
-    this.kernels(be).forward(out, x, rows, cols, this.alpha);
-  }
+  // (no _forward override: layers run built-in activations inside the fused denseForward kernel)
 
   override _backward(be: Backend, out: number, grad: number, x: number, y: number, rows: number, cols: number): void {
     this.kernels(be).backward(out, grad, x, y, rows, cols, this.alpha);

@@ -311,13 +311,6 @@ export class Layer implements LayerOwner {
     if (dx !== 0) k.gemm(dx, this._g, this._w, rows, inp, out, 0, 1);
   }
 
-  /** @internal W -= lr·dW; b -= lr·db. */
-  _sgd(learningRate: number): void {
-    const k = this._be.kernels;
-    k.sgdUpdate(this._w, this._dw, learningRate, this.inputSize * this.outputSize);
-    k.sgdUpdate(this._b, this._db, learningRate, this.outputSize);
-  }
-
   /** @internal (LayerOwner) Standalone layers own their batch buffers. */
   ensureWorkspace(rows: number, op: string): void {
     if (this.ws && rows <= this.wsRows) return;

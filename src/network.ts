@@ -11,11 +11,14 @@ import { align4, checkSize, initScale, Layer, type LayerOwner } from './layer.js
 import { describe, Matrix, toMatrix, type MatrixLike } from './matrix.js';
 import { RandomState, globalRandom } from './random.js';
 import { readMatrix } from './scratch.js';
-import { Optimizer, resolveOptimizer } from './optimizers.js';
+import { Optimizer, resolveOptimizer, SGD } from './optimizers.js';
 import { activationToJSON, parseNetworkJSON, type FromJSONOptions, type NetworkJSON } from './serialize.js';
 import { resolveLoss } from './losses.js';
 import { trainNetwork, trainNetworkAsync, type TrainAsyncOptions, type TrainOptions, type TrainResult } from './train.js';
 import { type Init } from './layer.js';
+
+/** The chapter's update rule, for `backward(gradOutput, learningRate)`. */
+const CHAPTER_SGD = new SGD();
 
 /**
  * Options of {@link NeuralNetwork}.
@@ -186,7 +189,7 @@ export class NeuralNetwork implements LayerOwner {
       throw new Error(`${op}: gradOutput is ${G.rows}x${G.cols}, the last forward pass produced ${rows}x${this.outputSize}`);
     }
     this._be.write(this.layers[this.layers.length - 1]!._g, G.data);
-    this._backwardRows(learningRate, false);
+    this._backwardAndUpdate(learningRate, false, CHAPTER_SGD, 0, 0);
     this._be.checkThreads(op);
   }
 
@@ -328,10 +331,13 @@ export class NeuralNetwork implements LayerOwner {
    * `optimizer` (after L1/L2 terms), last layer first: the same sequence as the kernels' loop.
    */
   _backwardAndUpdate(lr: number, lastGradIsAtPreactivation: boolean, optimizer: Optimizer, l1: number, l2: number): void {
-    const layers = this.layers, state = this._opt!;
+    const layers = this.layers;
+    // plain SGD keeps no state (the chapter's backward() runs without any train() before it)
+    const state = optimizer._slots ? this._opt! : null;
+    const hyper = optimizer._params();
     let c1 = 1, c2 = 1;
-    if (optimizer._kind === 2) {
-      const [b1, b2] = optimizer._params();
+    if (state && optimizer._kind === 2) {
+      const [b1, b2] = hyper;
       state.pow1 *= Math.fround(b1);
       state.pow2 *= Math.fround(b2);
       c1 = 1 / (1 - state.pow1);
@@ -341,18 +347,21 @@ export class NeuralNetwork implements LayerOwner {
       const l = layers[i]!;
       l._backwardRows(i > 0 ? layers[i - 1]!._g : 0, lastGradIsAtPreactivation && i === layers.length - 1);
       if (l1 || l2) this._be.kernels.regularizeGrad(l._dw, l._w, l1, l2, l.inputSize * l.outputSize);
-      this.update(optimizer, state, l._w, l._dw, l.inputSize * l.outputSize, lr, c1, c2);
-      this.update(optimizer, state, l._b, l._db, l.outputSize, lr, c1, c2);
+      this.update(optimizer._kind, hyper, state, l._w, l._dw, l.inputSize * l.outputSize, lr, c1, c2);
+      this.update(optimizer._kind, hyper, state, l._b, l._db, l.outputSize, lr, c1, c2);
     }
   }
 
-  private update(o: Optimizer, s: OptimizerState, p: number, g: number, n: number, lr: number, c1: number, c2: number): void {
+  /** One parameter segment, as assembly/network.ts `updateSegment` does it. */
+  private update(
+    kind: number, [h1, h2, eps, nesterov]: readonly number[], s: OptimizerState | null,
+    p: number, g: number, n: number, lr: number, c1: number, c2: number,
+  ): void {
     const k = this._be.kernels, off = p - this._params.ptr;
-    const [h1, h2, eps, nesterov] = o._params();
-    if (o._kind === 0) k.sgdUpdate(p, g, lr, n);
-    else if (o._kind === 1) k.momentumUpdate(p, g, s.a + off, lr, h1, nesterov, n);
-    else if (o._kind === 2) k.adamUpdate(p, g, s.a + off, s.b + off, lr, h1, h2, eps, c1, c2, n);
-    else k.rmspropUpdate(p, g, s.a + off, lr, h1, eps, n);
+    if (kind === 0 || !s) k.sgdUpdate(p, g, lr, n);
+    else if (kind === 1) k.momentumUpdate(p, g, s.a + off, lr, h1!, nesterov!, n);
+    else if (kind === 2) k.adamUpdate(p, g, s.a + off, s.b + off, lr, h1!, h2!, eps!, c1, c2, n);
+    else k.rmspropUpdate(p, g, s.a + off, lr, h1!, eps!, n);
   }
 
   /**
@@ -385,18 +394,6 @@ export class NeuralNetwork implements LayerOwner {
     }
   }
 
-  /**
-   * @internal Backpropagate the gradient in the last layer's `_g` and apply SGD, last layer first.
-   * The first layer's input gradient is not computed (nobody needs it).
-   */
-  _backwardRows(learningRate: number, lastGradIsAtPreactivation: boolean): void {
-    const layers = this.layers;
-    for (let i = layers.length - 1; i >= 0; i--) {
-      const l = layers[i]!;
-      l._backwardRows(i > 0 ? layers[i - 1]!._g : 0, lastGradIsAtPreactivation && i === layers.length - 1);
-      l._sgd(learningRate);
-    }
-  }
 
   /** @internal Validate an input batch. */
   checkInput(x: MatrixLike, op: string): Matrix {

@@ -10,7 +10,7 @@
  */
 import { KernelActivation, Sigmoid, Softmax } from './activations.js';
 import type { Block } from './backend/wasm.js';
-import { align4 } from './layer.js';
+import { align4, checkSize } from './layer.js';
 import { BinaryCrossEntropy, Loss, MeanSquaredError, SoftmaxCrossEntropy, resolveLoss, type LossName } from './losses.js';
 import { describe, Matrix, toMatrix, type MatrixLike } from './matrix.js';
 import type { NeuralNetwork } from './network.js';
@@ -178,9 +178,7 @@ export class TrainingDivergedError extends Error {
 }
 
 function positiveInt(op: string, name: string, v: unknown): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) {
-    throw new Error(`${op}: ${name} must be a positive integer, got ${describe(v)}`);
-  }
+  checkSize(op, name, v);
   return v;
 }
 
@@ -482,7 +480,7 @@ export class Trainer {
 
   private kernelEpochs(count: number, lr: number): { losses: number[]; accs: number[] | null } {
     const net = this.net, be = net._be, k = this.kernelLoop!;
-    be.write(k.plan + 8, [lr]);
+    be.writeF32(k.plan + 8, lr);
     be.kernels.trainEpochs(k.plan, count, k.done);
     const done = be.readI32(k.done);
     const state = net._opt!;

@@ -358,6 +358,11 @@ export class Backend {
     throw new Error(`${op}: ${why}. The last result may be incomplete; scratchnet now runs on 1 thread (call setThreads(n) to restart workers)`);
   }
 
+  /** Write one float at `ptr`. */
+  writeF32(ptr: Ptr, value: number): void {
+    this.heapF32[ptr >>> 2] = value;
+  }
+
   /** Read one int32 at `ptr`. */
   readI32(ptr: Ptr): number {
     return this.heapI32[ptr >>> 2]!;
@@ -395,15 +400,6 @@ export function buildSupported(flavor: Flavor | 'threads' | 'threads-relaxed'): 
     supportCache.set(flavor, ok);
   }
   return ok;
-}
-
-/**
- * Whether this engine accepts the SIMD build.
- *
- * @internal
- */
-export function simdSupported(): boolean {
-  return buildSupported('simd');
 }
 
 function compiled(name: string): Promise<WebAssembly.Module> {
@@ -583,7 +579,6 @@ export interface ActivationKernels {
   backward: ActivationBackwardKernel;
 }
 
-const activationCache = new WeakMap<Backend, Map<string, ActivationKernels>>();
 
 /**
  * The kernels named `${name}Forward`, `${name}Derivative`, `${name}Backward` in `be`.
@@ -591,19 +586,12 @@ const activationCache = new WeakMap<Backend, Map<string, ActivationKernels>>();
  * @internal
  */
 export function activationKernels(be: Backend, name: string): ActivationKernels {
-  let map = activationCache.get(be);
-  if (!map) activationCache.set(be, (map = new Map()));
-  let k = map.get(name);
-  if (!k) {
-    const K = be.kernels as Record<string, unknown>;
-    const forward = K[`${name}Forward`], derivative = K[`${name}Derivative`], backward = K[`${name}Backward`];
-    if (typeof forward !== 'function' || typeof derivative !== 'function' || typeof backward !== 'function') {
-      throw new Error(`scratchnet: no kernels for activation "${name}"`);
-    }
-    k = { forward, derivative, backward } as ActivationKernels;
-    map.set(name, k);
+  const K = be.kernels as Record<string, unknown>;
+  const forward = K[`${name}Forward`], derivative = K[`${name}Derivative`], backward = K[`${name}Backward`];
+  if (typeof forward !== 'function' || typeof derivative !== 'function' || typeof backward !== 'function') {
+    throw new Error(`scratchnet: no kernels for activation "${name}"`);
   }
-  return k;
+  return { forward, derivative, backward } as ActivationKernels;
 }
 
 /**
