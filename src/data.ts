@@ -7,8 +7,8 @@
  *
  * @module
  */
-import { describe, Matrix, toMatrix, type MatrixLike } from './matrix.js';
-import { RandomState } from './random.js';
+import { describe, Matrix, toMatrix, type MatrixLike } from './core/matrix.js';
+import { RandomState } from './core/random.js';
 
 // ---------------------------------------------------------------------------------------------
 // CSV

@@ -14,8 +14,8 @@
  *
  * @module
  */
-import { describe, Matrix } from './matrix.js';
-import { RandomState } from './random.js';
+import { describe, Matrix } from './core/matrix.js';
+import { RandomState } from './core/random.js';
 
 /**
  * What every generator returns.

@@ -15,22 +15,22 @@
  */
 import { backend, currentBackend as current, initBackend, type Flavor, type InitOptions } from './backend/wasm.js';
 
-export { Matrix, type MatrixLike } from './matrix.js';
-export { matmul, type MatmulOptions } from './ops.js';
-export { Activation, ReLU, Sigmoid, Tanh, LeakyReLU, Linear, Softmax } from './activations.js';
-export { Layer, type LayerOptions } from './layer.js';
-export { NeuralNetwork, type NetworkOptions } from './network.js';
+export { Matrix, type MatrixLike } from './core/matrix.js';
+export { matmul, type MatmulOptions } from './core/ops.js';
+export { Activation, ReLU, Sigmoid, Tanh, LeakyReLU, Linear, Softmax } from './nn/activations.js';
+export { Layer, type LayerOptions } from './nn/layer.js';
+export { NeuralNetwork, type NetworkOptions } from './nn/network.js';
 export {
   Loss, BinaryCrossEntropy, BinaryCrossEntropyFromLogits, MeanSquaredError, SoftmaxCrossEntropy, losses, type LossName,
-} from './losses.js';
+} from './nn/losses.js';
 export {
   TrainingDivergedError, type TrainOptions, type TrainAsyncOptions, type TrainResult, type EpochLogs, type StopReason,
   type LearningRateSchedule,
-} from './train.js';
-export { Optimizer, SGD, Momentum, Adam, RMSprop, optimizers, type OptimizerName } from './optimizers.js';
-export { type Init } from './layer.js';
-export { type NetworkJSON, type FromJSONOptions, LIMITS as SAVED_NETWORK_LIMITS } from './serialize.js';
-export { RandomState, seed } from './random.js';
+} from './training/train.js';
+export { Optimizer, SGD, Momentum, Adam, RMSprop, optimizers, type OptimizerName } from './nn/optimizers.js';
+export { type Init } from './nn/layer.js';
+export { type NetworkJSON, type FromJSONOptions, LIMITS as SAVED_NETWORK_LIMITS } from './nn/serialize.js';
+export { RandomState, seed } from './core/random.js';
 export {
   lineChartSvg, decisionBoundarySvg, trainingCurvesSvg, type LineSeries, type LineChartOptions, type DecisionBoundaryOptions,
   type Predictor, type TrainingHistory,

@@ -3,7 +3,7 @@
 // odd shapes and every transpose. test/browser.test.ts bundles this file with esbuild and calls
 // `runKernelSuite()` in headless Chromium.
 import { buildSupported, loadBackend, type Flavor } from '../../src/backend/wasm.js';
-import { RandomState } from '../../src/random.js';
+import { RandomState } from '../../src/core/random.js';
 import { ACTIVATION_IDS } from '../../src/reference/dense.js';
 import { closeness, randomF32, reference, wasmKernels, type KernelSet } from './kernels.js';
 

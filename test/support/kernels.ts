@@ -10,7 +10,7 @@ import * as gemm from '../../src/reference/gemm.js';
 import * as losses from '../../src/reference/losses.js';
 import * as metrics from '../../src/reference/metrics.js';
 import * as optimizers from '../../src/reference/optimizers.js';
-import { RandomState } from '../../src/random.js';
+import { RandomState } from '../../src/core/random.js';
 
 type Arg = Float32Array | Float64Array | Int32Array | number;
 export type KernelFn = (...args: Arg[]) => void;

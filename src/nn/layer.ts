@@ -5,10 +5,10 @@
  * @module
  */
 import { Activation, KernelActivation } from './activations.js';
-import { backend, type Backend, type Block } from './backend/wasm.js';
-import { Matrix, describe, toMatrix, type MatrixLike } from './matrix.js';
-import { globalRandom, RandomState } from './random.js';
-import { readMatrix } from './scratch.js';
+import { backend, type Backend, type Block } from '../backend/wasm.js';
+import { Matrix, describe, toMatrix, type MatrixLike } from '../core/matrix.js';
+import { globalRandom, RandomState } from '../core/random.js';
+import { readMatrix } from '../backend/scratch.js';
 
 /**
  * Round a float count up to a multiple of 4 (16 bytes), so every buffer is SIMD-aligned.

@@ -5,9 +5,9 @@
  *
  * @module
  */
-import { activationKernels, backend, type ActivationKernels, type Backend } from './backend/wasm.js';
-import { Matrix, toMatrix, type MatrixLike } from './matrix.js';
-import { readMatrix, withScratch } from './scratch.js';
+import { activationKernels, backend, type ActivationKernels, type Backend } from '../backend/wasm.js';
+import { Matrix, toMatrix, type MatrixLike } from '../core/matrix.js';
+import { readMatrix, withScratch } from '../backend/scratch.js';
 
 /**
  * Base class for activation functions (the chapter's `Activation`). Subclass it with your own

@@ -3,9 +3,9 @@
  *
  * @module
  */
-import { backend } from './backend/wasm.js';
+import { backend } from '../backend/wasm.js';
 import { Matrix, toMatrix, type MatrixLike } from './matrix.js';
-import { readMatrix, withScratch } from './scratch.js';
+import { readMatrix, withScratch } from '../backend/scratch.js';
 
 /**
  * Options of {@link matmul}.

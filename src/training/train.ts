@@ -8,15 +8,15 @@
  *
  * @module
  */
-import { KernelActivation, Sigmoid, Softmax } from './activations.js';
-import type { Block } from './backend/wasm.js';
-import { align4, checkSize } from './layer.js';
-import { BinaryCrossEntropy, Loss, MeanSquaredError, SoftmaxCrossEntropy, resolveLoss, type LossName } from './losses.js';
-import { describe, Matrix, toMatrix, type MatrixLike } from './matrix.js';
-import type { NeuralNetwork } from './network.js';
-import { checkLearningRate } from './network.js';
-import { resolveOptimizer, type Optimizer, type OptimizerName } from './optimizers.js';
-import { RandomState } from './random.js';
+import { KernelActivation, Sigmoid, Softmax } from '../nn/activations.js';
+import type { Block } from '../backend/wasm.js';
+import { align4, checkSize } from '../nn/layer.js';
+import { BinaryCrossEntropy, Loss, MeanSquaredError, SoftmaxCrossEntropy, resolveLoss, type LossName } from '../nn/losses.js';
+import { describe, Matrix, toMatrix, type MatrixLike } from '../core/matrix.js';
+import type { NeuralNetwork } from '../nn/network.js';
+import { checkLearningRate } from '../nn/network.js';
+import { resolveOptimizer, type Optimizer, type OptimizerName } from '../nn/optimizers.js';
+import { RandomState } from '../core/random.js';
 
 /**
  * A learning-rate schedule: a step decay, an exponential decay, or a function of the epoch.

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { describe } from './matrix.js';
+import { describe } from '../core/matrix.js';
 
 /**
  * Base class of the optimizers `train({ optimizer })` accepts.

@@ -6,9 +6,9 @@
  * @module
  */
 import { Activation, Linear, Sigmoid, Softmax } from './activations.js';
-import { backend, type Backend } from './backend/wasm.js';
-import { Matrix, describe, toMatrix, type MatrixLike } from './matrix.js';
-import { readMatrix, withScratch } from './scratch.js';
+import { backend, type Backend } from '../backend/wasm.js';
+import { Matrix, describe, toMatrix, type MatrixLike } from '../core/matrix.js';
+import { readMatrix, withScratch } from '../backend/scratch.js';
 
 /**
  * Base class of the losses `train()` understands.

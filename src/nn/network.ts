@@ -6,15 +6,15 @@
  * @module
  */
 import { Activation } from './activations.js';
-import { backend, type Backend, type Block } from './backend/wasm.js';
+import { backend, type Backend, type Block } from '../backend/wasm.js';
 import { align4, checkSize, initScale, Layer, type LayerOwner } from './layer.js';
-import { describe, Matrix, toMatrix, type MatrixLike } from './matrix.js';
-import { RandomState, globalRandom } from './random.js';
-import { readMatrix } from './scratch.js';
+import { describe, Matrix, toMatrix, type MatrixLike } from '../core/matrix.js';
+import { RandomState, globalRandom } from '../core/random.js';
+import { readMatrix } from '../backend/scratch.js';
 import { Optimizer, resolveOptimizer, SGD } from './optimizers.js';
 import { activationToJSON, parseNetworkJSON, type FromJSONOptions, type NetworkJSON } from './serialize.js';
 import { resolveLoss } from './losses.js';
-import { trainNetwork, trainNetworkAsync, type TrainAsyncOptions, type TrainOptions, type TrainResult } from './train.js';
+import { trainNetwork, trainNetworkAsync, type TrainAsyncOptions, type TrainOptions, type TrainResult } from '../training/train.js';
 import { type Init } from './layer.js';
 
 /** The chapter's update rule, for `backward(gradOutput, learningRate)`. */
