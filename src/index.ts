@@ -34,16 +34,16 @@ export { RandomState, seed } from './core/random.js';
 export {
   lineChartSvg, decisionBoundarySvg, trainingCurvesSvg, type LineSeries, type LineChartOptions, type DecisionBoundaryOptions,
   type Predictor, type TrainingHistory,
-} from './plot.js';
+} from './plot/line-chart.js';
 export {
   parseCsv, parseIdx, loadIdx, idxToMatrix, gunzip, isGzip, oneHot, argmaxRows, accuracy, StandardScaler, MinMaxScaler,
   trainTestSplit, type CsvOptions, type CsvData, type IdxData, type IdxType, type StandardScalerJSON,
   type MinMaxScalerJSON, type SplitOptions, type Split,
-} from './data.js';
+} from './data/csv.js';
 export {
   xor, circle, spirals, blobs, moons, type Dataset, type XorOptions, type CircleOptions, type SpiralsOptions,
   type BlobsOptions, type MoonsOptions,
-} from './datasets.js';
+} from './data/toy.js';
 export type { InitOptions } from './backend/wasm.js';
 
 /**

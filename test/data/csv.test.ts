@@ -5,11 +5,11 @@
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { init, Matrix, NeuralNetwork, ReLU, Sigmoid, Softmax } from '../src/index.js';
+import { init, Matrix, NeuralNetwork, ReLU, Sigmoid, Softmax } from '../../src/index.js';
 import {
   accuracy, argmaxRows, gunzip, idxToMatrix, isGzip, loadIdx, MinMaxScaler, oneHot, parseCsv, parseIdx, StandardScaler,
   trainTestSplit, type CsvData,
-} from '../src/data.js';
+} from '../../src/data/csv.js';
 
 const fixture = (name: string): Buffer => readFileSync(new URL(`./fixtures/${name}`, import.meta.url));
 

@@ -14,8 +14,8 @@
  *
  * @module
  */
-import { describe, Matrix } from './core/matrix.js';
-import { RandomState } from './core/random.js';
+import { describe, Matrix } from '../core/matrix.js';
+import { RandomState } from '../core/random.js';
 
 /**
  * What every generator returns.

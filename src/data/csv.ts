@@ -7,8 +7,8 @@
  *
  * @module
  */
-import { describe, Matrix, toMatrix, type MatrixLike } from './core/matrix.js';
-import { RandomState } from './core/random.js';
+import { describe, Matrix, toMatrix, type MatrixLike } from '../core/matrix.js';
+import { RandomState } from '../core/random.js';
 
 // ---------------------------------------------------------------------------------------------
 // CSV

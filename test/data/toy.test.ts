@@ -1,8 +1,8 @@
 // The toy data sets of src/datasets.ts: shapes, balance, determinism, ranges, bad options, and
 // that a small network separates the non-linear ones.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { init, Matrix, NeuralNetwork, ReLU, Sigmoid, Softmax } from '../src/index.js';
-import { blobs, circle, moons, spirals, xor, type Dataset } from '../src/datasets.js';
+import { init, Matrix, NeuralNetwork, ReLU, Sigmoid, Softmax } from '../../src/index.js';
+import { blobs, circle, moons, spirals, xor, type Dataset } from '../../src/data/toy.js';
 
 beforeAll(async () => {
   await init();
@@ -222,7 +222,7 @@ describe.each(GENERATORS)('%s: common properties', (name, gen) => {
   });
 
   it('does not touch the global generator', async () => {
-    const { seed, Layer } = await import('../src/index.js');
+    const { seed, Layer } = await import('../../src/index.js');
     seed(42);
     const before = new Layer(2, 2, new ReLU()).weights.toArray();
     seed(42);

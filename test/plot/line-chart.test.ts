@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { lineChartSvg } from '../src/plot.js';
-import { decisionBoundarySvg, trainingCurvesSvg } from '../src/plot.js';
+import { lineChartSvg } from '../../src/plot/line-chart.js';
+import { decisionBoundarySvg, trainingCurvesSvg } from '../../src/plot/line-chart.js';
 
 // ---- helpers: a small structural reading of the SVG with regexes ----
 
