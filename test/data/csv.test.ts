@@ -153,3 +153,58 @@ describe('parseCsv', () => {
     expect(() => parseCsv(broken)).toThrow(/^parseCsv: line \d+ has 4 columns, line 2 has 5$/);
   });
 });
+
+describe('parseCsv: a guessed scikit-learn header that does not fit is data', () => {
+  it('5,2,cat is two features and a label when the data says so', () => {
+    const text = '5,2,cat\n3,4,dog\n1,1,cat\n';
+    for (const options of [{}, { header: 'auto' as const }, { header: false }]) {
+      const r = parseCsv(text, options);
+      expect(r.x.toArray()).toEqual([[5, 2], [3, 4], [1, 1]]);
+      expect(r.labels).toEqual([0, 1, 0]);
+      expect(r.classes).toEqual(['cat', 'dog']);
+      expect(r.header).toBeUndefined();
+    }
+    // the label column counts: as the first column
+    expect(parseCsv('cat,5,2\ndog,3,4\n', { labelColumn: 0 }).labels).toEqual([0, 1]);
+  });
+
+  it('told it is a scikit-learn header, it is checked as one', () => {
+    expect(() => parseCsv('5,2,cat\n3,4,dog\n1,1,cat\n', { header: 'sklearn' })).toThrow(
+      /^parseCsv: the scikit-learn header on line 1 announces 5 samples of 2 features, the data has 2 rows of 2 features$/,
+    );
+  });
+
+  it('a truncated scikit-learn file is still reported, with the way out named', () => {
+    // as data, line 1's label "a" would be text among numbers: not data of the same kind
+    expect(() => parseCsv('4,2,a\n1,2,0\n3,4,0\n')).toThrow(
+      'parseCsv: the scikit-learn header on line 1 announces 4 samples of 2 features, the data has 2 rows of 2 features ' +
+        '(line 1 was taken for a scikit-learn header; if it is data, pass header: false)',
+    );
+  });
+});
+
+describe('csvRecords and parseNumber (shared with the CLI)', () => {
+  it('splits records lazily, with line numbers, quotes and blank lines', () => {
+    expect([...csvRecords('x,"a, b"\r\n\n1,"2\n3"\n4;5', ',')]).toEqual([
+      { line: 1, cells: ['x', 'a, b'] },
+      { line: 3, cells: ['1', '2\n3'] },
+      { line: 5, cells: ['4;5'] },
+    ]);
+    const it = csvRecords('a\n"unclosed', ',');
+    expect(it.next().value).toEqual({ line: 1, cells: ['a'] });
+    expect(() => it.next()).toThrow('parseCsv: line 2: a quoted field is never closed');
+  });
+
+  it('reads decimals only', () => {
+    expect([' 2.5 ', '-1e3', '.5', '7.'].map(parseNumber)).toEqual([2.5, -1000, 0.5, 7]);
+    for (const bad of ['', ' ', '0x10', 'Infinity', 'NaN', '1,5', '1e', 'abc']) expect(parseNumber(bad)).toBeNaN();
+  });
+});
+
+describe('parseCsv: options are read once and checked', () => {
+  it('rejects classes that are not strings, naming the entry', () => {
+    expect(() => parseCsv('1,a\n', { classes: ['a', 5] as never })).toThrow('parseCsv: classes[1] is 5, not a string');
+    expect(() => parseCsv('1,a\n', { classes: 'ab' as never })).toThrow('parseCsv: classes must be an array of strings');
+    expect(() => parseCsv(Object.create(null) as never)).toThrow('parseCsv: text must be a string, got an object that cannot be shown as text');
+  });
+});

@@ -1,9 +1,14 @@
 // The IDX format of MNIST (src/data/idx.ts): every element type, bad headers and lengths,
-// gzip-compressed files.
+// gzip-compressed files checked as they inflate (decompression bombs).
 import { gzipSync } from 'node:zlib';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { idxToMatrix, loadIdx, parseIdx } from '../../src/data/idx.js';
-import { idx } from '../support/data-fixtures.js';
+import { countingDecompression, idx } from '../support/data-fixtures.js';
+import { namedError } from '../support/named-error.js';
+
+afterEach(() => {
+  vi.unstubAllGlobals();
+});
 
 describe('IDX', () => {
   it('parses a hand-built MNIST-like file (ubyte images)', () => {
@@ -80,5 +85,57 @@ describe('IDX', () => {
       expect(r.shape).toEqual([2, 1, 2]);
       expect(Array.from(r.data)).toEqual([0.5, -1, 2, 4]);
     }
+  });
+});
+
+describe('loadIdx: the header is judged as soon as it is inflated', () => {
+  /** An IDX header declaring `shape` of ubyte, followed by `bytes` zeros, gzip'd. */
+  const gzIdx = (shape: number[], bytes: number): Uint8Array => {
+    const head = idx(0x08, shape, []);
+    const file = new Uint8Array(head.length + bytes);
+    file.set(head);
+    return gzipSync(file);
+  };
+
+  it('a header declaring more than maxBytes stops the decompression at once', async () => {
+    // declares 1 GiB, holds 16 MiB of zeros (16 KiB of gzip)
+    const bomb = gzIdx([2 ** 15, 2 ** 15], 16 * 2 ** 20);
+    const counter = countingDecompression(vi.stubGlobal);
+    await namedError(
+      () => loadIdx(bomb),
+      'loadIdx: the IDX header declares dimensions [32768, 32768] of ubyte, 1073741836 bytes, more than maxBytes = 536870912',
+    );
+    expect(counter.produced()).toBeLessThan(2 ** 20);
+    vi.unstubAllGlobals();
+    // through node:zlib too, and with a small maxBytes for a small file
+    vi.stubGlobal('DecompressionStream', undefined);
+    await namedError(() => loadIdx(bomb), 'more than maxBytes = 536870912');
+    await namedError(() => loadIdx(gzipSync(idx(0x0b, [2, 3], [1, 2, 3, 4, 5, 6])), { maxBytes: 20 }), 'short, 24 bytes, more than maxBytes = 20');
+  });
+
+  it('a header declaring more than 2 GiB is refused, compressed or not', async () => {
+    await namedError(() => loadIdx(gzIdx([2 ** 16, 2 ** 16], 1000)), 'loadIdx: dimensions [65536, 65536] of ubyte need 4294967296 bytes, more than the 2147483648 (2 GiB)');
+    expect(() => parseIdx(idx(0x0e, [2 ** 28, 2], []))).toThrow('parseIdx: dimensions [268435456, 2] of double need 4294967296 bytes');
+  });
+
+  it('more data than the header declares stops the decompression early', async () => {
+    const counter = countingDecompression(vi.stubGlobal);
+    await namedError(() => loadIdx(gzIdx([3], 16 * 2 ** 20)), 'loadIdx: dimensions [3] of ubyte need 11 bytes, the inflated file has more');
+    expect(counter.produced()).toBeLessThan(2 ** 20);
+  });
+
+  it('a bad magic number is reported from the first inflated bytes', async () => {
+    const file = new Uint8Array(8 * 2 ** 20);
+    file[0] = 7;
+    const counter = countingDecompression(vi.stubGlobal);
+    await namedError(() => loadIdx(gzipSync(file)), 'loadIdx: bad magic number: an IDX file starts with 00 00, got 0x07 0x00');
+    expect(counter.produced()).toBeLessThan(2 ** 20);
+  });
+
+  it('checks options and bytes', async () => {
+    await namedError(() => loadIdx(idx(0x08, [1], [5]), { maxBytes: 0 }), 'loadIdx: options.maxBytes must be an integer');
+    await namedError(() => loadIdx('abc' as never), 'loadIdx: bytes must be a Uint8Array or an ArrayBuffer');
+    // a truncated compressed file: the header's length check after inflating
+    await namedError(() => loadIdx(gzipSync(idx(0x08, [5], [1, 2, 3]))), 'parseIdx: dimensions [5] of ubyte (1 byte each) need 13 bytes, the file has 11 (truncated?)');
   });
 });

@@ -6,6 +6,7 @@ import type { CsvData } from '../../src/data/csv.js';
 import { MinMaxScaler, StandardScaler } from '../../src/data/scalers.js';
 import { trainTestSplit } from '../../src/data/split.js';
 import { realData } from '../support/data-fixtures.js';
+import { namedError } from '../support/named-error.js';
 
 let cancer: CsvData;
 
@@ -93,5 +94,30 @@ describe('scalers', () => {
     const testMeans = Array.from({ length: 30 }, (_, j) => Math.abs(meanOf(testT, j)));
     expect(Math.max(...testMeans)).toBeGreaterThan(1e-3);
     expect(Math.max(...testMeans)).toBeLessThan(0.5);
+  });
+});
+
+describe('scalers: results that are not float32, options that are not objects', () => {
+  it('a transform whose result overflows float32 is a named Error, not Infinity in the matrix', async () => {
+    const s = new StandardScaler().fit([[0], [1e-30]]);
+    await namedError(() => s.transform([[1e10]]), /^StandardScaler\.transform: x\[0\]\[0\] = 10000000000 maps to [\d.e+]+, which is not a finite float32$/);
+    const m = new MinMaxScaler().fit([[0], [1e-30]]);
+    await namedError(() => m.transform([[1e10]]), 'MinMaxScaler.transform: x[0][0] = 10000000000 maps to');
+    await namedError(() => new StandardScaler().fit([[0], [1e30]]).inverseTransform([[1e20]]), 'StandardScaler.inverseTransform: x[0][0]');
+  });
+
+  it('MinMaxScaler options and featureRange are checked, never read off null', async () => {
+    await namedError(() => new MinMaxScaler(null as never), 'MinMaxScaler: options must be an object like { featureRange }, got null');
+    await namedError(() => new MinMaxScaler({ featureRange: [-1e308, 1e308] }), 'MinMaxScaler: featureRange must be [min, max] with finite min < max, got [-1e+308,1e+308]');
+    await namedError(() => new MinMaxScaler({ featureRange: [0n, 1n] as never }), 'MinMaxScaler: featureRange must be [min, max]');
+  });
+
+  it('fromJSON reads each value once', () => {
+    let reads = 0;
+    const mean = [1, 2];
+    Object.defineProperty(mean, 0, { get: () => (reads++ === 0 ? 1 : NaN), enumerable: true });
+    const s = StandardScaler.fromJSON({ type: 'StandardScaler', mean, scale: [1, 1] });
+    expect(reads).toBe(1);
+    expect(s.transform([[1, 2]]).toArray()).toEqual([[0, 0]]);
   });
 });

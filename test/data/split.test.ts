@@ -83,3 +83,14 @@ describe('trainTestSplit', () => {
     expect(() => trainTestSplit(x, [...y.slice(1), NaN])).toThrow('trainTestSplit: y[49] is NaN, not a finite number');
   });
 });
+
+describe('trainTestSplit: large classes', () => {
+  it('stratifies 300,000 rows of two classes (no push(...rows) stack overflow)', () => {
+    const n = 300_000;
+    const x = new Matrix(n, 1, Float32Array.from({ length: n }, (_, i) => i));
+    const y = Array.from({ length: n }, (_, i) => (i < n - 10 ? 0 : 1));
+    const s = trainTestSplit(x, y, { stratify: true, seed: 1, testFraction: 0.1 });
+    expect(s.yTest.length).toBe(30_000);
+    expect(counts(s.yTest)[1]).toBe(1);
+  });
+});

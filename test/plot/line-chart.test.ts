@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { lineChartSvg } from '../../src/plot/line-chart.js';
 import { checkWellFormed, expectRoundTicks, noBadNumbers, points, seriesPaths, significantDigits, ticks } from '../support/svg-checks.js';
+import { namedError } from '../support/named-error.js';
 
 const xorLike = Array.from({ length: 10000 }, (_, i) => 0.4775 + 0.2156 / (1 + Math.exp((i - 700) / 80)));
 
@@ -265,5 +266,41 @@ describe('lineChartSvg: edge cases', () => {
     expect(() => lineChartSvg([{ name: 'x' } as never])).toThrow(/series\[0\]\.values/);
     expect(() => lineChartSvg([{ name: 'x', values: [1] }], { width: -5 })).toThrow(/width/);
     expect(() => lineChartSvg([{ name: 'x', values: [1] }], { height: NaN })).toThrow(/height/);
+  });
+});
+
+describe('lineChartSvg: options are checked, values read once', () => {
+  const one = [{ name: 'x', values: [1, 2] }];
+
+  it('rejects options it would otherwise coerce, with a plain Error', async () => {
+    await namedError(() => lineChartSvg(one, { logY: 'yes' as never }), 'lineChartSvg: options.logY must be true or false, got "yes" (a string)');
+    await namedError(() => lineChartSvg(one, { title: {} as never }), 'lineChartSvg: options.title must be a string');
+    await namedError(() => lineChartSvg([{ name: Symbol('s') as never, values: [1] }]), 'lineChartSvg: series[0].name must be a string');
+    await namedError(() => lineChartSvg(one, { width: 1e9 }), 'options.width must be a positive finite number of pixels up to 100000');
+    await namedError(() => lineChartSvg(null as never), 'lineChartSvg: series must be an array of { name, values }, got null');
+    await namedError(() => lineChartSvg(one, 5 as never), 'lineChartSvg: options must be an object, got 5');
+    // a number as a title is shown as written
+    expect(lineChartSvg(one, { title: 42 as never })).toContain('<title>42</title>');
+  });
+
+  it('an object posing as a huge array is refused, not iterated', async () => {
+    await namedError(() => lineChartSvg([{ name: 'x', values: { length: 1e12 } as never }]), 'series[0].values has a length of 1000000000000');
+    await namedError(() => lineChartSvg([{ name: 'x', values: { length: -1 } as never }]), 'series[0].values has a length of -1');
+  });
+
+  it('a getter that changes between reads cannot put NaN into the drawing', () => {
+    let reads = 0;
+    const values = [1, 2, 3];
+    Object.defineProperty(values, 1, { get: () => (reads++ === 0 ? 2 : NaN) });
+    const svg = lineChartSvg([{ name: 'x', values }]);
+    expect(reads).toBe(1);
+    noBadNumbers(svg);
+    expect(seriesPaths(svg)[0]!.split('L').length).toBe(3);
+  });
+
+  it('many series and long labels: no spread of big arrays', () => {
+    const series = Array.from({ length: 500 }, (_, i) => ({ name: `s${i}`, values: [i, i + 1] }));
+    const svg = lineChartSvg(series);
+    expect(seriesPaths(svg).length).toBe(500);
   });
 });

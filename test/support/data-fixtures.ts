@@ -42,3 +42,30 @@ export function idx(typeCode: number, shape: number[], values: number[]): Uint8A
   });
   return buf;
 }
+
+/**
+ * Replace the global DecompressionStream by one that counts the bytes it hands out, to show
+ * that decompression stops early. Undo with `vi.unstubAllGlobals()`.
+ */
+export function countingDecompression(stub: (name: string, value: unknown) => void): { produced: () => number } {
+  const Real = globalThis.DecompressionStream;
+  let produced = 0;
+  class Counting {
+    readable: ReadableStream<Uint8Array>;
+    writable: WritableStream<Uint8Array>;
+    constructor(format: CompressionFormat) {
+      const ds = new Real(format);
+      this.writable = ds.writable as WritableStream<Uint8Array>;
+      this.readable = (ds.readable as ReadableStream<Uint8Array>).pipeThrough(
+        new TransformStream<Uint8Array, Uint8Array>({
+          transform(chunk, controller) {
+            produced += chunk.length;
+            controller.enqueue(chunk);
+          },
+        }),
+      );
+    }
+  }
+  stub('DecompressionStream', Counting);
+  return { produced: () => produced };
+}
