@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { describe as describeValue } from './matrix.js';
+import { describe as describeValue, toMatrix, type Matrix } from './matrix.js';
 
 /**
  * A value as an error message shows it (`"abc" (a string)`, `null`, `an array`, `5`). Never
@@ -65,7 +65,8 @@ export function finiteArray(
   const { length, float32 = false, nonEmpty = false } = options;
   const what = `${nonEmpty ? 'a non-empty array' : 'an array'} of ${length === undefined ? '' : `${length} `}finite numbers`;
   if (!Array.isArray(v)) throw new Error(`${op}: ${name} must be ${what}, got ${describe(v)}`);
-  const n = v.length;
+  const n = v.length; // read once: a Proxy may say anything
+  if (!(Number.isInteger(n) && n >= 0 && n <= MAX_ELEMENTS)) throw new Error(`${op}: ${name} has a length of ${describe(n)}, not 0..${MAX_ELEMENTS}`);
   if (nonEmpty && n === 0) throw new Error(`${op}: ${name} must be ${what}, got an empty array`);
   if (length !== undefined && n !== length) throw new Error(`${op}: ${name} has ${n} values, expected ${length}`);
   const out = new Array<number>(n);
@@ -103,5 +104,27 @@ export const MAX_ELEMENTS = 2 ** 28;
 export function checkElements(op: string, what: string, n: number): void {
   if (!(n <= MAX_ELEMENTS)) {
     throw new Error(`${op}: ${what} would hold ${n} values, more than the ${MAX_ELEMENTS} (1 GiB of float32) allowed`);
+  }
+}
+
+/**
+ * `toMatrix` (a Matrix, or rows of finite numbers, checked), where a value that cannot even be
+ * shown in the message (`Object.create(null)`, a throwing `toString`) is still a plain Error
+ * naming `op` and `name`, never a raw TypeError.
+ *
+ * @example
+ * ```ts
+ * readMatrix([[1, 2]], 'accuracy', 'pred').shape; // [1, 2]
+ * readMatrix([Object.create(null)], 'accuracy', 'pred'); // throws "accuracy: pred ..."
+ * ```
+ */
+export function readMatrix(x: unknown, op: string, name: string): Matrix {
+  try {
+    return toMatrix(x, op, name);
+  } catch (e) {
+    if (e instanceof TypeError || e instanceof RangeError) {
+      throw new Error(`${op}: ${name} must be a Matrix or an array of rows of finite numbers, got ${describe(x)} (${e.message})`);
+    }
+    throw e;
   }
 }

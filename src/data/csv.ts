@@ -102,6 +102,8 @@ export interface CsvRecord {
  * ```
  */
 export function* csvRecords(text: string, delim: string): Generator<CsvRecord> {
+  if (typeof text !== 'string') throw new Error(`csvRecords: text must be a string, got ${describe(text)}`);
+  if (typeof delim !== 'string' || delim.length !== 1) throw new Error(`csvRecords: the delimiter must be one character, got ${describe(delim)}`);
   const n = text.length;
   let i = text.charCodeAt(0) === 0xfeff ? 1 : 0; // byte-order mark
   let line = 1;

@@ -4,8 +4,8 @@
  *
  * @module
  */
-import { Matrix, toMatrix, type MatrixLike } from '../core/matrix.js';
-import { argmax, checkElements, describe, MAX_ELEMENTS } from '../core/validate.js';
+import { Matrix, type MatrixLike } from '../core/matrix.js';
+import { argmax, checkElements, describe, MAX_ELEMENTS, readMatrix } from '../core/validate.js';
 
 /**
  * Labels: one number per row.
@@ -96,7 +96,7 @@ export function oneHot(labels: readonly number[] | ArrayLike<number>, classes?: 
  * ```
  */
 export function argmaxRows(m: MatrixLike): number[] {
-  const M = toMatrix(m, 'argmaxRows', 'm');
+  const M = readMatrix(m, 'argmaxRows', 'm');
   const d = M.data, c = M.cols;
   const out = new Array<number>(M.rows);
   for (let i = 0; i < M.rows; i++) out[i] = argmax(d, i * c, c);

@@ -3,7 +3,8 @@
  *
  * @module
  */
-import { toMatrix, type MatrixLike } from '../core/matrix.js';
+import type { MatrixLike } from '../core/matrix.js';
+import { readMatrix } from '../core/validate.js';
 import { argmaxRows, checkLabelArray, isLabels } from './encoding.js';
 
 /**
@@ -21,7 +22,7 @@ import { argmaxRows, checkLabelArray, isLabels } from './encoding.js';
  */
 export function accuracy(pred: MatrixLike, target: MatrixLike | readonly number[] | ArrayLike<number>): number {
   const op = 'accuracy';
-  const P = toMatrix(pred, op, 'pred');
+  const P = readMatrix(pred, op, 'pred');
   const binary = P.cols === 1;
   const predicted = binary ? Array.from(P.data, (v) => (v >= 0.5 ? 1 : 0)) : argmaxRows(P);
   let truth: ArrayLike<number>;
@@ -38,7 +39,7 @@ export function accuracy(pred: MatrixLike, target: MatrixLike | readonly number[
       }
     }
   } else {
-    const T = toMatrix(target, op, 'target');
+    const T = readMatrix(target, op, 'target');
     if (T.rows !== P.rows || T.cols !== P.cols) {
       throw new Error(`${op}: pred is ${P.rows}x${P.cols} but target is ${T.rows}x${T.cols}`);
     }

@@ -97,7 +97,11 @@ export function logTicks(min: number, max: number, target: number): Scale {
   for (let j = 0; j < candidates.length; j++) if (candidates[j]! <= min * (1 + 1e-12)) lo = j;
   for (let j = candidates.length - 1; j >= 0; j--) if (candidates[j]! >= max * (1 - 1e-12)) hi = j;
   if (lo >= 0 && lo === hi) [lo, hi] = [Math.max(0, lo - 1), Math.min(candidates.length - 1, hi + 1)];
-  if (lo < 0 || hi < 0 || hi <= lo) return { lo: min, hi: max > min ? max : min * 10, ticks: [min, max > min ? max : min * 10], step: null, log: true };
+  if (lo < 0 || hi < 0 || hi <= lo) {
+    // a decade above a single value, or below it when that would overflow (1.8e308)
+    const [a0, b0] = max > min ? [min, max] : min * 10 < Infinity ? [min, min * 10] : [min / 10, min];
+    return { lo: a0, hi: b0, ticks: [a0, b0], step: null, log: true };
+  }
   const ticks = candidates.slice(lo, hi + 1);
   return { lo: ticks[0]!, hi: ticks[ticks.length - 1]!, ticks, step: null, log: true };
 }

@@ -304,3 +304,13 @@ describe('lineChartSvg: options are checked, values read once', () => {
     expect(seriesPaths(svg).length).toBe(500);
   });
 });
+
+describe('lineChartSvg: found by the fuzz tests', () => {
+  it('a log axis for one value near the float64 maximum has finite ticks', () => {
+    for (const values of [[Number.MAX_VALUE], [0, Number.MAX_VALUE], [1.7976931348623143e308, NaN]]) {
+      const svg = lineChartSvg([{ name: 'loss', values }], { logY: true });
+      noBadNumbers(svg);
+      expect(svg).not.toMatch(/NaN|Infinity/);
+    }
+  });
+});
