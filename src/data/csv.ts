@@ -264,8 +264,8 @@ export function parseCsv(text: string, options: CsvOptions = {}): CsvData {
     throw new Error(`${op}: labelColumn must be an integer, a column name or null, got ${describe(labelOpt)}`);
   }
   let classes: string[] | undefined;
-  if (options.classes !== undefined) {
-    const c: unknown = options.classes;
+  const c: unknown = options.classes;
+  if (c !== undefined) {
     if (!Array.isArray(c)) throw new Error(`${op}: classes must be an array of strings, got ${describe(c)}`);
     classes = Array.from(c as unknown[], (v, i) => {
       if (typeof v !== 'string') throw new Error(`${op}: classes[${i}] is ${describe(v)}, not a string`);

@@ -6,7 +6,7 @@
  * @module
  */
 import { Matrix } from '../core/matrix.js';
-import { describe } from '../core/validate.js';
+import { describe, finiteArray } from '../core/validate.js';
 import { concat, inflate, isGzip, maxBytesOption, toBytes, type GunzipOptions } from './gzip.js';
 
 /**
@@ -222,21 +222,25 @@ export async function loadIdx(bytes: Uint8Array | ArrayBuffer, options?: GunzipO
  */
 export function idxToMatrix(idx: IdxData, scale = 1): Matrix {
   const op = 'idxToMatrix';
-  if (idx === null || typeof idx !== 'object' || !Array.isArray(idx.shape) || !ArrayBuffer.isView(idx.data)) {
+  if (idx === null || typeof idx !== 'object' || !Array.isArray(idx.shape) || !ArrayBuffer.isView(idx.data) || idx.data instanceof DataView) {
     throw new Error(`${op}: idx must be what parseIdx() returns, got ${describe(idx)}`);
   }
   if (typeof scale !== 'number' || !Number.isFinite(scale)) throw new Error(`${op}: scale must be a finite number, got ${describe(scale)}`);
-  const rows = idx.shape[0] ?? 0;
-  const cols = idx.shape.length > 1 ? idx.shape.slice(1).reduce((a, b) => a * b, 1) : 1;
-  if (rows < 1 || cols < 1) throw new Error(`${op}: shape [${idx.shape.join(', ')}] has no values`);
-  if (idx.data.length !== rows * cols) {
-    throw new Error(`${op}: shape [${idx.shape.join(', ')}] needs ${rows * cols} values, data has ${idx.data.length}`);
+  const shape = finiteArray(op, 'idx.shape', idx.shape, { nonEmpty: true });
+  if (!shape.every((d) => Number.isInteger(d) && d >= 0)) throw new Error(`${op}: idx.shape [${shape.join(', ')}] must hold integers >= 0`);
+  const d: ArrayLike<unknown> = idx.data;
+  const rows = shape[0]!;
+  const cols = shape.slice(1).reduce((a, b) => a * b, 1);
+  if (rows < 1 || cols < 1) throw new Error(`${op}: shape [${shape.join(', ')}] has no values`);
+  if (d.length !== rows * cols) {
+    throw new Error(`${op}: shape [${shape.join(', ')}] needs ${rows * cols} values, data has ${d.length}`);
   }
   const out = new Float32Array(rows * cols);
-  const d = idx.data;
   for (let i = 0; i < out.length; i++) {
-    const v = Math.fround(d[i]! * scale);
-    if (!Number.isFinite(v)) throw new Error(`${op}: value ${i} (${d[i]} × ${scale}) is not a finite float32`);
+    const x = d[i];
+    if (typeof x !== 'number') throw new Error(`${op}: idx.data[${i}] is ${describe(x)}, not a number`);
+    const v = Math.fround(x * scale);
+    if (!Number.isFinite(v)) throw new Error(`${op}: value ${i} (${x} × ${scale}) is not a finite float32`);
     out[i] = v;
   }
   return new Matrix(rows, cols, out);

@@ -199,6 +199,7 @@ describe('fuzz: data', () => {
       const idx = check(() => parseIdx(b as never)) as ReturnType<typeof parseIdx> | undefined;
       if (idx) check(() => idxToMatrix(idx, scale as never));
       check(() => idxToMatrix(b as never));
+      check(() => idxToMatrix({ shape: scale, type: 'ubyte', data: b } as never));
       check(() => isGzip(b as never));
     }), params);
   }, TIMEOUT);
