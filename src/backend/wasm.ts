@@ -7,6 +7,7 @@
  */
 import { instantiate } from '@assemblyscript/loader';
 import { availableCores, threadsSupported, WorkerPool } from './threads.js';
+import { ControlField } from './contract.js';
 import {
   RELAXED_WASM_BASE64, SCALAR_WASM_BASE64, SIMD_WASM_BASE64, THREADSRELAXED_WASM_BASE64, THREADS_WASM_BASE64,
 } from './wasm-bytes.generated.js';
@@ -89,9 +90,7 @@ const alignUp = (n: number) => Math.ceil(n / ALIGN) * ALIGN;
 const mib = (bytes: number) =>
   bytes >= 2 ** 30 ? `${(bytes / 2 ** 30).toFixed(1)} GiB` : `${(bytes / 2 ** 20).toFixed(1)} MiB`;
 
-// Control block words (assembly/threads.ts).
-const CTRL_THREADS = 3, CTRL_READY = 4, CTRL_ERROR = 5, CTRL_TIMEOUT = 6;
-const CTRL_BYTES = 128;
+const CTRL_BYTES = ControlField.Words * 4;
 
 /** The threads build's state: control block, compiled module for workers, the pool. */
 interface Threading {
@@ -268,7 +267,7 @@ export class Backend {
 
   /** Threads in use (1 for the single-threaded builds). */
   get threads(): number {
-    return this.threading ? this.ctrlLoad(CTRL_THREADS) : 1;
+    return this.threading ? this.ctrlLoad(ControlField.Threads) : 1;
   }
 
   /** Whether this is the threads build (workers on shared memory). */
@@ -301,15 +300,15 @@ export class Backend {
           `call init({ threads: ${n} }) before anything else to use threads`,
       );
     }
-    this.ctrlStore(CTRL_THREADS, 1);
+    this.ctrlStore(ControlField.Threads, 1);
     // a fresh start: forget an earlier failure (its worker is gone and gets replaced below)
     t.pool.failure = null;
-    this.ctrlStore(CTRL_ERROR, 0);
+    this.ctrlStore(ControlField.Error, 0);
     t.reported = false;
     const missing: number[] = [];
     for (let id = 1; id < n; id++) if (!t.pool.has(id)) missing.push(id);
     if (missing.length) {
-      const readyBefore = this.ctrlLoad(CTRL_READY);
+      const readyBefore = this.ctrlLoad(ControlField.Ready);
       for (const id of missing) {
         let scratch = t.scratch.get(id);
         if (!scratch) {
@@ -319,21 +318,21 @@ export class Backend {
         await t.pool.spawn({ module: t.module, memory: this.memory, ctrl: t.ctrl, id, scratch: scratch.ptr, scratchBytes: scratch.bytes });
       }
       const deadline = Date.now() + Math.max(5000, t.timeoutMs);
-      while (this.ctrlLoad(CTRL_READY) < readyBefore + missing.length) {
+      while (this.ctrlLoad(ControlField.Ready) < readyBefore + missing.length) {
         if (t.pool.failure) throw new Error(`${op}: ${t.pool.failure}`);
         if (Date.now() > deadline) throw new Error(`${op}: worker threads did not start within ${deadline - Date.now() + 5000} ms`);
         await new Promise((r) => setTimeout(r, 1));
       }
     }
     this.threadsNote = null;
-    this.ctrlStore(CTRL_THREADS, n);
+    this.ctrlStore(ControlField.Threads, n);
   }
 
   /** Stop every worker (the backend goes on with one thread; setThreads starts them again). */
   async shutdown(): Promise<void> {
     const t = this.threading;
     if (!t) return;
-    this.ctrlStore(CTRL_THREADS, 1);
+    this.ctrlStore(ControlField.Threads, 1);
     this.kernels.shutdownWorkers();
     await t.pool.close();
   }
@@ -350,9 +349,9 @@ export class Backend {
   checkThreads(op: string): void {
     const t = this.threading;
     if (!t || t.reported) return;
-    if (!this.ctrlLoad(CTRL_ERROR) && !t.pool.failure) return;
+    if (!this.ctrlLoad(ControlField.Error) && !t.pool.failure) return;
     t.reported = true;
-    this.ctrlStore(CTRL_THREADS, 1);
+    this.ctrlStore(ControlField.Threads, 1);
     const why = t.pool.failure ?? `a worker thread did not answer within ${t.timeoutMs} ms`;
     this.threadsNote = `${why}; running on 1 thread (setThreads(n) restarts workers)`;
     throw new Error(`${op}: ${why}. The last result may be incomplete; scratchnet now runs on 1 thread (call setThreads(n) to restart workers)`);
@@ -488,13 +487,13 @@ async function loadThreaded(flavor: Flavor, build: string, threads: number, opti
   const be = new Backend(exports as unknown as Kernels, flavor, maximum * PAGE);
   const ctrl = be.alloc(CTRL_BYTES, 'init: thread control block');
   new Int32Array(memory.buffer, ctrl.ptr, CTRL_BYTES / 4).fill(0);
-  const words = new Int32Array(memory.buffer, ctrl.ptr, 8);
-  Atomics.store(words, CTRL_THREADS, 1);
-  Atomics.store(words, CTRL_TIMEOUT, Math.min(2 ** 31 - 1, Math.round(timeoutMs)));
+  const words = new Int32Array(memory.buffer, ctrl.ptr, ControlField.Words);
+  Atomics.store(words, ControlField.Threads, 1);
+  Atomics.store(words, ControlField.Timeout, Math.min(2 ** 31 - 1, Math.round(timeoutMs)));
   be.kernels.setControl(ctrl.ptr, 0);
   const pool = new WorkerPool(() => {
     // a worker died: stop handing out shares at once; checkThreads() reports it
-    Atomics.store(new Int32Array(memory.buffer, ctrl.ptr, 8), CTRL_THREADS, 1);
+    Atomics.store(new Int32Array(memory.buffer, ctrl.ptr, ControlField.Words), ControlField.Threads, 1);
   });
   be._attachThreads({ ctrl: ctrl.ptr, module, pool, scratch: new Map(), timeoutMs, reported: false });
   await be.setThreads(threads, 'init');
