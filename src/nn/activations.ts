@@ -5,7 +5,9 @@
  *
  * @module
  */
-import { activationKernels, backend, type ActivationKernels, type Backend } from '../backend/wasm.js';
+import { activationKernels, type ActivationKernels } from '../backend/kernels.js';
+import { backend } from '../backend/load.js';
+import { type Backend } from '../backend/heap.js';
 import { Matrix, toMatrix, type MatrixLike } from '../core/matrix.js';
 import { ActivationId } from '../backend/contract.js';
 import { readMatrix, withScratch } from '../backend/scratch.js';

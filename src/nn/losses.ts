@@ -6,7 +6,8 @@
  * @module
  */
 import { Activation, Linear, Sigmoid, Softmax } from './activations.js';
-import { backend, type Backend } from '../backend/wasm.js';
+import { backend } from '../backend/load.js';
+import { type Backend } from '../backend/heap.js';
 import { Matrix, describe, toMatrix, type MatrixLike } from '../core/matrix.js';
 import { readMatrix, withScratch } from '../backend/scratch.js';
 import { LossId } from '../backend/contract.js';

@@ -6,7 +6,8 @@
  * @module
  */
 import { Activation } from './activations.js';
-import { backend, type Backend, type Block } from '../backend/wasm.js';
+import { backend } from '../backend/load.js';
+import { type Backend, type Block } from '../backend/heap.js';
 import { align4, checkSize, initScale, Layer, type LayerOwner } from './layer.js';
 import { describe, Matrix, toMatrix, type MatrixLike } from '../core/matrix.js';
 import { RandomState, globalRandom } from '../core/random.js';

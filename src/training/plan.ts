@@ -6,7 +6,7 @@
  * @module
  * @internal
  */
-import type { Backend } from '../backend/wasm.js';
+import type { Backend } from '../backend/heap.js';
 import { PlanField, PlanLayerField } from '../backend/contract.js';
 
 /** Bytes of a plan with `layers` layer rows. */

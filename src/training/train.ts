@@ -9,7 +9,7 @@
  * @module
  */
 import { KernelActivation, Sigmoid, Softmax } from '../nn/activations.js';
-import type { Block } from '../backend/wasm.js';
+import type { Block } from '../backend/heap.js';
 import { align4, checkSize } from '../nn/layer.js';
 import { BinaryCrossEntropy, Loss, MeanSquaredError, SoftmaxCrossEntropy, resolveLoss, type LossName } from '../nn/losses.js';
 import { describe, Matrix, toMatrix, type MatrixLike } from '../core/matrix.js';
