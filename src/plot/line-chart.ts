@@ -65,8 +65,9 @@ const CHAR_W = 7;
  * twice the plot's width in pixels are downsampled to the minimum and maximum of each pixel
  * column (plus the ends of each unbroken run), so a 100,000-epoch curve keeps its shape, its
  * spikes and its global extremes in a few thousand points. All text is escaped for XML.
- * Throws only on malformed arguments (series not an array, values not an array, a width or
- * height that is not a positive finite number).
+ * Throws an Error naming the argument only on malformed ones: series not an array, values not
+ * an array (or more than 10 million values in all), a title or name that is not a string, `logY`
+ * not a boolean, a width or height that is not a positive finite number of at most 100,000 pixels.
  *
  * @example
  * ```ts
@@ -285,7 +286,7 @@ function seriesPoints(
   return segments;
 }
 
-/** The most values a series may have (a 10-million-epoch curve). */
+/** The most values all series together may have (a 10-million-epoch curve): the SVG stays a string. */
 const MAX_VALUES = 10_000_000;
 
 /** A series as drawn: read once, values copied (anything not a number is NaN: skipped). */
@@ -303,6 +304,7 @@ function readChart(op: string, series: unknown, options: unknown): {
   const n = series.length;
   if (n > PALETTE.length * 100) throw new Error(`${op}: ${n} series are too many to draw (at most ${PALETTE.length * 100})`);
   const lines: Line[] = [];
+  let total = 0;
   for (let i = 0; i < n; i++) {
     const s: unknown = series[i];
     if (s === null || typeof s !== 'object') throw new Error(`${op}: series[${i}] must be an object { name, values }, got ${describe(s)}`);
@@ -312,6 +314,8 @@ function readChart(op: string, series: unknown, options: unknown): {
     if (!Number.isInteger(len) || len < 0 || len > MAX_VALUES) {
       throw new Error(`${op}: series[${i}].values has a length of ${len}, not an integer from 0 to ${MAX_VALUES}`);
     }
+    total += len;
+    if (total > MAX_VALUES) throw new Error(`${op}: the series hold more than ${MAX_VALUES} values together, too many to draw`);
     const copy = new Float64Array(len);
     for (let j = 0; j < len; j++) {
       const v: unknown = (values as ArrayLike<unknown>)[j];

@@ -314,3 +314,12 @@ describe('lineChartSvg: found by the fuzz tests', () => {
     }
   });
 });
+
+describe('lineChartSvg: output that cannot be a string', () => {
+  it('many series sharing one long array are capped in total, not copied a thousand times', async () => {
+    const long = new Float64Array(200_000).map((_, i) => Math.sin(i));
+    const series = Array.from({ length: 100 }, (_, i) => ({ name: `s${i}`, values: long }));
+    await namedError(() => lineChartSvg(series), 'lineChartSvg: the series hold more than 10000000 values together, too many to draw');
+    expect(seriesPaths(lineChartSvg(series.slice(0, 5))).length).toBe(5);
+  });
+});
