@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { argmax, checkElements, describe } from '../core/validate.js';
+import { argmax, checkElements, describe, readOptions } from '../core/validate.js';
 import { escapeXml, num, PALETTE, size, text, tint } from './svg.js';
 
 /**
@@ -62,14 +62,14 @@ export function decisionBoundarySvg(
     throw new Error(`${op}: model must have a predict(x) method`);
   }
   const { xs, ys, cls } = readPoints(op, points, labels);
-  if (options === null || typeof options !== 'object') throw new Error(`${op}: options must be an object, got ${describe(options)}`);
-  const width = size(op, 'width', options.width, 480), height = size(op, 'height', options.height, 480);
-  const resolution: unknown = options.resolution ?? 80;
+  const o = readOptions(op, options, ['title', 'width', 'height', 'resolution']) as DecisionBoundaryOptions;
+  const width = size(op, 'width', o.width, 480), height = size(op, 'height', o.height, 480);
+  const resolution: unknown = o.resolution ?? 80;
   if (typeof resolution !== 'number' || !Number.isInteger(resolution) || resolution < 1 || resolution > MAX_RESOLUTION) {
     throw new Error(`${op}: options.resolution must be an integer from 1 to ${MAX_RESOLUTION}, got ${describe(resolution)}`);
   }
   const res = resolution;
-  const titleText = text(op, 'options.title', options.title);
+  const titleText = text(op, 'options.title', o.title);
   // extents by loops: Math.min(...xs) overflows the call stack for a few hundred thousand points
   let xMin = Infinity, xMax = -Infinity, yMin = Infinity, yMax = -Infinity;
   for (let i = 0; i < xs.length; i++) {

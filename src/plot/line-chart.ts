@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { describe } from '../core/validate.js';
+import { describe, readOptions } from '../core/validate.js';
 import { escapeXml, num, PALETTE, size, text } from './svg.js';
 import { linearTicks, logTicks, tickLabels, unit, type Scale } from './ticks.js';
 
@@ -52,6 +52,16 @@ export interface LineChartOptions {
   /** Logarithmic y axis; values ≤ 0 are then skipped like non-finite ones. */
   logY?: boolean;
 }
+
+/**
+ * The keys of {@link LineChartOptions}: any other key is an Error (a typo such as `logy`).
+ *
+ * @example
+ * ```ts
+ * CHART_OPTIONS.includes('logY'); // true
+ * ```
+ */
+export const CHART_OPTIONS = ['title', 'xLabel', 'yLabel', 'width', 'height', 'logY'] as const;
 
 /** Estimated width of one character of the 12px tick font, for margins. */
 const CHAR_W = 7;
@@ -327,8 +337,7 @@ function readChart(op: string, series: unknown, options: unknown): {
       color: color === undefined || color === null ? PALETTE[i % PALETTE.length]! : text(op, `series[${i}].color`, color),
     });
   }
-  if (options === null || typeof options !== 'object') throw new Error(`${op}: options must be an object, got ${describe(options)}`);
-  const o = options as LineChartOptions;
+  const o = readOptions(op, options, CHART_OPTIONS) as LineChartOptions;
   const logY: unknown = o.logY;
   if (logY !== undefined && typeof logY !== 'boolean') throw new Error(`${op}: options.logY must be true or false, got ${describe(logY)}`);
   return {

@@ -88,3 +88,10 @@ describe('decisionBoundarySvg: output that cannot be a string', () => {
     await namedError(() => decisionBoundarySvg({ predict: () => null } as never, many, new Int32Array(1_000_001)), 'decisionBoundarySvg: 1000001 points are too many to draw (at most 1000000)');
   });
 });
+
+describe('decisionBoundarySvg: a typo in the options is an Error, not a silent default', () => {
+  it('names the unknown key and the known ones', async () => {
+    const half = { predict: (g: number[][]) => ({ rows: g.length, cols: 1, data: new Float32Array(g.length) }) };
+    await namedError(() => decisionBoundarySvg(half, [[0, 0]], [0], { res: 10 } as never), 'decisionBoundarySvg: unknown option "res" (known: title, width, height, resolution)');
+  });
+});
