@@ -7,7 +7,8 @@
  *
  * @module
  */
-import { describe, Matrix, toMatrix, type MatrixLike } from './core/matrix.js';
+import { Matrix, toMatrix, type MatrixLike } from './core/matrix.js';
+import { describe } from './core/validate.js';
 import { RandomState } from './core/random.js';
 
 // ---------------------------------------------------------------------------------------------

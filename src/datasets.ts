@@ -14,7 +14,8 @@
  *
  * @module
  */
-import { describe, Matrix } from './core/matrix.js';
+import { Matrix } from './core/matrix.js';
+import { describe } from './core/validate.js';
 import { RandomState } from './core/random.js';
 
 /**

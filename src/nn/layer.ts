@@ -7,7 +7,8 @@
 import { Activation, KernelActivation } from './activations.js';
 import { backend } from '../backend/load.js';
 import { type Backend, type Block } from '../backend/heap.js';
-import { Matrix, describe, toMatrix, type MatrixLike } from '../core/matrix.js';
+import { Matrix, matrixView, toMatrix, type MatrixLike } from '../core/matrix.js';
+import { describe } from '../core/validate.js';
 import { globalRandom, RandomState } from '../core/random.js';
 import { readMatrix } from '../backend/scratch.js';
 
@@ -160,8 +161,8 @@ export class Layer implements LayerOwner {
     this._dw = base + (wN + bN) * 4;
     this._db = base + (2 * wN + bN) * 4;
     const what = `Layer(${inputSize}, ${outputSize})`;
-    this.weightsView = Matrix._view(this._be, this.paramBlock, off, inputSize, outputSize, `${what}.weights`);
-    this.biasView = Matrix._view(this._be, this.paramBlock, off + wN * 4, 1, outputSize, `${what}.bias`);
+    this.weightsView = matrixView(this._be, this.paramBlock, off, inputSize, outputSize, `${what}.weights`);
+    this.biasView = matrixView(this._be, this.paramBlock, off + wN * 4, 1, outputSize, `${what}.bias`);
     // The chapter: weights = np.random.randn(input_size, output_size) * 0.01; bias = zeros.
     const w = rng.randnArray(inputSize * outputSize);
     for (let i = 0; i < w.length; i++) w[i] = w[i]! * scale;
@@ -223,7 +224,7 @@ export class Layer implements LayerOwner {
   private cacheView(ptr: number, cols: number, name: string): Matrix | null {
     this.checkLive(`Layer.${name}`);
     if (!this._rows || !this.wsBlock) return null;
-    return Matrix._view(this._be, this.wsBlock, ptr - this.wsBlock.ptr, this._rows, cols, `Layer.${name}`);
+    return matrixView(this._be, this.wsBlock, ptr - this.wsBlock.ptr, this._rows, cols, `Layer.${name}`);
   }
 
   /** Whether `dispose()` was called (on this layer or its network). */

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { describe } from '../core/matrix.js';
+import { describe } from '../core/validate.js';
 import { OptimizerId } from '../backend/contract.js';
 
 /**
