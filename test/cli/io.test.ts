@@ -3,23 +3,13 @@
 // inflate past 256 MiB refused (whether their trailer says so or lies), each one stderr line.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { open, rm, writeFile } from 'node:fs/promises';
+import { open, writeFile } from 'node:fs/promises';
 import { gzipSync } from 'node:zlib';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { init } from '../../src/index.js';
-import { fails, IRIS, makeFixtures, metric, run } from './support.js';
+import { describe, expect, it } from 'vitest';
+import { fails, IRIS, metric, run, useFixtures } from './support.js';
 
-let dir: string;
-let tmp: (name: string) => string;
-
-beforeAll(async () => {
-  await init();
-  ({ dir, tmp } = await makeFixtures());
-});
-
-afterAll(async () => {
-  if (dir) await rm(dir, { recursive: true, force: true });
-});
+const fx = useFixtures();
+const tmp = fx.tmp;
 
 describe('reading files', () => {
   it('a .gz data file is inflated: the same model as from the plain file', async () => {

@@ -4,25 +4,14 @@
 // refused instead of read forever).
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
-import { init } from '../../src/index.js';
-import { fails, IRIS, makeFixtures, metric, pkgVersion, root, run } from './support.js';
+import { fails, IRIS, metric, pkgVersion, root, run, useFixtures } from './support.js';
 
-let dir: string;
-let tmp: (name: string) => string;
-
-beforeAll(async () => {
-  await init();
-  ({ dir, tmp } = await makeFixtures());
-});
-
-afterAll(async () => {
-  if (dir) await rm(dir, { recursive: true, force: true });
-});
+const fx = useFixtures();
+const tmp = fx.tmp;
 
 describe('help and version', () => {
   it('--help, -h and help: the commands and examples on stdout, exit 0', async () => {

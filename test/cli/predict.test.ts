@@ -1,26 +1,20 @@
 // scratchnet predict (src/cli/predict.ts, src/cli/model-file.ts), in-process through main():
 // models trained once in a temp dir, then every predict error: its exit code (1 error, 2 usage)
 // and its one-line message; model files that lie (a scaler that overflows float32 included).
-import { rm, writeFile } from 'node:fs/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { init, NeuralNetwork, Softmax } from '../../src/index.js';
-import { fails, IRIS, makeFixtures, readModel, run } from './support.js';
+import { writeFile } from 'node:fs/promises';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { NeuralNetwork, Softmax } from '../../src/index.js';
+import { fails, IRIS, readModel, run, useFixtures } from './support.js';
 
-let dir: string;
-let tmp: (name: string) => string;
+const fx = useFixtures();
+const tmp = fx.tmp;
 let model: string, regModel: string;
 
 beforeAll(async () => {
-  await init();
-  ({ dir, tmp } = await makeFixtures());
   model = tmp('err-model.json');
   expect((await run(['train', IRIS, '--epochs', '5', '--quiet', '--out', model])).code).toBe(0);
   regModel = tmp('err-reg-model.json');
   expect((await run(['train', tmp('reg.csv'), '--task', 'regression', '--epochs', '2', '--quiet', '--out', regModel])).code).toBe(0);
-});
-
-afterAll(async () => {
-  if (dir) await rm(dir, { recursive: true, force: true });
 });
 
 /** The model file with one change, written as `name`. */

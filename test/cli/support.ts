@@ -1,11 +1,12 @@
 // Shared by the CLI tests (test/cli/*.test.ts): `scratchnet ...args` in-process with fake
 // stdout/stderr, the one-line-error check, and the CSV files the tests read (in a temp dir).
 import { readFileSync } from 'node:fs';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
+import { init } from '../../src/index.js';
 import { main, type ModelFile } from '../../src/cli/main.js';
 
 export const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -52,7 +53,7 @@ export const metric = (text: string, line: string, name: string): number => {
 export const readModel = async (path: string): Promise<ModelFile> => JSON.parse(await readFile(path, 'utf8')) as ModelFile;
 
 /** A temp dir holding the tests' CSV files; returns it and `tmp(name)`. */
-export async function makeFixtures(): Promise<{ dir: string; tmp: (name: string) => string }> {
+async function makeFixtures(): Promise<{ dir: string; tmp: (name: string) => string }> {
   const dir = await mkdtemp(join(tmpdir(), 'scratchnet-cli-'));
   const tmp = (name: string): string => join(dir, name);
   // regression: y = 3·x1 − 2·x2 + x1·x2 + 10 (+ small noise), 300 rows, a header of names
@@ -86,4 +87,20 @@ export async function makeFixtures(): Promise<{ dir: string; tmp: (name: string)
   await writeFile(tmp('empty.csv'), '\n\n');
   await writeFile(tmp('floats.csv'), 'a,b\n1,0.5\n2,1.5\n3,2.25\n4,3.125\n');
   return { dir, tmp };
+}
+
+/**
+ * A test file's temp dir of CSV files: made (after `init()`) before its tests, removed after.
+ * `fx.dir` is set once the tests run; `fx.tmp(name)` is a path in it.
+ */
+export function useFixtures(): { dir: string; tmp: (name: string) => string } {
+  const fx = { dir: '', tmp: (name: string): string => join(fx.dir, name) };
+  beforeAll(async () => {
+    await init();
+    fx.dir = (await makeFixtures()).dir;
+  });
+  afterAll(async () => {
+    if (fx.dir) await rm(fx.dir, { recursive: true, force: true });
+  });
+  return fx;
 }

@@ -4,24 +4,15 @@
 // (1 error, 2 usage) and its one-line message, the limits included (epochs, parameters,
 // float32 range of --lr and of regression labels).
 import { readFileSync } from 'node:fs';
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ModelFile } from '../../src/cli/main.js';
-import { init, NeuralNetwork, StandardScaler } from '../../src/index.js';
-import { CANCER, csvRows, fails, IRIS, makeFixtures, metric, readModel, run } from './support.js';
+import { NeuralNetwork, StandardScaler } from '../../src/index.js';
+import { CANCER, csvRows, fails, IRIS, metric, readModel, run, useFixtures } from './support.js';
 
-let dir: string;
-let tmp: (name: string) => string;
-
-beforeAll(async () => {
-  await init();
-  ({ dir, tmp } = await makeFixtures());
-});
-
-afterAll(async () => {
-  if (dir) await rm(dir, { recursive: true, force: true });
-});
+const fx = useFixtures();
+const tmp = fx.tmp;
 
 describe('train and predict', () => {
   it('iris (3 classes, scikit-learn header): Softmax model, held-out accuracy >= 0.9, predictions match the library', async () => {
@@ -224,9 +215,9 @@ describe('train and predict', () => {
 describe('train errors: one line on stderr, exit 1 (errors) or 2 (usage), no stack trace', () => {
   it('missing files', async () => {
     expect(await fails(['train', tmp('nope.csv')], 1)).toBe(`scratchnet train: cannot read ${tmp('nope.csv')}: no such file`);
-    expect(await fails(['train', dir], 1)).toBe(`scratchnet train: cannot read ${dir}: it is a directory`);
-    expect(await fails(['train', IRIS, '--quiet', '--out', join(dir, 'no-such-dir', 'm.json')], 1)).toBe(
-      `scratchnet train: cannot write ${join(dir, 'no-such-dir', 'm.json')}: no such directory`,
+    expect(await fails(['train', fx.dir], 1)).toBe(`scratchnet train: cannot read ${fx.dir}: it is a directory`);
+    expect(await fails(['train', IRIS, '--quiet', '--out', join(fx.dir, 'no-such-dir', 'm.json')], 1)).toBe(
+      `scratchnet train: cannot write ${join(fx.dir, 'no-such-dir', 'm.json')}: no such directory`,
     );
   });
 
