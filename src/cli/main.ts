@@ -71,7 +71,7 @@ function reportError(e: unknown, io: CliIO, debug: boolean): number {
  *
  * @example
  * ```ts
- * import { main } from 'scratchnet/dist/cli/main.js';
+ * // the package's bin runs this; in-process (as the tests do):
  * const code = await main(['train', 'iris.csv', '--epochs', '50', '--out', 'model.json']);
  * ```
  */

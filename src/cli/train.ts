@@ -160,7 +160,7 @@ function hiddenLayers(v: Values): number[] {
   const hidden = text.split(',').map((s) => (/^\s*\d+\s*$/.test(s) ? Number(s) : NaN));
   if (hidden.some((n) => !Number.isSafeInteger(n) || n < 1 || n > MAX_WIDTH)) {
     throw usageError(
-      `train: --layers must be hidden layer sizes (1 to ${MAX_WIDTH}) separated by commas, like 32,16 (or "none"), got ${JSON.stringify(text)}`,
+      `train: --layers must be hidden layer sizes separated by commas, like 32,16 (or "none"), each 1 to ${MAX_WIDTH}, got ${JSON.stringify(text)}`,
     );
   }
   if (paramCount(hidden) > MAX_PARAMETERS) throw tooManyParameters(hidden, paramCount(hidden), 2);

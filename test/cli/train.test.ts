@@ -251,7 +251,7 @@ describe('train errors: one line on stderr, exit 1 (errors) or 2 (usage), no sta
       ['--epochs', 'ten', '--epochs must be an integer ≥ 1, got "ten"'],
       ['--lr', '-1', '--lr must be a number > 0, got "-1"'],
       ['--validation', '1', '--validation must be a fraction in [0, 1)'],
-      ['--layers', '32,x', '--layers must be hidden layer sizes'],
+      ['--layers', '32,x', '--layers must be hidden layer sizes separated by commas'],
       ['--optimizer', 'adamw', '--optimizer must be one of adam, sgd, momentum, nesterov, rmsprop; got "adamw" (did you mean adam?)'],
       ['--activation', 'gelu', '--activation must be one of relu, tanh, sigmoid, leakyRelu'],
       ['--task', 'cluster', '--task must be one of auto, classification, regression'],
@@ -279,7 +279,7 @@ describe('train limits: bounded work and float32 numbers, each a named one-line 
     expect(help).toContain('parameters in all');
     for (const layers of ['65536,65536', '4096,4096', '2000000']) {
       const line = await fails(['train', tmp('nope.csv'), '--layers', layers], 2);
-      expect(line).toMatch(/--layers (must be hidden layer sizes \(1 to \d+\)|\S+ makes a network of \d+ parameters, more than the \d+ a model file may hold)/);
+      expect(line).toMatch(/--layers (must be hidden layer sizes separated by commas, like 32,16 \(or \"none\"\), each 1 to 65536|\S+ makes a network of \d+ parameters, more than the \d+ a model file may hold)/);
     }
     // the hidden layers fit; with iris's 4 inputs and 3 outputs they do not: found after reading (exit 1)
     expect(await fails(['train', IRIS, '--layers', '4095,4095'], 1)).toMatch(/--layers 4095,4095 makes a network of \d+ parameters/);
