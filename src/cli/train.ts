@@ -80,7 +80,8 @@ Network options:
 
 Training options:
   --epochs <n>          passes over the training rows (default 100, at most ${MAX_EPOCHS})
-  --lr <x>              learning rate (default 0.01; 0.1 for sgd); float32's range, 1.2e-38 to 3.4e38
+  --lr <x>              learning rate (default 0.01; 0.1 for sgd), within float32's range
+                        (1.2e-38 to 3.4e38)
   --optimizer <o>       adam, sgd, momentum, nesterov or rmsprop (default adam)
   --batch-size <n>      rows per step (default 32)
   --patience <n>        stop when the validation loss has not improved for n epochs, and keep

@@ -286,7 +286,7 @@ describe('train limits: bounded work and float32 numbers, each a named one-line 
   });
 
   it('--lr: a number float32 can hold (1e39 and 1e-50 would be Infinity and 0 in the kernels)', async () => {
-    expect((await run(['help', 'train'])).stdout).toContain("float32's range, 1.2e-38 to 3.4e38");
+    expect((await run(['help', 'train'])).stdout).toMatch(/--lr <x> .* within float32's range\s+\(1\.2e-38 to 3\.4e38\)/);
     for (const lr of ['1e39', '1e-50', '3.5e38']) {
       expect(await fails(['train', IRIS, '--lr', lr], 2)).toBe(`scratchnet train: --lr ${lr} is outside float32's range (1.2e-38 to 3.4e38), which the kernels compute in`);
     }
