@@ -55,9 +55,7 @@ async function dispatch(args: string[], io: CliIO): Promise<number> {
 /** An error as the one line the user reads (the stack only with --debug). */
 function reportError(e: unknown, io: CliIO, debug: boolean): number {
   const message = (e instanceof Error ? e.message : String(e)).replace(/\s*\n\s*/g, ' ');
-  // CLI errors and the library's named errors (a plain Error naming the operation) are the user's
-  // to fix; anything else (a TypeError, a RangeError...) is a bug of ours.
-  if (e instanceof CliError || (e instanceof Error && e.constructor === Error)) {
+  if (e instanceof CliError) {
     // "train: ..." reads "scratchnet train: ..."; anything else "scratchnet: ..."
     io.stderr.write(`scratchnet${/^(train|predict|help):/.test(message) ? ' ' : ': '}${message}\n`);
   } else {

@@ -211,8 +211,8 @@ export function loadModel(text: string, file: string): Model {
  * ```
  */
 export function scaleFeatures(scaler: StandardScaler, x: Matrix, cmd: string, file: string): Matrix {
-  const out = scaler.transform(x);
-  const bad = out.data.findIndex((v) => !Number.isFinite(v));
+  const mean = scaler.mean!, scale = scaler.scale!;
+  const bad = x.data.findIndex((v, k) => !Number.isFinite(Math.fround((v - mean[k % x.cols]!) / scale[k % x.cols]!)));
   if (bad >= 0) {
     const [i, j] = [Math.floor(bad / x.cols), bad % x.cols];
     throw new CliError(
@@ -220,5 +220,5 @@ export function scaleFeatures(scaler: StandardScaler, x: Matrix, cmd: string, fi
         'is beyond float32\'s range',
     );
   }
-  return out;
+  return scaler.transform(x);
 }
