@@ -8,9 +8,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { collectErrors, launchChromium, serve } from './support/browser.js';
+import { collectErrors, launchChromium, serve } from '../support/browser.js';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
+const root = fileURLToPath(new URL('../..', import.meta.url));
 let browser: Browser;
 let server: { url: string; close(): Promise<void> };
 let dir: string;
@@ -160,7 +160,7 @@ describe('without cross-origin isolation', () => {
 
 describe('the live demo (npm run demo)', () => {
   it('trains XOR in a Web Worker until the loss is under 0.05, with no console errors, and stops on Pause', async () => {
-    const { startDemoServer } = await import('../scripts/demo-server.js');
+    const { startDemoServer } = await import('../../scripts/demo-server.js');
     const demo = await startDemoServer({ port: 0 });
     const page = await browser.newPage({ viewport: { width: 1320, height: 820 } });
     const errors = collectErrors(page);
