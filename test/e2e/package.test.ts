@@ -4,21 +4,16 @@
 // an import map and trains XOR in headless Chromium; (4) the same page built with Vite. And what
 // the tarball carries: its size, no source maps, small .d.ts files, publint and
 // @arethetypeswrong/cli clean. `npm test` builds dist/ first.
-import { execFile } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collectErrors, launchChromium, serve } from '../support/browser.js';
+import { packAndInstall, root, run, type Packed } from './support/pack.js';
 
-const run = promisify(execFile);
-const root = fileURLToPath(new URL('../..', import.meta.url));
 let dir: string;
 let tarball: string;
-let packed: { size: number; unpackedSize: number; files: { path: string; size: number }[] };
+let packed: Packed;
 let browser: Browser;
 
 const TRAIN_XOR = `
@@ -48,13 +43,7 @@ async function trainXorInChromium(mounts: Record<string, string>): Promise<{ bui
 }
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'scratchnet-consumer-'));
-  const { stdout } = await run('npm', ['pack', '--json', '--pack-destination', dir], { cwd: root });
-  const [info] = JSON.parse(stdout) as (typeof packed & { filename: string })[];
-  tarball = join(dir, info!.filename);
-  packed = info!;
-  await writeFile(join(dir, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
-  await run('npm', ['install', '--no-audit', '--no-fund', '--no-package-lock', tarball], { cwd: dir });
+  ({ dir, tarball, packed } = await packAndInstall('scratchnet-consumer-'));
   browser = await launchChromium();
 }, 300_000);
 
