@@ -1,25 +1,28 @@
 // Build helper: dist/scratchnet.browser.js, one ES module (@assemblyscript/loader bundled in) for
 // browsers without a bundler: a <script type="module"> or an import map loads it directly. The
-// kernels stay in the package's own base64 module, dist/backend/wasm-bytes.generated.js, which
-// the bundle imports by a relative URL (no wasm path to configure, and the tarball carries the
-// base64 once, not twice). Node and bundlers use dist/index.js.
+// kernels stay in the package's own base64 modules, dist/backend/builds/<build>.generated.js, one
+// per build, which the bundle imports by a relative URL once it knows which build the engine runs
+// (a page downloads one build; no wasm path to configure; the tarball carries each base64 once).
+// Whitespace and syntax are minified, names are kept (readable stack traces without a source
+// map). Node and bundlers use dist/index.js.
 import { build, type Plugin } from 'esbuild';
+import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
-/** Leave the generated kernel modules out of the bundle: import them from dist/backend/. */
+/** Leave the generated kernel modules out of the bundle: import them from dist/backend/builds/. */
 const kernelsExternal: Plugin = {
   name: 'kernels-external',
   setup(b) {
-    b.onResolve({ filter: /\/wasm-bytes\.generated\.js$/ }, (args) => ({
-      path: `./backend/${args.path.split('/').pop()}`,
+    b.onResolve({ filter: /\/builds\/[\w-]+\.generated\.js$/ }, (args) => ({
+      path: `./backend/builds/${args.path.split('/').pop()}`,
       external: true,
     }));
   },
 };
 
-await build({
+const { outputFiles } = await build({
   entryPoints: [`${root}src/index.ts`],
   outfile: `${root}dist/scratchnet.browser.js`,
   bundle: true,
@@ -31,7 +34,15 @@ await build({
   // Node-only code paths (e.g. node:zlib for gzip in Node) are dynamic imports, never reached in browsers.
   external: ['node:*'],
   plugins: [kernelsExternal],
+  minifyWhitespace: true,
+  minifySyntax: true,
+  lineLimit: 160, // lines a person can read in a stack trace or a diff
   legalComments: 'inline',
   logLevel: 'warning',
+  write: false,
 });
+// the module's export statement on a line of its own, as line-scanning tools (publint) expect of ESM
+const code = outputFiles[0]!.text;
+const at = code.lastIndexOf('export{');
+writeFileSync(`${root}dist/scratchnet.browser.js`, at > 0 && code[at - 1] !== '\n' ? `${code.slice(0, at)}\n${code.slice(at)}` : code);
 console.log('build-browser: wrote dist/scratchnet.browser.js');

@@ -62,6 +62,28 @@ describe('in headless Chromium', () => {
   });
 });
 
+describe('what a page downloads', () => {
+  it('a page that trains XOR transfers at most 60 KB (gzipped) of scratchnet: the bundle and the one build it runs', async () => {
+    const fresh = await serve({ '/dist/': join(root, 'dist'), '/': dir }, false);
+    const page = await browser.newPage();
+    const errors = collectErrors(page);
+    try {
+      await page.goto(`${fresh.url}/xor.html`);
+      await page.waitForFunction(() => 'result' in window, null, { timeout: 60_000 });
+      const { info } = (await page.evaluate(() => (window as unknown as { result: unknown }).result)) as { info: { build: string } };
+      const fetched = fresh.log.filter((r) => r.path.startsWith('/dist/'));
+      expect(fetched.map((r) => r.path).sort()).toEqual([`/dist/backend/builds/${info.build}.generated.js`, '/dist/scratchnet.browser.js']);
+      const total = fetched.reduce((n, r) => n + r.bytes, 0);
+      expect(total).toBeLessThanOrEqual(60 * 1024);
+      expect(errors).toEqual([]);
+      console.log(`XOR page: ${fetched.map((r) => `${r.path} ${(r.bytes / 1024).toFixed(1)} KB`).join(' + ')} = ${(total / 1024).toFixed(1)} KB gzipped`);
+    } finally {
+      await page.close();
+      await fresh.close();
+    }
+  });
+});
+
 describe('threads in the browser (cross-origin isolated page)', () => {
   it('runs on 2 threads with Web Workers, bit-identical to 1 thread', async () => {
     const page = await browser.newPage();

@@ -57,7 +57,7 @@ describe('the packed tarball, installed in a fresh project', () => {
     const files = packed.files.map((f) => f.path);
     expect(files).toEqual(expect.arrayContaining([
       'package.json', 'README.md', 'LICENSE', 'dist/index.js', 'dist/index.d.ts', 'dist/scratchnet.browser.js',
-      'dist/backend/wasm-bytes.generated.js',
+      ...['relaxed', 'simd', 'scalar', 'threads', 'threads-relaxed'].map((b) => `dist/backend/builds/${b}.generated.js`),
     ]));
     expect(files.filter((f) => !f.startsWith('dist/') && !['package.json', 'README.md', 'LICENSE'].includes(f))).toEqual([]);
   });
@@ -71,11 +71,11 @@ describe('the packed tarball, installed in a fresh project', () => {
     expect(dts.filter((f) => f.size > 40_000).map((f) => f.path)).toEqual([]);
   });
 
-  it('the shipped kernel module declares its base64 constants as string', async () => {
-    const dts = await readFile(join(dir, 'node_modules/scratchnet/dist/backend/wasm-bytes.generated.d.ts'), 'utf8');
-    const consts = [...dts.matchAll(/export declare const (\w+): (\w+);/g)];
-    expect(consts.length).toBe(5);
-    expect(consts.map((m) => m[2])).toEqual(['string', 'string', 'string', 'string', 'string']);
+  it('the shipped kernel modules (one per build) declare their base64 as string', async () => {
+    const builds = join(dir, 'node_modules/scratchnet/dist/backend/builds');
+    const dts = (await readdir(builds)).filter((f) => f.endsWith('.d.ts')).sort();
+    expect(dts).toEqual(['relaxed', 'scalar', 'simd', 'threads-relaxed', 'threads'].map((b) => `${b}.generated.d.ts`));
+    for (const f of dts) expect(await readFile(join(builds, f), 'utf8')).toMatch(/^export declare const base64: string;$/m);
   });
 
   it('publint finds nothing to report', async () => {

@@ -10,7 +10,7 @@ import { createServer, type Server } from 'node:http';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, extname, join, normalize, resolve, sep } from 'node:path';
-import { brotliDecompressSync } from 'node:zlib';
+import { brotliDecompressSync, gzipSync } from 'node:zlib';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
 /** The Chromium named by $CHROMIUM_PATH if set and not empty, else Debian's name on PATH. */
@@ -104,12 +104,20 @@ const TYPES: Record<string, string> = {
   '.map': 'application/json', '.png': 'image/png',
 };
 
+/** One response of {@link serve}: the path asked for and the bytes sent (gzipped when the browser accepts gzip). */
+export interface Served {
+  path: string;
+  bytes: number;
+}
+
 /**
  * Serve `mounts` (URL prefix → directory) on a free port of 127.0.0.1, cross-origin isolated
- * (COOP/COEP headers) unless `isolated` is false.
+ * (COOP/COEP headers) unless `isolated` is false, gzipping what a browser accepts gzipped as a
+ * web server would; `log` lists every response and the bytes it put on the wire.
  */
-export async function serve(mounts: Record<string, string>, isolated = true): Promise<{ url: string; close(): Promise<void> }> {
+export async function serve(mounts: Record<string, string>, isolated = true): Promise<{ url: string; close(): Promise<void>; log: Served[] }> {
   const entries = Object.entries(mounts).sort((a, b) => b[0].length - a[0].length);
+  const log: Served[] = [];
   const server: Server = createServer(async (req, res) => {
     try {
       const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
@@ -119,12 +127,17 @@ export async function serve(mounts: Record<string, string>, isolated = true): Pr
       let file = normalize(join(root, path.slice(mount[0].length)));
       if (file !== root && !file.startsWith(root + sep)) throw new Error('outside root');
       if ((await stat(file)).isDirectory()) file = join(file, 'index.html');
-      const body = await readFile(file);
+      const raw = await readFile(file);
+      const gzip = /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
+      const body = gzip ? gzipSync(raw) : raw;
       res.writeHead(200, {
         'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream',
+        'Content-Length': body.length,
+        ...(gzip ? { 'Content-Encoding': 'gzip' } : {}),
         ...(isolated ? { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' } : {}),
       });
       res.end(body);
+      log.push({ path, bytes: body.length });
     } catch {
       res.writeHead(404).end('not found');
     }
@@ -133,6 +146,7 @@ export async function serve(mounts: Record<string, string>, isolated = true): Pr
   const { port } = server.address() as { port: number };
   return {
     url: `http://127.0.0.1:${port}`,
+    log,
     close: () => new Promise<void>((ok) => server.close(() => ok())),
   };
 }
