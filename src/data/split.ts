@@ -3,9 +3,9 @@
  *
  * @module
  */
-import { Matrix, type MatrixLike } from '../core/matrix.js';
+import { Matrix, toMatrix, type MatrixLike } from '../core/matrix.js';
 import { RandomState } from '../core/random.js';
-import { describe, readMatrix, readOptions } from '../core/validate.js';
+import { describe, readOptions } from '../core/validate.js';
 import { argmaxRows, checkLabelArray, isLabels } from './encoding.js';
 
 /**
@@ -77,10 +77,10 @@ export function trainTestSplit(
 ): Split<number[]> | Split<Matrix> {
   const op = 'trainTestSplit';
   const o = readOptions(op, options, ['testFraction', 'seed', 'stratify']) as SplitOptions;
-  const X = readMatrix(x, op, 'x');
+  const X = toMatrix(x, op, 'x');
   const n = X.rows;
   const yLabels = isLabels(y) ? checkLabelArray(y, op, 'y') : null;
-  const Y = yLabels ? null : readMatrix(y, op, 'y');
+  const Y = yLabels ? null : toMatrix(y, op, 'y');
   const ny = yLabels ? yLabels.length : Y!.rows;
   if (ny !== n) throw new Error(`${op}: x has ${n} rows but y has ${ny}`);
   const testFraction = o.testFraction ?? 0.2;
