@@ -374,7 +374,7 @@ function buildView() {
     },
   });
   const h = progress && progress.layerSizes.length === hidden.length + 2 ? progress.layerSizes.slice(1, -1) : hidden;
-  view.build({ active: data.features, hidden: h, outputs, gridSize: data.gridSize, maxLayer: MAX_UNITS });
+  view.build({ active: data.features, hidden: h, outputs, gridSize: data.gridSize, neuronGrid: data.neuronGrid, maxLayer: MAX_UNITS });
   view.shape = [data.features.length, ...h, outputs].join();
   view.setFeatureMaps(data.features, data.featureMaps, data.gridSize);
 }
@@ -399,6 +399,12 @@ function outputKind() {
 }
 
 function draw() {
+  const t0 = performance.now();
+  drawFrame();
+  state.drawMs = 0.9 * (state.drawMs || 0) + 0.1 * (performance.now() - t0);
+}
+
+function drawFrame() {
   drawStats();
   if (progress && fresh && view && progress.neurons) {
     view.update(progress, outputKind());
@@ -457,39 +463,24 @@ function draw() {
 
 const RGB = PALETTE.map((h) => [1, 3, 5].map((i) => parseInt(h.slice(i, i + 2), 16)));
 
-/** The output over the plane: grid values interpolated bilinearly at every pixel, then coloured. */
+/** The output over the plane: one pixel per grid point, scaled up smoothly by drawImage. */
 function drawSurface(ctx, size) {
   const g = data.gridSize, p = progress.grid, k = progress.outputs, kind = outputKind();
-  const s = Math.min(size, 240);
-  if (surface.width !== s) {
-    surface.width = s;
-    surface.height = s;
+  if (surface.width !== g) {
+    surface.width = g;
+    surface.height = g;
   }
   const sctx = surface.getContext('2d');
-  const img = sctx.createImageData(s, s);
+  const img = sctx.createImageData(g, g);
   const pix = img.data;
-  const probs = new Float32Array(k);
-  for (let yy = 0; yy < s; yy++) {
-    const gy = Math.min(g - 1, Math.max(0, ((yy + 0.5) / s) * g - 0.5));
-    const r0 = Math.floor(gy), r1 = Math.min(g - 1, r0 + 1), fy = gy - r0;
-    for (let xx = 0; xx < s; xx++) {
-      const gx = Math.min(g - 1, Math.max(0, ((xx + 0.5) / s) * g - 0.5));
-      const c0 = Math.floor(gx), c1 = Math.min(g - 1, c0 + 1), fx = gx - c0;
-      const w00 = (1 - fx) * (1 - fy), w01 = fx * (1 - fy), w10 = (1 - fx) * fy, w11 = fx * fy;
-      const i00 = (r0 * g + c0) * k, i01 = (r0 * g + c1) * k, i10 = (r1 * g + c0) * k, i11 = (r1 * g + c1) * k;
-      for (let j = 0; j < k; j++) probs[j] = w00 * p[i00 + j] + w01 * p[i01 + j] + w10 * p[i10 + j] + w11 * p[i11 + j];
-      const o = 4 * (yy * s + xx);
-      if (kind === 'regression') {
-        diverging(probs[0] * 0.8, pix, o);
-        continue;
-      }
-      if (kind === 'binary') {
-        diverging((Math.min(1, Math.max(0, probs[0])) * 2 - 1) * 0.6, pix, o);
-        continue;
-      }
+  for (let i = 0; i < g * g; i++) {
+    const o = 4 * i;
+    if (kind === 'regression') diverging(p[i] * 0.8, pix, o);
+    else if (kind === 'binary') diverging((Math.min(1, Math.max(0, p[i])) * 2 - 1) * 0.45, pix, o);
+    else {
       let best = 0;
-      for (let j = 1; j < k; j++) if (probs[j] > probs[best]) best = j;
-      const rgb = RGB[best % RGB.length], t = 0.55 * Math.sqrt(Math.max(0, (probs[best] - 1 / k) / (1 - 1 / k)));
+      for (let j = 1; j < k; j++) if (p[i * k + j] > p[i * k + best]) best = j;
+      const rgb = RGB[best % RGB.length], t = 0.55 * Math.sqrt(Math.max(0, (p[i * k + best] - 1 / k) / (1 - 1 / k)));
       pix[o] = 255 + (rgb[0] - 255) * t;
       pix[o + 1] = 255 + (rgb[1] - 255) * t;
       pix[o + 2] = 255 + (rgb[2] - 255) * t;
@@ -498,7 +489,7 @@ function drawSurface(ctx, size) {
   }
   sctx.putImageData(img, 0, 0);
   ctx.imageSmoothingEnabled = true;
-  ctx.imageSmoothingQuality = 'high';
+  ctx.imageSmoothingQuality = 'low';
   ctx.drawImage(surface, 0, 0, size, size);
 }
 

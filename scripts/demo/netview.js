@@ -55,13 +55,15 @@ export class NetView {
   }
 
   /** Rebuild the columns for a network shape. */
-  build({ active, hidden, outputs, gridSize, maxLayer }) {
+  build({ active, hidden, outputs, gridSize, neuronGrid, maxLayer }) {
     this.closeEditor();
     this.gridSize = gridSize;
+    this.neuronGrid = neuronGrid;
     this.active = active;
     this.hidden = hidden;
     this.outputs = outputs;
     this.weights = null;
+    this.last = null;
     const svg = document.createElementNS(SVG, 'svg');
     svg.setAttribute('class', 'links');
     svg.setAttribute('tabindex', '0');
@@ -78,7 +80,10 @@ export class NetView {
       if (!this.editor) this.hideTip();
     });
     this.svg = svg;
-    this.canvases = []; // one per network neuron: hidden layers, then outputs
+    // one canvas over the whole view paints every hidden and output neuron (cheaper than a canvas each)
+    this.maps = el('canvas', { class: 'maps', 'aria-hidden': 'true' });
+    this.boxes = []; // one per network neuron: hidden layers, then outputs
+    this.rects = [];
     this.featureCanvases = {};
     const columns = [];
 
@@ -110,9 +115,8 @@ export class NetView {
       const col = el('div', { class: 'col' }, head);
       const boxes = [];
       for (let j = 0; j < size; j++) {
-        const canvas = el('canvas', { width: gridSize, height: gridSize });
-        const box = el('div', { class: 'neuron', title: `hidden layer ${l + 1}, neuron ${j + 1}` }, canvas);
-        this.canvases.push(canvas);
+        const box = el('div', { class: 'neuron', title: `hidden layer ${l + 1}, neuron ${j + 1}` });
+        this.boxes.push(box);
         boxes.push(box);
         col.append(box);
       }
@@ -122,15 +126,14 @@ export class NetView {
     const ocol = el('div', { class: 'col' }, el('div', { class: 'col-title' }, 'Output'));
     const oboxes = [];
     for (let j = 0; j < outputs; j++) {
-      const canvas = el('canvas', { width: gridSize, height: gridSize });
-      const box = el('div', { class: 'neuron', title: outputs === 1 ? 'output' : `output ${j + 1}` }, canvas);
-      this.canvases.push(canvas);
+      const box = el('div', { class: 'neuron', title: outputs === 1 ? 'output' : `output ${j + 1}` });
+      this.boxes.push(box);
       oboxes.push(box);
       ocol.append(box);
     }
     units.push(oboxes);
     columns.push(ocol);
-    this.root.replaceChildren(svg, ...columns);
+    this.root.replaceChildren(svg, ...columns, this.maps);
 
     // the connections: layer l joins sources (features, then the previous layer's units) to units[l]
     this.links = [];
@@ -164,6 +167,14 @@ export class NetView {
     if (!this.svg || !this.root.isConnected) return;
     const r = this.root.getBoundingClientRect();
     this.svg.setAttribute('viewBox', `0 0 ${r.width} ${r.height}`);
+    const dpr = window.devicePixelRatio || 1;
+    this.maps.width = Math.round(r.width * dpr);
+    this.maps.height = Math.round(r.height * dpr);
+    this.rects = this.boxes.map((b) => {
+      const q = b.getBoundingClientRect();
+      return [(q.left + 1 - r.left) * dpr, (q.top + 1 - r.top) * dpr, (q.width - 2) * dpr, (q.height - 2) * dpr];
+    });
+    if (this.last) this.update(this.last.p, this.last.kind);
     for (const k of this.links) {
       const a = k.from.getBoundingClientRect(), b = k.to.getBoundingClientRect();
       const ax = a.right - r.left, ay = a.top + a.height / 2 - r.top, bx = b.left - r.left, by = b.top + b.height / 2 - r.top;
@@ -213,12 +224,18 @@ export class NetView {
       }
       if (this.sel >= 0 && !this.tip.hidden) this.showSelected();
     }
-    if (p.neurons) {
-      const G = this.gridSize * this.gridSize, nHidden = this.canvases.length - this.outputs;
-      this.canvases.forEach((c, n) => {
+    if (p.neurons && this.rects.length === this.boxes.length) {
+      this.last = { p, kind };
+      const g = this.neuronGrid, G = g * g, nHidden = this.boxes.length - this.outputs;
+      if (!this.tile || this.tile.width !== g) this.tile = el('canvas', { width: g, height: g });
+      const ctx = this.maps.getContext('2d');
+      ctx.imageSmoothingEnabled = true;
+      this.boxes.forEach((_, n) => {
         const values = p.neurons.subarray(n * G, (n + 1) * G);
         const mode = n < nHidden ? 'auto' : kind === 'binary' ? 'prob' : kind === 'regression' ? 'value' : 'unit';
-        paint(c, values, this.gridSize, mode);
+        paint(this.tile, values, g, mode);
+        const [x, y, w, h] = this.rects[n];
+        ctx.drawImage(this.tile, x, y, w, h);
       });
     }
   }

@@ -14,8 +14,10 @@
 //      · file {files: [{name, mime, data}]}
 
 const GRID = 50; // the input plane is sampled on GRID × GRID points
+const NGRID = GRID / 2; // neuron maps: every other grid point
 const BOX = 3; // inputs are the points' coordinates scaled to [-BOX, BOX]
 const CHUNK_MS = 24; // target time of one training chunk (a progress post after each)
+const UNIT = 32; // mini-batch training calls end at multiples of UNIT epochs (reproducible runs)
 const QUIET_MS = 250; // with the view off, progress is posted at most this often
 const MAX_HISTORY = 4000; // loss values kept; beyond, pairs are averaged (x axis ×2)
 const CHART_MS = 200; // the loss chart is redrawn at most this often
@@ -255,7 +257,7 @@ function buildData() {
   const labels = ds.labels ? new Int32Array(ds.labels) : null;
   const values = ds.values ? new Float32Array(ds.values) : null;
   self.postMessage({
-    type: 'data', points: uv, labels, values, isTest, classes: k, problem: config.problem, box: BOX, gridSize: GRID,
+    type: 'data', points: uv, labels, values, isTest, classes: k, problem: config.problem, box: BOX, gridSize: GRID, neuronGrid: NGRID,
     features: [...config.features], featureMaps, nTrain: split.xTrain.rows, nTest: split.xTest.rows,
   }, [uv.buffer, featureMaps.buffer]);
 }
@@ -335,59 +337,57 @@ function schedule() {
   }
 }
 
-/** Train `count` epochs; returns how many ran. Full batch: one call; mini-batches: one call per epoch. */
+/**
+ * Train up to `count` epochs; returns how many ran. Mini-batch runs shuffle with a generator seeded
+ * by (seed, first epoch of the call), and calls end at multiples of UNIT epochs, so a run started
+ * with Start is the same however the time slices fall (Step trains one epoch: its own call).
+ */
 function trainEpochs(count) {
   const nTrain = data.xTrain.rows;
   const batchSize = Math.min(config.batchSize || nTrain, nTrain);
+  const full = batchSize >= nTrain;
+  const epochs = full ? count : Math.min(count, UNIT - (epoch % UNIT));
   const options = {
+    epochs,
     learningRate: config.learningRate,
     optimizer: config.optimizer,
     loss: lossName(),
     batchSize,
+    shuffle: !full,
+    seed: (Math.imul(epoch + 1, 2654435761) ^ config.seed) >>> 0,
     validation: { x: data.xTest, y: data.yTest },
   };
   if (config.reg === 'l1') options.l1 = config.regRate;
   if (config.reg === 'l2') options.l2 = config.regRate;
-  const full = batchSize >= nTrain;
-  const calls = full ? 1 : count;
-  let done = 0;
-  for (let c = 0; c < calls; c++) {
-    const epochs = full ? count : 1;
-    let result;
-    try {
-      result = net.train(data.xTrain, data.yTrain, {
-        ...options, epochs, shuffle: !full, seed: (Math.imul(epoch + 1, 2654435761) ^ config.seed) >>> 0,
-      });
-    } catch (err) {
-      if (err && err.name === 'TrainingDivergedError') {
-        epoch += err.epoch;
-        running = false;
-        postProgress(true);
-        throw new Error(`training diverged at epoch ${epoch} (the loss is no longer finite): lower the learning rate and press Reset`);
-      }
-      throw err;
+  let result;
+  try {
+    result = net.train(data.xTrain, data.yTrain, options);
+  } catch (err) {
+    if (err && err.name === 'TrainingDivergedError') {
+      epoch += err.epoch;
+      running = false;
+      postProgress(true);
+      throw new Error(`training diverged at epoch ${epoch} (the loss is no longer finite): lower the learning rate and press Reset`);
     }
-    for (let e = 0; e < result.epochs; e++) pushLoss(result.loss[e], result.valLoss[e]);
-    epoch += result.epochs;
-    done += result.epochs;
-    lastTrain = result.loss[result.loss.length - 1];
-    lastTest = result.valLoss[result.valLoss.length - 1];
+    throw err;
   }
-  return done;
+  for (let e = 0; e < result.epochs; e++) pushLoss(result.loss[e], result.valLoss[e]);
+  epoch += result.epochs;
+  lastTrain = result.loss[result.loss.length - 1];
+  lastTest = result.valLoss[result.valLoss.length - 1];
+  return result.epochs;
 }
 
 function trainChunk() {
   if (!running || !net) return;
   const t0 = performance.now();
   let done = 0;
-  // mini-batches: epochs one by one until the time is up; full batch: chunkEpochs in one call
   do done += trainEpochs(chunkEpochs);
-  while (chunkEpochs === 1 && config.batchSize && config.batchSize < data.xTrain.rows && performance.now() - t0 < CHUNK_MS);
+  while (performance.now() - t0 < CHUNK_MS / 2);
   const ms = Math.max(performance.now() - t0, 0.01);
   epochsPerSec = (done * 1000) / ms;
-  if (!config.batchSize || config.batchSize >= data.xTrain.rows) {
-    chunkEpochs = Math.max(1, Math.min(chunkEpochs * 2, Math.round((chunkEpochs * CHUNK_MS) / ms), 1_000_000));
-  }
+  // aim for CHUNK_MS per chunk, growing at most 2× at a time
+  chunkEpochs = Math.max(1, Math.min(chunkEpochs * 2, Math.round((done * CHUNK_MS) / ms), 1_000_000));
   const now = performance.now();
   if (view || now - lastQuietAt >= QUIET_MS) {
     lastQuietAt = now;
@@ -447,13 +447,16 @@ function postProgress(forceChart) {
     const out = net.forward(data.grid);
     grid = new Float32Array(out.data);
     transfer.push(grid.buffer);
-    // every neuron's output over the plane: layer by layer, unit by unit (GRID² values each)
-    const G = GRID * GRID;
-    neurons = new Float32Array(net.layers.reduce((s, l) => s + l.outputSize, 0) * G);
+    // every neuron's output over the plane, layer by layer, unit by unit: every other grid point
+    // (NGRID² values each), enough for the view's small squares
+    const N = NGRID * NGRID;
+    neurons = new Float32Array(net.layers.reduce((s, l) => s + l.outputSize, 0) * N);
     let o = 0;
     for (const l of net.layers) {
       const y = l.output.data, u = l.outputSize;
-      for (let j = 0; j < u; j++, o += G) for (let i = 0; i < G; i++) neurons[o + i] = y[i * u + j];
+      for (let j = 0; j < u; j++, o += N) {
+        for (let r = 0; r < NGRID; r++) for (let c = 0; c < NGRID; c++) neurons[o + r * NGRID + c] = y[(2 * r * GRID + 2 * c) * u + j];
+      }
     }
     transfer.push(neurons.buffer);
     weights = net.layers.map((l) => ({ w: new Float32Array(l.weights.data), b: new Float32Array(l.bias.data) }));
