@@ -33,7 +33,7 @@ const el = {
 
 /** What an automated test watches. */
 const state = {
-  ready: false, status: 'idle', mode: 'playground', epoch: 0, trainLoss: NaN, testLoss: NaN, accuracy: NaN, epochsPerSec: 0,
+  ready: false, status: 'idle', mode: 'playground', epoch: 0, loss: NaN, trainLoss: NaN, testLoss: NaN, accuracy: NaN, epochsPerSec: 0,
   viewFrames: 0, progressCount: 0, history: null, config: null, backend: null, exports: null, dataCount: 0,
 };
 window.demoState = state;
@@ -107,10 +107,12 @@ worker.onmessage = (event) => {
       state.progressCount++;
       state.epoch = msg.epoch;
       state.trainLoss = msg.trainLoss;
+      state.loss = msg.trainLoss;
       state.testLoss = msg.testLoss;
       state.accuracy = msg.testAccuracy;
       state.epochsPerSec = msg.epochsPerSec;
       if (msg.history) state.history = msg.history;
+      if (msg.weights) state.weights = msg.weights;
       if (msg.svg !== undefined) el.chart.innerHTML = msg.svg;
       if (view && msg.layerSizes.join() !== view.shape) buildView();
       requestDraw();

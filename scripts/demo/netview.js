@@ -147,6 +147,7 @@ export class NetView {
           w.setAttribute('class', 'w');
           const hit = document.createElementNS(SVG, 'path');
           hit.setAttribute('class', 'hit');
+          hit.dataset.link = `${l},${i},${j}`;
           const link = { layer: l, i, j, from, to, w, hit, label: `${names[l][i]} → ${outNames[j]}` };
           const index = this.links.length;
           hit.addEventListener('mouseenter', (e) => this.showTip(index, e.clientX, e.clientY));

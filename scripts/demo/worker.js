@@ -382,7 +382,9 @@ function trainChunk() {
   if (!running || !net) return;
   const t0 = performance.now();
   let done = 0;
-  do done += trainEpochs(chunkEpochs);
+  // full batch: chunkEpochs per call (any split gives the same run); mini-batches: UNIT-aligned calls
+  const full = !config.batchSize || config.batchSize >= data.xTrain.rows;
+  do done += trainEpochs(full ? chunkEpochs : UNIT);
   while (performance.now() - t0 < CHUNK_MS / 2);
   const ms = Math.max(performance.now() - t0, 0.01);
   epochsPerSec = (done * 1000) / ms;
@@ -475,7 +477,9 @@ function postProgress(forceChart) {
     nowTrainLoss: trainEval.loss, nowTestLoss: testEval.loss,
     trainAccuracy: trainEval.accuracy, testAccuracy: testEval.accuracy,
     epochsPerSec: running ? epochsPerSec : 0, grid, neurons, weights, outputs: net.outputSize, svg,
-    layerSizes: [...net.layerSizes], history: hist.stride === 1 && hist.loss.length <= 50 ? hist.loss.slice() : undefined,
+    layerSizes: [...net.layerSizes],
+    // the training loss of every epoch (averaged in groups of `stride`), when paused or stepped
+    history: forceChart ? { loss: hist.loss.slice(), test: hist.test.slice(), stride: hist.stride } : undefined,
     parameters: net.layers.reduce((s, l) => s + l.inputSize * l.outputSize + l.outputSize, 0),
   }, transfer);
 }
