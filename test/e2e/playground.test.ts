@@ -2,7 +2,8 @@
 // hash, Step, weight editing, chapter mode against the chapter's printed log, keyboard access,
 // a colour-blind check of the palette, screenshots (out/test/, the README's two copied to
 // scripts/demo/), and the speed of the view and of training (measured and reported, not asserted).
-import { copyFile, mkdir, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { deflateSync } from 'node:zlib';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
@@ -300,7 +301,10 @@ describe('the playground (npm run demo)', () => {
         }
         // nothing wider than the window
         expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(viewport.width);
-        if (viewport.width === 390) await page.screenshot({ path: join(out, 'playground-phone.png') });
+        if (viewport.width === 390) {
+          await page.evaluate(`document.activeElement.blur(); document.querySelector('.network').scrollIntoView()`);
+          await page.screenshot({ path: join(out, 'playground-phone.png') });
+        }
         expect(errors).toEqual([]);
       } finally {
         await page.close();
@@ -326,10 +330,10 @@ describe('the playground (npm run demo)', () => {
   });
 
   it('screenshots: the network view after training (the README shows it and chapter mode)', async () => {
-    const { page, errors } = await open('#dataset=spirals&features=x1,x2,x1sq,x2sq,sinx1,sinx2&hidden=8,8,4&activation=tanh&lr=0.03&batch=10&seed=2&showTest=1');
+    const { page, errors } = await open('#dataset=spirals&n=500&noise=0&ratio=70&features=x1,x2,x1sq,x2sq,sinx1,sinx2&hidden=8,8,4&activation=tanh&lr=0.03&batch=10&seed=2&showTest=1');
     try {
       await page.click('#start');
-      await page.waitForFunction('window.demoState.epoch >= 1500', null, { timeout: 60_000 });
+      await page.waitForFunction('window.demoState.epoch >= 600', null, { timeout: 60_000 });
       await pause(page);
       await hoverLine(page, 20);
       await page.screenshot({ path: join(out, 'playground.png') });
@@ -337,9 +341,15 @@ describe('the playground (npm run demo)', () => {
     } finally {
       await page.close();
     }
-    for (const [from, to] of [['playground.png', 'playground.png'], ['playground-chapter.png', 'chapter.png']]) {
-      await copyFile(join(out, from), join(root, 'scripts', 'demo', to));
-      expect((await stat(join(root, 'scripts', 'demo', to))).size).toBeLessThan(150_000);
+    // the README's copies: the same pixels with at most 256 colours, as an indexed PNG
+    const page2 = await browser.newPage();
+    try {
+      for (const [from, to] of [['playground.png', 'playground.png'], ['playground-chapter.png', 'chapter.png']]) {
+        await writeFile(join(root, 'scripts', 'demo', to), await indexedPng(page2, await readFile(join(out, from))));
+        expect((await stat(join(root, 'scripts', 'demo', to))).size).toBeLessThan(150_000);
+      }
+    } finally {
+      await page2.close();
     }
   }, 90_000);
 });
@@ -354,6 +364,66 @@ async function hoverLine(page: Page, n: number): Promise<number[]> {
   await page.mouse.move(x, y);
   const link = (await page.evaluate(`document.elementFromPoint(${x}, ${y}).dataset.link`)) as string;
   return link.split(',').map(Number);
+}
+
+/**
+ * A screenshot as an indexed PNG (≤ 256 colours): the browser decodes it to RGBA, the palette is the
+ * 256 most frequent colours at 5 bits per channel, every pixel takes the nearest, and zlib packs it.
+ */
+async function indexedPng(page: Page, png: Buffer): Promise<Buffer> {
+  const [w, h, b64] = (await page.evaluate(`(async () => {
+    const img = new Image(); img.src = 'data:image/png;base64,${png.toString('base64')}'; await img.decode();
+    const c = document.createElement('canvas'); c.width = img.width; c.height = img.height;
+    const ctx = c.getContext('2d'); ctx.drawImage(img, 0, 0);
+    const d = ctx.getImageData(0, 0, c.width, c.height).data;
+    let s = ''; for (let i = 0; i < d.length; i += 32768) s += String.fromCharCode(...d.subarray(i, i + 32768));
+    return [c.width, c.height, btoa(s)];
+  })()`)) as [number, number, string];
+  const rgba = Buffer.from(b64, 'base64');
+  const bin = (i: number) => ((rgba[i]! >> 3) << 10) | ((rgba[i + 1]! >> 3) << 5) | (rgba[i + 2]! >> 3);
+  const count = new Map<number, number>();
+  for (let i = 0; i < rgba.length; i += 4) count.set(bin(i), (count.get(bin(i)) ?? 0) + 1);
+  const palette = [...count.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, 256).map(([k]) => [(k >> 10) & 31, (k >> 5) & 31, k & 31]);
+  const nearest = new Map<number, number>();
+  const index = (k: number): number => {
+    let best = nearest.get(k);
+    if (best !== undefined) return best;
+    const [r, g, b] = [(k >> 10) & 31, (k >> 5) & 31, k & 31];
+    let bestD = Infinity;
+    palette.forEach(([pr, pg, pb], i) => {
+      const d = 2 * (pr! - r) ** 2 + 4 * (pg! - g) ** 2 + 3 * (pb! - b) ** 2;
+      if (d < bestD) [bestD, best] = [d, i];
+    });
+    nearest.set(k, best!);
+    return best!;
+  };
+  const raw = Buffer.alloc(h * (w + 1));
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) raw[y * (w + 1) + 1 + x] = index(bin(4 * (y * w + x)));
+  const chunk = (type: string, data: Buffer) => {
+    const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+    const len = Buffer.alloc(4), crc = Buffer.alloc(4);
+    len.writeUInt32BE(data.length);
+    crc.writeUInt32BE(crc32(body));
+    return Buffer.concat([len, body, crc]);
+  };
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(w, 0);
+  header.writeUInt32BE(h, 4);
+  header.set([8, 3, 0, 0, 0], 8); // 8-bit indices, colour type 3 (palette)
+  const plte = Buffer.from(palette.flatMap((c) => c.map((v) => (v! << 3) | (v! >> 2))));
+  return Buffer.concat([
+    Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', header), chunk('PLTE', plte),
+    chunk('IDAT', deflateSync(raw, { level: 9 })), chunk('IEND', Buffer.alloc(0)),
+  ]);
+}
+
+function crc32(buf: Buffer): number {
+  let c = ~0;
+  for (const byte of buf) {
+    c ^= byte;
+    for (let k = 0; k < 8; k++) c = (c >>> 1) ^ (0xedb88320 & -(c & 1));
+  }
+  return ~c >>> 0;
 }
 
 async function streamText(stream: NodeJS.ReadableStream): Promise<string> {
