@@ -172,13 +172,21 @@ export async function startChapter({ cseed, clr, onChange, onError }) {
         { width: 440, height: 170, xLabel: 'epoch', yLabel: 'loss' });
     }
     const dead = [0, 1, 2, 3].filter((j) => now.a1.every((row) => row[j] === 0));
+    const off = now.a1.filter((row) => row.every((v) => v === 0)).length;
     const lr = Number(el.lr.value);
-    el.note.className = dead.length ? 'ch-note dead' : 'ch-note';
-    el.note.textContent = dead.length
-      ? `Epoch ${st.epoch}: ${dead.length} of 4 hidden units output 0 for all four inputs (dead ReLUs: their columns of ReLU(z) ` +
-        'are zeros, so their gradients are zeros too and they never learn). With too few live units the loss stalls; ' +
-        'change the seed (0 or 7 learn XOR) to watch a run that learns.'
-      : `Epoch ${st.epoch}: every hidden unit is live for some input.`;
+    const notes = [];
+    if (dead.length) {
+      notes.push(`${dead.length} of 4 hidden units output 0 for all four inputs (dead ReLUs: their columns of ReLU(z) are ` +
+        'zeros, and so are their gradients, so they never recover).');
+    }
+    if (off > 1) {
+      notes.push(`${off} of the 4 inputs switch every hidden unit off (rows of zeros in ReLU(z)): the network gives them ` +
+        'one and the same output, so it cannot tell them apart and the loss stalls.');
+    }
+    el.note.className = notes.length ? 'ch-note dead' : 'ch-note';
+    el.note.textContent = `Epoch ${st.epoch}: ` + (notes.length
+      ? `${notes.join(' ')} Change the seed (0 or 7 learn XOR) to watch a run that learns.`
+      : 'every input reaches a live hidden unit.');
     const update = (w, g) => w.map((row, i) => row.map((v, j) => v - lr * g[i][j]));
     const groups = [
       ['Forward: network.forward(X)', [
