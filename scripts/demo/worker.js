@@ -49,6 +49,7 @@ let epochsPerSec = 0;
 let hist = { loss: [], test: [], stride: 1, pend: [0, 0, 0] };
 let lastChartAt = 0;
 let lastQuietAt = 0;
+let evals = null; // the last evaluate() of both parts, and when
 
 const ready = (async () => {
   try {
@@ -463,9 +464,12 @@ function postProgress(forceChart) {
     transfer.push(neurons.buffer);
     weights = net.layers.map((l) => ({ w: new Float32Array(l.weights.data), b: new Float32Array(l.bias.data) }));
   }
-  const trainEval = evaluate(data.xTrain, data.yTrain);
-  const testEval = evaluate(data.xTest, data.yTest);
+  // accuracy (and the losses of the current weights) a few times a second, not every frame
   const now = performance.now();
+  if (forceChart || !evals || now - evals.at >= QUIET_MS) {
+    evals = { at: now, train: evaluate(data.xTrain, data.yTrain), test: evaluate(data.xTest, data.yTest) };
+  }
+  const { train: trainEval, test: testEval } = evals;
   let svg;
   if (forceChart || now - lastChartAt >= CHART_MS) {
     lastChartAt = now;
