@@ -344,7 +344,7 @@ describe('the playground (npm run demo)', () => {
     // the README's copies: the same pixels with at most 256 colours, as an indexed PNG
     const page2 = await browser.newPage();
     try {
-      for (const [from, to] of [['playground.png', 'playground.png'], ['playground-chapter.png', 'chapter.png']]) {
+      for (const [from, to] of [['playground.png', 'playground.png'], ['playground-chapter.png', 'chapter.png']] as const) {
         await writeFile(join(root, 'scripts', 'demo', to), await indexedPng(page2, await readFile(join(out, from))));
         expect((await stat(join(root, 'scripts', 'demo', to))).size).toBeLessThan(150_000);
       }
@@ -355,7 +355,7 @@ describe('the playground (npm run demo)', () => {
 });
 
 /** Move the mouse onto a quarter of the way along line `n`; returns the line under it ([layer, i, j]). */
-async function hoverLine(page: Page, n: number): Promise<number[]> {
+async function hoverLine(page: Page, n: number): Promise<[number, number, number]> {
   const [x, y] = (await page.evaluate(`(() => {
     const p = document.querySelectorAll('#net path.hit')[${n}], pt = p.getPointAtLength(p.getTotalLength() / 4);
     const r = document.getElementById('net').getBoundingClientRect();
@@ -363,7 +363,8 @@ async function hoverLine(page: Page, n: number): Promise<number[]> {
   })()`)) as [number, number];
   await page.mouse.move(x, y);
   const link = (await page.evaluate(`document.elementFromPoint(${x}, ${y}).dataset.link`)) as string;
-  return link.split(',').map(Number);
+  const [layer, i, j] = link.split(',').map(Number);
+  return [layer!, i!, j!];
 }
 
 /**
