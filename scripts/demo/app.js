@@ -46,6 +46,7 @@ let fatal = false;
 let data = null;
 let progress = null;
 let fresh = false; // a progress message not drawn yet
+let unacknowledged = 0; // frames (progress with the view) received since the worker last heard
 let drawPending = false;
 
 // ---------------------------------------------------------------------------------------------
@@ -104,6 +105,7 @@ worker.onmessage = (event) => {
     case 'progress':
       progress = msg;
       fresh = true;
+      if (msg.grid) unacknowledged++;
       state.progressCount++;
       state.epoch = msg.epoch;
       state.trainLoss = msg.trainLoss;
@@ -408,10 +410,12 @@ function draw() {
 
 function drawFrame() {
   drawStats();
-  if (progress && fresh && view && progress.neurons) {
-    view.update(progress, outputKind());
-    state.viewFrames++;
-  } else if (progress && fresh && view && progress.weights) view.update(progress, outputKind());
+  if (progress && fresh && view && progress.weights) view.update(progress, outputKind());
+  if (progress && fresh && progress.grid) state.viewFrames++;
+  if (unacknowledged) {
+    worker.postMessage({ type: 'drawn', frames: unacknowledged }); // the worker sends frames as they are drawn
+    unacknowledged = 0;
+  }
   fresh = false;
   const canvas = el.canvas;
   const dpr = window.devicePixelRatio || 1;

@@ -107,7 +107,7 @@ export class NetView {
     hidden.forEach((size, l) => {
       const head = el('div', { class: 'col-head' },
         el('button', { type: 'button', 'aria-label': `Remove a neuron from hidden layer ${l + 1}`, onclick: () => this.handlers.resizeLayer(l, -1) }, '−'),
-        el('span', {}, `${size} neuron${size === 1 ? '' : 's'}`),
+        el('span', {}, String(size), el('span', { class: 'unit' }, ` neuron${size === 1 ? '' : 's'}`)),
         el('button', { type: 'button', 'aria-label': `Add a neuron to hidden layer ${l + 1}`, onclick: () => this.handlers.resizeLayer(l, +1) }, '+'),
       );
       head.querySelector('button').disabled = size <= 1;

@@ -8,7 +8,7 @@
 // training does not depend on how epochs are chunked, and mini-batch training shuffles every
 // epoch with a generator seeded by (seed, epoch), so the same settings give the same run.
 //
-// In:  config {config} · start · pause · reset · step · view {on} · setWeight {layer, i, j, value}
+// In:  config {config} · start · pause · reset · step · view {on} · drawn {frames} (the page drew what came) · setWeight {layer, i, j, value}
 //      (i = -1: the bias of unit j) · download {what: 'json' | 'svg' | 'onnx' | 'tfjs'}
 // Out: ready {backend, exports} · data {...} · progress {...} · status {status} · error {message}
 //      · file {files: [{name, mime, data}]}
@@ -49,6 +49,7 @@ let epochsPerSec = 0;
 let hist = { loss: [], test: [], stride: 1, pend: [0, 0, 0] };
 let lastChartAt = 0;
 let lastQuietAt = 0;
+let framesInFlight = 0; // progress messages with the view not drawn by the page yet
 let evals = null; // the last evaluate() of both parts, and when
 
 const ready = (async () => {
@@ -124,6 +125,9 @@ function handle(msg) {
       setRunning(false, 'idle');
       buildNetwork();
       postProgress(true);
+      break;
+    case 'drawn':
+      framesInFlight = Math.max(0, framesInFlight - msg.frames);
       break;
     case 'view':
       view = !!msg.on;
@@ -391,8 +395,10 @@ function trainChunk() {
   epochsPerSec = (done * 1000) / ms;
   // aim for CHUNK_MS per chunk, growing at most 2× at a time
   chunkEpochs = Math.max(1, Math.min(chunkEpochs * 2, Math.round((done * CHUNK_MS) / ms), 1_000_000));
+  // with the view on, a new frame while the page has at most one left to draw (so no work is thrown
+  // away and drawing overlaps training); with it off, the numbers a few times a second
   const now = performance.now();
-  if (view || now - lastQuietAt >= QUIET_MS) {
+  if (view ? framesInFlight < 2 : now - lastQuietAt >= QUIET_MS) {
     lastQuietAt = now;
     postProgress(false);
   }
@@ -475,6 +481,7 @@ function postProgress(forceChart) {
     lastChartAt = now;
     svg = chartSvg();
   }
+  if (grid) framesInFlight++;
   self.postMessage({
     type: 'progress', epoch, trainLoss: lastTrain, testLoss: lastTest,
     // the current weights' losses (after the last update), besides those train() reported

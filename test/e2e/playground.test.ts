@@ -127,7 +127,7 @@ describe('the playground (npm run demo)', () => {
         expect(await page.isChecked('#show-test')).toBe(true);
         const pressed = await page.locator('#net .feature[aria-pressed=true] .fname').allTextContents();
         expect(pressed).toEqual(['x₁', 'x₂', 'x₁x₂']);
-        expect(await page.locator('#net .col-head span').allTextContents()).toEqual(['3 neurons', '5 neurons']);
+        expect(await page.locator('#net .col-head > span').allTextContents()).toEqual(['3 neurons', '5 neurons']);
         const s = await demo(page);
         expect(s.config).toMatchObject({ dataset: 'xor', n: 100, ratio: 70, seed: 7, hidden: [3, 5], features: ['x1', 'x2', 'x1x2'], reg: 'l2', regRate: 0.003 });
         // the page writes back the same settings
@@ -161,7 +161,7 @@ describe('the playground (npm run demo)', () => {
         const s = await demo(page);
         expect(s.epoch).toBe(e);
         expect(s.history!.loss).toHaveLength(e);
-        expect(await page.textContent('#epoch')).toBe(String(e));
+        await expect.poll(() => page.textContent('#epoch')).toBe(String(e));
       }
       const stepped = (await demo(page)).history!.loss;
       await clickUntilEpoch(page, '#reset', 0);
@@ -195,6 +195,12 @@ describe('the playground (npm run demo)', () => {
       const cols = (await page.evaluate(`window.demoState.weights[${layer}].b.length`)) as number;
       const shown = (await page.evaluate(`window.demoState.weights[${layer}].w[${i * cols + j}]`)) as number;
       await expect.poll(() => page.textContent('.tip')).toMatch(new RegExp(`^weight .+ → .+: ${shown.toFixed(4)}$`));
+      // clicking it opens the editor on that weight; Escape closes it
+      await page.mouse.down();
+      await page.mouse.up();
+      expect(Number(await page.inputValue('#weight-input'))).toBeCloseTo(shown, 4);
+      await page.keyboard.press('Escape');
+      expect(await page.locator('.editor').count()).toBe(0);
       expect(errors).toEqual([]);
     } finally {
       await page.close();
@@ -279,29 +285,27 @@ describe('the playground (npm run demo)', () => {
       ['#dataset=blobs', { width: 1280, height: 720 }],
       ['#mode=chapter', { width: 1280, height: 720 }],
       ['#dataset=circle', { width: 390, height: 844 }],
+      ['#mode=chapter', { width: 390, height: 844 }],
     ] as const) {
       const { page, errors } = await open(hash, viewport);
       try {
         if (hash.includes('chapter')) await page.waitForFunction('window.demoState.chapter', null, { timeout: 30_000 });
-        await page.evaluate(`document.querySelectorAll('button, select, input, [tabindex]').forEach((e, i) => e.dataset.k = i)`);
-        const reached = new Set<string>();
-        for (let i = 0; i < 120; i++) {
-          await page.keyboard.press('Tab');
-          const k = (await page.evaluate('document.activeElement && document.activeElement.dataset ? document.activeElement.dataset.k : undefined')) as string | undefined;
-          if (k !== undefined) reached.add(k);
-        }
+        await page.evaluate(`document.querySelectorAll('button, select, input, [tabindex]').forEach((e, i) => e.dataset.k = i);
+          window.reached = new Set(); document.addEventListener('focusin', (e) => window.reached.add(e.target.dataset.k))`);
         const controls = (await page.evaluate(`[...document.querySelectorAll('button, select, input, [tabindex="0"]')]
           .filter((e) => e.getClientRects().length > 0 && !e.disabled)
           .map((e) => ({ k: e.dataset.k, id: e.id || e.className.baseVal || e.className || e.textContent,
             name: (e.getAttribute('aria-label') || (e.labels && e.labels[0] && e.labels[0].textContent) || e.textContent || '').trim() }))`)) as { k: string; id: string; name: string }[];
         expect(controls.length).toBeGreaterThanOrEqual(hash.includes('chapter') ? 8 : 25);
+        for (let i = 0; i < controls.length + 3; i++) await page.keyboard.press('Tab');
+        const reached = new Set((await page.evaluate('[...window.reached]')) as string[]);
         for (const c of controls) {
           expect(reached.has(c.k), `${c.id} reachable with Tab (${hash})`).toBe(true);
           expect(c.name.length, `${c.id} has a name`).toBeGreaterThan(0);
         }
         // nothing wider than the window
         expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(viewport.width);
-        if (viewport.width === 390) {
+        if (viewport.width === 390 && !hash.includes('chapter')) {
           await page.evaluate(`document.activeElement.blur(); document.querySelector('.network').scrollIntoView()`);
           await page.screenshot({ path: join(out, 'playground-phone.png') });
         }
