@@ -274,6 +274,13 @@ describe('the playground (npm run demo)', () => {
       expect(await page.textContent('#ch-epoch')).toBe('10,000');
       expect(await page.textContent('#ch-note')).toMatch(/dead ReLUs.*rows of zeros/);
       await page.screenshot({ path: join(out, 'playground-chapter.png') });
+      // another seed, from the link: its own run (seed 0 learns XOR)
+      await page.goto(`${server.url}#mode=chapter&cseed=0&clr=0.1`);
+      await page.waitForFunction('window.demoState.chapter && window.demoState.chapter.epoch === 0', null, { timeout: 30_000 });
+      expect(await page.inputValue('#ch-seed')).toBe('0');
+      await page.click('#ch-run');
+      await page.waitForFunction('window.demoState.chapter.epoch === 10000 && !window.demoState.chapter.running', null, { timeout: 90_000 });
+      expect(Number(await page.textContent('#ch-loss'))).toBeLessThan(0.01);
       expect(errors).toEqual([]);
     } finally {
       await page.close();
