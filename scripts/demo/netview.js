@@ -63,7 +63,8 @@ export class NetView {
     this.hidden = hidden;
     this.outputs = outputs;
     this.weights = null;
-    this.last = null;
+    this.neurons = null;
+    this.showSel = false;
     const svg = document.createElementNS(SVG, 'svg');
     svg.setAttribute('class', 'links');
     svg.setAttribute('tabindex', '0');
@@ -77,6 +78,8 @@ export class NetView {
     });
     svg.addEventListener('blur', () => {
       this.root.classList.remove('kbd');
+      this.showSel = false;
+      this.render();
       if (!this.editor) this.hideTip();
     });
     this.svg = svg;
@@ -143,19 +146,17 @@ export class NetView {
       const outNames = l === units.length - 1 ? targets.map((_, j) => (outputs === 1 ? 'output' : `output ${j + 1}`)) : names[l + 1];
       sources.forEach((from, i) => {
         targets.forEach((to, j) => {
-          const w = document.createElementNS(SVG, 'path');
-          w.setAttribute('class', 'w');
           const hit = document.createElementNS(SVG, 'path');
           hit.setAttribute('class', 'hit');
           hit.dataset.link = `${l},${i},${j}`;
-          const link = { layer: l, i, j, from, to, w, hit, label: `${names[l][i]} → ${outNames[j]}` };
+          const link = { layer: l, i, j, from, to, hit, xy: null, label: `${names[l][i]} → ${outNames[j]}` };
           const index = this.links.length;
           hit.addEventListener('mouseenter', (e) => this.showTip(index, e.clientX, e.clientY));
           hit.addEventListener('mousemove', (e) => this.showTip(index, e.clientX, e.clientY));
           hit.addEventListener('mouseleave', () => this.hideTip());
           hit.addEventListener('click', (e) => this.openEditor(index, e.clientX, e.clientY));
           this.links.push(link);
-          svg.append(w, hit);
+          svg.append(hit);
         });
       });
     });
@@ -175,15 +176,14 @@ export class NetView {
       const q = b.getBoundingClientRect();
       return [(q.left + 1 - r.left) * dpr, (q.top + 1 - r.top) * dpr, (q.width - 2) * dpr, (q.height - 2) * dpr];
     });
-    if (this.last) this.update(this.last.p, this.last.kind);
     for (const k of this.links) {
       const a = k.from.getBoundingClientRect(), b = k.to.getBoundingClientRect();
       const ax = a.right - r.left, ay = a.top + a.height / 2 - r.top, bx = b.left - r.left, by = b.top + b.height / 2 - r.top;
       const mx = (ax + bx) / 2;
-      const d = `M${ax.toFixed(1)},${ay.toFixed(1)} C${mx.toFixed(1)},${ay.toFixed(1)} ${mx.toFixed(1)},${by.toFixed(1)} ${bx.toFixed(1)},${by.toFixed(1)}`;
-      k.w.setAttribute('d', d);
-      k.hit.setAttribute('d', d);
+      k.xy = [ax, ay, mx, bx, by].map((v) => v * dpr);
+      k.hit.setAttribute('d', `M${ax.toFixed(1)},${ay.toFixed(1)} C${mx.toFixed(1)},${ay.toFixed(1)} ${mx.toFixed(1)},${by.toFixed(1)} ${bx.toFixed(1)},${by.toFixed(1)}`);
     }
+    this.render();
   }
 
   weightOf(k) {
@@ -213,28 +213,47 @@ export class NetView {
     }
   }
 
-  /** Draw a progress message: every neuron's map and every weight's line. */
+  /** Take a progress message's weights and neuron maps (either may be missing) and draw. */
   update(p, kind) {
-    if (p.weights) {
-      this.weights = p.weights;
-      for (let n = 0; n < this.links.length; n++) {
-        const k = this.links[n], w = this.weightOf(k), a = Math.abs(w);
-        k.w.setAttribute('stroke', w >= 0 ? POS_HEX : NEG_HEX);
-        k.w.setAttribute('stroke-width', (0.5 + Math.min(a, 3) * 1.8).toFixed(2));
-        k.w.setAttribute('stroke-opacity', (0.35 + Math.min(a, 1) * 0.6).toFixed(2));
-      }
-      if (this.sel >= 0 && !this.tip.hidden) this.showSelected();
+    if (p.weights) this.weights = p.weights;
+    if (p.neurons) this.neurons = { values: p.neurons, kind };
+    this.render();
+    if (p.weights && this.sel >= 0 && !this.tip.hidden) this.showSelected();
+  }
+
+  /**
+   * Paint the shared canvas: every weight as a curve (colour: sign, width and opacity: size; the
+   * selected one dashed), then every hidden and output neuron's map in its box. One canvas, not
+   * an SVG element per line, so a frame costs no style or layout work.
+   */
+  render() {
+    if (this.rects.length !== this.boxes.length) return;
+    const ctx = this.maps.getContext('2d'), dpr = window.devicePixelRatio || 1;
+    ctx.clearRect(0, 0, this.maps.width, this.maps.height);
+    if (this.weights) {
+      this.links.forEach((k, n) => {
+        if (!k.xy) return;
+        const w = this.weightOf(k), a = Math.abs(w), [ax, ay, mx, bx, by] = k.xy;
+        ctx.beginPath();
+        ctx.moveTo(ax, ay);
+        ctx.bezierCurveTo(mx, ay, mx, by, bx, by);
+        ctx.strokeStyle = w >= 0 ? POS_HEX : NEG_HEX;
+        ctx.globalAlpha = 0.35 + Math.min(a, 1) * 0.6;
+        ctx.lineWidth = (0.5 + Math.min(a, 3) * 1.8) * dpr;
+        ctx.setLineDash(n === this.sel && this.showSel ? [5 * dpr, 3 * dpr] : []);
+        ctx.stroke();
+      });
+      ctx.globalAlpha = 1;
+      ctx.setLineDash([]);
     }
-    if (p.neurons && this.rects.length === this.boxes.length) {
-      this.last = { p, kind };
-      const g = this.neuronGrid, G = g * g, nHidden = this.boxes.length - this.outputs;
+    if (this.neurons) {
+      const g = this.neuronGrid, G = g * g, nHidden = this.boxes.length - this.outputs, { values, kind } = this.neurons;
+      if (values.length !== this.boxes.length * G) return;
       if (!this.tile || this.tile.width !== g) this.tile = el('canvas', { width: g, height: g });
-      const ctx = this.maps.getContext('2d');
       ctx.imageSmoothingEnabled = true;
       this.boxes.forEach((_, n) => {
-        const values = p.neurons.subarray(n * G, (n + 1) * G);
         const mode = n < nHidden ? 'auto' : kind === 'binary' ? 'prob' : kind === 'regression' ? 'value' : 'unit';
-        paint(this.tile, values, g, mode);
+        paint(this.tile, values.subarray(n * G, (n + 1) * G), g, mode);
         const [x, y, w, h] = this.rects[n];
         ctx.drawImage(this.tile, x, y, w, h);
       });
@@ -259,14 +278,15 @@ export class NetView {
   }
 
   midpoint(index) {
-    const k = this.links[index], len = k.w.getTotalLength?.() ?? 0;
-    const pt = len ? k.w.getPointAtLength(len / 2) : { x: 0, y: 0 };
+    const k = this.links[index], len = k.hit.getTotalLength?.() ?? 0;
+    const pt = len ? k.hit.getPointAtLength(len / 2) : { x: 0, y: 0 };
     const r = this.root.getBoundingClientRect();
     return [r.left + pt.x, r.top + pt.y];
   }
 
   showSelected() {
-    this.links.forEach((k, n) => k.w.classList.toggle('sel', n === this.sel));
+    this.showSel = this.sel >= 0;
+    this.render();
     if (this.sel < 0) return;
     const [x, y] = this.midpoint(this.sel);
     this.showTip(this.sel, x, y);

@@ -67,7 +67,7 @@ describe('the playground (npm run demo)', () => {
       // 2 inputs → 8 → 8 → 1: 17 neuron boxes besides the 7 feature boxes, and 2·8 + 8·8 + 8 lines
       expect(await page.locator('#net .feature').count()).toBe(7);
       expect(await page.locator('#net .col > .neuron').count()).toBe(17);
-      expect(await page.locator('#net path.w').count()).toBe(2 * 8 + 8 * 8 + 8);
+      expect(await page.locator('#net path.hit').count()).toBe(2 * 8 + 8 * 8 + 8);
       // each neuron's square holds a map: pixels of the shared canvas inside every box, not all white
       const maps = `(() => {
         const c = document.querySelector('#net canvas.maps'), ctx = c.getContext('2d'), r0 = c.getBoundingClientRect();
