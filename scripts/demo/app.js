@@ -25,7 +25,7 @@ const el = {
   ratioValue: $('ratio-value'), noise: $('noise'), noiseValue: $('noise-value'), noiseLabel: $('noise-label'), n: $('n'),
   batch: $('batch'), seed: $('seed'), seedHint: $('seed-hint'), showTest: $('show-test'), liveView: $('live-view'),
   share: $('share'), shareNote: $('share-note'), layerAdd: $('layer-add'), layerRemove: $('layer-remove'), layersLabel: $('layers-label'),
-  arch: $('arch'), net: $('net'), testLoss: $('test-loss'), trainLoss: $('train-loss'), accuracy: $('accuracy'), accLabel: $('acc-label'),
+  arch: $('arch'), net: $('net'), testLoss: $('test-loss'), trainLoss: $('train-loss'), accuracy: $('accuracy'),
   speed: $('speed'), chart: $('loss-chart'), canvas: $('boundary'), legend: $('legend'), error: $('error'), backend: $('backend'),
   dlJson: $('dl-json'), dlSvg: $('dl-svg'), dlOnnx: $('dl-onnx'), dlTfjs: $('dl-tfjs'),
   modePlayground: $('mode-playground'), modeChapter: $('mode-chapter'), playground: $('playground'), chapter: $('chapter'),
@@ -160,7 +160,7 @@ function save(name, mime, content) {
 // ---------------------------------------------------------------------------------------------
 // Settings: the controls, the features and layers, and the URL hash.
 
-/** Hash key → [control, kind]; the order is the hash's. */
+/** Hash key → the form control holding it (the order is the hash's). */
 const FIELDS = {
   problem: el.problem, dataset: el.dataset, classes: el.classes, n: el.n, noise: el.noise, ratio: el.ratio, batch: el.batch,
   seed: el.seed, activation: el.activation, lr: el.lr, reg: el.reg, regRate: el.regRate, optimizer: el.optimizer, init: el.init,
@@ -189,7 +189,6 @@ function syncFields() {
   el.layersLabel.textContent = `${hidden.length} hidden layer${hidden.length === 1 ? '' : 's'}`;
   el.layerAdd.disabled = hidden.length >= MAX_LAYERS;
   el.layerRemove.disabled = hidden.length === 0;
-  el.accLabel.textContent = el.problem.value === 'regression' ? 'Test accuracy' : 'Test accuracy';
 }
 
 /** The config from the controls, or null (with the fields marked) when something is invalid. */
