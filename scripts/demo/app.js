@@ -445,7 +445,8 @@ function drawFrame() {
   for (const test of [0, 1]) {
     if (test && !el.showTest.checked) continue;
     ctx.lineWidth = (test ? 1.6 : 1) * dpr;
-    ctx.strokeStyle = test ? '#1d2430' : '#fff';
+    // regression points can be near white: a grey ring keeps them visible
+    ctx.strokeStyle = test ? '#1d2430' : data.labels ? '#fff' : 'rgba(29, 36, 48, 0.45)';
     for (let i = 0; i < n; i++) {
       if (data.isTest[i] !== test) continue;
       ctx.beginPath();
