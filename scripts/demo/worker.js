@@ -16,7 +16,7 @@
 const GRID = 50; // the input plane is sampled on GRID × GRID points
 const NGRID = GRID / 2; // neuron maps: every other grid point
 const BOX = 3; // inputs are the points' coordinates scaled to [-BOX, BOX]
-const CHUNK_MS = 24; // target time of one training chunk (a progress post after each)
+const CHUNK_MS = 12; // target time of one training chunk (then, view permitting, a progress post)
 const UNIT = 32; // mini-batch training calls end at multiples of UNIT epochs (reproducible runs)
 const QUIET_MS = 250; // with the view off, progress is posted at most this often
 const MAX_HISTORY = 4000; // loss values kept; beyond, pairs are averaged (x axis ×2)

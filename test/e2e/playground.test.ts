@@ -4,6 +4,7 @@
 // scripts/demo/), and the speed of the view and of training (measured and reported, not asserted).
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { deflateSync } from 'node:zlib';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
@@ -85,13 +86,15 @@ describe('the playground (npm run demo)', () => {
       for (const m of before) expect(m.colored).toBeGreaterThan(0.2);
 
       // train with the view on, then off; count frames drawn and epochs per second
+      // (browserFramesPerSec: animation frames the browser ran meanwhile, the ceiling for the view)
+      await page.evaluate('window.rafCount = 0; (function tick() { window.rafCount++; requestAnimationFrame(tick); })()');
       const measure = async (ms: number) => {
-        const a = await demo(page);
+        const a = await demo(page), ra = (await page.evaluate('window.rafCount')) as number;
         const t0 = Date.now();
         await page.waitForTimeout(ms);
-        const b = await demo(page);
-        const s = (Date.now() - t0) / 1000;
-        return { epochsPerSec: Math.round((b.epoch - a.epoch) / s), framesPerSec: Math.round(((b.viewFrames - a.viewFrames) / s) * 10) / 10 };
+        const b = await demo(page), rb = (await page.evaluate('window.rafCount')) as number;
+        const s = (Date.now() - t0) / 1000, r = (x: number) => Math.round(x * 10) / 10;
+        return { epochsPerSec: Math.round((b.epoch - a.epoch) / s), framesPerSec: r((b.viewFrames - a.viewFrames) / s), browserFramesPerSec: r((rb - ra) / s) };
       };
       await page.click('#start');
       await page.waitForFunction('window.demoState.epoch > 50', null, { timeout: 20_000 });
@@ -105,7 +108,11 @@ describe('the playground (npm run demo)', () => {
       await pause(page);
       expect(withView.framesPerSec).toBeGreaterThan(0);
       expect(withoutView.framesPerSec).toBe(0); // the view really was off
-      const speed = { network: '2-8-8-1', batchSize: 10, trainingRows: 100, withView, withoutView, cores: (await page.evaluate('navigator.hardwareConcurrency')) as number };
+      const speed = {
+        network: '2-8-8-1', batchSize: 10, trainingRows: 100, withView, withoutView,
+        drawMsPerFrame: Math.round(((await page.evaluate('window.demoState.drawMs')) as number) * 10) / 10,
+        cores: (await page.evaluate('navigator.hardwareConcurrency')) as number, loadAverage: loadavg()[0],
+      };
       console.log('playground speed', JSON.stringify(speed));
       await writeFile(join(out, 'playground-speed.json'), JSON.stringify(speed, null, 2) + '\n');
       expect(errors).toEqual([]);
