@@ -113,7 +113,10 @@ worker.onmessage = (event) => {
       state.testLoss = msg.testLoss;
       state.accuracy = msg.testAccuracy;
       state.epochsPerSec = msg.epochsPerSec;
-      if (msg.history) state.history = msg.history;
+      if (msg.history) {
+        state.history = msg.history;
+        state.historyEpoch = msg.epoch;
+      }
       if (msg.weights) state.weights = msg.weights;
       if (msg.svg !== undefined) el.chart.innerHTML = msg.svg;
       if (view && msg.layerSizes.join() !== view.shape) buildView();

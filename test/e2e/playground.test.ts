@@ -43,11 +43,13 @@ async function clickUntilEpoch(page: Page, selector: string, epoch: number): Pro
   await page.waitForFunction(`window.demoState.epoch === ${epoch} && document.body.dataset.status !== 'training'`, null, { timeout: 10_000 });
 }
 
-/** Pause training and wait for the paused progress (which carries the loss history). */
+/** Pause training and wait for the paused progress (which carries the loss history up to its epoch). */
 async function pause(page: Page): Promise<void> {
-  const n = (await demo(page)).progressCount;
   await page.click('#start');
-  await page.waitForFunction(`document.body.dataset.status === 'paused' && window.demoState.progressCount > ${n}`, null, { timeout: 10_000 });
+  await page.waitForFunction(
+    `document.body.dataset.status === 'paused' && window.demoState.historyEpoch === window.demoState.epoch && window.demoState.epoch > 0`,
+    null, { timeout: 10_000 },
+  );
 }
 
 beforeAll(async () => {
