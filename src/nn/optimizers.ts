@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { describe } from '../core/matrix.js';
+import { describe } from '../core/validate.js';
 import { OptimizerId } from '../backend/contract.js';
 import * as twin from '../reference/optimizers.js';
 
@@ -21,7 +21,7 @@ import * as twin from '../reference/optimizers.js';
  * import { Optimizer } from 'scratchnet';
  * class SignSGD extends Optimizer {
  *   readonly name = 'signSgd';
- *   update(param: Float32Array, grad: Float32Array, _state: readonly Float32Array[], lr: number) {
+ *   update(param: Float32Array, grad: Float32Array, state: readonly Float32Array[], lr: number) {
  *     for (let i = 0; i < param.length; i++) param[i] -= lr * Math.sign(grad[i]!);
  *   }
  * }
@@ -97,7 +97,8 @@ export class SGD extends Optimizer {
     super();
     register(this, SGD, { id: OptimizerId.SGD, slots: 0, hyper: [0, 0, 0, 0] });
   }
-  update(param: Float32Array, grad: Float32Array, _state: readonly Float32Array[], learningRate: number): void {
+  update(param: Float32Array, grad: Float32Array, state: readonly Float32Array[], learningRate: number): void {
+    void state;
     twin.sgdUpdate(param, grad, learningRate, param.length);
   }
 }
