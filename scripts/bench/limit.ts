@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { Backend } from '../../src/backend/wasm.js';
+import type { Backend } from '../../src/backend/heap.js';
 import { median, sampleCalls, type SampleOptions } from './lib/timing.js';
 
 type PeakKernel = (c: number, a: number, b: number, kc: number, reps: number) => void;

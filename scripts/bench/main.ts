@@ -18,7 +18,8 @@
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { init, setThreads } from '../../src/index.js';
-import { buildSupported, loadBackend, type Backend } from '../../src/backend/wasm.js';
+import { buildSupported, loadBackend } from '../../src/backend/load.js';
+import type { Backend } from '../../src/backend/heap.js';
 import { makeW2Data, mlpInitialParams, W2_SIZES, W4_SIZES } from './lib/data.js';
 import { addLimits, addRatios, measured, type Limits } from './lib/results.js';
 import { errText, loadTfPeer, log, machineInfo, makeInputs, runBuildChildren, runNumpyPeer, type Ctx } from './context.js';

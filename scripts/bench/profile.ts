@@ -10,7 +10,8 @@
  * @module
  */
 import { setThreads } from '../../src/index.js';
-import { loadBackend, type Backend } from '../../src/backend/wasm.js';
+import { loadBackend } from '../../src/backend/load.js';
+import type { Backend } from '../../src/backend/heap.js';
 import { makeW2Data, mlpInitialParams, W2_SIZES, W4_SIZES } from './lib/data.js';
 import { fmt } from './lib/results.js';
 import { median, sampleCalls } from './lib/timing.js';

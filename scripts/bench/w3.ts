@@ -7,7 +7,8 @@
  * @module
  */
 import { Matrix, matmul } from '../../src/index.js';
-import { buildSupported, loadBackend, type Backend } from '../../src/backend/wasm.js';
+import { buildSupported, loadBackend } from '../../src/backend/load.js';
+import type { Backend } from '../../src/backend/heap.js';
 import { gemm as referenceGemm } from '../../src/reference/gemm.js';
 import { flops, gemmOperands, type GemmShape } from './lib/data.js';
 import { fmt, measured, skipped, type BenchResult } from './lib/results.js';
