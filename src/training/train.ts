@@ -530,9 +530,8 @@ export class Trainer {
       const pred = this.fused ? last._z : last._y;
       p.loss._value(be, net._lossSlot, pred, target, rows, net.outputSize);
       const value = be.readF64(net._lossSlot);
-      const params = net._params;
       if (!Number.isFinite(value)) {
-        be.copy(params.ptr, this.backup.ptr, params.bytes / 4); // back to the weights of the last finite loss
+        this.backupWeights(false); // back to the weights of the last finite loss
         return { losses: [value], accs: null };
       }
       total += value * rows;
@@ -541,7 +540,7 @@ export class Trainer {
         k.accuracyCount(net._lossSlot, pred, target, rows, net.outputSize, this.threshold);
         correct += be.readF64(net._lossSlot);
       }
-      be.copy(this.backup.ptr, params.ptr, params.bytes / 4);
+      this.backupWeights(true);
       p.loss._grad(be, last._g, pred, target, rows, net.outputSize);
       net._backwardAndUpdate(lr, this.fused, p.optimizer, p.l1, p.l2);
       if (p.onBatch && p.onBatch(batchNo, value, epoch) === false) {
@@ -552,6 +551,21 @@ export class Trainer {
     }
     const losses = [total / seen];
     return { losses, accs: p.accuracy ? [correct / seen] : null };
+  }
+
+  /**
+   * Copy every layer's weights and bias into the backup (`save`) or back, as the kernel loop does
+   * (assembly/network.ts backupWeights): not the gradients, which nothing reads after a restore.
+   */
+  private backupWeights(save: boolean): void {
+    const be = this.net._be, base = this.net._params.ptr, backup = this.backup.ptr;
+    for (const l of this.net.layers) {
+      for (const [ptr, floats] of [[l._w, l.inputSize * l.outputSize], [l._b, l.outputSize]] as const) {
+        const kept = backup + (ptr - base);
+        if (save) be.copy(kept, ptr, floats);
+        else be.copy(ptr, kept, floats);
+      }
+    }
   }
 
   private endEpoch(loss: number, accuracy: number | undefined, lr: number): void {
@@ -567,6 +581,12 @@ export class Trainer {
     r.loss.push(loss);
     r.learningRate.push(lr);
     r.epochs++;
+    if (!this.val && !p.logEvery && !p.early && !p.onEpoch) {
+      // Nothing looks at this epoch's logs: no object per epoch (the chapter's XOR runs 10,000).
+      if (accuracy !== undefined) r.accuracy?.push(accuracy);
+      if (p.errorThreshold && loss < p.errorThreshold) this.stop('errorThreshold');
+      return;
+    }
     const logs: EpochLogs = { epoch: e, loss, learningRate: lr };
     if (accuracy !== undefined) r.accuracy?.push((logs.accuracy = accuracy));
     if (this.val) {
