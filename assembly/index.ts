@@ -9,6 +9,7 @@
 export { gemm, gemmAccumulate, setScratch, scratchBytes } from './gemm';
 export { peakTile } from './peak';
 export { addBiasRows, sumColumns, gatherRows } from './bias';
+export { firstNonFinite } from './finite';
 export {
   reluForward, reluDerivative, reluBackward,
   leakyReluForward, leakyReluDerivative, leakyReluBackward,

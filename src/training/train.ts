@@ -220,9 +220,21 @@ function scheduleFn(op: string, s: unknown, lr0: number): (epoch: number) => num
   throw new Error(`${op}: schedule must be { type: 'step', every, factor }, { type: 'exponential', rate } or a function, got ${describe(s)}`);
 }
 
-/** Everything `train()` was asked to do, validated before anything is allocated or changed. */
+/**
+ * A Matrix x of at least this many values has its finiteness checked in WASM after the copy in
+ * (one SIMD pass) rather than in JS before anything is allocated: rejecting such an x may have
+ * grown WebAssembly memory (the copy is released); smaller inputs are checked up front.
+ */
+const LARGE_INPUT = 1 << 20;
+
+/**
+ * Everything `train()` was asked to do, validated before anything is allocated or changed (but
+ * the values of a large Matrix x: see LARGE_INPUT).
+ */
 interface Plan {
   X: Matrix;
+  /** False when x (and a validationSplit's part of it) still needs its finiteness check. */
+  xChecked: boolean;
   Y: Matrix;
   valX: Matrix | null;
   valY: Matrix | null;
@@ -246,7 +258,10 @@ interface Plan {
 function validate(net: NeuralNetwork, x: MatrixLike, y: MatrixLike, options: TrainOptions, op: string): Plan {
   net.checkLive(op);
   if (options === null || typeof options !== 'object') throw new Error(`${op}: options must be an object`);
-  let X = net.checkInput(x, op);
+  // A large Matrix is float32 already: its values are checked by one SIMD pass in WASM after the
+  // copy in (Trainer), not by a per-element pass here (a data set may be 60,000 x 784).
+  const xChecked = !(x instanceof Matrix && x.cols === net.inputSize && x.data.length >= LARGE_INPUT);
+  let X = xChecked ? net.checkInput(x, op) : (x as Matrix);
   let Y = toMatrix(y, op, 'y');
   if (Y.rows !== X.rows) throw new Error(`${op}: x has ${X.rows} rows but y has ${Y.rows}`);
   if (Y.cols !== net.outputSize) throw new Error(`${op}: y has ${Y.cols} columns, network outputs ${net.outputSize}`);
@@ -318,7 +333,7 @@ function validate(net: NeuralNetwork, x: MatrixLike, y: MatrixLike, options: Tra
     if (options[name] !== undefined && typeof options[name] !== 'function') throw new Error(`${op}: ${name} must be a function`);
   }
   return {
-    X, Y, valX, valY, epochs, batch, loss, optimizer, lr, l1, l2, shuffle, rng: new RandomState(seed),
+    X, xChecked, Y, valX, valY, epochs, batch, loss, optimizer, lr, l1, l2, shuffle, rng: new RandomState(seed),
     accuracy: metrics.includes('accuracy'), early, errorThreshold, logEvery, onEpoch: options.onEpoch, onBatch: options.onBatch,
   };
 }
@@ -375,14 +390,18 @@ export class Trainer {
       if (p.accuracy) this.result.valAccuracy = [];
     }
     try {
-      net.ensureWorkspace(p.batch, op);
+      // A large Matrix x is checked right after its copy in, before the workspace may grow.
+      if (p.xChecked) net.ensureWorkspace(p.batch, op);
       this.train = this.upload(p.X, p.Y, op, 'the training set');
+      if (!p.xChecked) this.checkFinite(this.train.x, p.X, op);
+      if (p.valX && p.valY) this.val = this.upload(p.valX, p.valY, op, 'the validation set');
+      if (this.val && !p.xChecked && !options.validation) this.checkFinite(this.val.x, p.valX!, op, p.X.rows);
+      if (!p.xChecked) net.ensureWorkspace(p.batch, op);
       if (this.order) {
         const b = this.alloc(align4(n) * 4, `${op}: the row order`);
         this.index = b.ptr;
         be.writeI32(this.index, this.order);
       }
-      if (p.valX && p.valY) this.val = this.upload(p.valX, p.valY, op, 'the validation set');
       this.backup = this.alloc(net._params.bytes, `${op}: a backup of the weights`);
       if (p.early?.restoreBest) this.best = this.alloc(net._params.bytes, `${op}: the best weights`);
       net._optimizerState(p.optimizer, op);
@@ -405,6 +424,17 @@ export class Trainer {
     const b = this.net._be.alloc(bytes, what);
     this.blocks.push(b);
     return b;
+  }
+
+  /**
+   * Throw the error toMatrix would for the first NaN or ±Infinity of `x`, found by one SIMD pass
+   * over its copy at `ptr` (rows numbered from `firstRow`: a validationSplit's part).
+   */
+  private checkFinite(ptr: number, x: Matrix, op: string, firstRow = 0): void {
+    const i = this.net._be.kernels.firstNonFinite(ptr, x.data.length);
+    if (i < 0) return;
+    const r = Math.floor(i / x.cols);
+    throw new Error(`${op}: input[${firstRow + r}][${i - r * x.cols}] is ${x.data[i]}, not a finite number`);
   }
 
   private upload(x: Matrix, y: Matrix, op: string, what: string): Rows {
