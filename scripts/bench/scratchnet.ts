@@ -35,6 +35,12 @@ export interface MlpRun {
   seed: number;
 }
 
+/** The net.train() options of a run (without callbacks). */
+export const mlpTrainOptions = (run: MlpRun) => ({
+  epochs: run.epochs, batchSize: run.batch, learningRate: run.lr, optimizer: run.optimizer,
+  loss: 'softmaxCrossEntropy' as const, shuffle: run.shuffle, seed: run.seed,
+});
+
 /** samples/s of each timed epoch (all but the first) and every epoch's loss. */
 export interface MlpTiming {
   samplesPerSec: number[];
@@ -50,13 +56,7 @@ export function scratchnetMlp(data: W2Data, params: readonly LayerParams[], run:
   try {
     const start = performance.now();
     const r = net.train(X, Y, {
-      epochs: run.epochs,
-      batchSize: run.batch,
-      learningRate: run.lr,
-      optimizer: run.optimizer,
-      loss: 'softmaxCrossEntropy',
-      shuffle: run.shuffle,
-      seed: run.seed,
+      ...mlpTrainOptions(run),
       onEpoch: () => {
         stamps.push(performance.now());
       },

@@ -6,18 +6,32 @@
  *
  * @module
  */
-import { setThreads } from '../../src/index.js';
-import { mlpTrainFlops, W4_SIZES } from './lib/data.js';
-import { measured, skipped, type BenchResult, type PeakKind } from './lib/results.js';
+import { Matrix, setThreads } from '../../src/index.js';
+import { mlpTrainFlops, newMlp, W4_SIZES, type LayerParams, type W2Data } from './lib/data.js';
+import { fmt, measured, skipped, type BenchResult, type PeakKind } from './lib/results.js';
+import { median } from './lib/timing.js';
 import { tfjsMlp } from './lib/tfjs.js';
 import { errText, log, npLabel, npThreads, tfSkip, tfThreads, wasmNote, type Ctx } from './context.js';
-import { scratchnetMlp, type MlpRun } from './scratchnet.js';
+import { mlpTrainOptions, scratchnetMlp, type MlpRun } from './scratchnet.js';
 
 /** W4's training settings. */
 export const w4Run = (ctx: Ctx): MlpRun => {
   const c = ctx.cfg.w4;
   return { epochs: 1 + c.timedEpochs, batch: c.batch, lr: c.lr, optimizer: 'adam', shuffle: true, seed: c.seed };
 };
+
+/** Milliseconds of one whole net.train() call. */
+function timeTrain(data: W2Data, params: readonly LayerParams[], run: MlpRun): number {
+  const net = newMlp(params);
+  try {
+    const X = new Matrix(data.n, data.inputSize, data.x), Y = new Matrix(data.n, data.classes, data.y);
+    const t = performance.now();
+    net.train(X, Y, mlpTrainOptions(run));
+    return performance.now() - t;
+  } finally {
+    net.dispose();
+  }
+}
 
 const secs = (n: number, rates: readonly number[]) => rates.map((r) => (n / r).toFixed(2)).join(', ');
 
@@ -44,6 +58,22 @@ export async function runW4(ctx: Ctx): Promise<void> {
     row(measured({ ...base, impl: `scratchnet, ${cores} threads`, work: work(cores) }, t.samplesPerSec, {
       loss: t.loss.at(-1)!, lossScratchnet: snFinal, lossHistory: t.loss,
       note: `setThreads(${cores}); s/epoch ${secs(data.n, t.samplesPerSec)}; losses ${t.loss.every((l, i) => l === sn.loss[i]) ? 'bit-identical to 1 thread' : 'DIFFER from 1 thread'}`,
+    }));
+  }
+  // Goal: repeated train() calls (one per epoch, as users do to log or evaluate) must not pay much
+  // for the data set each call. Per call: 2·T(1 epoch) − T(2 epochs), interleaved, medians.
+  {
+    log('W4 train() per-call cost (one call per epoch vs two epochs per call) ...');
+    const calls: number[] = [], epochsMs: number[] = [];
+    for (let r = 0; r < Math.max(3, ctx.opts.reps ?? 3); r++) {
+      const t1 = timeTrain(data, params, { ...run, epochs: 1 }), t2 = timeTrain(data, params, { ...run, epochs: 2 });
+      calls.push(2 * t1 - t2);
+      epochsMs.push(t2 - t1);
+    }
+    const c = median(calls), e = median(epochsMs);
+    row(measured({ ...base, case: `${base.case} · per train() call`, impl: 'scratchnet train() setup', metric: 'ms', higherIsBetter: false }, calls, {
+      note: `what a train() call costs beyond its epochs (validation, copying ${data.n}x${data.inputSize} into WASM memory, plan): ` +
+        `${fmt(c)} ms = ${((100 * c) / e).toFixed(1)}% of a ${fmt(e)} ms epoch (medians of ${calls.length} interleaved 1- and 2-epoch calls)`,
     }));
   }
   const rx = children.relaxed;
