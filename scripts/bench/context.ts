@@ -117,7 +117,7 @@ export async function runNumpyPeer(ctx: Ctx, script: string): Promise<void> {
     const w1 = opts.only.has('W1') ? { epochs: cfg.w1.epochs, reps: cfg.w1.numpyReps, warmup_s: cfg.w1.warmupMs / 1000 } : null;
     log('numpy: 1 BLAS thread ...');
     try {
-      numpy.one = await runNumpy(script, { w1, w2, w3, w4 }, 1, 30 * 60_000);
+      numpy.one = await runNumpy(script, { w1, w2, w3, w4, clock: opts.clock }, 1, 30 * 60_000);
     } catch (e) {
       numpy.oneErr = errText(e);
     }
@@ -147,6 +147,7 @@ export async function runBuildChildren(ctx: Ctx, scriptPath: string): Promise<vo
     const args = [...flags, ...process.execArgv, scriptPath, '--child', kind, '--only', only.join(',')];
     if (opts.quick) args.push('--quick');
     if (opts.reps !== undefined) args.push('--reps', String(opts.reps));
+    args.push('--clock', opts.clock);
     return runJsonChild<ChildOutput>(process.execPath, args, { name: `${kind} child`, timeoutMs: 20 * 60_000 });
   };
   const c = ctx.children;

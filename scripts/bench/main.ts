@@ -24,6 +24,7 @@ import { makeW2Data, mlpInitialParams, W2_SIZES, W4_SIZES } from './lib/data.js'
 import { addLimits, addRatios, measured, type Limits } from './lib/results.js';
 import { errText, loadTfPeer, log, machineInfo, makeInputs, runBuildChildren, runNumpyPeer, type Ctx } from './context.js';
 import { PeakSamples } from './limit.js';
+import { setClock, withWallClock } from './lib/timing.js';
 import { makeConfig, parseOptions } from './options.js';
 import { runProfile } from './profile.js';
 import { report } from './report.js';
@@ -35,6 +36,7 @@ import { runW4, w4Run } from './w4.js';
 
 const opts = parseOptions(process.argv.slice(2));
 const cfg = makeConfig(opts);
+setClock(opts.clock);
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const scriptPath = fileURLToPath(import.meta.url);
 /** One thread for the baseline rows; the "N threads" rows switch to every core. */
@@ -57,7 +59,7 @@ if (opts.child) {
     out[key] = scratchnetMlp(data, params, run);
     if (opts.child === 'relaxed' && cores > 1) {
       await setThreads(cores);
-      out[`${key}Threads`] = scratchnetMlp(data, params, run);
+      out[`${key}Threads`] = await withWallClock(() => scratchnetMlp(data, params, run));
       await setThreads(1);
     }
   }

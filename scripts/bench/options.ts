@@ -4,7 +4,7 @@
  * @module
  */
 import { W2_SHAPES, W4_SHAPES, type GemmShape } from './lib/data.js';
-import type { SampleOptions } from './lib/timing.js';
+import type { Clock, SampleOptions } from './lib/timing.js';
 import type { Workload } from './lib/results.js';
 
 /** The workloads `--only` takes. */
@@ -15,6 +15,8 @@ export interface Options {
   only: Set<Workload>;
   reps: number | undefined;
   quick: boolean;
+  /** 'cpu': one-thread rows timed in this process's CPU time (robust on a shared machine); N-thread rows stay on the wall clock. */
+  clock: Clock;
   /** Print the per-phase breakdown of a training step (W2 and W4 shapes) instead of the peers. */
   profile: boolean;
   /** Internal: run scratchnet's W1/W2/W4 with another build and print JSON (the child process). */
@@ -24,19 +26,24 @@ export interface Options {
 /** Print usage (and `msg`) and exit. */
 export function usage(msg?: string): never {
   if (msg) console.error(`bench: ${msg}`);
-  console.error('usage: npm run bench -- [--only W1,W2,W3,W4] [--reps N] [--quick] [--profile]');
+  console.error('usage: npm run bench -- [--only W1,W2,W3,W4] [--reps N] [--quick] [--clock cpu|wall] [--profile]');
   process.exit(msg ? 2 : 0);
 }
 
 /** Parse `argv` (without node and the script). Exits with usage on a bad flag. */
 export function parseOptions(argv: string[]): Options {
-  const o: Options = { only: new Set(WORKLOADS), reps: undefined, quick: false, profile: false, child: null };
+  const o: Options = { only: new Set(WORKLOADS), reps: undefined, quick: false, clock: 'wall', profile: false, child: null };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const [flag, inline] = a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
     const value = () => inline ?? argv[++i] ?? usage(`${flag} needs a value`);
     if (flag === '--quick') o.quick = true;
     else if (flag === '--profile') o.profile = true;
+    else if (flag === '--clock') {
+      const v = value();
+      if (v !== 'cpu' && v !== 'wall') usage(`--clock takes cpu or wall, got ${v}`);
+      o.clock = v;
+    }
     else if (flag === '--child') {
       const v = value();
       if (v !== 'scalar' && v !== 'relaxed') usage(`--child takes scalar or relaxed, got ${v}`);

@@ -14,7 +14,7 @@ import { loadBackend } from '../../src/backend/load.js';
 import type { Backend } from '../../src/backend/heap.js';
 import { makeW2Data, mlpInitialParams, W2_SIZES, W4_SIZES } from './lib/data.js';
 import { fmt } from './lib/results.js';
-import { median, sampleCalls } from './lib/timing.js';
+import { currentClock, median, sampleCalls, withWallClock } from './lib/timing.js';
 import { log, type Ctx } from './context.js';
 import { scratchnetMlp, type MlpRun } from './scratchnet.js';
 import { w2Run } from './w2.js';
@@ -136,9 +136,10 @@ export async function runProfile(ctx: Ctx): Promise<void> {
     const one = new Map<Phase, number>();
     for (const t of threadCounts) {
       log(`profile: ${c.name}, ${t} thread${t > 1 ? 's' : ''} ...`);
-      const phases = phaseTimes(backends.get(t)!, c.sizes, c.run.batch, c.n, c.adam, ctx);
+      const measure = () => phaseTimes(backends.get(t)!, c.sizes, c.run.batch, c.n, c.adam, ctx);
+      const phases = t > 1 ? await withWallClock(measure) : measure();
       if (t === 1) for (const [p, v] of phases) one.set(p, v);
-      const step = await stepTime(ctx, c.sizes, c.n, c.run, t, c.seed);
+      const step = t > 1 ? await withWallClock(() => stepTime(ctx, c.sizes, c.n, c.run, t, c.seed)) : await stepTime(ctx, c.sizes, c.n, c.run, t, c.seed);
       // parallel phases' cost above a perfect split of their one-thread time
       const overhead = t > 1 ? [...phases].reduce((s, [p, v]) => s + Math.max(0, v - one.get(p)! / t), 0) : null;
       columns.push({ title: `${c.name}, ${t}t`, phases, step: step.us, overhead });
@@ -163,7 +164,8 @@ export async function runProfile(ctx: Ctx): Promise<void> {
   const line = (r: string[]) => r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ');
   console.log(`scratchnet training-step profile — ${ctx.machine.cpuModel} (${cores} cores), Node ${process.version}; ` +
     `load average ${(ctx.machine.loadAverageAtStart as number[])[0]}; SIMD limit ${fmt(ctx.peaks.simd.value ?? NaN)} GFLOP/s per thread`);
-  console.log('each phase timed alone on the step\'s shapes (batch 64), medians after warm-up; the whole step from net.train epochs\n');
+  console.log(`each phase timed alone on the step's shapes (batch 64), medians after warm-up; the whole step from net.train epochs; ` +
+    `${currentClock() === 'cpu' ? 'one-thread columns in process CPU time, several-thread columns on the wall clock' : 'wall clock'}\n`);
   console.log(line(head));
   console.log(widths.map((w) => '-'.repeat(w)).join('  '));
   for (const r of rows) console.log(line(r));

@@ -31,6 +31,10 @@ export function report(ctx: Ctx, limits: Limits, elapsed: number, root: string):
   const lim = (v: number | null) => (v === null ? 'not measured' : `${fmt(v)} GFLOP/s`);
   console.log(`limit (measured in this run, median of ${ctx.peaks.simd.samples.length} samples taken between workloads): ` +
     `SIMD ${lim(limits.simd)}, relaxed SIMD ${lim(limits.relaxed)} per thread; "% of limit" = achieved FLOP/s ÷ (that peak × the row's threads)`);
+  console.log(opts.clock === 'cpu'
+    ? 'clock: one-thread rows in CPU time of the measuring process (other processes on a shared machine do not inflate it; NumPy: process_time), ' +
+      'rows on several threads (and NumPy with all BLAS threads) on the wall clock'
+    : 'clock: wall (performance.now); on a shared machine prefer --clock cpu');
   console.log('medians after warm-up; "speed vs scratchnet" > 1 means faster than scratchnet (its own row in each case is the base)\n');
   console.log(formatTable(results));
   const notes = [
@@ -55,7 +59,7 @@ export function report(ctx: Ctx, limits: Limits, elapsed: number, root: string):
   const jsonPath = `${root}bench-results.json`;
   const svgPath = `${root}out/bench.svg`;
   writeFileSync(jsonPath, JSON.stringify({
-    options: { only: [...opts.only], reps: opts.reps ?? null, quick: opts.quick }, config: ctx.cfg, machine,
+    options: { only: [...opts.only], reps: opts.reps ?? null, quick: opts.quick, clock: opts.clock }, config: ctx.cfg, machine,
     limits: { ...limits, simdSamples: ctx.peaks.simd.samples, relaxedSamples: ctx.peaks.relaxed.samples },
     elapsedSeconds: +elapsed.toFixed(1), results,
   }, null, 2) + '\n');

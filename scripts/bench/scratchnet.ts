@@ -7,16 +7,16 @@
  */
 import { Matrix } from '../../src/index.js';
 import { newMlp, newW1Net, XOR_X, XOR_Y, type LayerParams, type W2Data } from './lib/data.js';
-import { sampleRuns } from './lib/timing.js';
+import { now, sampleRuns } from './lib/timing.js';
 
 /** W1 with `net.train`: µs/epoch of each timed run, and the loss history of the last run. */
 export function scratchnetXor(epochs: number, lr: number, reps: number, warmupMs: number): { us: number[]; loss: number[] } {
   let loss: number[] = [];
   const run = () => {
     const net = newW1Net();
-    const t = performance.now();
+    const t = now();
     const r = net.train(XOR_X, XOR_Y, { epochs, learningRate: lr, loss: 'binaryCrossEntropy' });
-    const ms = performance.now() - t;
+    const ms = now() - t;
     net.dispose();
     loss = r.loss;
     return ms;
@@ -54,11 +54,11 @@ export function scratchnetMlp(data: W2Data, params: readonly LayerParams[], run:
   const Y = new Matrix(data.n, data.classes, data.y);
   const stamps: number[] = [];
   try {
-    const start = performance.now();
+    const start = now();
     const r = net.train(X, Y, {
       ...mlpTrainOptions(run),
       onEpoch: () => {
-        stamps.push(performance.now());
+        stamps.push(now());
       },
     });
     const times = stamps.map((s, i) => s - (i === 0 ? start : stamps[i - 1]!));

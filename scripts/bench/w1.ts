@@ -12,7 +12,7 @@ import { plainJsXor } from './lib/plainjs.js';
 import { RefNet } from './lib/reference.js';
 import { measured, skipped, type BenchResult } from './lib/results.js';
 import { tfjsXor } from './lib/tfjs.js';
-import { sampleRuns } from './lib/timing.js';
+import { now, sampleRuns } from './lib/timing.js';
 import { errText, log, tfSkip, tfThreads, wasmNote, type Ctx } from './context.js';
 import { scratchnetXor } from './scratchnet.js';
 
@@ -66,9 +66,9 @@ export async function runW1(ctx: Ctx): Promise<void> {
   {
     let last: number[] = [];
     const ms = sampleRuns(() => {
-      const t = performance.now();
+      const t = now();
       last = plainJsXor(params, epochs, lr);
-      return performance.now() - t;
+      return now() - t;
     }, reps, warmupMs);
     row(measured({ ...base, impl: 'plain JS Float32Array loop', work: work() }, ms.map((m) => (m / epochs) * 1000), {
       loss: last.at(-1)!, lossScratchnet: snFinal, lossHistory: every1000(last),
@@ -85,12 +85,12 @@ export async function runW1(ctx: Ctx): Promise<void> {
       const net = new RefNet(params, ['relu', 'sigmoid'], 'binaryCrossEntropy', 4);
       net.set(x, y);
       history.length = 0;
-      const t = performance.now();
+      const t = now();
       for (let e = 0; e < epochs; e++) {
         last = net.step(4, lr);
         if (e % 1000 === 0) history.push(last);
       }
-      return performance.now() - t;
+      return now() - t;
     };
     const ms = sampleRuns(run, reps, warmupMs);
     row(measured({ ...base, impl: 'plain TS reference', work: work() }, ms.map((m) => (m / epochs) * 1000), {

@@ -12,6 +12,7 @@ import { measured, skipped, type BenchResult, type PeakKind } from './lib/result
 import { tfjsMlp } from './lib/tfjs.js';
 import { errText, log, npLabel, npThreads, tfSkip, tfThreads, wasmNote, type Ctx } from './context.js';
 import { scratchnetMlp, type MlpRun } from './scratchnet.js';
+import { now, withWallClock } from './lib/timing.js';
 
 /** W2's training settings. */
 export const w2Run = (ctx: Ctx): MlpRun => {
@@ -37,7 +38,7 @@ export async function runW2(ctx: Ctx): Promise<void> {
   }));
   if (cores > 1) {
     await setThreads(cores);
-    const t = scratchnetMlp(data, params, run);
+    const t = await withWallClock(() => scratchnetMlp(data, params, run));
     await setThreads(1);
     row(measured({ ...base, impl: `scratchnet, ${cores} threads`, work: work(cores) }, t.samplesPerSec, {
       loss: t.loss.at(-1)!, lossScratchnet: snFinal, lossHistory: t.loss,
@@ -74,10 +75,10 @@ export async function runW2(ctx: Ctx): Promise<void> {
     let total = 0;
     for (let bi = 0; bi < nb; bi++) {
       const index = Int32Array.from({ length: batch }, (_, i) => bi * batch + i);
-      const t = performance.now();
+      const t = now();
       net.gather(data.x, data.y, index, batch);
       total += net.step(batch, lr) * batch;
-      const ms = performance.now() - t;
+      const ms = now() - t;
       if (bi >= refWarmup) perBatch.push(batch / (ms / 1000));
     }
     const sub = nb * batch;

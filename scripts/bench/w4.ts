@@ -9,7 +9,7 @@
 import { Matrix, setThreads } from '../../src/index.js';
 import { mlpTrainFlops, newMlp, W4_SIZES, type LayerParams, type W2Data } from './lib/data.js';
 import { fmt, measured, skipped, type BenchResult, type PeakKind } from './lib/results.js';
-import { median } from './lib/timing.js';
+import { median, now, withWallClock } from './lib/timing.js';
 import { tfjsMlp } from './lib/tfjs.js';
 import { errText, log, npLabel, npThreads, tfSkip, tfThreads, wasmNote, type Ctx } from './context.js';
 import { mlpTrainOptions, scratchnetMlp, type MlpRun } from './scratchnet.js';
@@ -25,9 +25,9 @@ function timeTrain(data: W2Data, params: readonly LayerParams[], run: MlpRun): n
   const net = newMlp(params);
   try {
     const X = new Matrix(data.n, data.inputSize, data.x), Y = new Matrix(data.n, data.classes, data.y);
-    const t = performance.now();
+    const t = now();
     net.train(X, Y, mlpTrainOptions(run));
-    return performance.now() - t;
+    return now() - t;
   } finally {
     net.dispose();
   }
@@ -53,7 +53,7 @@ export async function runW4(ctx: Ctx): Promise<void> {
   }));
   if (cores > 1) {
     await setThreads(cores);
-    const t = scratchnetMlp(data, params, run);
+    const t = await withWallClock(() => scratchnetMlp(data, params, run));
     await setThreads(1);
     row(measured({ ...base, impl: `scratchnet, ${cores} threads`, work: work(cores) }, t.samplesPerSec, {
       loss: t.loss.at(-1)!, lossScratchnet: snFinal, lossHistory: t.loss,

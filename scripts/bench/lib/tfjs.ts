@@ -8,7 +8,7 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { GemmShape, LayerParams, W2Data } from './data.js';
-import { sampleCalls, type SampleOptions } from './timing.js';
+import { now, sampleCalls, type SampleOptions } from './timing.js';
 
 type TF = typeof import('@tensorflow/tfjs');
 
@@ -106,7 +106,7 @@ export async function tfjsXor(
   try {
     for (let done = 0, c = 0; done < epochs; c++) {
       const n = Math.min(chunk, epochs - done);
-      const t = performance.now();
+      const t = now();
       for (let e = 0; e < n; e++) {
         const last = done + e === epochs - 1;
         if (last) {
@@ -119,7 +119,7 @@ export async function tfjsXor(
           });
         }
       }
-      const dt = performance.now() - t;
+      const dt = now() - t;
       if (c > 0) usPerEpoch.push((dt / n) * 1000);
       done += n;
     }
@@ -190,13 +190,13 @@ export async function tfjsMlp(
       await model.fit(wx, wy, { batchSize: o.batchSize, epochs: 1, shuffle: o.shuffle, verbose: 0 });
       tf.dispose([wx, wy]);
     }
-    const start = performance.now();
+    const start = now();
     const history = await model.fit(xs, ys, {
       batchSize: o.batchSize,
       epochs: o.epochs,
       shuffle: o.shuffle,
       verbose: 0,
-      callbacks: { onEpochEnd: async () => void stamps.push(performance.now()) },
+      callbacks: { onEpochEnd: async () => void stamps.push(now()) },
     });
     const times = stamps.map((s, i) => s - (i === 0 ? start : stamps[i - 1]!));
     run = {
