@@ -203,7 +203,7 @@ let requested: Flavor = 'simd';
  *
  * @example
  * ```ts
- * await init({ threads: 4, relaxedSimd: false, maxMemoryMB: 2048 });
+ * await init({ threads: 4, maxMemoryMB: 2048 }); // the first init() decides; later calls return the same backend
  * ```
  */
 export interface InitOptions {

@@ -132,7 +132,9 @@ function parseError(e: unknown, cmd: string, options: Record<string, OptionSpec>
  * @internal
  * @example
  * ```ts
- * const { values, positionals } = parse('train', ['iris.csv', '--epochs', '5'], TRAIN_OPTIONS);
+ * const { values, positionals } = parse('train', ['iris.csv', '--epochs', '5'], { ...COMMON_OPTIONS, epochs: { type: 'string' } });
+ * positionals;   // ['iris.csv']
+ * values.epochs; // '5'
  * ```
  */
 export function parse(cmd: string, args: string[], options: Record<string, OptionSpec>): { values: Values; positionals: string[] } {
@@ -161,7 +163,8 @@ export const str = (v: Values, name: string): string | undefined => (typeof v[na
  * @internal
  * @example
  * ```ts
- * intOption('train', { epochs: '50' }, 'epochs', 100, 1, MAX_EPOCHS); // 50
+ * intOption('train', { epochs: '50' }, 'epochs', 100, 1, 1_000_000); // 50
+ * intOption('train', { epochs: '0' }, 'epochs', 100, 1); // throws 'train: --epochs must be an integer ≥ 1, got "0"'
  * ```
  */
 export function intOption(cmd: string, v: Values, name: string, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {

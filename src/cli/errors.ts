@@ -11,7 +11,7 @@
  * @internal
  * @example
  * ```ts
- * throw new CliError('train: data.csv: no data');
+ * throw new CliError('train: data.csv: no data'); // throws: main() prints it and exits with 1
  * ```
  */
 export class CliError extends Error {
@@ -26,7 +26,7 @@ export class CliError extends Error {
  * @internal
  * @example
  * ```ts
- * throw usageError('train: --epochs must be an integer ≥ 1, got "0"');
+ * usageError('train: --epochs must be an integer ≥ 1, got "0"').exitCode; // 2
  * ```
  */
 export const usageError = (message: string): CliError => new CliError(message, 2);

@@ -27,6 +27,7 @@ export const MAX_FILE_BYTES = 256 * 1024 * 1024;
  * @internal
  * @example
  * ```ts
+ * const chunks: string[] = [];
  * const out: CliWriter = { write: (s) => void chunks.push(s), isTTY: false };
  * ```
  */
@@ -42,7 +43,10 @@ export interface CliWriter {
  * @internal
  * @example
  * ```ts
- * await main(['--version'], { stdout: { write: (s) => void (out += s) } });
+ * import { main } from './main.js';
+ * let out = '';
+ * await main(['--version'], { stdout: { write: (s) => void (out += s) } }); // 0
+ * out === `scratchnet ${version()}\n`; // true
  * ```
  */
 export interface CliIO {
@@ -141,7 +145,8 @@ async function inflate(data: Uint8Array, path: string, cmd: string): Promise<Uin
  * @internal
  * @example
  * ```ts
- * const text = await readText(io, 'iris.csv.gz', 'train');
+ * const text = await readText(defaultIO(), 'iris.csv.gz', 'train'); // decompressed
+ * await readText(defaultIO(), 'no-such.csv', 'train'); // throws 'train: cannot read no-such.csv: no such file'
  * ```
  */
 export async function readText(io: CliIO, path: string, cmd: string): Promise<string> {
@@ -162,7 +167,8 @@ export async function readText(io: CliIO, path: string, cmd: string): Promise<st
  * @internal
  * @example
  * ```ts
- * await writeText(io, 'model.json', json, 'train');
+ * await writeText(defaultIO(), 'out.json', JSON.stringify({ ok: true }), 'train');
+ * await writeText(defaultIO(), 'no/such/dir.json', '{}', 'train'); // throws 'train: cannot write no/such/dir.json: no such directory'
  * ```
  */
 export async function writeText(io: CliIO, path: string, text: string, cmd: string): Promise<void> {
@@ -179,7 +185,7 @@ export async function writeText(io: CliIO, path: string, text: string, cmd: stri
  * @internal
  * @example
  * ```ts
- * version(); // '0.1.0'
+ * version(); // e.g. '0.1.0', package.json's "version"
  * ```
  */
 export function version(): string {

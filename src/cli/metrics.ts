@@ -95,7 +95,8 @@ export interface ClassMetrics {
  * @internal
  * @example
  * ```ts
- * classMetrics(net.predict(x), 3, [0, 2, 1]).correct;
+ * const out = Matrix.from([[0.7, 0.2, 0.1], [0.1, 0.3, 0.6], [0.5, 0.4, 0.1]]); // a 3-class network's output
+ * classMetrics(out, 3, [0, 2, 1]).correct; // 2
  * ```
  */
 export function classMetrics(out: Matrix, k: number, y: readonly number[]): ClassMetrics {
@@ -185,7 +186,8 @@ export const describeRegression = (m: RegressionMetrics): string =>
  * @internal
  * @example
  * ```ts
- * const out = predictAll(net, scaler.transform(x), 'predict');
+ * const scaler = new StandardScaler().fit(X);
+ * const out = predictAll(net, scaler.transform(X), 'predict'); // 4x1
  * ```
  */
 export function predictAll(net: NeuralNetwork, x: Matrix, cmd: string): Matrix {

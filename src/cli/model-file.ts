@@ -39,6 +39,8 @@ export const MODEL_VERSION = 1;
  * @internal
  * @example
  * ```ts
+ * import { readFileSync } from 'node:fs';
+ * // after `scratchnet train iris.csv --out model.json`
  * const doc = JSON.parse(readFileSync('model.json', 'utf8')) as ModelFile; doc.task; // 'classification'
  * ```
  */
@@ -68,7 +70,10 @@ export interface ModelFile {
  * @internal
  * @example
  * ```ts
- * const { net, scaler, features } = loadModel(text, 'model.json');
+ * import { readFileSync } from 'node:fs';
+ * const { net, scaler, features } = loadModel(readFileSync('model.json', 'utf8'), 'model.json');
+ * features; // 4 (iris' four measurements)
+ * net.dispose();
  * ```
  */
 export interface Model {
@@ -178,8 +183,10 @@ function checkColumns(d: Record<string, unknown>, features: number, bad: Bad): v
  * @internal
  * @example
  * ```ts
- * const model = loadModel(await readText(io, 'model.json', 'predict'), 'model.json');
- * try { model.net.predict(model.scaler.transform(x)); } finally { model.net.dispose(); }
+ * import { defaultIO, readText } from './io.js';
+ * const model = loadModel(await readText(defaultIO(), 'model.json', 'predict'), 'model.json');
+ * try { model.net.predict(model.scaler.transform([[5.1, 3.5, 1.4, 0.2]])); } finally { model.net.dispose(); }
+ * loadModel('{}', 'model.json'); // throws 'predict: model.json is not a scratchnet model file'
  * ```
  */
 export function loadModel(text: string, file: string): Model {
@@ -207,7 +214,9 @@ export function loadModel(text: string, file: string): Model {
  * @internal
  * @example
  * ```ts
- * const xs = scaleFeatures(scaler, x, 'predict', 'data.csv');
+ * const scaler = new StandardScaler().fit([[0, 0], [2, 2e-20]]); // column 2: mean 1e-20, scale 1e-20
+ * scaleFeatures(scaler, Matrix.from([[1, 3e-20]]), 'predict', 'data.csv').toArray(); // [[0, 2]]
+ * scaleFeatures(scaler, Matrix.from([[1, 1e30]]), 'predict', 'data.csv'); // throws 'predict: data.csv: row 1, feature 2'
  * ```
  */
 export function scaleFeatures(scaler: StandardScaler, x: Matrix, cmd: string, file: string): Matrix {

@@ -161,7 +161,8 @@ function readArgs(args: string[], io: CliIO): { help: true } | { help: false; mo
  * @internal
  * @example
  * ```ts
- * await predictCommand(['model.json', 'new.csv', '--out', 'pred.csv'], defaultIO());
+ * import { defaultIO } from './io.js';
+ * await predictCommand(['model.json', 'new.csv', '--out', 'pred.csv'], defaultIO()); // 0
  * ```
  */
 export async function predictCommand(args: string[], io: CliIO): Promise<number> {

@@ -27,7 +27,10 @@ export interface Progress {
  * @internal
  * @example
  * ```ts
- * const progress = progressReporter(io.stdout, epochs, 10, (logs) => `loss ${logs.loss.toFixed(4)}`);
+ * const epochs = 100;
+ * const progress = progressReporter(process.stdout, epochs, 10, (logs) => `loss ${logs.loss.toFixed(4)}`);
+ * net.train(X, y, { epochs, onEpoch: (epoch, loss, logs) => progress.onEpoch(logs) });
+ * progress.end(); // printed `epoch  10/100  loss 0.6931`, ... (or one line redrawn, on a terminal)
  * ```
  */
 export function progressReporter(out: CliWriter, epochs: number, every: number, describe: (logs: EpochLogs) => string): Progress {

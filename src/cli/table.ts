@@ -15,7 +15,8 @@ import { bare, CliError } from './errors.js';
  * @internal
  * @example
  * ```ts
- * const t: Table = readTable(text, 'train', 'iris.csv', flags, -1, 5); t.labelIndex; // 4
+ * const t: Table = readTable('a,b,y\n1,2,0\n3,4,1\n', 'train', 'f.csv', { header: 'auto', delimiter: ',' }, 2, 3);
+ * t.labelIndex; // 2
  * ```
  */
 export interface Table extends CsvData {
@@ -67,7 +68,7 @@ function firstRecords(text: string, delim: string): string[][] {
  * @internal
  * @example
  * ```ts
- * dataWidth('a,b,y\n1,2,0\n', flags, 'train', 'f.csv'); // { width: 3, first: ['a', 'b', 'y'] }
+ * dataWidth('a,b,y\n1,2,0\n', { header: 'auto', delimiter: ',' }, 'train', 'f.csv'); // { width: 3, first: ['a', 'b', 'y'] }
  * ```
  */
 export function dataWidth(text: string, flags: CsvFlags, cmd: string, file: string): { width: number; first: string[] } {
@@ -98,7 +99,9 @@ export function delimiterHint(text: string, width: number, flags: CsvFlags): str
  * @internal
  * @example
  * ```ts
- * resolveLabel({ number: -1 }, 5, first, 'train', 'iris.csv'); // 4
+ * resolveLabel({ number: -1 }, 5, ['5.1', '3.5', '1.4', '0.2', '0'], 'train', 'iris.csv'); // 4
+ * resolveLabel({ name: 'y' }, 3, ['a', 'b', 'y'], 'train', 'f.csv'); // 'y'
+ * resolveLabel({ name: 'z' }, 3, ['a', 'b', 'y'], 'train', 'f.csv'); // throws 'f.csv has no such column; its columns are a, b, y'
  * ```
  */
 export function resolveLabel(label: LabelOption, width: number, first: string[], cmd: string, file: string): number | string {
@@ -132,7 +135,8 @@ function csvError(e: unknown, cmd: string, file: string): CliError {
  * @internal
  * @example
  * ```ts
- * const table = readTable(text, 'train', 'iris.csv', flags, 4, 5);
+ * const table = readTable('a,b,species\n1,2,cat\n3,4,dog\n', 'train', 'f.csv', { header: 'auto', delimiter: ',' }, 2, 3);
+ * table.classes; // ['cat', 'dog']
  * ```
  */
 export function readTable(text: string, cmd: string, file: string, flags: CsvFlags, label: number | string | null, width: number): Table {
@@ -152,7 +156,8 @@ export function readTable(text: string, cmd: string, file: string, flags: CsvFla
  * @internal
  * @example
  * ```ts
- * labelNames(table); // ['setosa', 'setosa', ...]
+ * const table = readTable('a,species\n1,cat\n2,dog\n3,cat\n', 'train', 'f.csv', { header: 'auto', delimiter: ',' }, 1, 2);
+ * labelNames(table); // ['cat', 'dog', 'cat']
  * ```
  */
 export function labelNames(t: Table): string[] {

@@ -420,7 +420,8 @@ async function prepare(o: Options, io: CliIO): Promise<Run> {
  * @internal
  * @example
  * ```ts
- * await trainCommand(['iris.csv', '--epochs', '50', '--out', 'model.json'], defaultIO());
+ * import { defaultIO } from './io.js';
+ * await trainCommand(['iris.csv', '--epochs', '50', '--out', 'model.json'], defaultIO()); // 0
  * ```
  */
 export async function trainCommand(args: string[], io: CliIO): Promise<number> {

@@ -342,7 +342,12 @@ function makeView(source: ViewSource, rows: number, cols: number): Matrix {
  *
  * @example
  * ```ts
- * const weights = matrixView(be, block, 0, inputSize, outputSize, 'Layer(2, 4).weights');
+ * import { backend } from '../backend/load.js';
+ * const be = backend(), block = be.alloc(2 * 4 * 4, 'Layer(2, 4).weights');
+ * const weights = matrixView(be, block, 0, 2, 4, 'Layer(2, 4).weights');
+ * weights.shape; // [2, 4]
+ * be.release(block);
+ * weights.get(0, 0); // throws 'Layer(2, 4).weights'
  * ```
  * @internal
  */

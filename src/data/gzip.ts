@@ -110,8 +110,10 @@ const SLICE = 16 * 1024;
  *
  * @example
  * ```ts
+ * import { gzipSync } from 'node:zlib';
  * let n = 0;
- * await inflate('gunzip', gzipSync(data), (chunk) => { n += chunk.length; });
+ * await inflate('gunzip', gzipSync(new Uint8Array(100_000)), (chunk) => { n += chunk.length; });
+ * n; // 100000
  * ```
  */
 export async function inflate(op: string, input: Uint8Array, sink: (chunk: Uint8Array) => void): Promise<void> {
@@ -180,9 +182,11 @@ export async function inflate(op: string, input: Uint8Array, sink: (chunk: Uint8
  * ```ts
  * import { gunzip, parseCsv } from 'scratchnet';
  * import { readFileSync } from 'node:fs';
- * const text = new TextDecoder().decode(await gunzip(readFileSync('test/fixtures/digits.csv.gz')));
- * const digits = parseCsv(text, { header: false }); // 1797 rows, 64 features
- * await gunzip(readFileSync('test/fixtures/digits.csv.gz'), { maxBytes: 1000 }); // throws: inflates past 1000 bytes
+ * // digits.csv.gz: scikit-learn's digits (the repository's test/fixtures/digits.csv.gz)
+ * const text = new TextDecoder().decode(await gunzip(readFileSync('digits.csv.gz')));
+ * const digits = parseCsv(text, { header: false });
+ * digits.x.shape; // [1797, 64]
+ * await gunzip(readFileSync('digits.csv.gz'), { maxBytes: 1000 }); // throws 'inflate to more than maxBytes = 1000'
  * ```
  */
 export async function gunzip(bytes: Uint8Array | ArrayBuffer, options?: GunzipOptions): Promise<Uint8Array> {

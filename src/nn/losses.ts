@@ -33,7 +33,7 @@ import { LossId } from '../backend/contract.js';
  *     return new Matrix(P.rows, P.cols, P.data.map((v, i) => Math.sign(v - t[i]!) / P.data.length));
  *   }
  * }
- * net.train(X, y, { loss: new MeanAbsoluteError() });
+ * net.train(X, y, { loss: new MeanAbsoluteError(), epochs: 100 });
  * ```
  */
 export abstract class Loss {

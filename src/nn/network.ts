@@ -206,7 +206,7 @@ export class NeuralNetwork {
    * @example
    * ```ts
    * const out = net.forward(X);
-   * net.backward(gradOfLossWrtOut, 0.1);
+   * net.backward(new BinaryCrossEntropy().backward(out, y), 0.1); // one step of the chapter's loop
    * ```
    */
   backward(gradOutput: MatrixLike, learningRate = 0.01): void {
@@ -297,7 +297,9 @@ export class NeuralNetwork {
    *
    * @example
    * ```ts
-   * const net = NeuralNetwork.fromJSON(JSON.parse(text));
+   * const text = JSON.stringify(net.toJSON()); // e.g. read back from a file
+ * const copy = NeuralNetwork.fromJSON(JSON.parse(text)); // or fromJSON(text)
+ * copy.predict(X).data[0] === net.predict(X).data[0]; // true
    * ```
    */
   static fromJSON(json: unknown, options: FromJSONOptions = {}): NeuralNetwork {

@@ -30,7 +30,14 @@ export interface NetworkJSON {
  *
  * @example
  * ```ts
+ * class Square extends Activation {
+ *   readonly name = 'square';
+ *   forward(x: MatrixLike) { const m = Matrix.from(x); return new Matrix(m.rows, m.cols, m.data.map((v) => v * v)); }
+ *   backward(x: MatrixLike) { const m = Matrix.from(x); return new Matrix(m.rows, m.cols, m.data.map((v) => 2 * v)); }
+ * }
+ * const doc = new NeuralNetwork([2, 3, 1], [new Square(), new Sigmoid()], { seed: 1 }).toJSON();
  * NeuralNetwork.fromJSON(doc, { activations: { square: () => new Square() } });
+ * NeuralNetwork.fromJSON(doc); // throws 'square'
  * ```
  */
 export interface FromJSONOptions {

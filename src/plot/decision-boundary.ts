@@ -11,6 +11,7 @@ import { escapeXml, num, PALETTE, size, text, tint } from './svg.js';
  *
  * @example
  * ```ts
+ * const { x, labels } = moons({ n: 100, seed: 1 });
  * decisionBoundarySvg(net, x.toArray(), labels, { title: 'moons', width: 400, height: 400, resolution: 100 });
  * ```
  */

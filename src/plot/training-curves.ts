@@ -30,6 +30,7 @@ export interface TrainingHistory {
  * @example
  * ```ts
  * import { writeFileSync } from 'node:fs';
+ * const { x, y } = moons({ n: 200, noise: 0.1, seed: 1 });
  * const result = net.train(x, y, { epochs: 200, validationSplit: 0.2, metrics: ['accuracy'] });
  * writeFileSync('loss.svg', trainingCurvesSvg(result));                 // train + validation loss
  * writeFileSync('accuracy.svg', trainingCurvesSvg(result, 'accuracy')); // train + validation accuracy

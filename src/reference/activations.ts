@@ -4,9 +4,10 @@
  *
  * @example
  * ```ts
- * import { reluForward } from 'scratchnet/dist/reference/activations.js';
+ * // src/reference is not in the package's exports; the tests import it
  * const out = new Float32Array(2);
- * reluForward(out, new Float32Array([-1, 2]), 1, 2, 0); // out = [0, 2]
+ * reluForward(out, new Float32Array([-1, 2]), 1, 2, 0);
+ * out; // Float32Array [0, 2]
  * ```
  * @module
  */
@@ -25,7 +26,9 @@ const sigmoid = (v: number) => (v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.exp(v) / 
  *
  * @example
  * ```ts
- * reluForward(out, x, 2, 3, 0.01);
+ * const out = new Float32Array(3);
+ * reluForward(out, new Float32Array([-1, 0, 2]), 1, 3, 0);
+ * out; // Float32Array [0, 0, 2]
  * ```
  */
 export const reluForward = (out: F, x: F, r: number, c: number, _a: number) => map(out, x, r * c, (v) => Math.max(0, v));
@@ -34,7 +37,9 @@ export const reluForward = (out: F, x: F, r: number, c: number, _a: number) => m
  *
  * @example
  * ```ts
- * reluDerivative(out, x, 2, 3, 0.01);
+ * const out = new Float32Array(3);
+ * reluDerivative(out, new Float32Array([-1, 0, 2]), 1, 3, 0);
+ * out; // Float32Array [0, 0, 1]
  * ```
  */
 export const reluDerivative = (out: F, x: F, r: number, c: number, _a: number) => map(out, x, r * c, (v) => (v > 0 ? 1 : 0));
@@ -43,7 +48,9 @@ export const reluDerivative = (out: F, x: F, r: number, c: number, _a: number) =
  *
  * @example
  * ```ts
- * reluBackward(out, grad, x, y, 2, 3, 0.01);
+ * const out = new Float32Array(3);
+ * reluBackward(out, new Float32Array([5, 5, 5]), new Float32Array([-1, 0, 2]), new Float32Array([0, 0, 2]), 1, 3, 0);
+ * out; // Float32Array [0, 0, 5]
  * ```
  */
 export const reluBackward = (out: F, g: F, x: F, y: F, r: number, c: number, _a: number) => mapGrad(out, g, x, y, r * c, (v) => (v > 0 ? 1 : 0));
@@ -53,7 +60,9 @@ export const reluBackward = (out: F, g: F, x: F, y: F, r: number, c: number, _a:
  *
  * @example
  * ```ts
- * leakyReluForward(out, x, 2, 3, 0.01);
+ * const out = new Float32Array(2);
+ * leakyReluForward(out, new Float32Array([-2, 3]), 1, 2, 0.5);
+ * out; // Float32Array [-1, 3]
  * ```
  */
 export const leakyReluForward = (out: F, x: F, r: number, c: number, a: number) => map(out, x, r * c, (v) => (v > 0 ? v : Math.fround(a) * v));
@@ -62,7 +71,9 @@ export const leakyReluForward = (out: F, x: F, r: number, c: number, a: number) 
  *
  * @example
  * ```ts
- * leakyReluDerivative(out, x, 2, 3, 0.01);
+ * const out = new Float32Array(2);
+ * leakyReluDerivative(out, new Float32Array([-2, 3]), 1, 2, 0.5);
+ * out; // Float32Array [0.5, 1]
  * ```
  */
 export const leakyReluDerivative = (out: F, x: F, r: number, c: number, a: number) => map(out, x, r * c, (v) => (v > 0 ? 1 : a));
@@ -71,7 +82,9 @@ export const leakyReluDerivative = (out: F, x: F, r: number, c: number, a: numbe
  *
  * @example
  * ```ts
- * leakyReluBackward(out, grad, x, y, 2, 3, 0.01);
+ * const out = new Float32Array(2);
+ * leakyReluBackward(out, new Float32Array([4, 4]), new Float32Array([-2, 3]), new Float32Array([-1, 3]), 1, 2, 0.5);
+ * out; // Float32Array [2, 4]
  * ```
  */
 export const leakyReluBackward = (out: F, g: F, x: F, y: F, r: number, c: number, a: number) => mapGrad(out, g, x, y, r * c, (v) => (v > 0 ? 1 : Math.fround(a)));
@@ -81,7 +94,9 @@ export const leakyReluBackward = (out: F, g: F, x: F, y: F, r: number, c: number
  *
  * @example
  * ```ts
- * linearForward(out, x, 2, 3, 0.01);
+ * const out = new Float32Array(2);
+ * linearForward(out, new Float32Array([-3, 2]), 1, 2, 0);
+ * out; // Float32Array [-3, 2]
  * ```
  */
 export const linearForward = (out: F, x: F, r: number, c: number, _a: number) => map(out, x, r * c, (v) => v);
@@ -90,7 +105,9 @@ export const linearForward = (out: F, x: F, r: number, c: number, _a: number) =>
  *
  * @example
  * ```ts
- * linearDerivative(out, x, 2, 3, 0.01);
+ * const out = new Float32Array(2);
+ * linearDerivative(out, new Float32Array([-3, 2]), 1, 2, 0);
+ * out; // Float32Array [1, 1]
  * ```
  */
 export const linearDerivative = (out: F, x: F, r: number, c: number, _a: number) => map(out, x, r * c, () => 1);
@@ -99,7 +116,9 @@ export const linearDerivative = (out: F, x: F, r: number, c: number, _a: number)
  *
  * @example
  * ```ts
- * linearBackward(out, grad, x, y, 2, 3, 0.01);
+ * const out = new Float32Array(2);
+ * linearBackward(out, new Float32Array([4, 5]), new Float32Array([-3, 2]), new Float32Array([-3, 2]), 1, 2, 0);
+ * out; // Float32Array [4, 5]
  * ```
  */
 export const linearBackward = (out: F, g: F, x: F, y: F, r: number, c: number, _a: number) => mapGrad(out, g, x, y, r * c, () => 1);
@@ -109,7 +128,9 @@ export const linearBackward = (out: F, g: F, x: F, y: F, r: number, c: number, _
  *
  * @example
  * ```ts
- * sigmoidForward(out, x, 2, 3, 0.01);
+ * const out = new Float32Array(1);
+ * sigmoidForward(out, new Float32Array([0]), 1, 1, 0);
+ * out; // Float32Array [0.5]
  * ```
  */
 export const sigmoidForward = (out: F, x: F, r: number, c: number, _a: number) => map(out, x, r * c, sigmoid);
@@ -118,7 +139,9 @@ export const sigmoidForward = (out: F, x: F, r: number, c: number, _a: number) =
  *
  * @example
  * ```ts
- * sigmoidDerivative(out, x, 2, 3, 0.01);
+ * const out = new Float32Array(1);
+ * sigmoidDerivative(out, new Float32Array([0]), 1, 1, 0);
+ * out; // Float32Array [0.25]
  * ```
  */
 export const sigmoidDerivative = (out: F, x: F, r: number, c: number, _a: number) => map(out, x, r * c, (v) => sigmoid(v) * (1 - sigmoid(v)));
@@ -127,7 +150,9 @@ export const sigmoidDerivative = (out: F, x: F, r: number, c: number, _a: number
  *
  * @example
  * ```ts
- * sigmoidBackward(out, grad, x, y, 2, 3, 0.01);
+ * const out = new Float32Array(1);
+ * sigmoidBackward(out, new Float32Array([2]), new Float32Array([0]), new Float32Array([0.5]), 1, 1, 0);
+ * out; // Float32Array [0.5]
  * ```
  */
 export const sigmoidBackward = (out: F, g: F, x: F, y: F, r: number, c: number, _a: number) => mapGrad(out, g, x, y, r * c, (_x, s) => s * (1 - s));
@@ -137,7 +162,9 @@ export const sigmoidBackward = (out: F, g: F, x: F, y: F, r: number, c: number, 
  *
  * @example
  * ```ts
- * tanhForward(out, x, 2, 3, 0.01);
+ * const out = new Float32Array(1);
+ * tanhForward(out, new Float32Array([0]), 1, 1, 0);
+ * out; // Float32Array [0]
  * ```
  */
 export const tanhForward = (out: F, x: F, r: number, c: number, _a: number) => map(out, x, r * c, Math.tanh);
@@ -146,7 +173,9 @@ export const tanhForward = (out: F, x: F, r: number, c: number, _a: number) => m
  *
  * @example
  * ```ts
- * tanhDerivative(out, x, 2, 3, 0.01);
+ * const out = new Float32Array(1);
+ * tanhDerivative(out, new Float32Array([0]), 1, 1, 0);
+ * out; // Float32Array [1]
  * ```
  */
 export const tanhDerivative = (out: F, x: F, r: number, c: number, _a: number) => map(out, x, r * c, (v) => 1 - Math.tanh(v) ** 2);
@@ -155,7 +184,9 @@ export const tanhDerivative = (out: F, x: F, r: number, c: number, _a: number) =
  *
  * @example
  * ```ts
- * tanhBackward(out, grad, x, y, 2, 3, 0.01);
+ * const out = new Float32Array(1);
+ * tanhBackward(out, new Float32Array([3]), new Float32Array([0]), new Float32Array([0]), 1, 1, 0);
+ * out; // Float32Array [3]
  * ```
  */
 export const tanhBackward = (out: F, g: F, x: F, y: F, r: number, c: number, _a: number) => mapGrad(out, g, x, y, r * c, (_x, t) => 1 - t * t);
@@ -165,7 +196,9 @@ export const tanhBackward = (out: F, g: F, x: F, y: F, r: number, c: number, _a:
  *
  * @example
  * ```ts
- * softmaxForward(out, x, 2, 3, 0.01);
+ * const out = new Float32Array(2);
+ * softmaxForward(out, new Float32Array([0, 0]), 1, 2, 0);
+ * out; // Float32Array [0.5, 0.5]
  * ```
  */
 export function softmaxForward(out: F, x: F, rows: number, cols: number, _a: number): void {
@@ -184,7 +217,9 @@ export function softmaxForward(out: F, x: F, rows: number, cols: number, _a: num
  *
  * @example
  * ```ts
- * softmaxDerivative(out, x, 2, 3, 0.01);
+ * const out = new Float32Array(2);
+ * softmaxDerivative(out, new Float32Array([0, 0]), 1, 2, 0);
+ * out; // Float32Array [0.25, 0.25]
  * ```
  */
 export function softmaxDerivative(out: F, x: F, rows: number, cols: number, a: number): void {
@@ -200,7 +235,9 @@ export function softmaxDerivative(out: F, x: F, rows: number, cols: number, a: n
  *
  * @example
  * ```ts
- * softmaxBackward(out, grad, x, y, 2, 3, 0.01);
+ * const out = new Float32Array(2);
+ * softmaxBackward(out, new Float32Array([1, 0]), new Float32Array([0, 0]), new Float32Array([0.5, 0.5]), 1, 2, 0);
+ * out; // Float32Array [0.25, -0.25]
  * ```
  */
 export function softmaxBackward(out: F, grad: F, _x: F, y: F, rows: number, cols: number, _a: number): void {

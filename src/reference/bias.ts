@@ -3,9 +3,10 @@
  *
  * @example
  * ```ts
- * import { sumColumns } from 'scratchnet/dist/reference/bias.js';
+ * // src/reference is not in the package's exports; the tests import it
  * const out = new Float32Array(2);
- * sumColumns(out, new Float32Array([1, 2, 3, 4]), 2, 2); // out = [4, 6]
+ * sumColumns(out, new Float32Array([1, 2, 3, 4]), 2, 2);
+ * out; // Float32Array [4, 6]
  * ```
  * @module
  */

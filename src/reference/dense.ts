@@ -4,10 +4,12 @@
  *
  * @example
  * ```ts
- * import { denseForward } from 'scratchnet/dist/reference/dense.js';
+ * // src/reference is not in the package's exports; the tests import it
+ * import { ActivationId } from '../backend/contract.js';
  * const z = new Float32Array(1), y = new Float32Array(1);
- * denseForward(z, y, new Float32Array([1, 2]), new Float32Array([3, -4]), new Float32Array([1]), 1, 1, 2, 0, 0);
- * // z = [-4], y = [0] (ReLU)
+ * denseForward(z, y, new Float32Array([1, 2]), new Float32Array([3, -4]), new Float32Array([1]), 1, 1, 2, ActivationId.ReLU, 0);
+ * z; // Float32Array [-4]: 1·3 + 2·(−4) + 1
+ * y; // Float32Array [0]: ReLU(−4)
  * ```
  * @module
  */

@@ -4,9 +4,10 @@
  *
  * @example
  * ```ts
- * import { gemm } from 'scratchnet/dist/reference/gemm.js';
+ * // src/reference is not in the package's exports; the tests import it
  * const c = new Float32Array(1);
- * gemm(c, new Float32Array([1, 2]), new Float32Array([3, 4]), 1, 1, 2, 0, 0); // c = [11]
+ * gemm(c, new Float32Array([1, 2]), new Float32Array([3, 4]), 1, 1, 2, 0, 0);
+ * c; // Float32Array [11]
  * ```
  * @module
  */

@@ -3,9 +3,10 @@
  *
  * @example
  * ```ts
- * import { meanSquaredErrorLoss } from 'scratchnet/dist/reference/losses.js';
+ * // src/reference is not in the package's exports; the tests import it
  * const out = new Float64Array(1);
- * meanSquaredErrorLoss(out, new Float32Array([1, 2]), new Float32Array([1, 4]), 2); // out[0] = 2
+ * meanSquaredErrorLoss(out, new Float32Array([1, 2]), new Float32Array([1, 4]), 2);
+ * out[0]; // 2
  * ```
  * @module
  */

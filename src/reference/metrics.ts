@@ -3,9 +3,10 @@
  *
  * @example
  * ```ts
- * import { accuracyCount } from 'scratchnet/dist/reference/metrics.js';
+ * // src/reference is not in the package's exports; the tests import it
  * const out = new Float64Array(1);
- * accuracyCount(out, new Float32Array([0.9, 0.2]), new Float32Array([1, 1]), 2, 1, 0.5); // out[0] = 1
+ * accuracyCount(out, new Float32Array([0.9, 0.2]), new Float32Array([1, 1]), 2, 1, 0.5);
+ * out[0]; // 1
  * ```
  * @module
  */

@@ -3,9 +3,10 @@
  *
  * @example
  * ```ts
- * import { sgdUpdate } from 'scratchnet/dist/reference/optimizers.js';
+ * // src/reference is not in the package's exports; the tests import it
  * const w = new Float32Array([1]);
- * sgdUpdate(w, new Float32Array([2]), 0.1, 1); // w = [0.8]
+ * sgdUpdate(w, new Float32Array([2]), 0.1, 1);
+ * w; // Float32Array [0.8]
  * ```
  * @module
  */

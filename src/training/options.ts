@@ -107,7 +107,9 @@ export interface TrainOptions {
  * @example
  * ```ts
  * const controller = new AbortController();
- * await net.trainAsync(X, y, { epochs: 1e6, signal: controller.signal, yieldEvery: 16 });
+ * setTimeout(() => controller.abort(), 100); // e.g. a Stop button
+ * const { stopReason } = await net.trainAsync(X, y, { epochs: 1e6, signal: controller.signal, yieldEvery: 16 });
+ * stopReason; // 'aborted'
  * ```
  */
 export interface TrainAsyncOptions extends TrainOptions {
