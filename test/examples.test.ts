@@ -20,7 +20,8 @@
 // Console and stdout output is collected, not printed.
 //
 // Result comments are checked (test/support/examples.ts, `instrument`): on a line that starts a
-// statement, `expr; // value` asserts `expr` equals the literal (numbers to float32 precision,
+// statement, `expr; // value` asserts `expr` equals the literal, and so does `const name = expr;
+// // value` for `name` (numbers to float32 precision,
 // `≈ value` within 0.05, `Float32Array [...]` checks the type too); `stmt; // throws ...` or
 // `// Error: message` asserts it throws (an Error whose message contains the quoted text). A
 // comment that is no literal (`// e.g. 'simd'`, `// 4x1`) checks nothing: the example still has to
@@ -101,7 +102,7 @@ async function run(example: Example, own: Record<string, unknown>): Promise<{ ch
     const output = await capture(() => evaluate(js, scope));
     return { checks: checks.length, output };
   } catch (e) {
-    if (e instanceof Error) e.message = `${where}: ${e.message}\n--- the example (as run) ---\n${js}`;
+    if (e instanceof Error) e.message = `${e.message.startsWith(where) ? '' : `${where}: `}${e.message}\n--- the example (as run) ---\n${js}`;
     throw e;
   } finally {
     (names.net as api.NeuralNetwork).dispose();
@@ -170,4 +171,25 @@ afterAll(() => {
   if (process.env.EXAMPLES_TALLY) {
     process.stderr.write(`examples: ${tally.examples} found, ${tally.ran} ran, ${tally.checked} with checked results (${tally.checks} checks)\n`);
   }
+});
+
+describe('the checker itself', () => {
+  const runLines = (lines: string[]) => run({ file: 'src/index.ts', line: 0, lines }, {});
+  test('a result comment that is wrong fails the example', async () => {
+    await expect(runLines(['matmul([[1, 2]], [[3], [4]]).toArray(); // [[11]]'])).resolves.toMatchObject({ checks: 1 });
+    await expect(runLines(['matmul([[1, 2]], [[3], [4]]).toArray(); // [[12]]'])).rejects.toThrow('the comment says // [[12]]');
+    await expect(runLines(['new Float64Array([1]); // Float32Array [1]'])).rejects.toThrow('Float32Array');
+  });
+  test('a `// throws` comment fails when nothing throws, or the message differs', async () => {
+    await expect(runLines(["Matrix.from([[1]]).get(5, 0); // throws 'Matrix.get'"])).resolves.toMatchObject({ checks: 1 });
+    await expect(runLines(['Matrix.from([[1]]).get(0, 0); // throws'])).rejects.toThrow('did not throw');
+    await expect(runLines(["Matrix.from([[1]]).get(5, 0); // throws 'no such words'"])).rejects.toThrow('no such words');
+  });
+  test('`const name = expr; // value` checks name; comments that state no literal check nothing', async () => {
+    await expect(runLines(['const m = Matrix.zeros(1, 2).toArray(); // [[0, 0]]'])).resolves.toMatchObject({ checks: 1 });
+    await expect(runLines(['const m = Matrix.zeros(1, 2).toArray(); // [[0, 5]]'])).rejects.toThrow('the comment says');
+    await expect(
+      runLines(["backendInfo().build; // e.g. 'simd'", 'const [row] = Matrix.zeros(1, 1).toArray(); // [[5]]', 'Matrix.zeros(4, 1); // 4x1']),
+    ).resolves.toMatchObject({ checks: 0 });
+  });
 });

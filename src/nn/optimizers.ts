@@ -22,7 +22,7 @@ import * as twin from '../reference/optimizers.js';
  * class SignSGD extends Optimizer {
  *   readonly name = 'signSgd';
  *   update(param: Float32Array, grad: Float32Array, state: readonly Float32Array[], lr: number) {
- *     for (let i = 0; i < param.length; i++) param[i] -= lr * Math.sign(grad[i]!);
+ *     for (let i = 0; i < param.length; i++) param[i] = param[i]! - lr * Math.sign(grad[i]!);
  *   }
  * }
  * net.train(X, y, { optimizer: new SignSGD(), learningRate: 0.01 });

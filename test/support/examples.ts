@@ -158,9 +158,14 @@ export function instrument(lines: readonly string[]): { code: string; checks: Ex
     const body = trimmed.slice(0, -1);
     const at = lastStatementStart(trimmed);
     const statement = body.slice(at).trim();
-    if (expectation.kind === 'value' && (DECLARATION.test(statement) || statement.startsWith('throw '))) return line;
-    const index = checks.push(expectation) - 1;
     const head = body.slice(0, at);
+    if (expectation.kind === 'value') {
+      // `const name = expr; // value` checks `name`; other declarations check nothing
+      const declared = /^(?:const|let|var)\s+([A-Za-z_$][\w$]*)\s*(?::[^=]+)?=[^=>]/.exec(statement);
+      if (declared) return `${trimmed} __check(${checks.push(expectation) - 1}, ${declared[1]});`;
+      if (DECLARATION.test(statement) || statement.startsWith('throw ')) return line;
+    }
+    const index = checks.push(expectation) - 1;
     return expectation.kind === 'value'
       ? `${head} __check(${index}, (${statement}));`
       : `${head} await __throws(${index}, async () => { ${statement}; });`;
