@@ -298,8 +298,8 @@ export class NeuralNetwork {
    * @example
    * ```ts
    * const text = JSON.stringify(net.toJSON()); // e.g. read back from a file
- * const copy = NeuralNetwork.fromJSON(JSON.parse(text)); // or fromJSON(text)
- * copy.predict(X).data[0] === net.predict(X).data[0]; // true
+   * const copy = NeuralNetwork.fromJSON(JSON.parse(text)); // or fromJSON(text)
+   * copy.predict(X).data[0] === net.predict(X).data[0]; // true
    * ```
    */
   static fromJSON(json: unknown, options: FromJSONOptions = {}): NeuralNetwork {
