@@ -1,31 +1,36 @@
-// Every JSDoc `@example` in src/**/*.ts runs here, and so does the README's first example.
+// Every JSDoc `@example` in src/**/*.ts (but *.generated.ts) runs here, and so does the README's
+// first example, whose printed lines must be the ones the README shows.
 //
-// An example is the ```ts block after an `@example` tag. Its TypeScript is stripped by esbuild and
-// it runs as the body of an async function (top-level `await` works), in this process, in file
-// order. `import { ... } from 'scratchnet'` (or 'scratchnet/browser') gives src/index.ts; a
-// relative import ('./io.js', in an internal module's example) is the source file next to the
-// documented one; other imports (`node:fs`, ...) are real. Besides what it imports or declares itself, an example sees:
-//   - the public API (every export of src/index.ts): an example without an import line reads as if
-//     it began with `import { ... } from 'scratchnet'`;
+// An example is the ```ts block after an `@example` tag. esbuild strips its TypeScript and it runs
+// as the body of an async function (top-level `await` works), in this process, in file order.
+// Imports: 'scratchnet' (and 'scratchnet/browser') is src/index.ts; a relative one ('./io.js', in
+// an internal module's example) is the source file next to the documented one; the rest
+// ('node:fs', ...) are real, so an import the package's `exports` blocks fails. Besides what it
+// imports or declares itself, an example sees:
+//   - the public API (every export of src/index.ts): an example without an import line reads as
+//     if it began with `import { ... } from 'scratchnet'`;
 //   - the exports of the file it documents, so an internal helper's example can call the helper;
 //   - this prelude, fresh for each example (its own declarations shadow these names):
 //       X, y    the chapter's XOR data, number[][] (4x2 and 4x1)
-//       net     the chapter's network: new NeuralNetwork([2, 4, 1], [new ReLU(), new Sigmoid()], { seed: 42 })
+//       net     the chapter's network, new NeuralNetwork([2, 4, 1], [new ReLU(), new Sigmoid()], { seed: 42 })
 //       layer   new Layer(2, 1, new Sigmoid())
 //       io      a CliIO on the real file system whose stdout and stderr are collected
 //   - a backend initialised by `await init()`;
-//   - a temporary working folder holding the files examples name: iris.csv (test/fixtures),
-//     iris.csv.gz, new.csv (iris' four feature columns), digits.csv.gz (test/fixtures) and
-//     model.json (`scratchnet train iris.csv --epochs 5`).
+//   - a temporary working folder holding the files examples name: iris.csv and digits.csv.gz
+//     (test/fixtures), iris.csv.gz, new.csv (iris' four feature columns) and model.json
+//     (`scratchnet train iris.csv --epochs 5`).
 // Console and stdout output is collected, not printed.
 //
-// Result comments are checked (test/support/examples.ts, `instrument`): on a line that starts a
-// statement, `expr; // value` asserts `expr` equals the literal, and so does `const name = expr;
-// // value` for `name` (numbers to float32 precision,
-// `≈ value` within 0.05, `Float32Array [...]` checks the type too); `stmt; // throws ...` or
-// `// Error: message` asserts it throws (an Error whose message contains the quoted text). A
-// comment that is no literal (`// e.g. 'simd'`, `// 4x1`) checks nothing: the example still has to
-// run without throwing.
+// Result comments are checked (test/support/examples.ts, `instrument`), on a line that starts a
+// statement:
+//   expr; // value               expr equals the literal: numbers to float32 precision (1e-6
+//                                relative), `≈ value` within 0.05, `Float32Array [...]` checks the
+//                                type too; text after the literal (`, ...`, ` (...)`, `: ...`) is prose
+//   const name = expr; // value  the same for `name`
+//   stmt; // throws '...'        stmt throws an Error whose message contains the quoted text
+//   stmt; // Error: message      the same, the message up to a trailing `...`
+// A comment that is no literal (`// e.g. 'simd'`, `// 4x1`) checks nothing: the example still has
+// to run without throwing.
 import { copyFileSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
