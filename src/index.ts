@@ -130,7 +130,7 @@ export function shutdown(): Promise<void> {
  * ```ts
  * import { init, backendInfo } from 'scratchnet';
  * await init();
- * backendInfo().build; // 'simd' on any engine from 2021 on
+ * backendInfo().build; // 'relaxed' or 'simd' on any engine from 2021 on ('scalar' before)
  * ```
  */
 export function backendInfo(): BackendInfo {

@@ -140,7 +140,7 @@ function lastStatementStart(code: string): number {
   return start;
 }
 
-const DECLARATION = /^(const|let|var|class|function|async\s+function|import|export|type|interface|if|for|while|return|try)\b/;
+const DECLARATION = /^(?:(?:const|let|var|class|function|async\s+function|import|export|if|for|while|return|try)\b|(?:type|interface)\s+[A-Za-z_$])/;
 
 /** An example's code with its result comments turned into checks, and the checks. */
 export function instrument(lines: readonly string[]): { code: string; checks: Expectation[] } {
