@@ -41,7 +41,7 @@ import * as api from '../src/index.js';
 import { main, type CliIO } from '../src/cli/main.js';
 import { defaultIO } from '../src/cli/io.js';
 import {
-  capture, check, checkThrows, compile, evaluate, extractExamples, firstMarkdownExample, instrument, readText,
+  capture, check, checkThrows, compile, evaluate, extractExamples, firstMarkdownExample, instrument, readUtf8,
   type Example,
 } from './support/examples.js';
 
@@ -58,7 +58,7 @@ function sources(dir: string): string[] {
 }
 
 const files = sources(join(root, 'src')).map((path) => relative(root, path).split('\\').join('/'));
-const examples = new Map(files.map((file) => [file, extractExamples(file, readText(join(root, file)))] as const));
+const examples = new Map(files.map((file) => [file, extractExamples(file, readUtf8(join(root, file)))] as const));
 const all = [...examples.values()].flat();
 
 /** The prelude's names, fresh for each example (see the header). */
@@ -123,7 +123,7 @@ beforeAll(async () => {
   const fixture = (name: string): string => join(root, 'test', 'fixtures', name);
   copyFileSync(fixture('iris.csv'), join(work, 'iris.csv'));
   copyFileSync(fixture('digits.csv.gz'), join(work, 'digits.csv.gz'));
-  const iris = readText(fixture('iris.csv'));
+  const iris = readUtf8(fixture('iris.csv'));
   writeFileSync(join(work, 'iris.csv.gz'), gzipSync(iris));
   const rows = iris.trimEnd().split('\n').slice(1);
   writeFileSync(join(work, 'new.csv'), rows.map((r) => r.split(',').slice(0, 4).join(',')).join('\n') + '\n');
@@ -166,7 +166,7 @@ for (const [file, list] of examples) {
 
 describe('README.md', () => {
   test('the first example prints what the README shows', async () => {
-    const { example, output } = firstMarkdownExample('README.md', readText(join(root, 'README.md')));
+    const { example, output } = firstMarkdownExample('README.md', readUtf8(join(root, 'README.md')));
     const result = await run(example, {});
     expect(result.output).toEqual(output);
   });

@@ -285,4 +285,4 @@ export async function capture(run: () => Promise<void>): Promise<string[]> {
   return lines;
 }
 
-export const readText = (path: string): string => readFileSync(path, 'utf8');
+export const readUtf8 = (path: string): string => readFileSync(path, 'utf8');
