@@ -23,6 +23,10 @@ export type MatrixLike = Matrix | readonly (readonly number[])[];
  * The most values one Matrix may hold: as many float32 as wasm32 linear memory (4 GiB) can
  * address, so that any matrix can be copied into the kernels' memory.
  *
+ * @example
+ * ```ts
+ * MAX_MATRIX_VALUES; // 1073741824 (2^30): new Matrix(2 ** 16, 2 ** 15) is an Error
+ * ```
  * @internal
  */
 export const MAX_MATRIX_VALUES = MAX_MEMORY_BYTES / 4;
@@ -342,7 +346,11 @@ function makeView(source: ViewSource, rows: number, cols: number): Matrix {
  *
  * @example
  * ```ts
- * const weights = matrixView(be, block, 0, inputSize, outputSize, 'Layer(2, 4).weights');
+ * const be = backend();                       // after init()
+ * const block = be.alloc(6 * 4, 'example');
+ * const m = matrixView(be, block, 0, 2, 3, 'example');
+ * m.set(1, 2, 5);                             // writes into linear memory
+ * be.release(block);                          // m.data now throws a named Error
  * ```
  * @internal
  */
