@@ -6,6 +6,7 @@
  * module imports nothing.
  *
  * @module
+ * @internal
  */
 
 /**
@@ -24,9 +25,9 @@ const MAX_SHOWN = 40;
  *
  * @example
  * ```ts
- * describe('a');                 // '"a" (a string)'
- * describe(null);                // 'null'
- * describe(Object.create(null)); // 'an object that cannot be shown as text (object)'
+ * describe('a');  // '"a" (a string)'
+ * describe(null); // 'null'
+ * describe(NaN);  // 'NaN'
  * ```
  * @internal
  */
@@ -39,6 +40,8 @@ export function describe(v: unknown): string {
         return `"${v.length > MAX_SHOWN ? `${v.slice(0, MAX_SHOWN)}…` : v}" (a string)`;
       case 'symbol':
         return `${v.toString()} (a symbol)`;
+      case 'bigint':
+        return `${v}n (a bigint)`;
     }
     if (v === null) return 'null';
     if (Array.isArray(v)) return 'an array';
@@ -47,7 +50,7 @@ export function describe(v: unknown): string {
     const s = String(v);
     return `${s.length > MAX_SHOWN ? `${s.slice(0, MAX_SHOWN)}…` : s} (${typeof v})`;
   } catch {
-    return `an object that cannot be shown as text (${typeof v})`;
+    return `an unprintable ${typeof v}`;
   }
 }
 

@@ -4,8 +4,9 @@
  *
  * @module
  */
-import { Matrix, toMatrix, type MatrixLike } from '../core/matrix.js';
+import { Matrix, type MatrixLike } from '../core/matrix.js';
 import { argmax, checkElements, describe, MAX_ELEMENTS } from '../core/validate.js';
+import { toMatrix } from '../core/matrix.js';
 
 /**
  * Labels: one number per row.

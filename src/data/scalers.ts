@@ -5,8 +5,9 @@
  *
  * @module
  */
-import { Matrix, toMatrix, type MatrixLike } from '../core/matrix.js';
+import { Matrix, type MatrixLike } from '../core/matrix.js';
 import { describe, finiteArray } from '../core/validate.js';
+import { toMatrix } from '../core/matrix.js';
 
 /**
  * The one per-column affine map of both scalers: `x·a + b` (`'forward'`) or its inverse

@@ -3,9 +3,10 @@
  *
  * @module
  */
-import { Matrix, toMatrix, type MatrixLike } from '../core/matrix.js';
+import { Matrix, type MatrixLike } from '../core/matrix.js';
 import { RandomState } from '../core/random.js';
 import { describe } from '../core/validate.js';
+import { toMatrix } from '../core/matrix.js';
 import { argmaxRows, checkLabelArray, isLabels } from './encoding.js';
 
 /**

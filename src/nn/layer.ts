@@ -10,7 +10,7 @@ import { Activation } from './activations.js';
 import { backend } from '../backend/load.js';
 import type { Backend, Block } from '../backend/heap.js';
 import { Matrix, matrixView, toMatrix, type MatrixLike } from '../core/matrix.js';
-import { describe } from '../core/validate.js';
+import { checkSize, describe, FLOAT32_MAX } from '../core/validate.js';
 import { globalRandom, RandomState } from '../core/random.js';
 import { readMatrix } from '../backend/scratch.js';
 import { attachBuffers, LayerBuffers } from './buffers.js';
@@ -38,9 +38,6 @@ export interface LayerOwner {
  * ```
  */
 export type Init = 'chapter' | 'xavier' | 'he' | number;
-
-/** Largest finite float32. */
-const FLOAT32_MAX = 3.4028234663852886e38;
 
 /**
  * The standard deviation an Init gives a layer.
@@ -294,16 +291,5 @@ export class Layer {
 
   #checkLive(op: string): void {
     if (this.disposed) throw new Error(`${op}: this layer was disposed`);
-  }
-}
-
-/**
- * Throw unless `v` is a positive integer.
- *
- * @internal
- */
-export function checkSize(op: string, name: string, v: unknown): asserts v is number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) {
-    throw new Error(`${op}: ${name} must be a positive integer, got ${describe(v)}`);
   }
 }

@@ -61,6 +61,21 @@ const builtins: Record<string, (saved: Record<string, unknown>, op: string) => A
 };
 
 /**
+ * A new built-in activation by the name it saves (`'relu'`, `'tanh'`, `'sigmoid'`, `'leakyRelu'`
+ * with its default slope, `'linear'`, `'softmax'`); `undefined` for any other name.
+ *
+ * @internal
+ * @example
+ * ```ts
+ * builtinActivation('tanh'); // a Tanh
+ * builtinActivation('gelu'); // undefined
+ * ```
+ */
+export function builtinActivation(name: string): Activation | undefined {
+  return Object.hasOwn(builtins, name) ? builtins[name]!({ name, slope: new LeakyReLU().slope }, 'builtinActivation') : undefined;
+}
+
+/**
  * The saved form of one activation.
  *
  * @internal
