@@ -358,6 +358,38 @@ export function matrixView(backend: Backend, block: Block, offset: number, rows:
   return makeView({ backend, block, offset, what }, rows, cols);
 }
 
+/**
+ * Check a Matrix that user code returned (a custom Activation's `forward`/`backward`, a custom
+ * Loss's `backward`) before its values are written into WebAssembly memory: it must be a genuine
+ * Matrix of exactly rows×cols. Returns a plain Matrix over the same storage, read by its true
+ * shape (a subclass that overrides `rows`, `cols` or `data` cannot make more values be written
+ * than the buffer holds), or throws `${op}: ${who} must return a RxC Matrix, got ...`.
+ *
+ * @example
+ * ```ts
+ * const y = returnedMatrix('Square.forward', 'a custom activation', Matrix.zeros(4, 2), 4, 2);
+ * be.write(ptr, y.data); // exactly 8 values
+ * ```
+ * @internal
+ */
+export function returnedMatrix(op: string, who: string, x: unknown, rows: number, cols: number): Matrix {
+  let got: string;
+  if (isMatrix(x)) {
+    const m = canonical(x);
+    if (m.rows === rows && m.cols === cols) return m;
+    got = `a ${m.rows}x${m.cols} Matrix`;
+  } else {
+    let posing = false;
+    try {
+      posing = x instanceof Matrix;
+    } catch {
+      // a Proxy whose getPrototypeOf trap throws
+    }
+    got = posing ? 'an object posing as a Matrix (made without its constructor)' : describe(x);
+  }
+  return fail(`${op}: ${who} must return a ${rows}x${cols} Matrix, got ${got}`);
+}
+
 function errorText(e: unknown): string {
   try {
     if (e instanceof Error) return `${e.name}: ${e.message}`;
