@@ -4,7 +4,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as scratchnet from '../../src/index.js';
 import { Activation, backendInfo, init, Linear, Loss, Matrix, matmul, NeuralNetwork, ReLU, Sigmoid, type MatrixLike } from '../../src/index.js';
-import { returnedMatrix } from '../../src/core/matrix.js';
+import { plainMatrix, returnedMatrix } from '../../src/core/matrix.js';
 import { expectRejects } from '../support/rejects.js';
 
 beforeAll(async () => {
@@ -191,6 +191,40 @@ describe('a Matrix shape is immutable at run time', () => {
     expect('matrixView' in scratchnet).toBe(false);
     expect('toMatrix' in scratchnet).toBe(false);
     expect('describe' in scratchnet).toBe(false);
+  });
+});
+
+describe('Matrix members on an object the constructor did not make', () => {
+  const posers: [string, () => object][] = [
+    ['Object.create(Matrix.prototype)', () => Object.create(Matrix.prototype) as object],
+    ['a Proxy of a Matrix', () => new Proxy(Matrix.zeros(2, 2), {})],
+  ];
+  for (const [label, make] of posers) {
+    it(`${label}: every member is a named Error (toString a description), never a raw TypeError`, () => {
+      const m = make() as Matrix;
+      const re = /Matrix\.\w+: called on an object posing as a Matrix/;
+      expectRejects(() => m.rows, re);
+      expectRejects(() => m.cols, re);
+      expectRejects(() => m.data, re);
+      expectRejects(() => m.shape, re);
+      expectRejects(() => m.get(0, 0), re);
+      expectRejects(() => m.set(0, 0, 1), re);
+      expectRejects(() => m.toArray(), re);
+      expectRejects(() => m.clone(), re);
+      expect(String(m)).toBe('an object posing as a Matrix');
+      expectRejects(() => Matrix.from(m), /Matrix\.from: values must be a Matrix or an array of rows/);
+    });
+  }
+
+  it('plainMatrix accepts only a Matrix made by new Matrix, running no user code', () => {
+    const m = Matrix.from([[1, 2]]);
+    expect(plainMatrix(m)).toBe(m);
+    class Sub extends Matrix {}
+    expect(plainMatrix(new Sub(1, 1))).toBeNull();
+    expect(plainMatrix(Object.create(Matrix.prototype))).toBeNull();
+    expect(plainMatrix(new Proxy(m, { getPrototypeOf: () => { throw new TypeError('trap'); } }))).toBeNull();
+    expect(plainMatrix([[1, 2]])).toBeNull();
+    expect(plainMatrix(null)).toBeNull();
   });
 });
 
