@@ -201,8 +201,8 @@ export function loadModel(text: string, file: string): Model {
 }
 
 /**
- * Features standardized by a scaler, or a one-line CliError naming the first value whose
- * standardized form is beyond float32's range (a tiny scale, or data far from the training rows).
+ * Features standardized by a scaler, or a one-line CliError naming the first row and column whose
+ * scaled value is beyond float32's range.
  *
  * @internal
  * @example
@@ -211,9 +211,14 @@ export function loadModel(text: string, file: string): Model {
  * ```
  */
 export function scaleFeatures(scaler: StandardScaler, x: Matrix, cmd: string, file: string): Matrix {
-  try {
-    return scaler.transform(x);
-  } catch (e) {
-    throw new CliError(`${cmd}: ${file}: the ${cmd === 'predict' ? "model's " : ''}scaler cannot standardize the features: ${bare(e)}`);
+  const mean = scaler.mean!, scale = scaler.scale!;
+  const bad = x.data.findIndex((v, k) => !Number.isFinite(Math.fround((v - mean[k % x.cols]!) / scale[k % x.cols]!)));
+  if (bad >= 0) {
+    const [i, j] = [Math.floor(bad / x.cols), bad % x.cols];
+    throw new CliError(
+      `${cmd}: ${file}: row ${i + 1}, feature ${j + 1}: ${Number(x.data[bad]!.toPrecision(7))} standardized (mean ${scaler.mean![j]}, scale ${scaler.scale![j]}) ` +
+        'is beyond float32\'s range',
+    );
   }
+  return scaler.transform(x);
 }

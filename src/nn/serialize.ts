@@ -6,7 +6,7 @@
  * @module
  */
 import { Activation, LeakyReLU, Linear, ReLU, Sigmoid, Softmax, Tanh } from './activations.js';
-import { describe } from '../core/matrix.js';
+import { describe } from '../core/validate.js';
 
 /**
  * The saved form of a network (`format: 'scratchnet'`, `version: 1`).
