@@ -10,7 +10,7 @@
  */
 import { ProtoWriter } from './protobuf.js';
 import {
-  checkExportable, checkSizes, floatBytes, importedSpec, type ActivationName, type ImportedSpec, type ModelSpec,
+  checkExportable, checkSizes, floatBytes, importedSpec, shortestFloat32, type ActivationName, type ImportedSpec, type ModelSpec,
   type SpecLimits,
 } from './spec.js';
 import { readOnnxModel, tensorFloats, type OnnxNode, type OnnxTensor } from './onnx-read.js';
@@ -197,7 +197,7 @@ export function decodeONNX(bytes: unknown, limits: SpecLimits, op = 'NeuralNetwo
           const axis = node.attrs.get('axis')?.i ?? (model.opset >= 13 ? -1 : 1);
           if (axis !== -1 && axis !== 1) throw new Error(`${op}: Softmax ${nodeName(node)} has axis ${axis}; supported: -1 or 1 (the features)`);
         }
-        l.act = name === 'leakyRelu' ? { name, slope: node.attrs.get('alpha')?.f ?? 0.01 } : { name };
+        l.act = name === 'leakyRelu' ? { name, slope: shortestFloat32(node.attrs.get('alpha')?.f ?? 0.01) } : { name };
       }
     }
     cur = node.outputs[0]!;

@@ -130,3 +130,18 @@ export function importedSpec(
     layers: layers.map((l) => ({ weights: Array.from(l.weights), bias: Array.from(l.bias) })),
   };
 }
+
+/**
+ * The shortest decimal that is the same float32 as `x` (a slope stored as float32 comes back as
+ * 0.2, not 0.20000000298023224; the kernels use it as float32 either way).
+ *
+ * @internal
+ */
+export function shortestFloat32(x: number): number {
+  const f = Math.fround(x);
+  for (let p = 1; p < 10; p++) {
+    const s = Number(f.toPrecision(p));
+    if (Math.fround(s) === f) return s;
+  }
+  return f;
+}

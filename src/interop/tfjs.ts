@@ -9,7 +9,7 @@
  * @module
  */
 import {
-  checkExportable, checkSizes, floatBytes, importedSpec, readFloats, type ActivationName, type ImportedSpec,
+  checkExportable, checkSizes, floatBytes, importedSpec, readFloats, shortestFloat32, type ActivationName, type ImportedSpec,
   type ModelSpec, type SpecLimits,
 } from './spec.js';
 import { describe } from '../core/matrix.js';
@@ -160,7 +160,7 @@ export function decodeTfjs(modelJson: unknown, weights: unknown, limits: SpecLim
       case 'LeakyReLU': {
         const slope = c.alpha ?? c.negative_slope ?? 0.3; // Keras' and tfjs' default
         if (typeof slope !== 'number' || !Number.isFinite(slope)) fail(`${what}: the slope must be a finite number, got ${describe(slope)}`);
-        setAct(what, { name: 'leakyRelu', slope: slope as number });
+        setAct(what, { name: 'leakyRelu', slope: shortestFloat32(slope as number) });
         break;
       }
       case 'ReLU':
