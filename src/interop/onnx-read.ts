@@ -8,7 +8,7 @@
  * @module
  */
 import { I32, LEN, ProtoReader } from './protobuf.js';
-import { readFloats, checkFinite, type SpecLimits } from './spec.js';
+import { readFloats, checkFinite, quote, type SpecLimits } from './spec.js';
 import { describe } from '../core/matrix.js';
 
 /** @internal A tensor: its shape, type and where its values are. */
@@ -176,7 +176,7 @@ function readTensor(r: ProtoReader, op: string, maxItems: number): OnnxTensor {
       default: r.skip();
     }
   }
-  if (external) throw new Error(`${op}: tensor ${describe(t.name)} keeps its values in external data (a separate file); supported: values inside the .onnx file`);
+  if (external) throw new Error(`${op}: tensor ${quote(t.name)} keeps its values in external data (a separate file); supported: values inside the .onnx file`);
   return t;
 }
 
@@ -195,7 +195,7 @@ function readValue(r: ProtoReader): OnnxValue {
         while (tensor.next()) {
           if (tensor.field === 1) {
             const e = tensor.int();
-            if (e !== 1) tensor.fail(`graph input/output ${describe(v.name)} has element type ${TYPE_NAMES[e] ?? e}; supported: FLOAT (float32)`);
+            if (e !== 1) tensor.fail(`graph input/output ${quote(v.name)} has element type ${TYPE_NAMES[e] ?? e}; supported: FLOAT (float32)`);
           } else if (tensor.field === 2) {
             v.dims = [];
             const shape = tensor.message('TensorShapeProto');
@@ -227,7 +227,7 @@ function readValue(r: ProtoReader): OnnxValue {
  * @internal
  */
 export function tensorFloats(t: OnnxTensor, op: string): Float32Array {
-  const what = `tensor ${describe(t.name)}`;
+  const what = `tensor ${quote(t.name)}`;
   if (t.dataType !== 1) throw new Error(`${op}: ${what} has data type ${TYPE_NAMES[t.dataType] ?? t.dataType}; supported: FLOAT (float32)`);
   let count = 1;
   for (const d of t.dims) {

@@ -11,7 +11,7 @@
 import { ProtoWriter } from './protobuf.js';
 import {
   checkExportable, checkSizes, floatBytes, importedSpec, shortestFloat32, type ActivationName, type ImportedSpec, type ModelSpec,
-  type SpecLimits,
+  type SpecLimits, quote,
 } from './spec.js';
 import { readOnnxModel, tensorFloats, type OnnxNode, type OnnxTensor } from './onnx-read.js';
 import { describe } from '../core/matrix.js';
@@ -122,7 +122,7 @@ export function decodeONNX(bytes: unknown, limits: SpecLimits, op = 'NeuralNetwo
   const constant = (node: OnnxNode, k: number): OnnxTensor => {
     const name = node.inputs[k];
     const t = name === undefined ? undefined : consts.get(name);
-    if (!t) throw new Error(`${op}: node ${nodeName(node)} reads ${describe(name)} as operand ${k}, which is not an initializer or Constant (branching graphs are not supported)`);
+    if (!t) throw new Error(`${op}: node ${nodeName(node)} reads ${quote(name)} as operand ${k}, which is not an initializer or Constant (branching graphs are not supported)`);
     return t;
   };
   const open = (node: OnnxNode): Building => {
@@ -140,7 +140,7 @@ export function decodeONNX(bytes: unknown, limits: SpecLimits, op = 'NeuralNetwo
   };
 
   for (const node of graph.nodes) {
-    if (node.domain !== '' && node.domain !== 'ai.onnx') throw new Error(`${op}: node ${nodeName(node)} is in the domain ${describe(node.domain)}; supported: the default ONNX domain with ${SUPPORTED}`);
+    if (node.domain !== '' && node.domain !== 'ai.onnx') throw new Error(`${op}: node ${nodeName(node)} is in the domain ${quote(node.domain)}; supported: the default ONNX domain with ${SUPPORTED}`);
     if (node.op === 'Constant') {
       const t = node.attrs.get('value')?.t;
       if (!t || node.outputs.length !== 1) throw new Error(`${op}: Constant node ${nodeName(node)} must have one output and a tensor "value" attribute`);
@@ -149,7 +149,7 @@ export function decodeONNX(bytes: unknown, limits: SpecLimits, op = 'NeuralNetwo
     }
     const operand = node.op === 'Add' && node.inputs[1] === cur ? 1 : 0;
     if (node.inputs[operand] !== cur) {
-      throw new Error(`${op}: node ${nodeName(node)} reads ${describe(node.inputs[operand])}, but the chain of layers is at ${describe(cur)} (branching graphs are not supported)`);
+      throw new Error(`${op}: node ${nodeName(node)} reads ${quote(node.inputs[operand])}, but the chain of layers is at ${quote(cur)} (branching graphs are not supported)`);
     }
     if (node.outputs.length < 1 || !node.outputs[0]) throw new Error(`${op}: node ${nodeName(node)} has no output`);
     switch (node.op) {
@@ -187,11 +187,14 @@ export function decodeONNX(bytes: unknown, limits: SpecLimits, op = 'NeuralNetwo
         break;
       }
       case 'Add':
-        addBias(open(node).bias, constant(node, 1 - operand), 1, node);
+        {
+        const c = constant(node, 1 - operand);
+        addBias(open(node).bias, c, 1, node);
+      }
         break;
       default: {
         const name = ACTIVATIONS[node.op];
-        if (!name) throw new Error(`${op}: unsupported op ${describe(node.op)} (node ${nodeName(node)}); supported: ${SUPPORTED}`);
+        if (!name) throw new Error(`${op}: unsupported op ${quote(node.op)} (node ${nodeName(node)}); supported: ${SUPPORTED}`);
         const l = open(node);
         if (name === 'softmax') {
           const axis = node.attrs.get('axis')?.i ?? (model.opset >= 13 ? -1 : 1);
@@ -203,7 +206,7 @@ export function decodeONNX(bytes: unknown, limits: SpecLimits, op = 'NeuralNetwo
     cur = node.outputs[0]!;
   }
   if (!layers.length) throw new Error(`${op}: the graph has no dense layer (Gemm or MatMul)`);
-  if (cur !== graph.outputs[0]!.name) throw new Error(`${op}: the chain of layers ends at ${describe(cur)}, but the graph output is ${describe(graph.outputs[0]!.name)}`);
+  if (cur !== graph.outputs[0]!.name) throw new Error(`${op}: the chain of layers ends at ${quote(cur)}, but the graph output is ${quote(graph.outputs[0]!.name)}`);
   checkInputShape(input.dims, layers[0]!.inSize, flattened, op);
   const sizes = [layers[0]!.inSize, ...layers.map((l) => l.outSize)];
   checkSizes(sizes, limits, op);

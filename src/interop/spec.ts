@@ -58,7 +58,7 @@ export interface SpecLimits {
 export function checkExportable(spec: ModelSpec, op: string): void {
   spec.activations.forEach((a, i) => {
     if (!(ACTIVATION_NAMES as readonly string[]).includes(a.name)) {
-      throw new Error(`${op}: layer ${i} has the custom activation ${describe(a.name)}, which the format cannot carry (supported: ${ACTIVATION_NAMES.join(', ')})`);
+      throw new Error(`${op}: layer ${i} has the custom activation ${quote(a.name)}, which the format cannot carry (supported: ${ACTIVATION_NAMES.join(', ')})`);
     }
   });
 }
@@ -145,3 +145,10 @@ export function shortestFloat32(x: number): number {
   }
   return f;
 }
+
+/**
+ * A name in quotes for messages (`"dense_1"`; `undefined` for none).
+ *
+ * @internal
+ */
+export const quote = (s: unknown): string => JSON.stringify(s) ?? 'undefined';

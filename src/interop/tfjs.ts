@@ -10,7 +10,7 @@
  */
 import {
   checkExportable, checkSizes, floatBytes, importedSpec, readFloats, shortestFloat32, type ActivationName, type ImportedSpec,
-  type ModelSpec, type SpecLimits,
+  type ModelSpec, type SpecLimits, quote,
 } from './spec.js';
 import { describe } from '../core/matrix.js';
 
@@ -116,7 +116,7 @@ export function decodeTfjs(modelJson: unknown, weights: unknown, limits: SpecLim
   let topology = doc.modelTopology;
   if (isObj(topology) && isObj(topology.model_config)) topology = topology.model_config;
   if (!isObj(topology)) return fail(`model.json has no modelTopology object (is it a graph model? only the layers format is supported)`);
-  if (topology.class_name !== 'Sequential') fail(`the model is a ${describe(topology.class_name)}; supported: Sequential`);
+  if (topology.class_name !== 'Sequential') fail(`the model is a ${quote(topology.class_name)}; supported: Sequential`);
   const list = Array.isArray(topology.config) ? topology.config : isObj(topology.config) ? topology.config.layers : undefined;
   if (!Array.isArray(list) || list.length > limits.maxLayers * 4) fail(`modelTopology.config.layers must be an array of at most ${limits.maxLayers * 4} layers, got ${describe(list)}`);
 
@@ -131,13 +131,13 @@ export function decodeTfjs(modelJson: unknown, weights: unknown, limits: SpecLim
     const l = dense[dense.length - 1];
     if (act.name === 'linear') return;
     if (!l) fail(`${what} comes before any Dense layer`);
-    if (l!.act) fail(`${what} follows layer ${describe(l!.name)}, which already has the activation ${l!.act.name}; one activation per Dense layer is supported`);
+    if (l!.act) fail(`${what} follows layer ${quote(l!.name)}, which already has the activation ${l!.act.name}; one activation per Dense layer is supported`);
     l!.act = act;
   };
   (list as unknown[]).forEach((entry, i) => {
     if (!isObj(entry) || !isObj(entry.config)) return fail(`layers[${i}] must be { class_name, config }, got ${describe(entry)}`);
     const c = entry.config;
-    const what = `layers[${i}] (${describe(entry.class_name)} ${describe(c.name)})`;
+    const what = `layers[${i}] (${quote(entry.class_name)} ${quote(c.name)})`;
     const shape = c.batch_input_shape ?? c.batch_shape;
     if (shape !== undefined && inputShape === null) inputShape = shape; // Keras reads only the first
     switch (entry.class_name) {
@@ -180,7 +180,7 @@ export function decodeTfjs(modelJson: unknown, weights: unknown, limits: SpecLim
         flattened = true;
         break;
       default:
-        fail(`${what}: unsupported layer ${describe(entry.class_name)}; supported: ${KNOWN_LAYERS}`);
+        fail(`${what}: unsupported layer ${quote(entry.class_name)}; supported: ${KNOWN_LAYERS}`);
     }
   });
   if (!dense.length) fail('the model has no Dense layer');
@@ -188,7 +188,7 @@ export function decodeTfjs(modelJson: unknown, weights: unknown, limits: SpecLim
   const find = (name: string, kind: string): WeightSpec => {
     const hits = specs.list.filter((w) => w.name === `${name}/${kind}` || w.name.endsWith(`/${name}/${kind}`));
     if (hits.length !== 1) {
-      fail(`${hits.length ? 'several' : 'no'} weights named ${describe(`${name}/${kind}`)} in the weightsManifest (it has ${specs.list.slice(0, 8).map((w) => w.name).join(', ')}${specs.list.length > 8 ? ', ...' : ''})`);
+      fail(`${hits.length ? 'several' : 'no'} weights named ${quote(`${name}/${kind}`)} in the weightsManifest (it has ${specs.list.slice(0, 8).map((w) => w.name).join(', ')}${specs.list.length > 8 ? ', ...' : ''})`);
     }
     return hits[0]!;
   };
@@ -196,7 +196,7 @@ export function decodeTfjs(modelJson: unknown, weights: unknown, limits: SpecLim
   const sizes = [kernels[0]!.shape[0] ?? 0, ...dense.map((l) => l.units)];
   dense.forEach((l, i) => {
     const k = kernels[i]!;
-    if (k.shape.length !== 2 || k.shape[0] !== sizes[i] || k.shape[1] !== l.units) fail(`weights ${describe(k.name)} have shape [${k.shape}], expected [${sizes[i]}, ${l.units}]`);
+    if (k.shape.length !== 2 || k.shape[0] !== sizes[i] || k.shape[1] !== l.units) fail(`weights ${quote(k.name)} have shape [${k.shape}], expected [${sizes[i]}, ${l.units}]`);
   });
   checkSizes(sizes, limits, op);
   if (Array.isArray(inputShape)) {
@@ -207,12 +207,12 @@ export function decodeTfjs(modelJson: unknown, weights: unknown, limits: SpecLim
   }
   const layers = dense.map((l, i) => {
     const k = kernels[i]!;
-    const w = readFloats(data.subarray(k.offset, k.offset + k.bytes), sizes[i]! * l.units, op, `weights ${describe(k.name)}`);
+    const w = readFloats(data.subarray(k.offset, k.offset + k.bytes), sizes[i]! * l.units, op, `weights ${quote(k.name)}`);
     let b: Float32Array = new Float32Array(l.units);
     if (l.useBias) {
       const s = find(l.name, 'bias');
-      if (s.shape.length !== 1 || s.shape[0] !== l.units) fail(`weights ${describe(s.name)} have shape [${s.shape}], expected [${l.units}]`);
-      b = readFloats(data.subarray(s.offset, s.offset + s.bytes), l.units, op, `weights ${describe(s.name)}`);
+      if (s.shape.length !== 1 || s.shape[0] !== l.units) fail(`weights ${quote(s.name)} have shape [${s.shape}], expected [${l.units}]`);
+      b = readFloats(data.subarray(s.offset, s.offset + s.bytes), l.units, op, `weights ${quote(s.name)}`);
     }
     return { weights: w, bias: b };
   });
@@ -241,14 +241,14 @@ function readManifest(m: unknown, limits: SpecLimits, fail: (msg: string) => nev
       const at = `weightsManifest[${g}].weights[${j}]`;
       if (!isObj(w) || typeof w.name !== 'string' || !Array.isArray(w.shape) || w.shape.length > 8) fail(`${at} must be { name, shape, dtype }, got ${describe(w)}`);
       const ws = w as Obj & { name: string; shape: unknown[] };
-      if (ws.dtype !== 'float32') fail(`${at} (${describe(ws.name)}) has dtype ${describe(ws.dtype)}; supported: float32`);
-      if (ws.quantization !== undefined) fail(`${at} (${describe(ws.name)}) is quantized; supported: float32 weights`);
+      if (ws.dtype !== 'float32') fail(`${at} (${quote(ws.name)}) has dtype ${describe(ws.dtype)}; supported: float32`);
+      if (ws.quantization !== undefined) fail(`${at} (${quote(ws.name)}) is quantized; supported: float32 weights`);
       let count = 1;
       for (const d of ws.shape) {
-        if (typeof d !== 'number' || !Number.isSafeInteger(d) || d < 0 || d > limits.maxLayerSize) fail(`${at} (${describe(ws.name)}) has shape ${JSON.stringify(ws.shape)}`);
+        if (typeof d !== 'number' || !Number.isSafeInteger(d) || d < 0 || d > limits.maxLayerSize) fail(`${at} (${quote(ws.name)}) has shape ${JSON.stringify(ws.shape)}`);
         count *= d as number;
       }
-      if (count > limits.maxParameters) fail(`${at} (${describe(ws.name)}) has ${count} values, more than the limit of ${limits.maxParameters}`);
+      if (count > limits.maxParameters) fail(`${at} (${quote(ws.name)}) has ${count} values, more than the limit of ${limits.maxParameters}`);
       list.push({ name: ws.name, shape: ws.shape as number[], offset: total, bytes: count * 4 });
       total += count * 4;
       if (total > limits.maxParameters * 4) fail(`the weightsManifest lists more than ${limits.maxParameters} values`);
