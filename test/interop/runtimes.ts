@@ -35,11 +35,14 @@ export async function runTfjs(modelJson: TfjsModelJSON | Record<string, any>, we
   }
 }
 
-/** Largest |a − b| / max(|b|, 1e-3) (relative, with a floor so outputs near 0 compare absolutely at 1e-8). */
+/**
+ * Largest |a − b| / max(|b|, 0.01): relative, with a floor so outputs under 0.01 compare
+ * absolutely (a bound of 1e-5 then means |a − b| ≤ 1e-7, about one float32 step at 1).
+ */
 export function maxRelDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   if (a.length !== b.length) throw new Error(`maxRelDiff: ${a.length} vs ${b.length} values`);
   let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!) / Math.max(Math.abs(b[i]!), 1e-3));
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!) / Math.max(Math.abs(b[i]!), 0.01));
   return m;
 }
 
