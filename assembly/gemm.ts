@@ -17,8 +17,9 @@
 // Blocking: KC = 256 rows of B per panel (8 KiB, stays in L1), NC = 512 columns per packing pass
 // (512 KiB, L2). Small products skip packing (rowsTimesPanel / dotRows / columnsTimesScalars).
 
-import { biasActivate } from './dense';
-import { parallelProduct } from './threads';
+import { ActivationId, Command, ProductJob } from '../src/backend/contract';
+import { biasActivate } from './epilogue';
+import { activeThreads, join, jobWord, panelShare, post } from './threads';
 
 const KC: usize = 256;
 const NC: usize = 512;
@@ -350,10 +351,10 @@ function packedMultiply(
 }
 
 /**
- * @internal One thread's share of a packed product: columns [j0, j1) of C (panel-aligned), with
+ * One thread's share of a packed product: columns [j0, j1) of C (panel-aligned), with
  * the same operations per element as the whole product on one thread (bit-identical results).
  */
-export function packedColumns(
+function packedColumns(
   c: usize, a: usize, b: usize, M: usize, N: usize, K: usize, transA: bool, transB: bool, acc: bool,
   j0: usize, j1: usize, y: usize, bias: usize, id: i32, alpha: f32,
 ): void {
@@ -467,4 +468,48 @@ function tile1x4(cp: usize, ap: usize, bp: usize, kc: usize, acs: usize, valid: 
     bp += 16;
   }
   finish(cp, c0, valid, acc);
+}
+
+// ---- threads build: a large packed product split by column panels across threads ----
+
+// Below this much work (m·n·k) a product stays on one thread: waking others costs more.
+const PARALLEL_MIN_WORK: usize = 1 << 17;
+
+/**
+ * Run a packed product on all active threads when it is large enough; returns false (nothing
+ * done) when it should stay on this thread. Softmax's epilogue needs whole rows, so with a split
+ * it runs here after the others are done.
+ */
+function parallelProduct(
+  c: usize, a: usize, b: usize, M: usize, N: usize, K: usize, transA: bool, transB: bool, acc: bool,
+  y: usize, bias: usize, id: i32, alpha: f32,
+): bool {
+  const threads = activeThreads();
+  if (threads < 2 || N < 16 || M * N * K < PARALLEL_MIN_WORK) return false;
+  store<i32>(jobWord(ProductJob.C), <i32>c); store<i32>(jobWord(ProductJob.A), <i32>a); store<i32>(jobWord(ProductJob.B), <i32>b);
+  store<i32>(jobWord(ProductJob.M), <i32>M); store<i32>(jobWord(ProductJob.N), <i32>N); store<i32>(jobWord(ProductJob.K), <i32>K);
+  store<i32>(jobWord(ProductJob.TransA), transA ? 1 : 0); store<i32>(jobWord(ProductJob.TransB), transB ? 1 : 0);
+  store<i32>(jobWord(ProductJob.Accumulate), acc ? 1 : 0); store<i32>(jobWord(ProductJob.Y), <i32>y);
+  store<i32>(jobWord(ProductJob.Bias), <i32>bias); store<i32>(jobWord(ProductJob.Activation), id);
+  store<f32>(jobWord(ProductJob.Alpha), alpha);
+  post(Command.Product, threads);
+  productShare(0, threads);
+  if (join(threads) && y != 0 && id == ActivationId.Softmax) biasActivate(c, y, bias, <i32>N, 0, <i32>M, 0, <i32>N, id, alpha);
+  return true;
+}
+
+/** Thread `id`'s share of the product job in the control block: its column panels. */
+export function productShare(id: i32, threads: i32): void {
+  const N = <usize>load<i32>(jobWord(ProductJob.N));
+  const j0 = panelShare(id, threads, N), j1 = panelShare(id + 1, threads, N);
+  if (j0 >= j1) return;
+  const act = load<i32>(jobWord(ProductJob.Activation));
+  // Softmax needs whole rows: the main thread runs its epilogue after the barrier.
+  const y: usize = act == ActivationId.Softmax ? 0 : <usize>load<i32>(jobWord(ProductJob.Y));
+  packedColumns(
+    <usize>load<i32>(jobWord(ProductJob.C)), <usize>load<i32>(jobWord(ProductJob.A)), <usize>load<i32>(jobWord(ProductJob.B)),
+    <usize>load<i32>(jobWord(ProductJob.M)), N, <usize>load<i32>(jobWord(ProductJob.K)),
+    load<i32>(jobWord(ProductJob.TransA)) != 0, load<i32>(jobWord(ProductJob.TransB)) != 0, load<i32>(jobWord(ProductJob.Accumulate)) != 0,
+    j0, j1, y, <usize>load<i32>(jobWord(ProductJob.Bias)), act, load<f32>(jobWord(ProductJob.Alpha)),
+  );
 }

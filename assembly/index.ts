@@ -1,6 +1,7 @@
 // The kernel module: every export is a `void` kernel on raw pointers into linear memory
 // (output first, then inputs, dimensions, flags). Kernels never allocate (runtime `stub`);
-// all buffers are owned by the TypeScript side (src/backend/wasm.ts).
+// all buffers are owned by the TypeScript side (src/backend/). Ids and layouts shared with the
+// TypeScript side are in the one contract, src/backend/contract.ts.
 //
 // One source, two builds: `ASC_FEATURE_SIMD` is a compile-time constant, so the SIMD build
 // (`--enable simd`) keeps the f32x4 paths and the scalar build compiles only the scalar loops.
@@ -38,4 +39,5 @@ export { denseForward } from './dense';
 export { accuracyCount } from './metrics';
 
 // Threads build: the control block, the workers' loop, shutdown (no-ops elsewhere).
-export { setControl, workerLoop, shutdownWorkers } from './threads';
+export { setControl, shutdownWorkers } from './threads';
+export { workerLoop } from './workers';

@@ -13,7 +13,7 @@
  *
  * @module
  */
-import { backend, currentBackend as current, initBackend, type Flavor, type InitOptions } from './backend/wasm.js';
+import { backend, currentBackend as current, initBackend, type Flavor, type InitOptions } from './backend/load.js';
 
 export { Matrix, type MatrixLike } from './core/matrix.js';
 export { matmul, type MatmulOptions } from './core/ops.js';
@@ -46,7 +46,7 @@ export {
   xor, circle, spirals, blobs, moons, type Dataset, type XorOptions, type CircleOptions, type SpiralsOptions,
   type BlobsOptions, type MoonsOptions,
 } from './datasets.js';
-export type { InitOptions } from './backend/wasm.js';
+export type { InitOptions } from './backend/load.js';
 
 /**
  * What {@link init} loaded.

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backendInfo, init, matmul, Matrix, NeuralNetwork, RandomState, ReLU, setThreads, shutdown, Softmax, Tanh } from '../src/index.js';
-import { backend } from '../src/backend/wasm.js';
+import { backend } from '../src/backend/load.js';
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL('..', import.meta.url));

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { Backend } from './wasm.js';
+import type { Backend } from './heap.js';
 import { Matrix } from '../core/matrix.js';
 
 /**

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import type { Backend, Block } from '../backend/wasm.js';
+import type { Backend, Block } from '../backend/heap.js';
 
 /**
  * Anything a public entry point accepts as a matrix: a Matrix or nested arrays of numbers.

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { backend } from '../backend/wasm.js';
+import { backend } from '../backend/load.js';
 import { Matrix, toMatrix, type MatrixLike } from './matrix.js';
 import { readMatrix, withScratch } from '../backend/scratch.js';
 

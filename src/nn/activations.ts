@@ -5,8 +5,11 @@
  *
  * @module
  */
-import { activationKernels, backend, type ActivationKernels, type Backend } from '../backend/wasm.js';
+import { activationKernels, type ActivationKernels } from '../backend/kernels.js';
+import { backend } from '../backend/load.js';
+import { type Backend } from '../backend/heap.js';
 import { Matrix, toMatrix, type MatrixLike } from '../core/matrix.js';
+import { ActivationId } from '../backend/contract.js';
 import { readMatrix, withScratch } from '../backend/scratch.js';
 
 /**
@@ -73,8 +76,8 @@ function checkSameShape(op: string, m: unknown, rows: number, cols: number): voi
 export abstract class KernelActivation extends Activation {
   /** Kernel family name in assembly/activations.ts. */
   protected abstract readonly kernel: string;
-  /** @internal Id of this activation in the kernels' layer table (assembly/network.ts). */
-  abstract readonly _kernelId: number;
+  /** @internal Id of this activation in the kernels (the contract's ActivationId). */
+  abstract readonly _kernelId: ActivationId;
   /** @internal Parameter passed to the kernels (LeakyReLU's slope). */
   get alpha(): number {
     return 0;
@@ -128,7 +131,7 @@ export abstract class KernelActivation extends Activation {
 export class ReLU extends KernelActivation {
   readonly name = 'relu';
   protected readonly kernel = 'relu';
-  /** @internal */ readonly _kernelId = 0;
+  /** @internal */ readonly _kernelId = ActivationId.ReLU;
 }
 
 /**
@@ -143,7 +146,7 @@ export class ReLU extends KernelActivation {
 export class Sigmoid extends KernelActivation {
   readonly name = 'sigmoid';
   protected readonly kernel = 'sigmoid';
-  /** @internal */ readonly _kernelId = 3;
+  /** @internal */ readonly _kernelId = ActivationId.Sigmoid;
 }
 
 /**
@@ -157,7 +160,7 @@ export class Sigmoid extends KernelActivation {
 export class Tanh extends KernelActivation {
   readonly name = 'tanh';
   protected readonly kernel = 'tanh';
-  /** @internal */ readonly _kernelId = 4;
+  /** @internal */ readonly _kernelId = ActivationId.Tanh;
 }
 
 /**
@@ -171,7 +174,7 @@ export class Tanh extends KernelActivation {
 export class LeakyReLU extends KernelActivation {
   readonly name = 'leakyRelu';
   protected readonly kernel = 'leakyRelu';
-  /** @internal */ readonly _kernelId = 1;
+  /** @internal */ readonly _kernelId = ActivationId.LeakyReLU;
   /** The slope for negative inputs. */
   readonly slope: number;
 
@@ -199,7 +202,7 @@ export class LeakyReLU extends KernelActivation {
 export class Linear extends KernelActivation {
   readonly name = 'linear';
   protected readonly kernel = 'linear';
-  /** @internal */ readonly _kernelId = 2;
+  /** @internal */ readonly _kernelId = ActivationId.Linear;
 }
 
 /**
@@ -216,5 +219,5 @@ export class Linear extends KernelActivation {
 export class Softmax extends KernelActivation {
   readonly name = 'softmax';
   protected readonly kernel = 'softmax';
-  /** @internal */ readonly _kernelId = 5;
+  /** @internal */ readonly _kernelId = ActivationId.Softmax;
 }

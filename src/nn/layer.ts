@@ -5,7 +5,8 @@
  * @module
  */
 import { Activation, KernelActivation } from './activations.js';
-import { backend, type Backend, type Block } from '../backend/wasm.js';
+import { backend } from '../backend/load.js';
+import { type Backend, type Block } from '../backend/heap.js';
 import { Matrix, describe, toMatrix, type MatrixLike } from '../core/matrix.js';
 import { globalRandom, RandomState } from '../core/random.js';
 import { readMatrix } from '../backend/scratch.js';

@@ -6,9 +6,11 @@
  * @module
  */
 import { Activation, Linear, Sigmoid, Softmax } from './activations.js';
-import { backend, type Backend } from '../backend/wasm.js';
+import { backend } from '../backend/load.js';
+import { type Backend } from '../backend/heap.js';
 import { Matrix, describe, toMatrix, type MatrixLike } from '../core/matrix.js';
 import { readMatrix, withScratch } from '../backend/scratch.js';
+import { LossId } from '../backend/contract.js';
 
 /**
  * Base class of the losses `train()` understands.
@@ -26,7 +28,7 @@ export abstract class Loss {
   /** True when the loss takes the last layer's pre-activation (logits), not its output. */
   readonly fromLogits: boolean = false;
   /** @internal Loss kind in the kernels' training loop (assembly/network.ts), if built in. */
-  readonly _kind: number | undefined = undefined;
+  readonly _kind: LossId | undefined = undefined;
 
   /** @internal Write the mean loss (an f64) at `out`. */
   abstract _value(be: Backend, out: number, pred: number, target: number, rows: number, cols: number): void;
@@ -103,7 +105,7 @@ export abstract class Loss {
  */
 export class BinaryCrossEntropy extends Loss {
   readonly name = 'binaryCrossEntropy';
-  override readonly _kind = 0;
+  override readonly _kind = LossId.BinaryCrossEntropy;
   _value(be: Backend, out: number, pred: number, target: number, rows: number, cols: number): void {
     be.kernels.binaryCrossEntropyLoss(out, pred, target, rows * cols);
   }
@@ -125,7 +127,7 @@ export class BinaryCrossEntropy extends Loss {
  */
 export class MeanSquaredError extends Loss {
   readonly name = 'meanSquaredError';
-  override readonly _kind = 1;
+  override readonly _kind = LossId.MeanSquaredError;
   _value(be: Backend, out: number, pred: number, target: number, rows: number, cols: number): void {
     be.kernels.meanSquaredErrorLoss(out, pred, target, rows * cols);
   }
@@ -148,7 +150,7 @@ export class MeanSquaredError extends Loss {
 export class SoftmaxCrossEntropy extends Loss {
   readonly name = 'softmaxCrossEntropy';
   override readonly fromLogits = true;
-  override readonly _kind = 2;
+  override readonly _kind = LossId.SoftmaxCrossEntropy;
   _value(be: Backend, out: number, pred: number, target: number, rows: number, cols: number): void {
     be.kernels.softmaxCrossEntropyLoss(out, pred, target, rows, cols);
   }
@@ -177,7 +179,7 @@ export class SoftmaxCrossEntropy extends Loss {
 export class BinaryCrossEntropyFromLogits extends Loss {
   readonly name = 'binaryCrossEntropyFromLogits';
   override readonly fromLogits = true;
-  override readonly _kind = 3;
+  override readonly _kind = LossId.BinaryCrossEntropyLogits;
   _value(be: Backend, out: number, pred: number, target: number, rows: number, cols: number): void {
     be.kernels.binaryCrossEntropyLogitsLoss(out, pred, target, rows * cols);
   }

@@ -6,7 +6,8 @@
  * @module
  */
 import { Activation } from './activations.js';
-import { backend, type Backend, type Block } from '../backend/wasm.js';
+import { backend } from '../backend/load.js';
+import { type Backend, type Block } from '../backend/heap.js';
 import { align4, checkSize, initScale, Layer, type LayerOwner } from './layer.js';
 import { describe, Matrix, toMatrix, type MatrixLike } from '../core/matrix.js';
 import { RandomState, globalRandom } from '../core/random.js';
@@ -18,6 +19,7 @@ import { decodeTfjs, encodeTfjs, type TfjsArtifacts } from '../interop/tfjs.js';
 import { resolveLoss } from './losses.js';
 import { trainNetwork, trainNetworkAsync, type TrainAsyncOptions, type TrainOptions, type TrainResult } from '../training/train.js';
 import { type Init } from './layer.js';
+import { OptimizerId } from '../backend/contract.js';
 
 /** The chapter's update rule, for `backward(gradOutput, learningRate)`. */
 const CHAPTER_SGD = new SGD();
@@ -338,7 +340,7 @@ export class NeuralNetwork implements LayerOwner {
     const state = optimizer._slots ? this._opt! : null;
     const hyper = optimizer._params();
     let c1 = 1, c2 = 1;
-    if (state && optimizer._kind === 2) {
+    if (state && optimizer._kind === OptimizerId.Adam) {
       const [b1, b2] = hyper;
       state.pow1 *= Math.fround(b1);
       state.pow2 *= Math.fround(b2);
@@ -356,14 +358,15 @@ export class NeuralNetwork implements LayerOwner {
 
   /** One parameter segment, as assembly/network.ts `updateSegment` does it. */
   private update(
-    kind: number, [h1, h2, eps, nesterov]: readonly number[], s: OptimizerState | null,
+    kind: OptimizerId, [h1, h2, eps, nesterov]: readonly number[], s: OptimizerState | null,
     p: number, g: number, n: number, lr: number, c1: number, c2: number,
   ): void {
     const k = this._be.kernels, off = p - this._params.ptr;
-    if (kind === 0 || !s) k.sgdUpdate(p, g, lr, n);
-    else if (kind === 1) k.momentumUpdate(p, g, s.a + off, lr, h1!, nesterov!, n);
-    else if (kind === 2) k.adamUpdate(p, g, s.a + off, s.b + off, lr, h1!, h2!, eps!, c1, c2, n);
-    else k.rmspropUpdate(p, g, s.a + off, lr, h1!, eps!, n);
+    if (kind === OptimizerId.SGD || !s) k.sgdUpdate(p, g, lr, n);
+    else if (kind === OptimizerId.Momentum) k.momentumUpdate(p, g, s.a + off, lr, h1!, nesterov!, n);
+    else if (kind === OptimizerId.Adam) k.adamUpdate(p, g, s.a + off, s.b + off, lr, h1!, h2!, eps!, c1, c2, n);
+    else if (kind === OptimizerId.RMSprop) k.rmspropUpdate(p, g, s.a + off, lr, h1!, eps!, n);
+    else throw new Error(`NeuralNetwork: no update kernel for optimizer kind ${String(kind)}`);
   }
 
   /**

@@ -7,6 +7,7 @@
  * @module
  */
 import { describe } from '../core/matrix.js';
+import { OptimizerId } from '../backend/contract.js';
 
 /**
  * Base class of the optimizers `train({ optimizer })` accepts.
@@ -21,7 +22,7 @@ export abstract class Optimizer {
   /** The name `train({ optimizer })` accepts for the default settings. */
   abstract readonly name: string;
   /** @internal Kind in the kernels' training loop: 0 SGD, 1 momentum, 2 Adam, 3 RMSprop. */
-  abstract readonly _kind: number;
+  abstract readonly _kind: OptimizerId;
   /** @internal Arrays of state per parameter (0, 1 or 2). */
   abstract readonly _slots: number;
   /** @internal Hyperparameters as the plan stores them: [h1, h2, epsilon, nesterov]. */
@@ -48,7 +49,7 @@ function num(op: string, name: string, v: unknown, lo: number, hi: number, loOpe
  */
 export class SGD extends Optimizer {
   readonly name = 'sgd';
-  readonly _kind = 0;
+  readonly _kind = OptimizerId.SGD;
   readonly _slots = 0;
   _params(): [number, number, number, number] {
     return [0, 0, 0, 0];
@@ -69,7 +70,7 @@ export class SGD extends Optimizer {
  */
 export class Momentum extends Optimizer {
   readonly name: string;
-  readonly _kind = 1;
+  readonly _kind = OptimizerId.Momentum;
   readonly _slots = 1;
   /** μ, in [0, 1). */
   readonly momentum: number;
@@ -103,7 +104,7 @@ export class Momentum extends Optimizer {
  */
 export class Adam extends Optimizer {
   readonly name = 'adam';
-  readonly _kind = 2;
+  readonly _kind = OptimizerId.Adam;
   readonly _slots = 2;
   readonly beta1: number;
   readonly beta2: number;
@@ -132,7 +133,7 @@ export class Adam extends Optimizer {
  */
 export class RMSprop extends Optimizer {
   readonly name = 'rmsprop';
-  readonly _kind = 3;
+  readonly _kind = OptimizerId.RMSprop;
   readonly _slots = 1;
   readonly rho: number;
   readonly epsilon: number;

@@ -14,9 +14,16 @@
 import * as act from './activations.js';
 import { addBiasRows } from './bias.js';
 import { gemm } from './gemm.js';
+import { ActivationId } from '../backend/contract.js';
 
-/** Activation ids, in the kernels' order. */
-export const ACTIVATION_IDS = ['relu', 'leakyRelu', 'linear', 'sigmoid', 'tanh', 'softmax'] as const;
+const NAMES: Record<ActivationId, 'relu' | 'leakyRelu' | 'linear' | 'sigmoid' | 'tanh' | 'softmax'> = {
+  [ActivationId.ReLU]: 'relu', [ActivationId.LeakyReLU]: 'leakyRelu', [ActivationId.Linear]: 'linear',
+  [ActivationId.Sigmoid]: 'sigmoid', [ActivationId.Tanh]: 'tanh', [ActivationId.Softmax]: 'softmax',
+};
+/** The activation kernels' names, indexed by the contract's ActivationId. */
+export const ACTIVATION_IDS: readonly (typeof NAMES)[ActivationId][] = Object.freeze(
+  Object.keys(NAMES).map(Number).sort((a, b) => a - b).map((id) => NAMES[id as ActivationId]),
+);
 
 /** z = x·W + b; y = f(z) for activation `id`. */
 export function denseForward(

@@ -9,7 +9,7 @@
  * @module
  */
 import { KernelActivation, Sigmoid, Softmax } from '../nn/activations.js';
-import type { Block } from '../backend/wasm.js';
+import type { Block } from '../backend/heap.js';
 import { align4, checkSize } from '../nn/layer.js';
 import { BinaryCrossEntropy, Loss, MeanSquaredError, SoftmaxCrossEntropy, resolveLoss, type LossName } from '../nn/losses.js';
 import { describe, Matrix, toMatrix, type MatrixLike } from '../core/matrix.js';
@@ -17,6 +17,8 @@ import type { NeuralNetwork } from '../nn/network.js';
 import { checkLearningRate } from '../nn/network.js';
 import { resolveOptimizer, type Optimizer, type OptimizerName } from '../nn/optimizers.js';
 import { RandomState } from '../core/random.js';
+import { PlanField as F, PlanLayerField as LF } from '../backend/contract.js';
+import { planBytes, PlanInMemory, PlanWriter } from './plan.js';
 
 /**
  * A learning-rate schedule: a step decay, an exponential decay, or a function of the epoch.
@@ -328,7 +330,7 @@ interface Rows {
   n: number;
 }
 
-const PLAN_HEADER = 48, PLAN_LAYER = 16, MAX_CHUNK = 1024, POW_WORD = 32;
+const MAX_CHUNK = 1024;
 
 /**
  * One training run: validated options, the memory it needs (the data set, a backup of the
@@ -346,7 +348,7 @@ export class Trainer {
   private readonly index: number = 0;
   private readonly backup: Block;
   private readonly best: Block | null = null;
-  private readonly kernelLoop: { plan: number; lossOut: number; accOut: number; done: number; maxChunk: number } | null = null;
+  private readonly kernelLoop: { plan: PlanInMemory; lossOut: number; accOut: number; done: number; maxChunk: number } | null = null;
   private readonly perEpoch: boolean;
   private readonly fused: boolean;
   private readonly threshold: number;
@@ -414,41 +416,42 @@ export class Trainer {
     return { x: b.ptr, y: b.ptr + xN * 4, n: x.rows };
   }
 
-  /** The kernels' plan: a table of the layers' pointers and the run's settings (assembly/network.ts). */
+  /** The kernels' plan: a table of the layers' pointers and the run's settings (see ./plan.ts). */
   private writePlan(op: string) {
     const net = this.net, be = net._be, layers = net.layers, p = this.p;
     const maxChunk = this.perEpoch ? 1 : Math.min(p.epochs, MAX_CHUNK);
-    const words = PLAN_HEADER + PLAN_LAYER * layers.length;
+    const bytes = planBytes(layers.length);
     const acc = p.accuracy ? maxChunk * 8 : 0;
-    const block = this.alloc(words * 4 + maxChunk * 8 + acc + 16, `${op}: the training plan`);
-    const plan = block.ptr, lossOut = plan + words * 4, accOut = p.accuracy ? lossOut + maxChunk * 8 : 0;
+    const block = this.alloc(bytes + maxChunk * 8 + acc + 16, `${op}: the training plan`);
+    const plan = block.ptr, lossOut = plan + bytes, accOut = p.accuracy ? lossOut + maxChunk * 8 : 0;
     const done = lossOut + maxChunk * 8 + acc;
-    const buf = new ArrayBuffer(words * 4), w = new Int32Array(buf), f = new Float32Array(buf), d = new Float64Array(buf);
     const state = net._opt!;
     const [h1, h2, eps, nesterov] = p.optimizer._params();
     const full = this.order === null;
     const first = layers[0]!;
-    w.set([
-      layers.length, p.loss._kind!, 0, this.train.n, p.batch,
-      full ? 0 : this.train.x, full ? 0 : this.train.y, this.index,
-      full ? this.train.x : first._xOwn, full ? this.train.y : net._target,
-      lossOut, net._lossSlot, net.inputSize, net.outputSize, 0,
-      net._params.ptr, this.backup.ptr, net._params.bytes,
-      p.optimizer._kind, 0, 0, 0, state.a, state.b, nesterov, 0, 0, accOut, 0,
-    ]);
-    f[2] = p.lr(0);
-    [f[19], f[20], f[21], f[25], f[26], f[28]] = [h1, h2, eps, p.l1, p.l2, this.threshold];
-    d[POW_WORD / 2] = state.pow1;
-    d[POW_WORD / 2 + 1] = state.pow2;
+    const w = new PlanWriter(layers.length)
+      .int(F.Layers, layers.length).int(F.Loss, p.loss._kind!).real(F.LearningRate, p.lr(0))
+      .int(F.Rows, this.train.n).int(F.BatchRows, p.batch)
+      .int(F.DataX, full ? 0 : this.train.x).int(F.DataY, full ? 0 : this.train.y).int(F.Index, this.index)
+      .int(F.Input, full ? this.train.x : first._xOwn).int(F.Target, full ? this.train.y : net._target)
+      .int(F.LossOut, lossOut).int(F.LossSlot, net._lossSlot)
+      .int(F.InputSize, net.inputSize).int(F.OutputSize, net.outputSize).int(F.FailedRow, 0)
+      .int(F.Params, net._params.ptr).int(F.Backup, this.backup.ptr).int(F.ParamBytes, net._params.bytes)
+      .int(F.Optimizer, p.optimizer._kind).real(F.Hyper1, h1).real(F.Hyper2, h2).real(F.Epsilon, eps)
+      .int(F.StateA, state.a).int(F.StateB, state.b).int(F.Nesterov, nesterov)
+      .real(F.L1, p.l1).real(F.L2, p.l2).int(F.AccuracyOut, accOut).real(F.AccuracyThreshold, this.threshold)
+      .double(F.Pow1, state.pow1).double(F.Pow2, state.pow2);
     layers.forEach((l, i) => {
-      const o = PLAN_HEADER + PLAN_LAYER * i;
       const act = l.activation as KernelActivation;
-      w.set([l.inputSize, l.outputSize, i ? layers[i - 1]!._y : full ? this.train.x : l._xOwn, l._w, l._b, l._dw, l._db,
-        l._z, l._y, l._g, i ? layers[i - 1]!._g : 0, act._kernelId], o);
-      f[o + 12] = act.alpha;
+      w.layerInt(i, LF.In, l.inputSize).layerInt(i, LF.Out, l.outputSize)
+        .layerInt(i, LF.X, i ? layers[i - 1]!._y : full ? this.train.x : l._xOwn)
+        .layerInt(i, LF.W, l._w).layerInt(i, LF.B, l._b).layerInt(i, LF.DW, l._dw).layerInt(i, LF.DB, l._db)
+        .layerInt(i, LF.Z, l._z).layerInt(i, LF.Y, l._y).layerInt(i, LF.G, l._g)
+        .layerInt(i, LF.DX, i ? layers[i - 1]!._g : 0)
+        .layerInt(i, LF.Activation, act._kernelId).layerReal(i, LF.Alpha, act.alpha);
     });
-    be.writeI32(plan, w);
-    return { plan, lossOut, accOut, done, maxChunk };
+    w.writeTo(be, plan);
+    return { plan: new PlanInMemory(be, plan), lossOut, accOut, done, maxChunk };
   }
 
   /** Run at most `max` more epochs; returns how many ran. Throws TrainingDivergedError. */
@@ -480,12 +483,12 @@ export class Trainer {
 
   private kernelEpochs(count: number, lr: number): { losses: number[]; accs: number[] | null } {
     const net = this.net, be = net._be, k = this.kernelLoop!;
-    be.writeF32(k.plan + 8, lr);
-    be.kernels.trainEpochs(k.plan, count, k.done);
+    k.plan.setReal(F.LearningRate, lr);
+    be.kernels.trainEpochs(k.plan.ptr, count, k.done);
     const done = be.readI32(k.done);
     const state = net._opt!;
-    state.pow1 = be.readF64(k.plan + POW_WORD * 4);
-    state.pow2 = be.readF64(k.plan + POW_WORD * 4 + 8);
+    state.pow1 = k.plan.double(F.Pow1);
+    state.pow2 = k.plan.double(F.Pow2);
     const losses: number[] = [], accs: number[] | null = k.accOut ? [] : null;
     for (let i = 0; i < Math.min(count, done + 1); i++) {
       losses.push(be.readF64(k.lossOut + i * 8));

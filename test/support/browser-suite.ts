@@ -2,7 +2,7 @@
 // browser validates (SIMD, scalar, and relaxed SIMD where supported) against its plain-TS twin on
 // odd shapes and every transpose. test/browser.test.ts bundles this file with esbuild and calls
 // `runKernelSuite()` in headless Chromium.
-import { buildSupported, loadBackend, type Flavor } from '../../src/backend/wasm.js';
+import { buildSupported, loadBackend, type Flavor } from '../../src/backend/load.js';
 import { RandomState } from '../../src/core/random.js';
 import { ACTIVATION_IDS } from '../../src/reference/dense.js';
 import { closeness, randomF32, reference, wasmKernels, type KernelSet } from './kernels.js';

@@ -2,7 +2,8 @@
 // (src/reference), and the SIMD and scalar WASM builds. WASM kernels take pointers; the adapter
 // here copies typed arrays into linear memory (one block per distinct array, so passing the same
 // array twice tests aliasing), calls the kernel, and copies every array back.
-import { buildSupported, loadBackend, type Backend } from '../../src/backend/wasm.js';
+import { buildSupported, loadBackend } from '../../src/backend/load.js';
+import { type Backend } from '../../src/backend/heap.js';
 import * as activations from '../../src/reference/activations.js';
 import * as bias from '../../src/reference/bias.js';
 import * as dense from '../../src/reference/dense.js';

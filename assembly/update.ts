@@ -1,0 +1,50 @@
+// The optimizer update of one parameter segment, as the training plan says (kind, hyperparameters,
+// state blocks laid out like the parameters), split across threads when large.
+
+import { Command, OptimizerId, PlanField, UpdateJob } from '../src/backend/contract';
+import { adamUpdate, momentumUpdate, rmspropUpdate, sgdUpdate } from './optimizers';
+import { intField, ptrField, realField } from './plan';
+import { elementwiseThreads, join, jobWord, post, rangeShare } from './threads';
+
+/** Update n floats at `p` with gradient `g` on this thread (also a worker's share of a split update). */
+export function updateSegment(plan: usize, p: usize, g: usize, n: i32, lr: f32, c1: f32, c2: f32): void {
+  const kind = intField(plan, PlanField.Optimizer);
+  if (kind == OptimizerId.SGD) { sgdUpdate(p, g, lr, n); return; }
+  const off = p - ptrField(plan, PlanField.Params);
+  const a = ptrField(plan, PlanField.StateA) + off;
+  const h1 = realField(plan, PlanField.Hyper1), eps = realField(plan, PlanField.Epsilon);
+  if (kind == OptimizerId.Momentum) momentumUpdate(p, g, a, lr, h1, intField(plan, PlanField.Nesterov), n);
+  else if (kind == OptimizerId.Adam) adamUpdate(p, g, a, ptrField(plan, PlanField.StateB) + off, lr, h1, realField(plan, PlanField.Hyper2), eps, c1, c2, n);
+  else rmspropUpdate(p, g, a, lr, h1, eps, n);
+}
+
+/** A worker's share of the update job in the control block. */
+export function updateShare(id: i32, threads: i32): void {
+  const n = <usize>load<i32>(jobWord(UpdateJob.Count));
+  const from = rangeShare(id, threads, n), to = rangeShare(id + 1, threads, n);
+  if (from >= to) return;
+  updateSegment(
+    <usize>load<i32>(jobWord(UpdateJob.Plan)), <usize>load<i32>(jobWord(UpdateJob.Param)) + (from << 2),
+    <usize>load<i32>(jobWord(UpdateJob.Grad)) + (from << 2), <i32>(to - from),
+    load<f32>(jobWord(UpdateJob.LearningRate)), load<f32>(jobWord(UpdateJob.Correction1)), load<f32>(jobWord(UpdateJob.Correction2)),
+  );
+}
+
+/** `updateSegment`, split across threads when the segment is large. */
+export function update(plan: usize, p: usize, g: usize, n: i32, lr: f32, c1: f32, c2: f32): void {
+  const threads = ASC_FEATURE_THREADS ? elementwiseThreads(<usize>n) : 1;
+  if (threads < 2) {
+    updateSegment(plan, p, g, n, lr, c1, c2);
+    return;
+  }
+  store<i32>(jobWord(UpdateJob.Plan), <i32>plan);
+  store<i32>(jobWord(UpdateJob.Param), <i32>p);
+  store<i32>(jobWord(UpdateJob.Grad), <i32>g);
+  store<i32>(jobWord(UpdateJob.Count), n);
+  store<f32>(jobWord(UpdateJob.LearningRate), lr);
+  store<f32>(jobWord(UpdateJob.Correction1), c1);
+  store<f32>(jobWord(UpdateJob.Correction2), c2);
+  post(Command.Update, threads);
+  updateShare(0, threads);
+  join(threads);
+}

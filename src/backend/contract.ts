@@ -1,0 +1,212 @@
+/**
+ * The one contract between TypeScript and the AssemblyScript kernels: every id, enum and memory
+ * layout that both sides use, defined once, here, with names. The kernels import this file
+ * (`assembly/*.ts` → `../src/backend/contract`) and so does the binding; it is written in the
+ * subset of TypeScript that AssemblyScript also compiles (plain enums of integer constants), so
+ * both compilers read the same declarations. test/backend/contract.test.ts checks each id against
+ * the kernels' behaviour.
+ *
+ * Layouts are in 32-bit words from a block's start; a field marked f64 takes two words and is
+ * 8-byte aligned.
+ *
+ * @module
+ * @internal
+ */
+
+/** Which activation a kernel applies (assembly/epilogue.ts `activate`, the layer table). */
+export enum ActivationId {
+  ReLU = 0,
+  LeakyReLU = 1,
+  Linear = 2,
+  Sigmoid = 3,
+  Tanh = 4,
+  Softmax = 5,
+}
+
+/** Which loss the kernels' training loop computes (assembly/network.ts). */
+export enum LossId {
+  BinaryCrossEntropy = 0,
+  MeanSquaredError = 1,
+  /** Softmax + cross-entropy on logits (fused with a Softmax output). */
+  SoftmaxCrossEntropy = 2,
+  /** Sigmoid + binary cross-entropy on logits (fused with a Sigmoid output). */
+  BinaryCrossEntropyLogits = 3,
+}
+
+/** Which update rule the kernels' training loop applies (assembly/update.ts). */
+export enum OptimizerId {
+  SGD = 0,
+  /** Heavy-ball or Nesterov momentum (see {@link PlanField.Nesterov}). */
+  Momentum = 1,
+  Adam = 2,
+  RMSprop = 3,
+}
+
+/** The training plan's header: the word index of each field (assembly/network.ts `trainEpochs`). */
+export enum PlanField {
+  /** i32: number of layers. */
+  Layers = 0,
+  /** i32: a {@link LossId}. */
+  Loss = 1,
+  /** f32: learning rate of this call. */
+  LearningRate = 2,
+  /** i32: rows of the data set. */
+  Rows = 3,
+  /** i32: rows per step. */
+  BatchRows = 4,
+  /** ptr: the data set's inputs (0: full batch, already in place at {@link PlanField.Input}). */
+  DataX = 5,
+  /** ptr: the data set's targets. */
+  DataY = 6,
+  /** ptr: row order, i32 per row (the shuffle). */
+  Index = 7,
+  /** ptr: the first layer's input buffer. */
+  Input = 8,
+  /** ptr: the batch's targets. */
+  Target = 9,
+  /** ptr: f64 per epoch, the epoch's mean loss (out). */
+  LossOut = 10,
+  /** ptr: one f64 the loss kernels write. */
+  LossSlot = 11,
+  /** i32: inputs per row. */
+  InputSize = 12,
+  /** i32: outputs per row. */
+  OutputSize = 13,
+  /** i32 (out): first row of the batch whose loss was not finite. */
+  FailedRow = 14,
+  /** ptr: all layers' W, b, dW, db. */
+  Params = 15,
+  /** ptr: a copy of the parameters before each step (0: none). */
+  Backup = 16,
+  /** i32: bytes of the parameter block. */
+  ParamBytes = 17,
+  /** i32: an {@link OptimizerId}. */
+  Optimizer = 18,
+  /** f32: momentum, Adam's β1 or RMSprop's ρ. */
+  Hyper1 = 19,
+  /** f32: Adam's β2. */
+  Hyper2 = 20,
+  /** f32: ε of Adam and RMSprop. */
+  Epsilon = 21,
+  /** ptr: first optimizer state block (laid out like the parameters). */
+  StateA = 22,
+  /** ptr: second optimizer state block (Adam's v). */
+  StateB = 23,
+  /** i32: 1 for Nesterov momentum. */
+  Nesterov = 24,
+  /** f32: L1 penalty on weights. */
+  L1 = 25,
+  /** f32: L2 penalty on weights. */
+  L2 = 26,
+  /** ptr: f64 per epoch, the epoch's accuracy (out; 0: none). */
+  AccuracyOut = 27,
+  /** f32: threshold of binary accuracy. */
+  AccuracyThreshold = 28,
+  /** f64 (words 32–33): β1^t, updated every step. */
+  Pow1 = 32,
+  /** f64 (words 34–35): β2^t, updated every step. */
+  Pow2 = 34,
+  /** Words in the header; the layer table follows. */
+  HeaderWords = 48,
+}
+
+/** One row of the plan's layer table (after the header): the word index of each field. */
+export enum PlanLayerField {
+  /** i32: inputs. */
+  In = 0,
+  /** i32: outputs. */
+  Out = 1,
+  /** ptr: this layer's input rows (the previous layer's Y, or the plan's Input). */
+  X = 2,
+  W = 3,
+  B = 4,
+  DW = 5,
+  DB = 6,
+  /** ptr: pre-activation x·W + b. */
+  Z = 7,
+  /** ptr: activation output. */
+  Y = 8,
+  /** ptr: gradient at the output, turned into the gradient at Z in place. */
+  G = 9,
+  /** ptr: where the input gradient goes (0: not needed, the first layer). */
+  DX = 10,
+  /** i32: an {@link ActivationId}. */
+  Activation = 11,
+  /** f32: LeakyReLU's slope. */
+  Alpha = 12,
+  /** Words per layer row. */
+  Words = 16,
+}
+
+/** The threads build's control block (assembly/threads.ts): the word index of each field. */
+export enum ControlField {
+  /** Bumped once per job: workers wait on it. */
+  Generation = 0,
+  /** Workers that finished the current job. */
+  Done = 1,
+  /** A {@link Command}. */
+  Command = 2,
+  /** Threads in use (1: no workers). */
+  Threads = 3,
+  /** Workers that entered their loop. */
+  Ready = 4,
+  /** 1 once a worker failed to answer in time. */
+  Error = 5,
+  /** Milliseconds the main thread waits for workers. */
+  Timeout = 6,
+  /** First word of the current job (a {@link ProductJob}, {@link UpdateJob} or {@link CopyJob}). */
+  Job = 8,
+  /** Words in the control block (128 bytes). */
+  Words = 32,
+}
+
+/** What the workers are asked to do. */
+export enum Command {
+  Product = 1,
+  Shutdown = 2,
+  Update = 3,
+  Copy = 4,
+}
+
+/** A product job (C = op(A)·op(B), split by column panels): word index from the job's start. */
+export enum ProductJob {
+  C = 0,
+  A = 1,
+  B = 2,
+  M = 3,
+  N = 4,
+  K = 5,
+  TransA = 6,
+  TransB = 7,
+  Accumulate = 8,
+  /** ptr: activation output of the fused epilogue (0: none). */
+  Y = 9,
+  Bias = 10,
+  /** i32: an {@link ActivationId}. */
+  Activation = 11,
+  /** f32. */
+  Alpha = 12,
+}
+
+/** An optimizer-update job (one parameter segment split by ranges). */
+export enum UpdateJob {
+  /** ptr: the training plan (optimizer kind, hyperparameters, state). */
+  Plan = 0,
+  Param = 1,
+  Grad = 2,
+  /** i32: floats in the segment. */
+  Count = 3,
+  /** f32. */
+  LearningRate = 4,
+  /** f32: Adam's bias corrections. */
+  Correction1 = 5,
+  Correction2 = 6,
+}
+
+/** A copy job (the weights' backup, split by ranges). */
+export enum CopyJob {
+  Dst = 1,
+  Src = 2,
+  /** i32: floats to copy. */
+  Count = 3,
+}

@@ -1,0 +1,236 @@
+/**
+ * Loading the kernels: pick the best build the engine validates (relaxed SIMD, SIMD, scalar),
+ * compile it, instantiate it with its own memory (or a shared one and workers for the threads
+ * build), and keep the process-wide instance that `init()` sets up.
+ *
+ * @module
+ * @internal
+ */
+import { instantiate } from '@assemblyscript/loader';
+import { availableCores, threadsSupported, WorkerPool } from './threads.js';
+import { ControlField } from './contract.js';
+import { Backend } from './heap.js';
+import type { Kernels } from './kernels.js';
+import {
+  RELAXED_WASM_BASE64, SCALAR_WASM_BASE64, SIMD_WASM_BASE64, THREADSRELAXED_WASM_BASE64, THREADS_WASM_BASE64,
+} from './wasm-bytes.generated.js';
+
+/**
+ * Which compiled kernel module is in use: `'relaxed'` (f32x4 SIMD with relaxed SIMD's fused
+ * multiply-add), `'simd'` (f32x4 SIMD), or `'scalar'` (no SIMD, for old engines).
+ *
+ * @example
+ * ```ts
+ * const { build } = await init(); // build: Flavor, e.g. 'simd'
+ * ```
+ */
+export type Flavor = 'relaxed' | 'simd' | 'scalar';
+
+type Ptr = number;
+
+const PAGE = 65536;
+const CTRL_BYTES = ControlField.Words * 4;
+
+function decodeBase64(b64: string): Uint8Array<ArrayBuffer> {
+  const bin = atob(b64);
+  const bytes = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+  return bytes;
+}
+
+const moduleCache = new Map<string, Promise<WebAssembly.Module>>();
+const BASE64: Record<string, string> = {
+  relaxed: RELAXED_WASM_BASE64, simd: SIMD_WASM_BASE64, scalar: SCALAR_WASM_BASE64,
+  threads: THREADS_WASM_BASE64, 'threads-relaxed': THREADSRELAXED_WASM_BASE64,
+};
+const supportCache = new Map<string, boolean>();
+
+/**
+ * Whether this engine accepts a build (WebAssembly.validate on its bytes).
+ *
+ * @internal
+ */
+export function buildSupported(flavor: Flavor | 'threads' | 'threads-relaxed'): boolean {
+  let ok = supportCache.get(flavor);
+  if (ok === undefined) {
+    ok = WebAssembly.validate(decodeBase64(BASE64[flavor]!));
+    supportCache.set(flavor, ok);
+  }
+  return ok;
+}
+
+function compiled(name: string): Promise<WebAssembly.Module> {
+  let m = moduleCache.get(name);
+  if (!m) {
+    m = WebAssembly.compile(decodeBase64(BASE64[name]!));
+    moduleCache.set(name, m);
+  }
+  return m;
+}
+
+/**
+ * The best build this engine runs: relaxed SIMD, else SIMD, else scalar.
+ *
+ * @internal
+ */
+export function bestFlavor(options: InitOptions = {}): Flavor {
+  if (options.simd === false) return 'scalar';
+  if (options.relaxedSimd !== false && buildSupported('relaxed')) return 'relaxed';
+  return buildSupported('simd') || options.simd === true ? 'simd' : 'scalar';
+}
+
+const abort = (_msg: number, _file: number, line: number, column: number) => {
+  throw new Error(`scratchnet kernel aborted at ${line}:${column}`);
+};
+
+/**
+ * Options of {@link loadBackend}.
+ *
+ * @internal
+ */
+export interface LoadOptions {
+  /** Threads to use (default 1: the single-threaded build, no workers). */
+  threads?: number;
+  /** Largest WebAssembly memory, in MiB (threads build: shared memory needs a maximum; default 4096 in Node, 1024 in browsers). */
+  maxMemoryMB?: number;
+  /** How long the main thread waits for a worker before reporting it dead (default 10,000 ms). */
+  threadTimeoutMs?: number;
+}
+
+/**
+ * Instantiate a fresh kernel module with its own memory. `'auto'` picks the best build that
+ * `WebAssembly.validate` accepts (relaxed SIMD, SIMD, scalar). With `threads > 1` and a SIMD
+ * flavor, the threads build runs on a shared memory with `threads − 1` workers; without
+ * SharedArrayBuffer (or cross-origin isolation in a browser) it falls back to one thread and
+ * says why in `threadsNote`.
+ *
+ * @internal
+ */
+export async function loadBackend(flavor: Flavor | 'auto' = 'auto', options: LoadOptions = {}): Promise<Backend> {
+  const chosen: Flavor = flavor === 'auto' ? bestFlavor() : flavor;
+  if (!buildSupported(chosen)) {
+    const what = chosen === 'relaxed' ? 'relaxed SIMD (Node 20 needs --experimental-wasm-relaxed-simd)' : 'WebAssembly SIMD';
+    throw new Error(`init: the ${chosen} build was requested but this engine does not support ${what}`);
+  }
+  const threads = options.threads ?? 1;
+  if (!Number.isInteger(threads) || threads < 1 || threads > 256) throw new Error(`init: threads must be an integer in [1, 256], got ${String(threads)}`);
+  const support = threadsSupported();
+  const threadBuild = chosen === 'relaxed' ? 'threads-relaxed' : 'threads';
+  let note: string | null = null;
+  if (threads > 1 && chosen === 'scalar') note = 'the scalar build has no threads variant';
+  else if (threads > 1 && !support.ok) note = `${support.why ?? 'threads unavailable'}, so 1 thread is used`;
+  else if (threads > 1 && !buildSupported(threadBuild)) note = 'this engine does not validate the threads build';
+  if (threads > 1 && note === null) return loadThreaded(chosen, threadBuild, threads, options);
+  const module = await compiled(chosen);
+  const { exports } = await instantiate<Kernels & Record<string, unknown>>(module, { env: { abort } });
+  const be = new Backend(exports as unknown as Kernels, chosen);
+  be.threadsNote = note;
+  return be;
+}
+
+const isNode = typeof process !== 'undefined' && typeof process.versions?.node === 'string';
+
+async function loadThreaded(flavor: Flavor, build: string, threads: number, options: LoadOptions): Promise<Backend> {
+  const maxMB = options.maxMemoryMB ?? (isNode ? 4096 : 1024);
+  if (!Number.isInteger(maxMB) || maxMB < 1 || maxMB > 4096) throw new Error(`init: maxMemoryMB must be an integer in [1, 4096], got ${String(maxMB)}`);
+  const timeoutMs = options.threadTimeoutMs ?? 10_000;
+  if (!(typeof timeoutMs === 'number' && timeoutMs > 0)) throw new Error(`init: threadTimeoutMs must be a number > 0, got ${String(timeoutMs)}`);
+  const maximum = (maxMB * 2 ** 20) / PAGE;
+  const memory = new WebAssembly.Memory({ initial: 1, maximum, shared: true } as WebAssembly.MemoryDescriptor);
+  const module = await compiled(build);
+  const now = () => performance.now();
+  const env = { memory, abort, now } as Record<string, unknown>;
+  const { exports } = await instantiate<Kernels & Record<string, unknown>>(module, { env } as never);
+  (exports as unknown as { memory: WebAssembly.Memory }).memory = memory;
+  const be = new Backend(exports as unknown as Kernels, flavor, maximum * PAGE);
+  const ctrl = be.alloc(CTRL_BYTES, 'init: thread control block');
+  new Int32Array(memory.buffer, ctrl.ptr, CTRL_BYTES / 4).fill(0);
+  const words = new Int32Array(memory.buffer, ctrl.ptr, ControlField.Words);
+  Atomics.store(words, ControlField.Threads, 1);
+  Atomics.store(words, ControlField.Timeout, Math.min(2 ** 31 - 1, Math.round(timeoutMs)));
+  be.kernels.setControl(ctrl.ptr, 0);
+  const pool = new WorkerPool(() => {
+    // a worker died: stop handing out shares at once; checkThreads() reports it
+    Atomics.store(new Int32Array(memory.buffer, ctrl.ptr, ControlField.Words), ControlField.Threads, 1);
+  });
+  be._attachThreads({ ctrl: ctrl.ptr, module, pool, scratch: new Map(), timeoutMs, reported: false });
+  await be.setThreads(threads, 'init');
+  return be;
+}
+
+let current: Backend | null = null;
+let pending: Promise<Backend> | null = null;
+let requested: Flavor = 'simd';
+
+/**
+ * Options for `init()`.
+ *
+ * @example
+ * ```ts
+ * await init({ threads: 4, relaxedSimd: false, maxMemoryMB: 2048 });
+ * ```
+ */
+export interface InitOptions {
+  /** `false`: use the scalar build; `true`: require SIMD; default: the best the engine runs. */
+  simd?: boolean;
+  /** `false`: never use the relaxed-SIMD build even where the engine supports it. */
+  relaxedSimd?: boolean;
+  /**
+   * Threads for large products (default: every core in Node; in browsers, every core when the
+   * page is cross-origin isolated, else 1). 1 means the single-threaded build and no workers.
+   */
+  threads?: number;
+  /** Largest WebAssembly memory in MiB for the threads build (default 4096 in Node, 1024 in browsers). */
+  maxMemoryMB?: number;
+  /** How long to wait for a worker before reporting it dead (default 10,000 ms). */
+  threadTimeoutMs?: number;
+}
+
+/**
+ * Instantiate the process-wide backend once; later calls with compatible options return it.
+ *
+ * @internal
+ */
+export function initBackend(options: InitOptions = {}): Promise<Backend> {
+  const want = bestFlavor(options);
+  if (pending) {
+    if (want !== requested) {
+      return Promise.reject(
+        new Error(`init: already initialised with the ${requested} build; cannot switch to ${want} after init()`),
+      );
+    }
+    return pending;
+  }
+  requested = want;
+  pending = (async () => {
+    const threads = options.threads ?? (threadsSupported().ok ? await availableCores() : 1);
+    return loadBackend(want, { ...options, threads });
+  })().then(
+    (b) => (current = b),
+    (err) => {
+      pending = null;
+      throw err;
+    },
+  );
+  return pending;
+}
+
+/**
+ * The process-wide backend; throws a clear error when `init()` has not completed.
+ *
+ * @internal
+ */
+export function backend(): Backend {
+  if (!current) throw new Error('scratchnet: call `await init()` once before using it');
+  return current;
+}
+
+/**
+ * The process-wide backend if `init()` has completed, else null.
+ *
+ * @internal
+ */
+export function currentBackend(): Backend | null {
+  return current;
+}
+
