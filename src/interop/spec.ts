@@ -151,4 +151,10 @@ export function shortestFloat32(x: number): number {
  *
  * @internal
  */
-export const quote = (s: unknown): string => JSON.stringify(s) ?? 'undefined';
+export function quote(s: unknown): string {
+  try {
+    return JSON.stringify(s) ?? String(s);
+  } catch {
+    return describe(s); // a cycle or a BigInt
+  }
+}

@@ -202,8 +202,8 @@ export function decodeTfjs(modelJson: unknown, weights: unknown, limits: SpecLim
   if (Array.isArray(inputShape)) {
     const rest = inputShape.slice(1);
     const known = rest.every((d) => typeof d === 'number');
-    if (!flattened && rest.length !== 1) fail(`the input shape is ${JSON.stringify(inputShape)}; supported: [null, features] (or more dimensions before a Flatten)`);
-    if (known && rest.reduce((a: number, b) => a * (b as number), 1) !== sizes[0]) fail(`the input shape ${JSON.stringify(inputShape)} does not match the first kernel's ${sizes[0]} inputs`);
+    if (!flattened && rest.length !== 1) fail(`the input shape is ${quote(inputShape)}; supported: [null, features] (or more dimensions before a Flatten)`);
+    if (known && rest.reduce((a: number, b) => a * (b as number), 1) !== sizes[0]) fail(`the input shape ${quote(inputShape)} does not match the first kernel's ${sizes[0]} inputs`);
   }
   const layers = dense.map((l, i) => {
     const k = kernels[i]!;
@@ -245,7 +245,7 @@ function readManifest(m: unknown, limits: SpecLimits, fail: (msg: string) => nev
       if (ws.quantization !== undefined) fail(`${at} (${quote(ws.name)}) is quantized; supported: float32 weights`);
       let count = 1;
       for (const d of ws.shape) {
-        if (typeof d !== 'number' || !Number.isSafeInteger(d) || d < 0 || d > limits.maxLayerSize) fail(`${at} (${quote(ws.name)}) has shape ${JSON.stringify(ws.shape)}`);
+        if (typeof d !== 'number' || !Number.isSafeInteger(d) || d < 0 || d > limits.maxLayerSize) fail(`${at} (${quote(ws.name)}) has shape ${quote(ws.shape)}`);
         count *= d as number;
       }
       if (count > limits.maxParameters) fail(`${at} (${quote(ws.name)}) has ${count} values, more than the limit of ${limits.maxParameters}`);

@@ -176,3 +176,32 @@ describe('fromTfjs refuses bad files with named errors, memory unchanged', () =>
     });
   }
 });
+
+describe('fromTfjs on randomly damaged model.json files (fast-check)', () => {
+  it('any value at any place: a valid network or a named Error, never a raw TypeError; memory unchanged', async () => {
+    const fc = (await import('fast-check')).default;
+    const net = new NeuralNetwork([3, 4, 2], [new LeakyReLU(0.2), new Softmax()], { seed: 6 });
+    const { modelJson, weights } = net.toTfjs();
+    net.dispose();
+    const paths: (string | number)[][] = [];
+    const walk = (v: unknown, path: (string | number)[]): void => {
+      paths.push(path);
+      if (v && typeof v === 'object') for (const [k, c] of Object.entries(v)) walk(c, [...path, Array.isArray(v) ? Number(k) : k]);
+    };
+    walk(modelJson, []);
+    const before = backendInfo().usedBytes;
+    fc.assert(fc.property(fc.constantFrom(...paths.filter((p) => p.length)), fc.anything({ withBigInt: false }), (path, value) => {
+      const doc = structuredClone(modelJson) as unknown as Record<string | number, unknown>;
+      let o = doc;
+      for (const k of path.slice(0, -1)) o = o[k] as Record<string | number, unknown>;
+      o[path[path.length - 1]!] = value;
+      try {
+        NeuralNetwork.fromTfjs(doc, weights).dispose();
+      } catch (e) {
+        expect((e as Error).constructor).toBe(Error);
+        expect((e as Error).message).toMatch(/^NeuralNetwork\.fromTfjs: /);
+      }
+    }), { numRuns: 500, seed: 11 });
+    expect(backendInfo().usedBytes).toBe(before);
+  });
+});
