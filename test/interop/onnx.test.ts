@@ -192,3 +192,34 @@ describe('fromONNX refuses hostile and unsupported files with named errors, memo
     expect(() => NeuralNetwork.fromONNX(new Uint8Array([0x3a, 0xff, 0xff, 0xff, 0xff, 0x07]))).toThrow(/truncated protobuf: field 7 needs 2147483647 bytes, 0 left/);
   });
 });
+
+describe('fromONNX on random damage (fast-check)', () => {
+  it('random bytes, and valid files with several bytes replaced or inserted: a network or a named Error', async () => {
+    const fc = (await import('fast-check')).default;
+    const net = new NeuralNetwork([3, 5, 2], [new LeakyReLU(0.3), new Softmax()], { seed: 8 });
+    const good = net.toONNX();
+    net.dispose();
+    const before = backendInfo().usedBytes;
+    const check = (bytes: Uint8Array): void => {
+      try {
+        NeuralNetwork.fromONNX(bytes).dispose();
+      } catch (e) {
+        expect((e as Error).constructor).toBe(Error);
+        expect((e as Error).message).toMatch(/^NeuralNetwork\.fromONNX: /);
+      }
+    };
+    fc.assert(fc.property(fc.uint8Array({ maxLength: 600 }), (b) => check(b)), { numRuns: 300, seed: 1 });
+    fc.assert(fc.property(
+      fc.array(fc.tuple(fc.nat(good.length - 1), fc.integer({ min: 0, max: 255 }), fc.boolean()), { minLength: 1, maxLength: 6 }),
+      (edits) => {
+        let b = Array.from(good);
+        for (const [at, v, insert] of edits) {
+          if (insert) b.splice(at, 0, v);
+          else b[at] = v;
+        }
+        check(Uint8Array.from(b));
+      },
+    ), { numRuns: 1000, seed: 2 });
+    expect(backendInfo().usedBytes).toBe(before);
+  });
+});
