@@ -1,21 +1,48 @@
-// Build helper: dist/scratchnet.browser.js, one self-contained ES module (the kernels inlined as
-// base64, @assemblyscript/loader bundled in) for browsers without a bundler: a <script
-// type="module"> or an import map can load it directly. Node and bundlers use dist/index.js.
-import { build } from 'esbuild';
+// Build helper: dist/scratchnet.browser.js, one ES module (@assemblyscript/loader bundled in) for
+// browsers without a bundler: a <script type="module"> or an import map loads it directly. The
+// kernels stay in the package's own base64 modules, dist/backend/builds/<build>.generated.js, one
+// per build, which the bundle imports by a relative URL once it knows which build the engine runs
+// (a page downloads one build; no wasm path to configure; the tarball carries each base64 once).
+// Whitespace and syntax are minified, names are kept (readable stack traces without a source
+// map). Node and bundlers use dist/index.js.
+import { build, type Plugin } from 'esbuild';
+import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-await build({
+
+/** Leave the generated kernel modules out of the bundle: import them from dist/backend/builds/. */
+const kernelsExternal: Plugin = {
+  name: 'kernels-external',
+  setup(b) {
+    b.onResolve({ filter: /\/builds\/[\w-]+\.generated\.js$/ }, (args) => ({
+      path: `./backend/builds/${args.path.split('/').pop()}`,
+      external: true,
+    }));
+  },
+};
+
+const { outputFiles } = await build({
   entryPoints: [`${root}src/index.ts`],
   outfile: `${root}dist/scratchnet.browser.js`,
   bundle: true,
   format: 'esm',
   platform: 'neutral',
   target: 'es2020',
-  sourcemap: true,
+  // no source map: it would name src/ files the package does not ship
+  sourcemap: false,
   // Node-only code paths (e.g. node:zlib for gzip in Node) are dynamic imports, never reached in browsers.
   external: ['node:*'],
+  plugins: [kernelsExternal],
+  minifyWhitespace: true,
+  minifySyntax: true,
+  lineLimit: 160, // lines a person can read in a stack trace or a diff
   legalComments: 'inline',
   logLevel: 'warning',
+  write: false,
 });
+// the module's export statement on a line of its own, as line-scanning tools (publint) expect of ESM
+const code = outputFiles[0]!.text;
+const at = code.lastIndexOf('export{');
+writeFileSync(`${root}dist/scratchnet.browser.js`, at > 0 && code[at - 1] !== '\n' ? `${code.slice(0, at)}\n${code.slice(at)}` : code);
 console.log('build-browser: wrote dist/scratchnet.browser.js');

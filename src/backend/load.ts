@@ -1,7 +1,10 @@
 /**
  * Loading the kernels: pick the best build the engine validates (relaxed SIMD, SIMD, scalar),
  * compile it, instantiate it with its own memory (or a shared one and workers for the threads
- * build), and keep the process-wide instance that `init()` sets up.
+ * build), and keep the process-wide instance that `init()` sets up. Each build is its own base64
+ * module (builds/*.generated.ts), imported only once a tiny probe module has told, through
+ * `WebAssembly.validate`, that the engine runs it: a page downloads one build, not five, and
+ * still configures no wasm path (bundlers and import maps follow the `import()`s).
  *
  * @module
  * @internal
@@ -11,9 +14,6 @@ import { availableCores, threadsSupported, WorkerPool } from './threads.js';
 import { ControlField } from './contract.js';
 import { Backend } from './heap.js';
 import type { Kernels } from './kernels.js';
-import {
-  RELAXED_WASM_BASE64, SCALAR_WASM_BASE64, SIMD_WASM_BASE64, THREADSRELAXED_WASM_BASE64, THREADS_WASM_BASE64,
-} from './wasm-bytes.generated.js';
 
 /**
  * Which compiled kernel module is in use: `'relaxed'` (f32x4 SIMD with relaxed SIMD's fused
@@ -38,31 +38,67 @@ function decodeBase64(b64: string): Uint8Array<ArrayBuffer> {
   return bytes;
 }
 
-const moduleCache = new Map<string, Promise<WebAssembly.Module>>();
-const BASE64: Record<string, string> = {
-  relaxed: RELAXED_WASM_BASE64, simd: SIMD_WASM_BASE64, scalar: SCALAR_WASM_BASE64,
-  threads: THREADS_WASM_BASE64, 'threads-relaxed': THREADSRELAXED_WASM_BASE64,
+type Build = Flavor | 'threads' | 'threads-relaxed';
+
+/** Each build's module, imported on first use (literal paths, so bundlers see every one). */
+const BUILDS: Record<Build, () => Promise<{ base64: string }>> = {
+  relaxed: () => import('./builds/relaxed.generated.js'),
+  simd: () => import('./builds/simd.generated.js'),
+  scalar: () => import('./builds/scalar.generated.js'),
+  threads: () => import('./builds/threads.generated.js'),
+  'threads-relaxed': () => import('./builds/threads-relaxed.generated.js'),
 };
-const supportCache = new Map<string, boolean>();
+
+const HEADER = [0, 97, 115, 109, 1, 0, 0, 0];
+/** Probe modules of a few bytes, one per feature the builds use beyond WebAssembly 1.0. */
+const PROBES = {
+  // (func (result v128) (v128.const i32x4 0 0 0 0))
+  simd: [...HEADER, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 22, 1, 20, 0, 253, 12, ...new Array<number>(16).fill(0), 11],
+  // (func (result v128) (f32x4.relaxed_madd (i8x16.splat (i32.const 1)) ×3)): the kernels' one relaxed instruction
+  relaxed: [...HEADER, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 19, 1, 17, 0, 65, 1, 253, 15, 65, 1, 253, 15, 65, 1, 253, 15, 253, 133, 2, 11],
+  // (memory 1 1 shared) (func (drop (i32.atomic.load (i32.const 0))))
+  threads: [...HEADER, 1, 4, 1, 96, 0, 0, 3, 2, 1, 0, 5, 4, 1, 3, 1, 1, 10, 11, 1, 9, 0, 65, 0, 254, 16, 2, 0, 26, 11],
+};
+const FEATURES: Record<Build, (keyof typeof PROBES)[]> = {
+  scalar: [], simd: ['simd'], relaxed: ['simd', 'relaxed'], threads: ['simd', 'threads'], 'threads-relaxed': ['simd', 'relaxed', 'threads'],
+};
+const probeCache = new Map<keyof typeof PROBES, boolean>();
+const moduleCache = new Map<Build, Promise<WebAssembly.Module>>();
 
 /**
- * Whether this engine accepts a build (WebAssembly.validate on its bytes).
+ * Whether this engine accepts a build: `WebAssembly.validate` on a probe module for each
+ * feature the build uses (so no build is downloaded to find out).
  *
  * @internal
  */
-export function buildSupported(flavor: Flavor | 'threads' | 'threads-relaxed'): boolean {
-  let ok = supportCache.get(flavor);
-  if (ok === undefined) {
-    ok = WebAssembly.validate(decodeBase64(BASE64[flavor]!));
-    supportCache.set(flavor, ok);
-  }
-  return ok;
+export function buildSupported(flavor: Build): boolean {
+  return FEATURES[flavor].every((f) => {
+    let ok = probeCache.get(f);
+    if (ok === undefined) {
+      ok = WebAssembly.validate(new Uint8Array(PROBES[f]));
+      probeCache.set(f, ok);
+    }
+    return ok;
+  });
 }
 
-function compiled(name: string): Promise<WebAssembly.Module> {
+/** Import, decode and compile a build once; a failure is a clear Error and is not cached. */
+function compiled(name: Build): Promise<WebAssembly.Module> {
   let m = moduleCache.get(name);
   if (!m) {
-    m = WebAssembly.compile(decodeBase64(BASE64[name]!));
+    m = BUILDS[name]().then(
+      async ({ base64 }) => {
+        try {
+          return await WebAssembly.compile(decodeBase64(base64));
+        } catch (e) {
+          throw new Error(`init: this engine could not compile the ${name} build of the kernels: ${(e as Error).message}`);
+        }
+      },
+      (e: unknown) => {
+        throw new Error(`init: could not load the ${name} build of the kernels (builds/${name}.generated.js): ${(e as Error)?.message ?? String(e)}`);
+      },
+    );
+    m.catch(() => moduleCache.delete(name));
     moduleCache.set(name, m);
   }
   return m;
@@ -130,7 +166,7 @@ export async function loadBackend(flavor: Flavor | 'auto' = 'auto', options: Loa
 
 const isNode = typeof process !== 'undefined' && typeof process.versions?.node === 'string';
 
-async function loadThreaded(flavor: Flavor, build: string, threads: number, options: LoadOptions): Promise<Backend> {
+async function loadThreaded(flavor: Flavor, build: 'threads' | 'threads-relaxed', threads: number, options: LoadOptions): Promise<Backend> {
   const maxMB = options.maxMemoryMB ?? (isNode ? 4096 : 1024);
   if (!Number.isInteger(maxMB) || maxMB < 1 || maxMB > 4096) throw new Error(`init: maxMemoryMB must be an integer in [1, 4096], got ${String(maxMB)}`);
   const timeoutMs = options.threadTimeoutMs ?? 10_000;

@@ -1,28 +1,123 @@
 /**
- * Small checks and helpers shared across units (data, plot, nn): one argmax, one "finite array"
- * check, one way to show a bad value in an error message. Nothing here touches WebAssembly.
+ * Validation helpers shared by every public entry point: how a bad value is described in an error
+ * message, and the checks that most arguments go through (positive integer sizes, values that
+ * must fit a float32). Each throws a plain `Error` that names the operation and the value.
  *
  * @module
+ * @internal
  */
-import { describe as describeValue, toMatrix, type Matrix } from './matrix.js';
 
 /**
- * A value as an error message shows it (`"abc" (a string)`, `null`, `an array`, `5`). Never
- * throws, even for objects that cannot be turned into a string (`Object.create(null)`, a Proxy
- * whose traps throw, a `toString` that throws).
+ * The largest finite float32, 3.4028234663852886e38. Any number whose magnitude rounds above it
+ * becomes ±Infinity when stored in a Float32Array or in WebAssembly memory.
+ *
+ * @internal
+ */
+export const FLOAT32_MAX = 3.4028234663852886e38;
+
+const MAX_SHOWN = 40;
+
+/**
+ * Describe a bad value for an error message. Never throws, whatever the value (a Proxy, an
+ * object whose `toString` throws, a symbol, a revoked Proxy...).
  *
  * @example
  * ```ts
- * describe('abc');               // '"abc" (a string)'
- * describe(Object.create(null)); // 'an object that cannot be shown as text (object)'
+ * describe('a');  // '"a" (a string)'
+ * describe(null); // 'null'
+ * describe(NaN);  // 'NaN'
  * ```
+ * @internal
  */
 export function describe(v: unknown): string {
   try {
-    return describeValue(v);
+    switch (typeof v) {
+      case 'number':
+        return Object.is(v, -0) ? '-0' : String(v);
+      case 'string':
+        return `"${v.length > MAX_SHOWN ? `${v.slice(0, MAX_SHOWN)}…` : v}" (a string)`;
+      case 'symbol':
+        return `${v.toString()} (a symbol)`;
+      case 'bigint':
+        return `${v}n (a bigint)`;
+    }
+    if (v === null) return 'null';
+    if (Array.isArray(v)) return 'an array';
+    const tag = typedArrayName(v);
+    if (tag !== undefined) return `a ${tag}`;
+    const s = String(v);
+    return `${s.length > MAX_SHOWN ? `${s.slice(0, MAX_SHOWN)}…` : s} (${typeof v})`;
   } catch {
-    return `an object that cannot be shown as text (${typeof v})`;
+    return `an unprintable ${typeof v}`;
   }
+}
+
+const typedArrayTag = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Int8Array.prototype) as object, Symbol.toStringTag)!
+  .get as (this: unknown) => string | undefined;
+
+/**
+ * `'Float32Array'`, `'Uint8Array'`, ... when `v` truly is a typed array (read from its internal
+ * slot, so a subclass or an own `Symbol.toStringTag` cannot fake it), otherwise undefined.
+ *
+ * @example
+ * ```ts
+ * typedArrayName(new Float32Array(2)); // 'Float32Array'
+ * typedArrayName([1, 2]);              // undefined
+ * ```
+ * @internal
+ */
+export function typedArrayName(v: unknown): string | undefined {
+  return typedArrayTag.call(v);
+}
+
+/**
+ * Throw unless `v` is a positive integer.
+ *
+ * @example
+ * ```ts
+ * checkSize('Layer', 'inputSize', 3);   // ok
+ * checkSize('Layer', 'inputSize', 2.5); // Error: Layer: inputSize must be a positive integer, got 2.5
+ * ```
+ * @internal
+ */
+export function checkSize(op: string, name: string, v: unknown): asserts v is number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) {
+    throw new Error(`${op}: ${name} must be a positive integer, got ${describe(v)}`);
+  }
+}
+
+/**
+ * Whether `v` is a number that stays finite when stored as a float32 (NaN, ±Infinity and
+ * magnitudes above {@link FLOAT32_MAX} are not).
+ *
+ * @example
+ * ```ts
+ * isFloat32(1e38); // true
+ * isFloat32(1e39); // false
+ * ```
+ * @internal
+ */
+export function isFloat32(v: unknown): v is number {
+  return typeof v === 'number' && Number.isFinite(Math.fround(v));
+}
+
+/**
+ * Throw unless `v` is a number that stays finite as a float32: the check for every value that
+ * is written into WebAssembly memory (weights, rates, slopes, matrix elements).
+ *
+ * @example
+ * ```ts
+ * checkFloat32('Matrix.set', 'value', 0.5);  // ok
+ * checkFloat32('Matrix.set', 'value', 1e39); // Error: Matrix.set: value is 1e+39, which overflows float32 ...
+ * ```
+ * @internal
+ */
+export function checkFloat32(op: string, name: string, v: unknown): asserts v is number {
+  if (isFloat32(v)) return;
+  if (typeof v === 'number' && Number.isFinite(v)) {
+    throw new Error(`${op}: ${name} is ${v}, which overflows float32 (largest magnitude ${FLOAT32_MAX})`);
+  }
+  throw new Error(`${op}: ${name} must be a finite number, got ${describe(v)}`);
 }
 
 /**
@@ -104,27 +199,5 @@ export const MAX_ELEMENTS = 2 ** 28;
 export function checkElements(op: string, what: string, n: number): void {
   if (!(n <= MAX_ELEMENTS)) {
     throw new Error(`${op}: ${what} would hold ${n} values, more than the ${MAX_ELEMENTS} (1 GiB of float32) allowed`);
-  }
-}
-
-/**
- * `toMatrix` (a Matrix, or rows of finite numbers, checked), where a value that cannot even be
- * shown in the message (`Object.create(null)`, a throwing `toString`) is still a plain Error
- * naming `op` and `name`, never a raw TypeError.
- *
- * @example
- * ```ts
- * readMatrix([[1, 2]], 'accuracy', 'pred').shape; // [1, 2]
- * readMatrix([Object.create(null)], 'accuracy', 'pred'); // throws "accuracy: pred ..."
- * ```
- */
-export function readMatrix(x: unknown, op: string, name: string): Matrix {
-  try {
-    return toMatrix(x, op, name);
-  } catch (e) {
-    if (e instanceof TypeError || e instanceof RangeError) {
-      throw new Error(`${op}: ${name} must be a Matrix or an array of rows of finite numbers, got ${describe(x)} (${e.message})`);
-    }
-    throw e;
   }
 }

@@ -5,7 +5,8 @@
  * @module
  */
 import { Matrix, type MatrixLike } from '../core/matrix.js';
-import { argmax, checkElements, describe, MAX_ELEMENTS, readMatrix } from '../core/validate.js';
+import { argmax, checkElements, describe, MAX_ELEMENTS } from '../core/validate.js';
+import { toMatrix } from '../core/matrix.js';
 
 /**
  * Labels: one number per row.
@@ -96,7 +97,7 @@ export function oneHot(labels: readonly number[] | ArrayLike<number>, classes?: 
  * ```
  */
 export function argmaxRows(m: MatrixLike): number[] {
-  const M = readMatrix(m, 'argmaxRows', 'm');
+  const M = toMatrix(m, 'argmaxRows', 'm');
   const d = M.data, c = M.cols;
   const out = new Array<number>(M.rows);
   for (let i = 0; i < M.rows; i++) out[i] = argmax(d, i * c, c);

@@ -4,7 +4,7 @@
  * @module
  */
 import type { MatrixLike } from '../core/matrix.js';
-import { readMatrix } from '../core/validate.js';
+import { toMatrix } from '../core/matrix.js';
 import { argmaxRows, checkLabelArray, isLabels } from './encoding.js';
 
 /**
@@ -22,7 +22,7 @@ import { argmaxRows, checkLabelArray, isLabels } from './encoding.js';
  */
 export function accuracy(pred: MatrixLike, target: MatrixLike | readonly number[] | ArrayLike<number>): number {
   const op = 'accuracy';
-  const P = readMatrix(pred, op, 'pred');
+  const P = toMatrix(pred, op, 'pred');
   const binary = P.cols === 1;
   const predicted = binary ? Array.from(P.data, (v) => (v >= 0.5 ? 1 : 0)) : argmaxRows(P);
   let truth: ArrayLike<number>;
@@ -39,7 +39,7 @@ export function accuracy(pred: MatrixLike, target: MatrixLike | readonly number[
       }
     }
   } else {
-    const T = readMatrix(target, op, 'target');
+    const T = toMatrix(target, op, 'target');
     if (T.rows !== P.rows || T.cols !== P.cols) {
       throw new Error(`${op}: pred is ${P.rows}x${P.cols} but target is ${T.rows}x${T.cols}`);
     }

@@ -6,7 +6,8 @@
  * @module
  */
 import { Matrix, type MatrixLike } from '../core/matrix.js';
-import { describe, finiteArray, readMatrix } from '../core/validate.js';
+import { describe, finiteArray } from '../core/validate.js';
+import { toMatrix } from '../core/matrix.js';
 
 /**
  * The one per-column affine map of both scalers: `x·a + b` (`'forward'`) or its inverse
@@ -14,7 +15,7 @@ import { describe, finiteArray, readMatrix } from '../core/validate.js';
  * result is a finite float32.
  */
 function affine(op: string, x: MatrixLike, a: readonly number[], b: readonly number[], direction: 'forward' | 'inverse'): Matrix {
-  const X = readMatrix(x, op, 'x');
+  const X = toMatrix(x, op, 'x');
   if (X.cols !== a.length) throw new Error(`${op}: x has ${X.cols} columns, the scaler was fitted on ${a.length}`);
   const cols = X.cols, d = X.data, out = new Float32Array(d.length);
   for (let i = 0; i < d.length; i++) {
@@ -74,7 +75,7 @@ export class StandardScaler {
    * ```
    */
   fit(x: MatrixLike): this {
-    const X = readMatrix(x, 'StandardScaler.fit', 'x');
+    const X = toMatrix(x, 'StandardScaler.fit', 'x');
     const { rows, cols } = X, d = X.data;
     const mean = new Array<number>(cols).fill(0);
     for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) mean[j]! += d[i * cols + j]!;
@@ -243,7 +244,7 @@ export class MinMaxScaler {
    * ```
    */
   fit(x: MatrixLike): this {
-    const X = readMatrix(x, 'MinMaxScaler.fit', 'x');
+    const X = toMatrix(x, 'MinMaxScaler.fit', 'x');
     const { rows, cols } = X, d = X.data;
     const lo = new Array<number>(cols).fill(Infinity), hi = new Array<number>(cols).fill(-Infinity);
     for (let i = 0; i < rows; i++) {

@@ -5,7 +5,8 @@
  */
 import { Matrix, type MatrixLike } from '../core/matrix.js';
 import { RandomState } from '../core/random.js';
-import { describe, readMatrix } from '../core/validate.js';
+import { describe } from '../core/validate.js';
+import { toMatrix } from '../core/matrix.js';
 import { argmaxRows, checkLabelArray, isLabels } from './encoding.js';
 
 /**
@@ -77,10 +78,10 @@ export function trainTestSplit(
 ): Split<number[]> | Split<Matrix> {
   const op = 'trainTestSplit';
   if (options === null || typeof options !== 'object') throw new Error(`${op}: options must be an object`);
-  const X = readMatrix(x, op, 'x');
+  const X = toMatrix(x, op, 'x');
   const n = X.rows;
   const yLabels = isLabels(y) ? checkLabelArray(y, op, 'y') : null;
-  const Y = yLabels ? null : readMatrix(y, op, 'y');
+  const Y = yLabels ? null : toMatrix(y, op, 'y');
   const ny = yLabels ? yLabels.length : Y!.rows;
   if (ny !== n) throw new Error(`${op}: x has ${n} rows but y has ${ny}`);
   const testFraction = options.testFraction ?? 0.2;

@@ -10,7 +10,8 @@
 import { backend } from '../backend/load.js';
 import type { Backend } from '../backend/heap.js';
 import { activationKernels, type ActivationKernels } from '../backend/kernels.js';
-import { describe, Matrix, toMatrix, type MatrixLike } from '../core/matrix.js';
+import { Matrix, toMatrix, type MatrixLike } from '../core/matrix.js';
+import { checkFloat32, describe } from '../core/validate.js';
 import { readMatrix, withScratch } from '../backend/scratch.js';
 import { ActivationId } from '../backend/contract.js';
 
@@ -170,9 +171,6 @@ export class Tanh extends Activation {
   }
 }
 
-/** Largest finite float32: parameters beyond it would reach the kernels as Infinity. */
-const FLOAT32_MAX = 3.4028234663852886e38;
-
 /**
  * Leaky ReLU: x where x > 0, else slope·x (slope 0.01 by default); derivative 1 or slope.
  *
@@ -187,9 +185,7 @@ export class LeakyReLU extends Activation {
 
   constructor(slope = 0.01) {
     super();
-    if (typeof slope !== 'number' || !Number.isFinite(slope) || Math.abs(slope) > FLOAT32_MAX) {
-      throw new Error(`LeakyReLU: slope must be a finite float32 number, got ${describe(slope)}`);
-    }
+    checkFloat32('LeakyReLU', 'slope', slope);
     this.#slope = slope;
     register(this, LeakyReLU, ActivationId.LeakyReLU, 'leakyRelu', slope);
   }

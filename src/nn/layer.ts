@@ -9,7 +9,8 @@
 import { Activation } from './activations.js';
 import { backend } from '../backend/load.js';
 import type { Backend, Block } from '../backend/heap.js';
-import { Matrix, describe, toMatrix, type MatrixLike } from '../core/matrix.js';
+import { Matrix, matrixView, toMatrix, type MatrixLike } from '../core/matrix.js';
+import { checkSize, describe, FLOAT32_MAX } from '../core/validate.js';
 import { globalRandom, RandomState } from '../core/random.js';
 import { readMatrix } from '../backend/scratch.js';
 import { attachBuffers, LayerBuffers } from './buffers.js';
@@ -37,9 +38,6 @@ export interface LayerOwner {
  * ```
  */
 export type Init = 'chapter' | 'xavier' | 'he' | number;
-
-/** Largest finite float32. */
-const FLOAT32_MAX = 3.4028234663852886e38;
 
 /**
  * The standard deviation an Init gives a layer.
@@ -149,8 +147,8 @@ export class Layer {
     attachBuffers(this, this.#buf);
     const what = `Layer(${inputSize}, ${outputSize})`;
     const off = where ? where.offset : 0;
-    this.#weights = Matrix._view(this.#be, block, off, inputSize, outputSize, `${what}.weights`);
-    this.#bias = Matrix._view(this.#be, block, off + (this.#buf.b - this.#buf.w), 1, outputSize, `${what}.bias`);
+    this.#weights = matrixView(this.#be, block, off, inputSize, outputSize, `${what}.weights`);
+    this.#bias = matrixView(this.#be, block, off + (this.#buf.b - this.#buf.w), 1, outputSize, `${what}.bias`);
     // The chapter: weights = np.random.randn(input_size, output_size) * 0.01; bias = zeros.
     const w = rng.randnArray(inputSize * outputSize);
     for (let i = 0; i < w.length; i++) w[i] = w[i]! * scale;
@@ -288,21 +286,10 @@ export class Layer {
     const b = this.#buf;
     if (!b.rows || !b.ws) return null;
     const ws = b.inputFrom && ptr === b.inputFrom.y ? b.inputFrom.ws! : b.ws;
-    return Matrix._view(this.#be, ws, ptr - ws.ptr, b.rows, cols, `Layer.${name}`);
+    return matrixView(this.#be, ws, ptr - ws.ptr, b.rows, cols, `Layer.${name}`);
   }
 
   #checkLive(op: string): void {
     if (this.disposed) throw new Error(`${op}: this layer was disposed`);
-  }
-}
-
-/**
- * Throw unless `v` is a positive integer.
- *
- * @internal
- */
-export function checkSize(op: string, name: string, v: unknown): asserts v is number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) {
-    throw new Error(`${op}: ${name} must be a positive integer, got ${describe(v)}`);
   }
 }

@@ -9,7 +9,8 @@
 import { Activation, Linear, Sigmoid, Softmax } from './activations.js';
 import { backend } from '../backend/load.js';
 import type { Backend } from '../backend/heap.js';
-import { Matrix, describe, toMatrix, type MatrixLike } from '../core/matrix.js';
+import { Matrix, toMatrix, type MatrixLike } from '../core/matrix.js';
+import { describe } from '../core/validate.js';
 import { readMatrix, withScratch } from '../backend/scratch.js';
 import { LossId } from '../backend/contract.js';
 

@@ -8,8 +8,9 @@
  */
 import { Activation } from './activations.js';
 import { backend } from '../backend/load.js';
-import { checkSize, networkLayer, Layer, initScale, type Init } from './layer.js';
-import { describe, Matrix, toMatrix, type MatrixLike } from '../core/matrix.js';
+import { networkLayer, Layer, initScale, type Init } from './layer.js';
+import { Matrix, toMatrix, type MatrixLike } from '../core/matrix.js';
+import { checkSize, describe } from '../core/validate.js';
 import { RandomState, globalRandom } from '../core/random.js';
 import { readMatrix } from '../backend/scratch.js';
 import { resolveOptimizer } from './optimizers.js';

@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { describe } from '../core/matrix.js';
+import { describe } from '../core/validate.js';
 import { OptimizerId } from '../backend/contract.js';
 import * as twin from '../reference/optimizers.js';
 

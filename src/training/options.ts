@@ -12,9 +12,9 @@
  * @module
  */
 import { Sigmoid, Softmax } from '../nn/activations.js';
-import { checkSize } from '../nn/layer.js';
 import { acceptsLogitsOf, BinaryCrossEntropy, checkTargets, Loss, MeanSquaredError, resolveLoss, SoftmaxCrossEntropy, type LossName } from '../nn/losses.js';
-import { describe, Matrix, toMatrix, type MatrixLike } from '../core/matrix.js';
+import { Matrix, toMatrix, type MatrixLike } from '../core/matrix.js';
+import { checkSize, describe, FLOAT32_MAX } from '../core/validate.js';
 import type { NeuralNetwork } from '../nn/network.js';
 import { arenaOf } from '../nn/arena.js';
 import { resolveOptimizer, type Optimizer, type OptimizerName } from '../nn/optimizers.js';
@@ -179,8 +179,6 @@ export class TrainingDivergedError extends Error {
   }
 }
 
-/** Largest finite float32: a setting beyond it reaches the kernels as Infinity. */
-export const FLOAT32_MAX = 3.4028234663852886e38;
 /** Most epochs one call may run (its per-epoch history is kept in memory). */
 export const MAX_EPOCHS = 10_000_000;
 

@@ -205,6 +205,6 @@ describe('parseCsv: options are read once and checked', () => {
   it('rejects classes that are not strings, naming the entry', () => {
     expect(() => parseCsv('1,a\n', { classes: ['a', 5] as never })).toThrow('parseCsv: classes[1] is 5, not a string');
     expect(() => parseCsv('1,a\n', { classes: 'ab' as never })).toThrow('parseCsv: classes must be an array of strings');
-    expect(() => parseCsv(Object.create(null) as never)).toThrow('parseCsv: text must be a string, got an object that cannot be shown as text');
+    expect(() => parseCsv(Object.create(null) as never)).toThrow('parseCsv: text must be a string, got an unprintable object');
   });
 });

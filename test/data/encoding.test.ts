@@ -58,7 +58,7 @@ describe('oneHot: sizes and inputs that cannot be', () => {
 
   it('rejects holes, BigInts and objects posing as arrays', async () => {
     await namedError(() => oneHot([0, , 1] as never), 'oneHot: labels[1] is undefined (undefined), not a finite number');
-    await namedError(() => oneHot(new BigInt64Array(2) as never), 'oneHot: labels[0] is 0 (bigint), not a finite number');
+    await namedError(() => oneHot(new BigInt64Array(2) as never), 'oneHot: labels[0] is 0n (a bigint), not a finite number');
     await namedError(() => oneHot({ length: 2, 0: 0, 1: 1 } as never), 'oneHot: labels must be an array of numbers');
   });
 });

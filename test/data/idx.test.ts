@@ -144,7 +144,7 @@ describe('idxToMatrix: what parseIdx returns, checked', () => {
   it('rejects shapes and data that parseIdx never returns', async () => {
     await namedError(() => idxToMatrix({ shape: [1.5, 2], type: 'ubyte', data: new Uint8Array(3) }), 'idxToMatrix: idx.shape [1.5, 2] must hold integers >= 0');
     await namedError(() => idxToMatrix({ shape: [], type: 'ubyte', data: new Uint8Array(0) }), 'idxToMatrix: idx.shape must be a non-empty array');
-    await namedError(() => idxToMatrix({ shape: [1], type: 'int', data: new BigInt64Array(1) as never }), 'idxToMatrix: idx.data[0] is 0 (bigint), not a number');
+    await namedError(() => idxToMatrix({ shape: [1], type: 'int', data: new BigInt64Array(1) as never }), 'idxToMatrix: idx.data[0] is 0n (a bigint), not a number');
     await namedError(() => idxToMatrix({ shape: [1], type: 'int', data: new DataView(new ArrayBuffer(1)) as never }), 'idxToMatrix: idx must be what parseIdx() returns');
   });
 });

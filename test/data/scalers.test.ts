@@ -126,6 +126,6 @@ describe('scalers: found by the fuzz tests', () => {
   it('fromJSON with an array Proxy claiming a huge length is a named Error, not a RangeError', async () => {
     const huge = new Proxy([1], { get: (t, k, r) => (k === 'length' ? 1e12 : Reflect.get(t, k, r)) });
     await namedError(() => StandardScaler.fromJSON({ type: 'StandardScaler', mean: huge, scale: [1] }), 'StandardScaler.fromJSON: mean has a length of 1000000000000');
-    await namedError(() => new StandardScaler().fit([Object.create(null)]), 'StandardScaler.fit: x must be a Matrix or an array of rows of finite numbers');
+    await namedError(() => new StandardScaler().fit([Object.create(null)]), 'StandardScaler.fit: x must be an array of rows (number[][]); row 0 is an unprintable object');
   });
 });

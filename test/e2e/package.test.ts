@@ -1,21 +1,19 @@
 // What a stranger does: `npm pack`, install the tarball into a fresh project, then (1) a Node ESM
-// script trains XOR with train(); (2) a TypeScript consumer type-checks against the shipped
-// .d.ts; (3) a plain HTML page imports the browser entry through an import map and trains XOR in
-// headless Chromium; (4) the same page built with Vite. `npm test` builds dist/ first.
-import { execFile } from 'node:child_process';
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+// script trains XOR with train(), a CommonJS script require()s it; (2) a TypeScript consumer
+// type-checks against the shipped .d.ts; (3) a plain HTML page imports the browser entry through
+// an import map and trains XOR in headless Chromium; (4) the same page built with Vite. And what
+// the tarball carries: its size, no source maps, small .d.ts files, publint and
+// @arethetypeswrong/cli clean. `npm test` builds dist/ first.
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { collectErrors, launchChromium, serve } from './support/browser.js';
+import { collectErrors, launchChromium, serve } from '../support/browser.js';
+import { packAndInstall, root, run, type Packed } from './support/pack.js';
 
-const run = promisify(execFile);
-const root = fileURLToPath(new URL('..', import.meta.url));
 let dir: string;
 let tarball: string;
+let packed: Packed;
 let browser: Browser;
 
 const TRAIN_XOR = `
@@ -45,13 +43,7 @@ async function trainXorInChromium(mounts: Record<string, string>): Promise<{ bui
 }
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'scratchnet-consumer-'));
-  const { stdout } = await run('npm', ['pack', '--json', '--pack-destination', dir], { cwd: root });
-  const packed = JSON.parse(stdout) as { filename: string; files: { path: string }[] }[];
-  tarball = join(dir, packed[0]!.filename);
-  (globalThis as { packedFiles?: string[] }).packedFiles = packed[0]!.files.map((f) => f.path);
-  await writeFile(join(dir, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
-  await run('npm', ['install', '--no-audit', '--no-fund', '--no-package-lock', tarball], { cwd: dir });
+  ({ dir, tarball, packed } = await packAndInstall('scratchnet-consumer-'));
   browser = await launchChromium();
 }, 300_000);
 
@@ -62,13 +54,47 @@ afterAll(async () => {
 
 describe('the packed tarball, installed in a fresh project', () => {
   it('ships dist (JS, types, browser bundle), README and LICENSE, and nothing else', () => {
-    const files = (globalThis as { packedFiles?: string[] }).packedFiles!;
+    const files = packed.files.map((f) => f.path);
     expect(files).toEqual(expect.arrayContaining([
       'package.json', 'README.md', 'LICENSE', 'dist/index.js', 'dist/index.d.ts', 'dist/scratchnet.browser.js',
-      'dist/backend/wasm-bytes.generated.js',
+      ...['relaxed', 'simd', 'scalar', 'threads', 'threads-relaxed'].map((b) => `dist/backend/builds/${b}.generated.js`),
     ]));
     expect(files.filter((f) => !f.startsWith('dist/') && !['package.json', 'README.md', 'LICENSE'].includes(f))).toEqual([]);
   });
+
+  it('weighs at most 250 KB packed, with no source maps and no base64 literal types in the .d.ts', () => {
+    expect(packed.size).toBeLessThanOrEqual(250 * 1024);
+    // maps would name src/ files the package does not ship: it ships none
+    expect(packed.files.filter((f) => f.path.endsWith('.map'))).toEqual([]);
+    // every .d.ts is small enough for an editor to parse at once (the base64 constants are typed `string`)
+    const dts = packed.files.filter((f) => f.path.endsWith('.d.ts'));
+    expect(dts.filter((f) => f.size > 40_000).map((f) => f.path)).toEqual([]);
+  });
+
+  it('the shipped kernel modules (one per build) declare their base64 as string', async () => {
+    const builds = join(dir, 'node_modules/scratchnet/dist/backend/builds');
+    const dts = (await readdir(builds)).filter((f) => f.endsWith('.d.ts')).sort();
+    expect(dts).toEqual(['relaxed', 'scalar', 'simd', 'threads-relaxed', 'threads'].map((b) => `${b}.generated.d.ts`));
+    for (const f of dts) expect(await readFile(join(builds, f), 'utf8')).toMatch(/^export declare const base64: string;$/m);
+  });
+
+  it('publint finds nothing to report', async () => {
+    const { stdout } = await run(process.execPath, [join(root, 'node_modules/publint/src/cli.js'), 'run', tarball, '--strict'], { cwd: dir });
+    expect(stdout).toMatch(/All good!/);
+  }, 60_000);
+
+  it('@arethetypeswrong/cli: every entry point resolves, with types, under node10, node16 and bundler', async () => {
+    const attw = join(root, 'node_modules/@arethetypeswrong/cli/dist/index.js');
+    const args = [attw, tarball, '--format', 'ascii', '--no-emoji', '--no-color'];
+    // strict: the only problem is that the package is ESM (deliberate: no CommonJS build; Node
+    // >= 20.19 require()s it, see (1b))
+    const strict = await run(process.execPath, args, { cwd: dir }).then(() => '', (e: { stdout: string }) => e.stdout);
+    const verdicts = [...strict.matchAll(/^(node10|node16 \(from CJS\)|node16 \(from ESM\)|bundler): (.*)$/gm)].map((m) => `${m[1]}: ${m[2]!.trim()}`);
+    expect(verdicts.length).toBe(12); // three entry points (., ./browser, ./package.json) × four resolutions
+    expect(verdicts.filter((v) => !/: OK\b/.test(v))).toEqual(['node16 (from CJS): ESM (dynamic import only)', 'node16 (from CJS): ESM (dynamic import only)']);
+    // and with that one rule set aside, attw passes (exit code 0)
+    await run(process.execPath, [...args, '--ignore-rules', 'cjs-resolves-to-esm'], { cwd: dir });
+  }, 60_000);
 
   it('(1) a Node ESM script trains XOR with train()', async () => {
     await writeFile(join(dir, 'xor.mjs'), `import { init, NeuralNetwork, ReLU, Sigmoid } from 'scratchnet';
@@ -81,7 +107,17 @@ console.log(JSON.stringify(result));`);
     expect(r.predictions).toEqual([0, 1, 1, 0]);
   });
 
-  it('(1b) the CLI is installed as a bin: npx scratchnet train / predict', async () => {
+  it('(1b) a CommonJS script require()s the ESM package (Node >= 20.19 loads ESM from require)', async () => {
+    await writeFile(join(dir, 'xor.cjs'), `const { init, NeuralNetwork, ReLU, Sigmoid } = require('scratchnet');
+(async () => {
+${TRAIN_XOR}
+console.log(JSON.stringify(result));
+})();`);
+    const { stdout } = await run(process.execPath, ['--no-warnings', 'xor.cjs'], { cwd: dir });
+    expect(JSON.parse(stdout)).toMatchObject({ predictions: [0, 1, 1, 0] });
+  });
+
+  it('(1c) the CLI is installed as a bin: npx scratchnet train / predict', async () => {
     const cli = join(dir, 'node_modules', '.bin', 'scratchnet');
     const { stdout: version } = await run(cli, ['--version'], { cwd: dir });
     expect(version.trim()).toMatch(/^scratchnet \d+\.\d+\.\d+$/);

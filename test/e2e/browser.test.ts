@@ -1,78 +1,23 @@
 // In a real browser (Debian's Chromium, headless): the kernel suite for every build the browser
 // validates, and the package's browser entry loaded by a plain HTML page through an import map,
 // training XOR with train(). `npm test` builds dist/ first.
-import { build } from 'esbuild';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { collectErrors, launchChromium, serve } from './support/browser.js';
+import { collectErrors, launchChromium, serve } from '../support/browser.js';
+import { writeTestPages } from './support/pages.js';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
+const root = fileURLToPath(new URL('../..', import.meta.url));
 let browser: Browser;
 let server: { url: string; close(): Promise<void> };
 let dir: string;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'scratchnet-browser-'));
-  await build({
-    entryPoints: [join(root, 'test/support/browser-suite.ts')],
-    outfile: join(dir, 'suite.js'),
-    bundle: true, format: 'esm', platform: 'neutral', logLevel: 'warning', external: ['node:*'],
-  });
-  await writeFile(join(dir, 'suite.html'), '<!doctype html><title>kernels</title><link rel="icon" href="data:,"><body>kernel suite</body>');
-  await writeFile(
-    join(dir, 'xor.html'),
-    `<!doctype html><title>xor</title><link rel="icon" href="data:,">
-<script type="importmap">{ "imports": { "scratchnet": "/dist/scratchnet.browser.js" } }</script>
-<script type="module">
-  import { init, NeuralNetwork, ReLU, Sigmoid, backendInfo } from 'scratchnet';
-  const info = await init();
-  const X = [[0, 0], [0, 1], [1, 0], [1, 1]], y = [[0], [1], [1], [0]];
-  const net = new NeuralNetwork([2, 8, 1], [new ReLU(), new Sigmoid()], { seed: 1 });
-  const { loss } = net.train(X, y, { epochs: 3000, learningRate: 0.5, loss: 'binaryCrossEntropy' });
-  const chapter = new NeuralNetwork([2, 4, 1], [new ReLU(), new Sigmoid()], { seed: 42 });
-  const log = chapter.train(X, y, { epochs: 10000, learningRate: 0.1 }).loss.filter((_, e) => e % 1000 === 0).map((l) => l.toFixed(4));
-  window.result = { info, first: loss[0], last: loss[loss.length - 1], predictions: Array.from(net.predict(X).data), log };
-</script>`,
-  );
-  await writeFile(
-    join(dir, 'threads.html'),
-    `<!doctype html><title>threads</title><link rel="icon" href="data:,">
-<script type="importmap">{ "imports": { "scratchnet": "/dist/scratchnet.browser.js" } }</script>
-<script type="module">
-  import { init, matmul, Matrix, RandomState, setThreads, backendInfo, NeuralNetwork, ReLU, Softmax } from 'scratchnet';
-  await init({ threads: 2 });
-  const rng = new RandomState(1);
-  const a = new Matrix(256, 300, Float32Array.from({ length: 256 * 300 }, () => rng.random() - 0.5));
-  const b = new Matrix(300, 200, Float32Array.from({ length: 300 * 200 }, () => rng.random() - 0.5));
-  const x = new Matrix(128, 300, Float32Array.from({ length: 128 * 300 }, () => rng.random()));
-  const y = new Matrix(128, 4);
-  for (let i = 0; i < 128; i++) y.data[i * 4 + (i % 4)] = 1;
-  const runs = [];
-  for (const t of [2, 1]) {
-    await setThreads(t);
-    const net = new NeuralNetwork([300, 64, 4], [new ReLU(), new Softmax()], { seed: 2, init: 'he' });
-    runs.push({ threads: backendInfo().threads, product: Array.from(matmul(a, b).data), loss: net.train(x, y, { epochs: 3, batchSize: 64 }).loss });
-  }
-  window.result = { isolated: crossOriginIsolated, runs };
-</script>`,
-  );
-  await writeFile(
-    join(dir, 'fallback.html'),
-    `<!doctype html><title>fallback</title><link rel="icon" href="data:,">
-<script type="importmap">{ "imports": { "scratchnet": "/dist/scratchnet.browser.js" } }</script>
-<script type="module">
-  import { init, backendInfo, NeuralNetwork, ReLU, Sigmoid } from 'scratchnet';
-  await init({ threads: 2 });
-  const X = [[0, 0], [0, 1], [1, 0], [1, 1]];
-  const net = new NeuralNetwork([2, 8, 1], [new ReLU(), new Sigmoid()], { seed: 1 });
-  net.train(X, [[0], [1], [1], [0]], { epochs: 3000, learningRate: 0.5 });
-  window.result = { isolated: crossOriginIsolated, info: backendInfo(), predictions: Array.from(net.predict(X).data, Math.round) };
-</script>`,
-  );
+  await writeTestPages(dir);
   server = await serve({ '/dist/': join(root, 'dist'), '/': dir });
   browser = await launchChromium();
 }, 120_000);
@@ -114,6 +59,28 @@ describe('in headless Chromium', () => {
     expect(r.log).toEqual(['0.6931', '0.4972', '0.4791', '0.4782', '0.4778', '0.4777', '0.4777', '0.4776', '0.4776', '0.4775']);
     expect(errors).toEqual([]);
     await page.close();
+  });
+});
+
+describe('what a page downloads', () => {
+  it('a page that trains XOR transfers at most 60 KB (gzipped) of scratchnet: the bundle and the one build it runs', async () => {
+    const fresh = await serve({ '/dist/': join(root, 'dist'), '/': dir }, false);
+    const page = await browser.newPage();
+    const errors = collectErrors(page);
+    try {
+      await page.goto(`${fresh.url}/xor.html`);
+      await page.waitForFunction(() => 'result' in window, null, { timeout: 60_000 });
+      const { info } = (await page.evaluate(() => (window as unknown as { result: unknown }).result)) as { info: { build: string } };
+      const fetched = fresh.log.filter((r) => r.path.startsWith('/dist/'));
+      expect(fetched.map((r) => r.path).sort()).toEqual([`/dist/backend/builds/${info.build}.generated.js`, '/dist/scratchnet.browser.js']);
+      const total = fetched.reduce((n, r) => n + r.bytes, 0);
+      expect(total).toBeLessThanOrEqual(60 * 1024);
+      expect(errors).toEqual([]);
+      console.log(`XOR page: ${fetched.map((r) => `${r.path} ${(r.bytes / 1024).toFixed(1)} KB`).join(' + ')} = ${(total / 1024).toFixed(1)} KB gzipped`);
+    } finally {
+      await page.close();
+      await fresh.close();
+    }
   });
 });
 
@@ -160,7 +127,7 @@ describe('without cross-origin isolation', () => {
 
 describe('the live demo (npm run demo)', () => {
   it('trains XOR in a Web Worker until the loss is under 0.05, with no console errors, and stops on Pause', async () => {
-    const { startDemoServer } = await import('../scripts/demo-server.js');
+    const { startDemoServer } = await import('../../scripts/demo-server.js');
     const demo = await startDemoServer({ port: 0 });
     const page = await browser.newPage({ viewport: { width: 1320, height: 820 } });
     const errors = collectErrors(page);
