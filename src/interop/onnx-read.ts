@@ -9,7 +9,7 @@
  */
 import { I32, LEN, ProtoReader } from './protobuf.js';
 import { readFloats, checkFinite, quote, type SpecLimits } from './spec.js';
-import { describe } from '../core/matrix.js';
+import { describe } from '../core/validate.js';
 
 /** @internal A tensor: its shape, type and where its values are. */
 export interface OnnxTensor {

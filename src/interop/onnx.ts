@@ -14,7 +14,7 @@ import {
   type SpecLimits, quote,
 } from './spec.js';
 import { readOnnxModel, tensorFloats, type OnnxNode, type OnnxTensor } from './onnx-read.js';
-import { describe } from '../core/matrix.js';
+import { describe } from '../core/validate.js';
 
 /**
  * Options of `NeuralNetwork.toONNX`.

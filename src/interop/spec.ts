@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { describe } from '../core/matrix.js';
+import { describe } from '../core/validate.js';
 
 /** The activations the formats can carry, by their scratchnet names. */
 export const ACTIVATION_NAMES = ['relu', 'sigmoid', 'tanh', 'leakyRelu', 'linear', 'softmax'] as const;

@@ -12,7 +12,7 @@ import {
   checkExportable, checkSizes, floatBytes, importedSpec, readFloats, shortestFloat32, type ActivationName, type ImportedSpec,
   type ModelSpec, type SpecLimits, quote,
 } from './spec.js';
-import { describe } from '../core/matrix.js';
+import { describe } from '../core/validate.js';
 
 /**
  * A TensorFlow.js `model.json` (layers format), as `NeuralNetwork.toTfjs()` writes it.

@@ -2,32 +2,26 @@
 // a trained model file exported with its scalers folded in runs on raw features in
 // onnxruntime-web and TensorFlow.js as scratchnet predicts; PyTorch and Keras files imported
 // become model files `scratchnet predict` uses; errors are one line.
-import { mkdir, readFile, rm, writeFile, copyFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile, copyFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { init, Matrix, NeuralNetwork, parseCsv } from '../../src/index.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { Matrix, NeuralNetwork, parseCsv } from '../../src/index.js';
 import { loadModel } from '../../src/cli/model-file.js';
 import { maxRelDiff, runOnnx, runTfjs } from '../interop/runtimes.js';
-import { csvRows, fails, IRIS, makeFixtures, root, run } from './support.js';
+import { csvRows, fails, IRIS, root, run, useFixtures } from './support.js';
 
-let dir: string;
-let tmp: (name: string) => string;
+const fx = useFixtures();
+const tmp = fx.tmp;
 let irisModel: string, regModel: string, binModel: string;
 const FIX = join(root, 'test/fixtures/interop');
 
 beforeAll(async () => {
-  await init();
-  ({ dir, tmp } = await makeFixtures());
   irisModel = tmp('iris-model.json');
   expect((await run(['train', IRIS, '--layers', '8', '--epochs', '20', '--quiet', '--out', irisModel])).code).toBe(0);
   regModel = tmp('reg-model.json');
   expect((await run(['train', tmp('reg.csv'), '--task', 'regression', '--layers', '6', '--epochs', '10', '--quiet', '--out', regModel])).code).toBe(0);
   binModel = tmp('bin-model.json');
   expect((await run(['train', join(root, 'test/fixtures/breast_cancer.csv'), '--layers', '5', '--epochs', '5', '--quiet', '--out', binModel])).code).toBe(0);
-});
-
-afterAll(async () => {
-  if (dir) await rm(dir, { recursive: true, force: true });
 });
 
 /** What scratchnet computes for raw rows with a model file (scaled in, target-unscaled out). */
