@@ -1,18 +1,23 @@
 // In headless Chromium: a page imports the browser bundle (dist/scratchnet.browser.js, built by
 // `npm run build`) and onnxruntime-web's browser build, trains a network, exports it with
 // toONNX() and runs the bytes in onnxruntime-web inside the page; tfjs' format is read back too.
+// And the demo (`npm run demo`): its "Download model: ONNX" button's file holds the demo's
+// network, and runs in onnxruntime-web inside the demo page.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser } from 'playwright-core';
+import { startDemoServer, type DemoServer } from '../../scripts/demo-server.js';
+import { init, NeuralNetwork } from '../../src/index.js';
 import { collectErrors, launchChromium, serve } from '../support/browser.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 let browser: Browser;
 let server: { url: string; close(): Promise<void> };
 let dir: string;
+let demoServer: DemoServer;
 
 const PAGE = `<!doctype html><meta charset="utf-8"><title>interop</title><link rel="icon" href="data:,">
 <script type="importmap">{ "imports": { "scratchnet": "/dist/scratchnet.browser.js", "onnxruntime-web": "/ort/ort.min.mjs" } }</script>
@@ -51,12 +56,15 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'scratchnet-interop-browser-'));
   await writeFile(join(dir, 'index.html'), PAGE);
   server = await serve({ '/dist/': join(root, 'dist'), '/ort/': join(root, 'node_modules/onnxruntime-web/dist'), '/': dir });
+  demoServer = await startDemoServer({ port: 0 });
   browser = await launchChromium();
+  await init();
 });
 
 afterAll(async () => {
   await browser?.close();
   await server?.close();
+  await demoServer?.close();
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
@@ -75,6 +83,55 @@ describe('interop in headless Chromium', () => {
     console.log(`interop in Chromium: ${r.bytes} ONNX bytes, max relative difference vs onnxruntime-web ${rel}`);
     expect(rel).toBeLessThan(1e-5);
     expect(r.tfjsSame).toBe(true);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
+
+describe('the demo\'s "Download model: ONNX" button', () => {
+  it('downloads the network the demo trained, and the file runs in onnxruntime-web inside the demo page', async () => {
+    const page = await browser.newPage();
+    const errors = collectErrors(page);
+    // onnxruntime-web's browser build, served to the demo page from node_modules (same origin)
+    await page.route('**/ort/*', async (route) => {
+      const name = new URL(route.request().url()).pathname.split('/').pop()!;
+      await route.fulfill({
+        path: join(root, 'node_modules/onnxruntime-web/dist', name),
+        headers: { 'Content-Type': name.endsWith('.wasm') ? 'application/wasm' : 'text/javascript', 'Cross-Origin-Resource-Policy': 'same-origin' },
+      });
+    });
+    await page.goto(`${demoServer.url}#dataset=circle&features=x1,x2&hidden=5,3&activation=tanh&seed=3`);
+    await page.waitForFunction('window.demoState && window.demoState.ready && window.demoState.progressCount > 0', null, { timeout: 30_000 });
+    for (let i = 0; i < 3; i++) {
+      await page.click('#step');
+      await page.waitForFunction(`window.demoState.epoch === ${i + 1} && document.body.dataset.status !== 'training'`, null, { timeout: 10_000 });
+    }
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#dl-onnx')]);
+    expect(download.suggestedFilename()).toBe('model.onnx');
+    const chunks: Buffer[] = [];
+    for await (const c of (await download.createReadStream())!) chunks.push(c as Buffer);
+    const bytes = new Uint8Array(Buffer.concat(chunks));
+    // the file holds the demo's network: its weights as the demo shows them, bit for bit
+    const shown = (await page.evaluate('window.demoState.weights.map((l) => [Array.from(l.w), Array.from(l.b)])')) as [number[], number[]][];
+    const net = NeuralNetwork.fromONNX(bytes);
+    expect(net.layerSizes).toEqual([2, 5, 3, 1]);
+    expect(net.layers.map((l) => [Array.from(l.weights.data), Array.from(l.bias.data)])).toEqual(shown);
+    const x = Array.from({ length: 40 }, (_, i) => [Math.cos(i) * 2, Math.sin(i * 0.7) * 2]);
+    const ours = Array.from(net.predict(x).data);
+    net.dispose();
+    // the downloaded bytes, run by onnxruntime-web in the demo page
+    const theirs = (await page.evaluate(`(async () => {
+      const ort = await import('/ort/ort.min.mjs');
+      ort.env.wasm.numThreads = 1;
+      ort.env.wasm.wasmPaths = '/ort/';
+      const session = await ort.InferenceSession.create(new Uint8Array(${JSON.stringify(Array.from(bytes))}));
+      const x = new Float32Array(${JSON.stringify(x.flat())});
+      const out = await session.run({ input: new ort.Tensor('float32', x, [${x.length}, 2]) });
+      return Array.from(out.output.data);
+    })()`)) as number[];
+    const rel = Math.max(...ours.map((v, i) => Math.abs(v - theirs[i]!) / Math.max(Math.abs(theirs[i]!), 0.01)));
+    console.log(`demo download in Chromium: ${bytes.length} ONNX bytes, max relative difference vs onnxruntime-web ${rel}`);
+    expect(rel).toBeLessThan(1e-5);
     expect(errors).toEqual([]);
     await page.close();
   });
