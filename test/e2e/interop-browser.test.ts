@@ -88,8 +88,8 @@ describe('interop in headless Chromium', () => {
   });
 });
 
-describe('the demo\'s "Download model: ONNX" button', () => {
-  it('downloads the network the demo trained, and the file runs in onnxruntime-web inside the demo page', async () => {
+describe('the demo\'s "Download model" buttons', () => {
+  it('ONNX: the network the demo trained, running in onnxruntime-web inside the demo page; TensorFlow.js: the same network', async () => {
     const page = await browser.newPage();
     const errors = collectErrors(page);
     // onnxruntime-web's browser build, served to the demo page from node_modules (same origin)
@@ -129,6 +129,20 @@ describe('the demo\'s "Download model: ONNX" button', () => {
       const out = await session.run({ input: new ort.Tensor('float32', x, [${x.length}, 2]) });
       return Array.from(out.output.data);
     })()`)) as number[];
+    // the TensorFlow.js button: two files, model.json and weights.bin, holding the same network
+    const files = new Map<string, Buffer>();
+    const both = new Promise<void>((ok) => page.on('download', async (d) => {
+      const parts: Buffer[] = [];
+      for await (const c of (await d.createReadStream())!) parts.push(c as Buffer);
+      files.set(d.suggestedFilename(), Buffer.concat(parts));
+      if (files.size === 2) ok();
+    }));
+    await page.click('#dl-tfjs');
+    await both;
+    expect([...files.keys()].sort()).toEqual(['model.json', 'weights.bin']);
+    const fromTf = NeuralNetwork.fromTfjs(files.get('model.json')!.toString('utf8'), new Uint8Array(files.get('weights.bin')!));
+    expect(fromTf.layers.map((l) => [Array.from(l.weights.data), Array.from(l.bias.data)])).toEqual(shown);
+    fromTf.dispose();
     const rel = Math.max(...ours.map((v, i) => Math.abs(v - theirs[i]!) / Math.max(Math.abs(theirs[i]!), 0.01)));
     console.log(`demo download in Chromium: ${bytes.length} ONNX bytes, max relative difference vs onnxruntime-web ${rel}`);
     expect(rel).toBeLessThan(1e-5);
