@@ -11,7 +11,14 @@ import { I32, LEN, ProtoReader } from './protobuf.js';
 import { readFloats, checkFinite, quote, type SpecLimits } from './spec.js';
 import { describe } from '../core/validate.js';
 
-/** @internal A tensor: its shape, type and where its values are. */
+/**
+ * @internal A tensor: its shape, type and where its values are.
+ *
+ * @example
+ * ```ts
+ * const t: OnnxTensor = model.graph.initializers[0]!; t.dims; // [4, 8]
+ * ```
+ */
 export interface OnnxTensor {
   name: string;
   dims: number[];
@@ -22,14 +29,28 @@ export interface OnnxTensor {
   floatCount: number;
 }
 
-/** @internal One attribute (only the kinds the supported ops use). */
+/**
+ * @internal One attribute (only the kinds the supported ops use).
+ *
+ * @example
+ * ```ts
+ * node.attrs.get('alpha')?.f; // 0.2 (LeakyRelu)
+ * ```
+ */
 export interface OnnxAttr {
   f?: number;
   i?: number;
   t?: OnnxTensor;
 }
 
-/** @internal One node. */
+/**
+ * @internal One node.
+ *
+ * @example
+ * ```ts
+ * const n: OnnxNode = model.graph.nodes[0]!; n.op; // 'Gemm'
+ * ```
+ */
 export interface OnnxNode {
   index: number;
   name: string;
@@ -40,13 +61,27 @@ export interface OnnxNode {
   attrs: Map<string, OnnxAttr>;
 }
 
-/** @internal A graph input or output: its name and shape (null: unknown; a null dim: symbolic). */
+/**
+ * @internal A graph input or output: its name and shape (null: unknown; a null dim: symbolic).
+ *
+ * @example
+ * ```ts
+ * model.graph.inputs[0]; // { name: 'input', dims: [null, 4] }
+ * ```
+ */
 export interface OnnxValue {
   name: string;
   dims: (number | null)[] | null;
 }
 
-/** @internal What decodeONNX needs of a model. */
+/**
+ * @internal What decodeONNX needs of a model.
+ *
+ * @example
+ * ```ts
+ * const { opset, graph } = readOnnxModel(bytes, LIMITS, 'NeuralNetwork.fromONNX');
+ * ```
+ */
 export interface OnnxModel {
   opset: number;
   graph: { nodes: OnnxNode[]; initializers: OnnxTensor[]; inputs: OnnxValue[]; outputs: OnnxValue[] };
@@ -62,6 +97,10 @@ const MAX_RANK = 8;
  * Parse ONNX bytes (a Uint8Array or ArrayBuffer) into the parts of the model decodeONNX uses.
  *
  * @internal
+ * @example
+ * ```ts
+ * const model = readOnnxModel(readFileSync('mlp.onnx'), LIMITS, 'NeuralNetwork.fromONNX');
+ * ```
  */
 export function readOnnxModel(bytes: unknown, limits: SpecLimits, op: string): OnnxModel {
   let buf: Uint8Array;
@@ -225,6 +264,10 @@ function readValue(r: ProtoReader): OnnxValue {
  * A float32 tensor's values, after checking its type, shape and the bytes it holds.
  *
  * @internal
+ * @example
+ * ```ts
+ * const w = tensorFloats(model.graph.initializers[0]!, 'NeuralNetwork.fromONNX'); // Float32Array
+ * ```
  */
 export function tensorFloats(t: OnnxTensor, op: string): Float32Array {
   const what = `tensor ${quote(t.name)}`;

@@ -45,6 +45,10 @@ function valueInfo(w: ProtoWriter, name: string, features: number): void {
  * The ONNX bytes of a dense network.
  *
  * @internal
+ * @example
+ * ```ts
+ * const bytes = encodeONNX(net.toJSON(), { opset: 13 });
+ * ```
  */
 export function encodeONNX(spec: ModelSpec, options: ONNXExportOptions = {}, op = 'NeuralNetwork.toONNX'): Uint8Array {
   if (options === null || typeof options !== 'object') throw new Error(`${op}: options must be an object, got ${describe(options)}`);
@@ -106,6 +110,10 @@ interface Building {
  * A dense network from ONNX bytes, as a document for `NeuralNetwork.fromJSON`.
  *
  * @internal
+ * @example
+ * ```ts
+ * const net = NeuralNetwork.fromJSON(decodeONNX(readFileSync('mlp.onnx'), LIMITS));
+ * ```
  */
 export function decodeONNX(bytes: unknown, limits: SpecLimits, op = 'NeuralNetwork.fromONNX'): ImportedSpec {
   const model = readOnnxModel(bytes, limits, op);

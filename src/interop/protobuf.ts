@@ -8,13 +8,24 @@
  * @module
  */
 
-/** Wire types: varint, 64-bit, length-delimited, 32-bit. */
+/**
+ * Wire types: varint, 64-bit, length-delimited, 32-bit.
+ *
+ * @example
+ * ```ts
+ * if (reader.wire === LEN) reader.view();
+ * ```
+ */
 export const VARINT = 0, I64 = 1, LEN = 2, I32 = 5;
 
 /**
  * Appends protobuf fields to a growing byte buffer.
  *
  * @internal
+ * @example
+ * ```ts
+ * const bytes = new ProtoWriter().int(1, 7).string(2, 'scratchnet').message(8, (o) => o.int(2, 13)).finish();
+ * ```
  */
 export class ProtoWriter {
   private buf = new Uint8Array(256);
@@ -91,6 +102,11 @@ export class ProtoWriter {
  * Errors name the operation and the message being read (`what`).
  *
  * @internal
+ * @example
+ * ```ts
+ * const r = new ProtoReader(bytes, 'NeuralNetwork.fromONNX', 'ModelProto');
+ * while (r.next()) if (r.field === 1) ir = r.int(); else r.skip();
+ * ```
  */
 export class ProtoReader {
   /** The current field's number and wire type (after `next()`). */

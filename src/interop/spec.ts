@@ -8,10 +8,24 @@
  */
 import { describe } from '../core/validate.js';
 
-/** The activations the formats can carry, by their scratchnet names. */
+/**
+ * The activations the formats can carry, by their scratchnet names.
+ *
+ * @example
+ * ```ts
+ * ACTIVATION_NAMES.includes('tanh'); // true
+ * ```
+ */
 export const ACTIVATION_NAMES = ['relu', 'sigmoid', 'tanh', 'leakyRelu', 'linear', 'softmax'] as const;
 
-/** One of {@link ACTIVATION_NAMES}. */
+/**
+ * One of {@link ACTIVATION_NAMES}.
+ *
+ * @example
+ * ```ts
+ * const a: ActivationName = 'leakyRelu';
+ * ```
+ */
 export type ActivationName = (typeof ACTIVATION_NAMES)[number];
 
 /**
@@ -19,6 +33,10 @@ export type ActivationName = (typeof ACTIVATION_NAMES)[number];
  * layer's weights (in×out, row-major) and bias.
  *
  * @internal
+ * @example
+ * ```ts
+ * const spec: ModelSpec = net.toJSON(); // sizes, activations, weights
+ * ```
  */
 export interface ModelSpec {
   layerSizes: number[];
@@ -30,6 +48,10 @@ export interface ModelSpec {
  * What the importers return: a document `NeuralNetwork.fromJSON` accepts.
  *
  * @internal
+ * @example
+ * ```ts
+ * const net = NeuralNetwork.fromJSON(decodeTfjs(modelJson, weights, LIMITS)); // an ImportedSpec
+ * ```
  */
 export interface ImportedSpec {
   format: 'scratchnet';
@@ -43,6 +65,10 @@ export interface ImportedSpec {
  * Limits an imported file must respect (the ones `NeuralNetwork.fromJSON` applies).
  *
  * @internal
+ * @example
+ * ```ts
+ * const limits: SpecLimits = { maxLayerSize: 1 << 20, maxParameters: 1 << 28, maxLayers: 1000 };
+ * ```
  */
 export interface SpecLimits {
   maxLayerSize: number;
@@ -54,6 +80,10 @@ export interface SpecLimits {
  * Throw unless every activation of `spec` is one the format can carry.
  *
  * @internal
+ * @example
+ * ```ts
+ * checkExportable(net.toJSON(), 'NeuralNetwork.toONNX'); // throws for a custom activation
+ * ```
  */
 export function checkExportable(spec: ModelSpec, op: string): void {
   spec.activations.forEach((a, i) => {
@@ -67,6 +97,10 @@ export function checkExportable(spec: ModelSpec, op: string): void {
  * Check layer sizes against the limits, before anything is allocated.
  *
  * @internal
+ * @example
+ * ```ts
+ * checkSizes([784, 256, 10], LIMITS, 'NeuralNetwork.fromONNX'); // fine
+ * ```
  */
 export function checkSizes(sizes: number[], limits: SpecLimits, op: string): void {
   if (sizes.length - 1 > limits.maxLayers) throw new Error(`${op}: ${sizes.length - 1} layers, more than the limit of ${limits.maxLayers}`);
@@ -84,6 +118,10 @@ export function checkSizes(sizes: number[], limits: SpecLimits, op: string): voi
  * Float32 values from little-endian bytes, each checked finite; `what` names them in errors.
  *
  * @internal
+ * @example
+ * ```ts
+ * readFloats(new Uint8Array([0, 0, 128, 63]), 1, 'op', 'bias'); // Float32Array [1]
+ * ```
  */
 export function readFloats(bytes: Uint8Array, count: number, op: string, what: string): Float32Array {
   if (bytes.length !== count * 4) throw new Error(`${op}: ${what} has ${bytes.length} bytes, expected ${count * 4} (${count} float32 values)`);
@@ -97,6 +135,10 @@ export function readFloats(bytes: Uint8Array, count: number, op: string, what: s
  * Throw unless every value is finite.
  *
  * @internal
+ * @example
+ * ```ts
+ * checkFinite([1, NaN], 'op', 'bias'); // throws: op: bias[1] is NaN, not a finite float32 number
+ * ```
  */
 export function checkFinite<T extends ArrayLike<number>>(v: T, op: string, what: string): T {
   for (let i = 0; i < v.length; i++) {
@@ -109,6 +151,10 @@ export function checkFinite<T extends ArrayLike<number>>(v: T, op: string, what:
  * Float32 values as little-endian bytes.
  *
  * @internal
+ * @example
+ * ```ts
+ * floatBytes([1]); // Uint8Array [0, 0, 128, 63]
+ * ```
  */
 export function floatBytes(v: ArrayLike<number>): Uint8Array {
   const out = new Uint8Array(v.length * 4);
@@ -121,6 +167,10 @@ export function floatBytes(v: ArrayLike<number>): Uint8Array {
  * The importers' result, as `fromJSON` wants it.
  *
  * @internal
+ * @example
+ * ```ts
+ * importedSpec([2, 1], [{ name: 'sigmoid' }], [{ weights: new Float32Array(2), bias: new Float32Array(1) }]);
+ * ```
  */
 export function importedSpec(
   layerSizes: number[], activations: ImportedSpec['activations'], layers: { weights: Float32Array; bias: Float32Array }[],
@@ -136,6 +186,10 @@ export function importedSpec(
  * 0.2, not 0.20000000298023224; the kernels use it as float32 either way).
  *
  * @internal
+ * @example
+ * ```ts
+ * shortestFloat32(Math.fround(0.2)); // 0.2
+ * ```
  */
 export function shortestFloat32(x: number): number {
   const f = Math.fround(x);
@@ -150,6 +204,10 @@ export function shortestFloat32(x: number): number {
  * A name in quotes for messages (`"dense_1"`; `undefined` for none).
  *
  * @internal
+ * @example
+ * ```ts
+ * quote('dense_1'); // '"dense_1"'
+ * ```
  */
 export function quote(s: unknown): string {
   try {

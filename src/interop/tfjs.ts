@@ -50,6 +50,10 @@ export interface TfjsArtifacts {
  * The TensorFlow.js layers-format files of a dense network.
  *
  * @internal
+ * @example
+ * ```ts
+ * const { modelJson, weights } = encodeTfjs(net.toJSON());
+ * ```
  */
 export function encodeTfjs(spec: ModelSpec, op = 'NeuralNetwork.toTfjs'): TfjsArtifacts {
   checkExportable(spec, op);
@@ -99,6 +103,10 @@ const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !
  * weights (one buffer, or the shards in manifest order), as a document for `NeuralNetwork.fromJSON`.
  *
  * @internal
+ * @example
+ * ```ts
+ * const net = NeuralNetwork.fromJSON(decodeTfjs(modelJson, [shard1, shard2], LIMITS));
+ * ```
  */
 export function decodeTfjs(modelJson: unknown, weights: unknown, limits: SpecLimits, op = 'NeuralNetwork.fromTfjs'): ImportedSpec {
   const fail = (msg: string): never => {
