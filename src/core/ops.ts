@@ -6,7 +6,7 @@
 import { backend } from '../backend/load.js';
 import { describe } from './validate.js';
 import { Matrix, toMatrix, type MatrixLike } from './matrix.js';
-import { readMatrix, withScratch } from '../backend/scratch.js';
+import { readMatrix, withScratch } from './scratch.js';
 
 /**
  * Options of {@link matmul}.
