@@ -53,7 +53,7 @@ export interface CliIO {
    * (`code: 'ENOENT'`, `'EISDIR'`, `'ENOTREG'` for a device or pipe, `'EFBIG'` when larger).
    */
   readFile(path: string, maxBytes: number): Promise<Uint8Array | string>;
-  writeFile(path: string, text: string): Promise<void>;
+  writeFile(path: string, data: string | Uint8Array): Promise<void>;
 }
 
 const coded = (code: string, message: string): Error => Object.assign(new Error(message), { code });
@@ -96,7 +96,7 @@ export const defaultIO = (): CliIO => ({
   stdout: process.stdout,
   stderr: process.stderr,
   readFile: readRegularFile,
-  writeFile: (path, text) => fsWriteFile(path, text),
+  writeFile: (path, data) => fsWriteFile(path, data),
 });
 
 const MiB = (bytes: number): string => `${Math.round(bytes / (1024 * 1024))} MiB`;
@@ -153,6 +153,25 @@ export async function readText(io: CliIO, path: string, cmd: string): Promise<st
 }
 
 /**
+ * A file's bytes (as they are: no gzip), or a one-line CliError.
+ *
+ * @internal
+ * @example
+ * ```ts
+ * const bytes = await readBytes(io, 'model.onnx', 'import');
+ * ```
+ */
+export async function readBytes(io: CliIO, path: string, cmd: string): Promise<Uint8Array> {
+  let data: Uint8Array | string;
+  try {
+    data = await io.readFile(path, MAX_FILE_BYTES);
+  } catch (e) {
+    throw fileError(e, 'read', path, cmd);
+  }
+  return typeof data === 'string' ? new TextEncoder().encode(data) : data;
+}
+
+/**
  * Write a file, or throw a one-line CliError.
  *
  * @internal
@@ -161,7 +180,7 @@ export async function readText(io: CliIO, path: string, cmd: string): Promise<st
  * await writeText(io, 'model.json', json, 'train');
  * ```
  */
-export async function writeText(io: CliIO, path: string, text: string, cmd: string): Promise<void> {
+export async function writeText(io: CliIO, path: string, text: string | Uint8Array, cmd: string): Promise<void> {
   try {
     await io.writeFile(path, text);
   } catch (e) {
