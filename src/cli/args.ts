@@ -6,6 +6,7 @@
  * @module
  */
 import { parseArgs } from 'node:util';
+import { parseNumber } from '../data/csv.js';
 import { usageError } from './errors.js';
 
 /**
@@ -49,23 +50,6 @@ export const COMMON_OPTIONS = {
   'no-header': { type: 'boolean' },
   delimiter: { type: 'string' },
 } as const satisfies Record<string, OptionSpec>;
-
-/**
- * Whether text is a plain decimal number (no hex, no "Infinity", not empty).
- * MERGE: the data module's number parser (src/data/csv.ts) replaces this.
- */
-const isDecimal = (s: string): boolean => /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/.test(s.trim());
-
-/**
- * Whether a cell reads as a number (a header line has none).
- *
- * @internal
- * @example
- * ```ts
- * looksNumeric('5.1'); // true
- * ```
- */
-export const looksNumeric = isDecimal;
 
 /** Levenshtein distance, for "did you mean". */
 function distance(a: string, b: string): number {
@@ -190,7 +174,7 @@ export function intOption(cmd: string, v: Values, name: string, fallback: number
 export function numberOption(cmd: string, v: Values, name: string, fallback: number, ok: (x: number) => boolean, what: string): number {
   const s = str(v, name);
   if (s === undefined) return fallback;
-  const n = isDecimal(s) ? Number(s) : NaN;
+  const n = parseNumber(s);
   if (!Number.isFinite(n) || !ok(n)) throw usageError(`${cmd}: --${name} must be ${what}, got ${JSON.stringify(s)}`);
   return n;
 }

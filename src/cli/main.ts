@@ -2,7 +2,7 @@
 /// <reference types="node" />
 /**
  * The `scratchnet` command: train a network on a CSV file and predict with it, without writing
- * code. One file per command in this folder (train.ts, predict.ts, help.ts); this one dispatches.
+ * code. One file per command in this folder (train.ts, predict.ts, export.ts, import.ts, help.ts); this one dispatches.
  *
  * ```sh
  * npx scratchnet train data.csv --layers 32,16 --epochs 50 --out model.json
@@ -22,7 +22,9 @@ import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { suggest } from './args.js';
 import { CliError, usageError } from './errors.js';
+import { exportCommand } from './export.js';
 import { HELP_MAIN, helpCommand } from './help.js';
+import { importCommand } from './import.js';
 import { defaultIO, version, type CliIO } from './io.js';
 import { predictCommand } from './predict.js';
 import { trainCommand } from './train.js';
@@ -30,7 +32,7 @@ import { trainCommand } from './train.js';
 export type { CliIO, CliWriter } from './io.js';
 export { MODEL_FORMAT, MODEL_VERSION, type ModelFile } from './model-file.js';
 
-const COMMANDS = ['train', 'predict', 'help'] as const;
+const COMMANDS = ['train', 'predict', 'export', 'import', 'help'] as const;
 
 async function dispatch(args: string[], io: CliIO): Promise<number> {
   const [command, ...rest] = args;
@@ -46,10 +48,12 @@ async function dispatch(args: string[], io: CliIO): Promise<number> {
   if (command === 'help') return helpCommand(rest, io);
   if (command === 'train') return await trainCommand(rest, io);
   if (command === 'predict') return await predictCommand(rest, io);
+  if (command === 'export') return await exportCommand(rest, io);
+  if (command === 'import') return await importCommand(rest, io);
   if (command.startsWith('-')) throw usageError(`unknown option ${command} before the command; see scratchnet --help`);
   const guess = suggest(command, COMMANDS);
   const hint = guess ? `; did you mean ${guess}?` : /\.(csv|tsv|txt)(\.gz)?$/i.test(command) ? `; did you mean scratchnet train ${command}?` : '';
-  throw usageError(`unknown command "${command}"${hint} (the commands are train, predict and help; see scratchnet --help)`);
+  throw usageError(`unknown command "${command}"${hint} (the commands are train, predict, export, import and help; see scratchnet --help)`);
 }
 
 /** An error as the one line the user reads (the stack only with --debug). */
@@ -57,7 +61,7 @@ function reportError(e: unknown, io: CliIO, debug: boolean): number {
   const message = (e instanceof Error ? e.message : String(e)).replace(/\s*\n\s*/g, ' ');
   if (e instanceof CliError) {
     // "train: ..." reads "scratchnet train: ..."; anything else "scratchnet: ..."
-    io.stderr.write(`scratchnet${/^(train|predict|help):/.test(message) ? ' ' : ': '}${message}\n`);
+    io.stderr.write(`scratchnet${/^(train|predict|export|import|help):/.test(message) ? ' ' : ': '}${message}\n`);
   } else {
     io.stderr.write(`scratchnet: ${message} (an unexpected error${debug ? '' : ': run again with --debug for the stack trace'})\n`);
   }

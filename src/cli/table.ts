@@ -1,12 +1,13 @@
 /**
- * The CLI's view of a CSV file: its width and first line (to place the label column before
- * parsing), then `parseCsv` with the options the command line gave, its errors worded for
- * command-line users.
+ * The CLI's view of a CSV file: its width and first line (the first two records of the library's
+ * `csvRecords`, to place the label column before parsing), then `parseCsv` with the options the
+ * command line gave, its errors worded for command-line users.
  *
  * @module
  */
 import { parseCsv, type CsvData } from '../index.js';
-import { looksNumeric, type CsvFlags, type LabelOption } from './args.js';
+import { csvRecords, parseNumber } from '../data/csv.js';
+import type { CsvFlags, LabelOption } from './args.js';
 import { bare, CliError } from './errors.js';
 
 /**
@@ -27,41 +28,6 @@ export interface Table extends CsvData {
 }
 
 /**
- * The cells of the first two non-blank records (quotes honoured), to learn the data's width.
- * MERGE: to go when the data module exports its record reader (see the report).
- */
-function firstRecords(text: string, delim: string): string[][] {
-  const out: string[][] = [];
-  let cells: string[] = [], cell = '', quoted = false, any = false;
-  const end = (): void => {
-    cells.push(cell);
-    if (any || cells.length > 1) out.push(cells);
-    [cells, cell, any] = [[], '', false];
-  };
-  for (let i = text.charCodeAt(0) === 0xfeff ? 1 : 0; i < text.length && out.length < 2; i++) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') [cell, i] = [cell + c, i + 1];
-      else if (c === '"') quoted = false;
-      else cell += c;
-    } else if (c === '"') [quoted, any] = [true, true];
-    else if (c === delim) {
-      cells.push(cell);
-      [cell, any] = ['', true];
-    }
-    else if (c === '\n' || c === '\r') {
-      if (c === '\r' && text[i + 1] === '\n') i++;
-      end();
-    } else {
-      cell += c;
-      if (c !== ' ' && c !== '\t') any = true;
-    }
-  }
-  if (out.length < 2 && (any || cells.length)) end();
-  return out;
-}
-
-/**
  * The width of the data lines (the second record's: the first may be a scikit-learn header)
  * and the first line's cells.
  *
@@ -72,7 +38,12 @@ function firstRecords(text: string, delim: string): string[][] {
  * ```
  */
 export function dataWidth(text: string, flags: CsvFlags, cmd: string, file: string): { width: number; first: string[] } {
-  const recs = firstRecords(text, flags.delimiter);
+  const recs: string[][] = [];
+  try {
+    for (const rec of csvRecords(text, flags.delimiter)) if (recs.push(rec.cells) === 2) break;
+  } catch (e) {
+    throw csvError(e, cmd, file);
+  }
   if (recs.length === 0) throw new CliError(`${cmd}: ${file}: no data (the file is empty or blank)`);
   return { width: (recs[1] ?? recs[0]!).length, first: recs[0]!.map((c) => c.trim()) };
 }
@@ -108,7 +79,7 @@ export function resolveLabel(label: LabelOption, width: number, first: string[],
   if (!label) return width - 1;
   if ('name' in label) {
     if (first.includes(label.name)) return label.name;
-    const names = first.length === width && first.every((c) => !looksNumeric(c));
+    const names = first.length === width && first.every((c) => Number.isNaN(parseNumber(c)));
     throw new CliError(
       `${cmd}: --label ${JSON.stringify(label.name)}: ` +
         (names

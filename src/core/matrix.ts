@@ -23,6 +23,10 @@ export type MatrixLike = Matrix | readonly (readonly number[])[];
  * The most values one Matrix may hold: as many float32 as wasm32 linear memory (4 GiB) can
  * address, so that any matrix can be copied into the kernels' memory.
  *
+ * @example
+ * ```ts
+ * MAX_MATRIX_VALUES; // 1073741824 (2^30): new Matrix(2 ** 16, 2 ** 15) is an Error
+ * ```
  * @internal
  */
 export const MAX_MATRIX_VALUES = MAX_MEMORY_BYTES / 4;
@@ -116,6 +120,11 @@ function adopt(data: unknown, rows: number, cols: number): Float32Array {
   return sealed(new Float32Array(buffer, byteOffsetOf.call(data), n));
 }
 
+/** A Matrix member used on an object the constructor did not make (`Object.create(Matrix.prototype)`, a Proxy). */
+function notMade(member: string): never {
+  return fail(`Matrix.${member}: called on an object posing as a Matrix (made without its constructor, or a Proxy of one)`);
+}
+
 // Set by matrixView just around `new Matrix`, so the constructor makes a view instead of storage.
 let pendingView: ViewSource | null = null;
 let isMatrix = (x: unknown): x is Matrix => x instanceof Matrix;
@@ -146,7 +155,7 @@ export class Matrix {
     isMatrix = (x: unknown): x is Matrix => typeof x === 'object' && x !== null && #rows in x;
     // A plain, frozen Matrix over the same storage as `m`, whatever a subclass overrides.
     canonical = (m: Matrix): Matrix => {
-      if (Object.getPrototypeOf(m) === Matrix.prototype && Object.isFrozen(m)) return m;
+      if (plainMatrix(m) !== null) return m;
       if (m.#view !== null) return makeView(m.#view, m.#rows, m.#cols);
       return new Matrix(m.#rows, m.#cols, m.#ownData());
     };
@@ -177,11 +186,13 @@ export class Matrix {
 
   /** Number of rows. */
   get rows(): number {
+    if (!isMatrix(this)) notMade('rows');
     return this.#rows;
   }
 
   /** Number of columns. */
   get cols(): number {
+    if (!isMatrix(this)) notMade('cols');
     return this.#cols;
   }
 
@@ -222,6 +233,7 @@ export class Matrix {
    * ```
    */
   get data(): Float32Array {
+    if (!isMatrix(this)) notMade('data');
     const v = this.#view;
     if (v === null) return this.#ownData();
     if (v.block.released) fail(`Matrix: ${v.what} belongs to a network or layer that was disposed`);
@@ -248,6 +260,7 @@ export class Matrix {
    * ```
    */
   get shape(): [number, number] {
+    if (!isMatrix(this)) notMade('shape');
     return [this.#rows, this.#cols];
   }
 
@@ -260,6 +273,7 @@ export class Matrix {
    * ```
    */
   get(i: number, j: number): number {
+    if (!isMatrix(this)) notMade('get');
     this.#checkIndex('Matrix.get', i, j);
     return this.data[i * this.#cols + j]!;
   }
@@ -275,6 +289,7 @@ export class Matrix {
    * ```
    */
   set(i: number, j: number, value: number): void {
+    if (!isMatrix(this)) notMade('set');
     this.#checkIndex('Matrix.set', i, j);
     checkFloat32('Matrix.set', 'value', value);
     this.data[i * this.#cols + j] = value;
@@ -289,6 +304,7 @@ export class Matrix {
    * ```
    */
   toArray(): number[][] {
+    if (!isMatrix(this)) notMade('toArray');
     const d = this.data, cols = this.#cols;
     const out: number[][] = [];
     for (let i = 0; i < this.#rows; i++) out.push(Array.from(d.subarray(i * cols, (i + 1) * cols)));
@@ -304,6 +320,7 @@ export class Matrix {
    * ```
    */
   clone(): Matrix {
+    if (!isMatrix(this)) notMade('clone');
     return new Matrix(this.#rows, this.#cols, this.data.slice());
   }
 
@@ -316,6 +333,7 @@ export class Matrix {
    * ```
    */
   toString(): string {
+    if (!isMatrix(this)) return 'an object posing as a Matrix';
     return `Matrix(${this.#rows}x${this.#cols})`;
   }
 
@@ -343,16 +361,65 @@ function makeView(source: ViewSource, rows: number, cols: number): Matrix {
  * @example
  * ```ts
  * import { backend } from '../backend/load.js';
- * const be = backend(), block = be.alloc(2 * 4 * 4, 'Layer(2, 4).weights');
- * const weights = matrixView(be, block, 0, 2, 4, 'Layer(2, 4).weights');
- * weights.shape; // [2, 4]
+ * const be = backend();                       // after init()
+ * const block = be.alloc(6 * 4, 'example');
+ * const m = matrixView(be, block, 0, 2, 3, 'example');
+ * m.set(1, 2, 5);                             // writes into linear memory
+ * m.get(1, 2);                                // 5
  * be.release(block);
- * weights.get(0, 0); // throws 'Layer(2, 4).weights'
+ * m.data;                                     // throws 'example': the view names what it was
  * ```
  * @internal
  */
 export function matrixView(backend: Backend, block: Block, offset: number, rows: number, cols: number, what: string): Matrix {
   return makeView({ backend, block, offset, what }, rows, cols);
+}
+
+/**
+ * Check a Matrix that user code returned (a custom Activation's `forward`/`backward`, a custom
+ * Loss's `backward`) before its values are written into WebAssembly memory: it must be a genuine
+ * Matrix of exactly rows×cols. Returns a plain Matrix over the same storage, read by its true
+ * shape (a subclass that overrides `rows`, `cols` or `data` cannot make more values be written
+ * than the buffer holds), or throws `${op}: ${who} must return a RxC Matrix, got ...`.
+ *
+ * @example
+ * ```ts
+ * const y = returnedMatrix('Square.forward', 'a custom activation', Matrix.zeros(4, 2), 4, 2);
+ * be.write(ptr, y.data); // exactly 8 values
+ * ```
+ * @internal
+ */
+export function returnedMatrix(op: string, who: string, x: unknown, rows: number, cols: number): Matrix {
+  let got: string;
+  if (isMatrix(x)) {
+    const m = canonical(x);
+    if (m.rows === rows && m.cols === cols) return m;
+    got = `a ${m.rows}x${m.cols} Matrix`;
+  } else {
+    let posing = false;
+    try {
+      posing = x instanceof Matrix;
+    } catch {
+      // a Proxy whose getPrototypeOf trap throws
+    }
+    got = posing ? 'an object posing as a Matrix (made without its constructor)' : describe(x);
+  }
+  return fail(`${op}: ${who} must return a ${rows}x${cols} Matrix, got ${got}`);
+}
+
+/**
+ * `x` itself when it is a genuine Matrix made by `new Matrix` (not a subclass, not a Proxy, not an
+ * object posing as one), so its shape and `data` can be trusted as they are; otherwise null. Runs
+ * no user code (a brand check, not `instanceof`).
+ *
+ * @example
+ * ```ts
+ * const A = plainMatrix(a) ?? toMatrix(a, 'matmul', 'a'); // skip the per-element pass for a Matrix
+ * ```
+ * @internal
+ */
+export function plainMatrix(x: unknown): Matrix | null {
+  return isMatrix(x) && Object.getPrototypeOf(x) === Matrix.prototype && Object.isFrozen(x) ? x : null;
 }
 
 function errorText(e: unknown): string {

@@ -5,7 +5,7 @@
  */
 import { backend } from '../backend/load.js';
 import { describe } from './validate.js';
-import { Matrix, toMatrix, type MatrixLike } from './matrix.js';
+import { plainMatrix, toMatrix, type Matrix, type MatrixLike } from './matrix.js';
 import { readMatrix, withScratch } from './scratch.js';
 
 /**
@@ -42,8 +42,8 @@ export interface MatmulOptions {
 export function matmul(a: MatrixLike, b: MatrixLike, options: MatmulOptions = {}): Matrix {
   // A Matrix is already a dense float32 matrix of a valid shape: no per-element pass over it.
   // (a subclass of Matrix goes through toMatrix, which reads its true shape and storage)
-  const A = isPlainMatrix(a) ? a : toMatrix(a, 'matmul', 'a');
-  const B = isPlainMatrix(b) ? b : toMatrix(b, 'matmul', 'b');
+  const A = plainMatrix(a) ?? toMatrix(a, 'matmul', 'a');
+  const B = plainMatrix(b) ?? toMatrix(b, 'matmul', 'b');
   if (options === null || typeof options !== 'object') throw new Error(`matmul: options must be an object, got ${describe(options)}`);
   const ta = flag(options.transposeA, 'transposeA'), tb = flag(options.transposeB, 'transposeB');
   const [m, k] = ta ? [A.cols, A.rows] : [A.rows, A.cols];
@@ -66,8 +66,4 @@ function flag(v: unknown, name: string): boolean {
   if (v === undefined) return false;
   if (typeof v !== 'boolean') throw new Error(`matmul: options.${name} must be true or false, got ${describe(v)}`);
   return v;
-}
-
-function isPlainMatrix(m: unknown): m is Matrix {
-  return m instanceof Matrix && Object.getPrototypeOf(m) === Matrix.prototype;
 }

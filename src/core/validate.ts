@@ -1,7 +1,9 @@
 /**
- * Validation helpers shared by every public entry point: how a bad value is described in an error
- * message, and the checks that most arguments go through (positive integer sizes, values that
- * must fit a float32). Each throws a plain `Error` that names the operation and the value.
+ * Validation helpers shared by every unit (core, nn, data, plot): one way to show a bad value in
+ * an error message, the checks most arguments go through (positive integer sizes, values that
+ * must fit a float32, element counts), one "finite array" copy and one argmax. Each check throws
+ * a plain `Error` naming the operation and the value. Nothing here touches WebAssembly, and this
+ * module imports nothing.
  *
  * @module
  * @internal
@@ -75,8 +77,7 @@ export function typedArrayName(v: unknown): string | undefined {
  *
  * @example
  * ```ts
- * checkSize('Layer', 'inputSize', 3);   // ok
- * checkSize('Layer', 'inputSize', 2.5); // Error: Layer: inputSize must be a positive integer, got 2.5
+ * checkSize('Layer', 'inputSize', 3); // ok; 2.5 would throw "Layer: inputSize must be a positive integer, got 2.5"
  * ```
  * @internal
  */
@@ -107,8 +108,7 @@ export function isFloat32(v: unknown): v is number {
  *
  * @example
  * ```ts
- * checkFloat32('Matrix.set', 'value', 0.5);  // ok
- * checkFloat32('Matrix.set', 'value', 1e39); // Error: Matrix.set: value is 1e+39, which overflows float32 ...
+ * checkFloat32('Matrix.set', 'value', 0.5); // ok; 1e39 would throw "Matrix.set: value is 1e+39, which overflows float32 ..."
  * ```
  * @internal
  */

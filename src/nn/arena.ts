@@ -144,7 +144,7 @@ export class NetworkArena implements LayerOwner {
   }
 
   /** State for `optimizer`: kept when the settings match the last run's, else fresh zeros. */
-  optimizerState(optimizer: Optimizer, op: string): OptimizerState {
+  optimizerState(optimizer: Optimizer, op: string, releasePrevious = true): OptimizerState {
     const key = optimizerKey(optimizer, op);
     if (this.opt && this.opt.key === key) return this.opt;
     const kernel = optimizerKernel(optimizer);
@@ -155,7 +155,7 @@ export class NetworkArena implements LayerOwner {
     const bytes = this.params.bytes;
     const block = slots ? this.be.alloc(bytes * slots, `${op}: optimizer state`) : null;
     if (block) this.be.f32(block.ptr, block.bytes / 4).fill(0);
-    if (this.opt?.block) this.be.release(this.opt.block);
+    if (releasePrevious && this.opt?.block) this.be.release(this.opt.block);
     this.opt = { key, block, slots, a: block ? block.ptr : 0, b: block && slots > 1 ? block.ptr + bytes : 0, pow1: 1, pow2: 1, step: 0 };
     return this.opt;
   }

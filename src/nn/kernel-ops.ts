@@ -9,7 +9,7 @@
  */
 import type { Backend } from '../backend/heap.js';
 import { readMatrix } from '../core/scratch.js';
-import { Matrix } from '../core/matrix.js';
+import { returnedMatrix } from '../core/matrix.js';
 import { type Activation, activationKernel, kernelsOf } from './activations.js';
 
 type Ptr = number;
@@ -27,8 +27,7 @@ export function dense(
   matmulInto(be, { out: o.z, a: o.x, b: o.W, m: o.rows, n: o.outputs, k: o.inputs });
   be.kernels.addBiasRows(o.z, o.z, o.b, o.rows, o.outputs);
   const y = o.activation.forward(readMatrix(be, o.z, o.rows, o.outputs));
-  checkShape(`${o.activation.name}.forward`, y, o.rows, o.outputs);
-  be.write(o.y, y.data);
+  be.write(o.y, returnedMatrix(`${o.activation.name}.forward`, 'a custom activation', y, o.rows, o.outputs).data);
 }
 
 /** out = op(a)·op(b), op(a) m×k, op(b) k×n (the one gemm: forward and both backward products). */
@@ -57,9 +56,8 @@ export function activationBackward(
     return;
   }
   const d = activation.backward(readMatrix(be, o.z, o.rows, o.cols));
-  checkShape(`${activation.name}.backward`, d, o.rows, o.cols);
+  const dd = returnedMatrix(`${activation.name}.backward`, 'a custom activation', d, o.rows, o.cols).data;
   const g = be.read(o.grad, o.rows * o.cols);
-  const dd = d.data;
   for (let i = 0; i < g.length; i++) g[i] = g[i]! * dd[i]!;
   be.write(o.out, g);
 }
@@ -69,9 +67,3 @@ export function sgdStep(be: Backend, o: { param: Ptr; grad: Ptr; learningRate: n
   be.kernels.sgdUpdate(o.param, o.grad, o.learningRate, o.count);
 }
 
-function checkShape(op: string, m: unknown, rows: number, cols: number): void {
-  if (!(m instanceof Matrix) || m.rows !== rows || m.cols !== cols || m.data.length !== rows * cols) {
-    const got = m instanceof Matrix ? `${m.rows}x${m.cols}` : String(m);
-    throw new Error(`${op}: a custom activation must return a ${rows}x${cols} Matrix, got ${got}`);
-  }
-}

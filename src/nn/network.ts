@@ -14,7 +14,9 @@ import { checkSize, describe } from '../core/validate.js';
 import { RandomState, globalRandom } from '../core/random.js';
 import { readMatrix } from '../core/scratch.js';
 import { resolveOptimizer } from './optimizers.js';
-import { activationToJSON, parseNetworkJSON, type FromJSONOptions, type NetworkJSON } from './serialize.js';
+import { activationToJSON, LIMITS, parseNetworkJSON, type FromJSONOptions, type NetworkJSON } from './serialize.js';
+import { decodeONNX, encodeONNX, type ONNXExportOptions } from '../interop/onnx.js';
+import { decodeTfjs, encodeTfjs, type TfjsArtifacts } from '../interop/tfjs.js';
 import { resolveLoss } from './losses.js';
 import { buffersOf, LayerBuffers } from './buffers.js';
 import { attachArena, NetworkArena, type TrainingConfig } from './arena.js';
@@ -337,6 +339,76 @@ export class NeuralNetwork {
     arena.checkIdle('NeuralNetwork.resetOptimizer');
     if (arena.opt?.block) arena.be.release(arena.opt.block);
     arena.opt = null;
+  }
+
+  /**
+   * The network as an ONNX model (opset 13, IR version 7): one `Gemm` per layer and its
+   * activation node, input `input` and output `output` of shape [N, features]. It runs in ONNX
+   * Runtime (Node, Python, C#, mobile, the browser). Custom activations have no ONNX form and
+   * throw. `options.opset` may be 11 to 17.
+   *
+   * @example
+   * ```ts
+   * import { writeFileSync } from 'node:fs';
+   * writeFileSync('model.onnx', net.toONNX());
+   * // Python: onnxruntime.InferenceSession('model.onnx').run(None, {'input': x})
+   * ```
+   */
+  toONNX(options: ONNXExportOptions = {}): Uint8Array {
+    this.#arena.checkLive('NeuralNetwork.toONNX');
+    return encodeONNX(this.toJSON(), options);
+  }
+
+  /**
+   * A network from an ONNX model of dense layers (e.g. a PyTorch MLP from `torch.onnx.export`):
+   * `Gemm` or `MatMul` + `Add`, then Relu, Sigmoid, Tanh, LeakyRelu or Softmax; `Identity`,
+   * `Dropout`, a leading `Flatten` and `Constant` nodes are accepted. The whole file is checked
+   * before any memory is allocated; anything else (other ops, branches, external data,
+   * non-float32 tensors, truncated bytes) gets an Error that names it.
+   *
+   * @example
+   * ```ts
+   * import { readFileSync } from 'node:fs';
+   * const net = NeuralNetwork.fromONNX(readFileSync('mlp.onnx'));
+   * net.predict([[5.1, 3.5, 1.4, 0.2]]);
+   * ```
+   */
+  static fromONNX(bytes: Uint8Array | ArrayBuffer): NeuralNetwork {
+    return NeuralNetwork.fromJSON(decodeONNX(bytes, LIMITS));
+  }
+
+  /**
+   * The network in TensorFlow.js layers format: `modelJson` (a `Sequential` of `Dense` layers,
+   * plus a `LeakyReLU` layer where needed) and `weights`, the bytes of the `weights.bin` it names.
+   * Custom activations throw.
+   *
+   * @example
+   * ```ts
+   * const { modelJson, weights } = net.toTfjs();
+   * const model = await tf.loadLayersModel(tf.io.fromMemory({
+   *   modelTopology: modelJson.modelTopology, weightSpecs: modelJson.weightsManifest[0].weights,
+   *   weightData: weights.slice().buffer }));
+   * ```
+   */
+  toTfjs(): TfjsArtifacts {
+    this.#arena.checkLive('NeuralNetwork.toTfjs');
+    return encodeTfjs(this.toJSON());
+  }
+
+  /**
+   * A network from a TensorFlow.js layers-format `model.json` (object or text) and its weights
+   * (one buffer, or the shards in manifest order): what `toTfjs()`, tfjs' `model.save()` or the
+   * Keras 2 and Keras 3 converters write for a Sequential of Dense layers. Checked before
+   * anything is allocated, like `fromJSON`.
+   *
+   * @example
+   * ```ts
+   * const modelJson = JSON.parse(readFileSync('web_model/model.json', 'utf8'));
+   * const net = NeuralNetwork.fromTfjs(modelJson, readFileSync('web_model/group1-shard1of1.bin'));
+   * ```
+   */
+  static fromTfjs(modelJson: unknown, weights: Uint8Array | ArrayBuffer | readonly (Uint8Array | ArrayBuffer)[]): NeuralNetwork {
+    return NeuralNetwork.fromJSON(decodeTfjs(modelJson, weights, LIMITS));
   }
 
   /**

@@ -6,7 +6,7 @@
  * @module
  */
 import { Activation, LeakyReLU, Linear, ReLU, Sigmoid, Softmax, Tanh } from './activations.js';
-import { describe } from '../core/validate.js';
+import { describe, finiteArray } from '../core/validate.js';
 
 /**
  * The saved form of a network (`format: 'scratchnet'`, `version: 1`).
@@ -95,18 +95,6 @@ function fail(op: string, msg: string): never {
   throw new Error(`${op}: ${msg}`);
 }
 
-function finiteArray(op: string, what: string, v: unknown, length: number): number[] {
-  if (!Array.isArray(v)) fail(op, `${what} must be an array of ${length} numbers, got ${describe(v)}`);
-  if (v.length !== length) fail(op, `${what} has ${v.length} values, expected ${length}`);
-  for (let i = 0; i < v.length; i++) {
-    const x: unknown = v[i];
-    if (typeof x !== 'number' || !Number.isFinite(x) || !Number.isFinite(Math.fround(x))) {
-      fail(op, `${what}[${i}] is ${describe(x)}, not a finite float32 number`);
-    }
-  }
-  return v as number[];
-}
-
 /**
  * Everything needed to rebuild a network from a saved document, checked.
  *
@@ -114,7 +102,29 @@ function finiteArray(op: string, what: string, v: unknown, length: number): numb
  */
 export function parseNetworkJSON(
   json: unknown, options: FromJSONOptions, op: string,
-): { layerSizes: number[]; activations: Activation[]; layers: { weights: number[]; bias: number[] }[]; training?: NetworkJSON['training'] } {
+): ParsedNetwork {
+  try {
+    return parseDocument(json, options, op);
+  } catch (e) {
+    // a Proxy or getter in the document that throws its own TypeError/RangeError: still a named Error
+    if (e instanceof Error && e.constructor !== Error) throw new Error(`${op}: could not read the document (${e.message})`);
+    throw e;
+  }
+}
+
+/**
+ * A saved network, checked and copied.
+ *
+ * @internal
+ */
+export interface ParsedNetwork {
+  layerSizes: number[];
+  activations: Activation[];
+  layers: { weights: number[]; bias: number[] }[];
+  training?: NetworkJSON['training'];
+}
+
+function parseDocument(json: unknown, options: FromJSONOptions, op: string): ParsedNetwork {
   let doc: unknown = json;
   if (typeof json === 'string') {
     try {
@@ -165,8 +175,8 @@ export function parseNetworkJSON(
     const o = l as Record<string, unknown>;
     const [inp, out] = [layerSizes[i]!, layerSizes[i + 1]!];
     return {
-      weights: finiteArray(op, `layers[${i}].weights (${inp}x${out})`, o.weights, inp * out),
-      bias: finiteArray(op, `layers[${i}].bias (1x${out})`, o.bias, out),
+      weights: finiteArray(op, `layers[${i}].weights (${inp}x${out})`, o.weights, { length: inp * out, float32: true }),
+      bias: finiteArray(op, `layers[${i}].bias (1x${out})`, o.bias, { length: out, float32: true }),
     };
   });
   let training: NetworkJSON['training'];

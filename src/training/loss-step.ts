@@ -8,7 +8,7 @@
  */
 import type { Backend } from '../backend/heap.js';
 import { readMatrix } from '../core/scratch.js';
-import { Matrix } from '../core/matrix.js';
+import { returnedMatrix } from '../core/matrix.js';
 import { lossKernel, type Loss } from '../nn/losses.js';
 
 /**
@@ -41,9 +41,5 @@ export function lossGrad(be: Backend, loss: Loss, out: number, pred: number, tar
     return;
   }
   const g: unknown = loss.backward(readMatrix(be, pred, rows, cols), readMatrix(be, target, rows, cols));
-  if (!(g instanceof Matrix) || g.rows !== rows || g.cols !== cols || g.data.length !== rows * cols) {
-    const got = g instanceof Matrix ? `a ${g.rows}x${g.cols} Matrix` : String(g);
-    throw new Error(`${op}: ${loss.name}.backward must return a ${rows}x${cols} Matrix, got ${got}`);
-  }
-  be.write(out, g.data);
+  be.write(out, returnedMatrix(op, `${loss.name}.backward`, g, rows, cols).data);
 }

@@ -118,8 +118,8 @@ export class Trainer {
         params: snap, opt: prev, optCopy, pow1: prev?.pow1 ?? 1, pow2: prev?.pow2 ?? 1, step: prev?.step ?? 0,
         trainingConfig: arena.trainingConfig,
       };
-      if (prev && arena.optimizerState(p.optimizer, op) !== prev) this.blocksToKeep.add(prev);
-      else arena.optimizerState(p.optimizer, op);
+      // the state it replaces (if any) is kept until training returns: put back if the run fails
+      if (arena.optimizerState(p.optimizer, op, false) !== prev && prev) this.blocksToKeep.add(prev);
       if (!p.onBatch && lossKernel(p.loss) && optimizerKernel(p.optimizer) && arena.layers.every((l) => activationKernel(l.activation))) {
         this.kernelLoop = this.writePlan(op);
       }
@@ -236,14 +236,15 @@ export class Trainer {
    * to the weights before it (those of the last finite loss) and report divergence.
    */
   private checkFinalWeights(): void {
-    const { be, params } = this.arena;
-    const w = be.f32(params.ptr, params.bytes / 4);
-    for (let i = 0; i < w.length; i++) {
-      if (!Number.isFinite(w[i]!)) {
-        be.copy(params.ptr, this.backup.ptr, params.bytes / 4);
+    const { be, layers } = this.arena;
+    for (const l of layers) {
+      for (const [ptr, n] of [[l.w, l.inputs * l.outputs], [l.b, l.outputs]] as const) {
+        const bad = be.f32(ptr, n).find((v) => !Number.isFinite(v));
+        if (bad === undefined) continue;
+        this.backupWeights(false);
         const r = this.result, e = Math.max(0, r.epochs - 1);
         throw new TrainingDivergedError(
-          `${this.op}: the last update at epoch ${e} made a weight ${w[i]}; the weights are those before it. ` +
+          `${this.op}: the last update at epoch ${e} made a weight ${bad}; the weights are those before it. ` +
             'Try a smaller learningRate.',
           e,
           r.loss,

@@ -3,7 +3,8 @@
 // or resizable buffers, Proxies, getters), each rejected with a named Error and memory untouched.
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as scratchnet from '../../src/index.js';
-import { backendInfo, init, Linear, Matrix, matmul, NeuralNetwork, ReLU, Sigmoid, type MatrixLike } from '../../src/index.js';
+import { Activation, backendInfo, init, Linear, Loss, Matrix, matmul, NeuralNetwork, ReLU, Sigmoid, type MatrixLike } from '../../src/index.js';
+import { plainMatrix, returnedMatrix } from '../../src/core/matrix.js';
 import { expectRejects } from '../support/rejects.js';
 
 beforeAll(async () => {
@@ -190,6 +191,40 @@ describe('a Matrix shape is immutable at run time', () => {
     expect('matrixView' in scratchnet).toBe(false);
     expect('toMatrix' in scratchnet).toBe(false);
     expect('describe' in scratchnet).toBe(false);
+  });
+});
+
+describe('Matrix members on an object the constructor did not make', () => {
+  const posers: [string, () => object][] = [
+    ['Object.create(Matrix.prototype)', () => Object.create(Matrix.prototype) as object],
+    ['a Proxy of a Matrix', () => new Proxy(Matrix.zeros(2, 2), {})],
+  ];
+  for (const [label, make] of posers) {
+    it(`${label}: every member is a named Error (toString a description), never a raw TypeError`, () => {
+      const m = make() as Matrix;
+      const re = /Matrix\.\w+: called on an object posing as a Matrix/;
+      expectRejects(() => m.rows, re);
+      expectRejects(() => m.cols, re);
+      expectRejects(() => m.data, re);
+      expectRejects(() => m.shape, re);
+      expectRejects(() => m.get(0, 0), re);
+      expectRejects(() => m.set(0, 0, 1), re);
+      expectRejects(() => m.toArray(), re);
+      expectRejects(() => m.clone(), re);
+      expect(String(m)).toBe('an object posing as a Matrix');
+      expectRejects(() => Matrix.from(m), /Matrix\.from: values must be a Matrix or an array of rows/);
+    });
+  }
+
+  it('plainMatrix accepts only a Matrix made by new Matrix, running no user code', () => {
+    const m = Matrix.from([[1, 2]]);
+    expect(plainMatrix(m)).toBe(m);
+    class Sub extends Matrix {}
+    expect(plainMatrix(new Sub(1, 1))).toBeNull();
+    expect(plainMatrix(Object.create(Matrix.prototype))).toBeNull();
+    expect(plainMatrix(new Proxy(m, { getPrototypeOf: () => { throw new TypeError('trap'); } }))).toBeNull();
+    expect(plainMatrix([[1, 2]])).toBeNull();
+    expect(plainMatrix(null)).toBeNull();
   });
 });
 
@@ -467,5 +502,132 @@ describe('views into a network', () => {
     // The shape stays readable: it is not memory.
     expect(w.shape).toEqual([2, 3]);
     expect(String(w)).toBe('Matrix(2x3)');
+  });
+});
+
+/** A Matrix subclass whose `data` is a 4096-value Float32Array that claims rows * cols values. */
+function lyingData(rows: number, cols: number): Matrix {
+  class LyingData extends Matrix {}
+  const big = new Float32Array(4096).fill(9);
+  Object.defineProperty(big, 'length', { value: rows * cols });
+  Object.defineProperty(LyingData.prototype, 'data', { get: () => big });
+  return new LyingData(rows, cols);
+}
+
+describe('returnedMatrix (a Matrix that user code returned, before it enters WebAssembly memory)', () => {
+  const check = (x: unknown) => returnedMatrix('Square.forward', 'a custom activation', x, 2, 3);
+
+  it('returns a plain Matrix of the required shape as it is', () => {
+    const m = Matrix.zeros(2, 3);
+    expect(check(m)).toBe(m);
+  });
+
+  it('reads a subclass by its true shape and storage', () => {
+    const m = check(lyingData(2, 3));
+    expect(Object.getPrototypeOf(m)).toBe(Matrix.prototype);
+    expect(m.data.length).toBe(6);
+    expect(Array.from(m.data)).toEqual([0, 0, 0, 0, 0, 0]);
+    class LyingShape extends Matrix {}
+    Object.defineProperty(LyingShape.prototype, 'rows', { get: () => 2 });
+    expectRejects(() => check(new LyingShape(200, 3)), /Square\.forward: a custom activation must return a 2x3 Matrix, got a 200x3 Matrix/);
+  });
+
+  it('rejects the wrong shape and anything that is not a Matrix, naming what it got', () => {
+    expectRejects(() => check(Matrix.zeros(3, 2)), /Square\.forward: a custom activation must return a 2x3 Matrix, got a 3x2 Matrix/);
+    expectRejects(() => check(null), /must return a 2x3 Matrix, got null/);
+    expectRejects(() => check([[1, 2, 3], [4, 5, 6]]), /must return a 2x3 Matrix, got an array/);
+    expectRejects(() => check(Object.create(Matrix.prototype)), /must return a 2x3 Matrix, got an object posing as a Matrix/);
+    expectRejects(() => check(new Proxy(Matrix.zeros(2, 3), {})), /must return a 2x3 Matrix, got an object posing as a Matrix/);
+    const { proxy, revoke } = Proxy.revocable({}, {});
+    revoke();
+    expectRejects(() => check(proxy), /must return a 2x3 Matrix, got /);
+  });
+});
+
+/** A custom activation whose forward and backward return whatever `make` builds. */
+class Returns extends Activation {
+  readonly name = 'returns';
+  constructor(private readonly make: (x: Matrix) => unknown) {
+    super();
+  }
+  override forward(x: MatrixLike): Matrix {
+    return this.make(Matrix.from(x)) as Matrix;
+  }
+  override backward(x: MatrixLike): Matrix {
+    return this.make(Matrix.from(x)) as Matrix;
+  }
+}
+
+/** Mean squared error whose gradient is whatever `make` builds. */
+class GradReturns extends Loss {
+  readonly name = 'gradReturns';
+  constructor(private readonly make: (pred: Matrix) => unknown) {
+    super();
+  }
+  forward(pred: MatrixLike, target: MatrixLike): number {
+    const p = Matrix.from(pred).data, t = Matrix.from(target).data;
+    let s = 0;
+    for (let i = 0; i < p.length; i++) s += (p[i]! - t[i]!) ** 2;
+    return s / p.length;
+  }
+  backward(pred: MatrixLike): Matrix {
+    return this.make(Matrix.from(pred)) as Matrix;
+  }
+}
+
+/** `run` must end normally or with a named Error, leaving a network made after `net` unchanged. */
+function expectContained(net: NeuralNetwork, run: () => unknown): void {
+  const bystander = new NeuralNetwork([2, 3], [new Linear()], { seed: 1 });
+  const before = bystander.predict([[1, 2]]).toArray();
+  try {
+    run();
+  } catch (e) {
+    expect(e).toBeInstanceOf(Error);
+    expect((e as Error).name, String(e)).toBe('Error');
+  }
+  expect(bystander.predict([[1, 2]]).toArray()).toEqual(before);
+  bystander.dispose();
+  net.dispose();
+}
+
+// The values a custom Activation or Loss returns are written into WebAssembly memory by
+// src/nn/kernel-ops.ts (checkShape) and src/training/loss-step.ts (lossGrad), which another change
+// owns: these expectations fail until both check the returned value with returnedMatrix().
+describe('custom Activation and Loss results (fixed in kernel-ops.ts and loss-step.ts at merge)', () => {
+  it('an Activation returning Object.create(Matrix.prototype) is a named Error, not a raw TypeError', () => {
+    const net = new NeuralNetwork([2, 4], [new Returns(() => Object.create(Matrix.prototype))], { seed: 2 });
+    // The first call lays out the network's workspace; the second must leave memory as it finds it.
+    expect(() => net.predict([[1, 2]])).toThrow(/custom activation/);
+    expectRejects(() => net.predict([[1, 2]]), /returns\.forward: a custom activation must return a 1x4 Matrix, got an object posing as a Matrix/);
+    net.dispose();
+  });
+
+  it("an Activation returning a subclass whose data lies about its length cannot write into another network", () => {
+    const net = new NeuralNetwork([2, 4], [new Returns((x) => lyingData(x.rows, x.cols))], { seed: 2 });
+    net.predict([[1, 2]]); // lays out the workspace before the bystander is made
+    expectContained(net, () => net.predict([[1, 2]]));
+  });
+
+  it("an Activation's backward returning such a subclass cannot write into another network", () => {
+    const net = new NeuralNetwork([2, 4], [new Returns((x) => lyingData(x.rows, x.cols))], { seed: 2 });
+    net.forward([[1, 2]]);
+    expectContained(net, () => {
+      net.forward([[1, 2]]);
+      net.backward([[1, 1, 1, 1]], 0.1);
+    });
+  });
+
+  it("a Loss's backward returning such a subclass, or Object.create(Matrix.prototype), cannot write into another network", () => {
+    const lying = new NeuralNetwork([2, 4], [new Linear()], { seed: 2 });
+    lying.train([[1, 2]], [[0, 0, 0, 0]], { epochs: 1, loss: new GradReturns((p) => lyingData(p.rows, p.cols)) });
+    expectContained(lying, () => lying.train([[1, 2]], [[0, 0, 0, 0]], { epochs: 1, loss: new GradReturns((p) => lyingData(p.rows, p.cols)) }));
+    const posing = new NeuralNetwork([2, 4], [new Linear()], { seed: 2 });
+    const badLoss = () => posing.train([[1, 2]], [[0, 0, 0, 0]], { epochs: 1, loss: new GradReturns(() => Object.create(Matrix.prototype)) });
+    expect(badLoss).toThrow(/gradReturns\.backward must return/);
+    expectRejects(
+      () => posing.train([[1, 2]], [[0, 0, 0, 0]], { epochs: 1, loss: new GradReturns(() => Object.create(Matrix.prototype)) }),
+      /gradReturns\.backward must return a 1x4 Matrix/,
+    );
+    posing.dispose();
   });
 });

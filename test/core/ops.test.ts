@@ -158,3 +158,18 @@ describe('matmul options (fixed in ops.ts at merge)', () => {
     expectRejects(() => matmul(a, b, { transposeA: bad<boolean>('false') }), /^matmul: .*transposeA/);
   });
 });
+
+// matmul skips the per-element pass for a Matrix operand; src/core/ops.ts (owned by another change)
+// decides "is a Matrix" with instanceof, which runs a Proxy's traps and accepts objects made without
+// the constructor. These expectations hold once it uses plainMatrix() from matrix.ts instead.
+describe('matmul operands (fixed in ops.ts at merge)', () => {
+  it('an array Proxy whose getPrototypeOf trap throws is read as the array it is, not a raw TypeError', () => {
+    const trap = new Proxy([[2, 3]], { getPrototypeOf: () => { throw new TypeError('trap'); } });
+    expect(matmul(trap, [[1], [1]]).toArray()).toEqual([[5]]);
+  });
+
+  it('an object made without the constructor is a named Error naming matmul', () => {
+    expectRejects(() => matmul(bad<MatrixLike>(Object.create(Matrix.prototype)), [[1]]), /^matmul: a must be a Matrix or an array of rows/);
+    expectRejects(() => matmul([[1]], bad<MatrixLike>(new Proxy(Matrix.zeros(1, 1), {}))), /^matmul: b must be a Matrix or an array of rows/);
+  });
+});

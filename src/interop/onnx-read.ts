@@ -1,0 +1,293 @@
+/**
+ * Reading the messages of an ONNX file (ModelProto, GraphProto, NodeProto, AttributeProto,
+ * TensorProto, ValueInfoProto) into plain objects. Tensors keep views of their bytes: values are
+ * decoded (and checked finite) only when a layer uses them, after their shape has been checked,
+ * so nothing is allocated beyond what the file holds. Counts are capped; external data, sparse
+ * initializers and non-float32 tensors are refused by name.
+ *
+ * @module
+ */
+import { I32, LEN, ProtoReader } from './protobuf.js';
+import { readFloats, checkFinite, quote, type SpecLimits } from './spec.js';
+import { describe } from '../core/validate.js';
+
+/**
+ * @internal A tensor: its shape, type and where its values are.
+ *
+ * @example
+ * ```ts
+ * const t: OnnxTensor = model.graph.initializers[0]!; t.dims; // [4, 8]
+ * ```
+ */
+export interface OnnxTensor {
+  name: string;
+  dims: number[];
+  dataType: number;
+  raw: Uint8Array | null;
+  /** float_data: packed runs (bytes) and single values, in order. */
+  floatParts: (Uint8Array | number)[];
+  floatCount: number;
+}
+
+/**
+ * @internal One attribute (only the kinds the supported ops use).
+ *
+ * @example
+ * ```ts
+ * node.attrs.get('alpha')?.f; // 0.2 (LeakyRelu)
+ * ```
+ */
+export interface OnnxAttr {
+  f?: number;
+  i?: number;
+  t?: OnnxTensor;
+}
+
+/**
+ * @internal One node.
+ *
+ * @example
+ * ```ts
+ * const n: OnnxNode = model.graph.nodes[0]!; n.op; // 'Gemm'
+ * ```
+ */
+export interface OnnxNode {
+  index: number;
+  name: string;
+  op: string;
+  domain: string;
+  inputs: string[];
+  outputs: string[];
+  attrs: Map<string, OnnxAttr>;
+}
+
+/**
+ * @internal A graph input or output: its name and shape (null: unknown; a null dim: symbolic).
+ *
+ * @example
+ * ```ts
+ * model.graph.inputs[0]; // { name: 'input', dims: [null, 4] }
+ * ```
+ */
+export interface OnnxValue {
+  name: string;
+  dims: (number | null)[] | null;
+}
+
+/**
+ * @internal What decodeONNX needs of a model.
+ *
+ * @example
+ * ```ts
+ * const { opset, graph } = readOnnxModel(bytes, LIMITS, 'NeuralNetwork.fromONNX');
+ * ```
+ */
+export interface OnnxModel {
+  opset: number;
+  graph: { nodes: OnnxNode[]; initializers: OnnxTensor[]; inputs: OnnxValue[]; outputs: OnnxValue[] };
+}
+
+const TYPE_NAMES: Record<number, string> = {
+  2: 'UINT8', 3: 'INT8', 4: 'UINT16', 5: 'INT16', 6: 'INT32', 7: 'INT64', 8: 'STRING', 9: 'BOOL', 10: 'FLOAT16',
+  11: 'DOUBLE', 12: 'UINT32', 13: 'UINT64', 16: 'BFLOAT16',
+};
+const MAX_RANK = 8;
+
+/**
+ * Parse ONNX bytes (a Uint8Array or ArrayBuffer) into the parts of the model decodeONNX uses.
+ *
+ * @internal
+ * @example
+ * ```ts
+ * const model = readOnnxModel(readFileSync('mlp.onnx'), LIMITS, 'NeuralNetwork.fromONNX');
+ * ```
+ */
+export function readOnnxModel(bytes: unknown, limits: SpecLimits, op: string): OnnxModel {
+  let buf: Uint8Array;
+  if (bytes instanceof Uint8Array) buf = bytes;
+  else if (bytes instanceof ArrayBuffer) buf = new Uint8Array(bytes);
+  else throw new Error(`${op}: expected the bytes of an .onnx file (Uint8Array or ArrayBuffer), got ${describe(bytes)}`);
+  if (buf.length > limits.maxParameters * 4 + (1 << 26)) throw new Error(`${op}: ${buf.length} bytes is more than a network within the limits can need`);
+  // a cap on nodes, tensors and attributes: generous for any chain of maxLayers dense layers
+  const maxItems = limits.maxLayers * 16 + 64;
+  const r = new ProtoReader(buf, op, 'ModelProto');
+  let graph: OnnxModel['graph'] | null = null;
+  let opset: number | null = null;
+  let ir: number | null = null;
+  while (r.next()) {
+    if (r.field === 1) ir = r.int();
+    else if (r.field === 7) graph = readGraph(r.message('GraphProto'), op, maxItems);
+    else if (r.field === 8) {
+      const o = r.message('OperatorSetIdProto');
+      let domain = '', version = 0;
+      while (o.next()) {
+        if (o.field === 1) domain = o.string();
+        else if (o.field === 2) version = o.int();
+        else o.skip();
+      }
+      if (domain === '' || domain === 'ai.onnx') opset = version;
+    } else r.skip();
+  }
+  if (ir === null || !graph) throw new Error(`${op}: not an ONNX model (no ${ir === null ? 'ir_version' : 'graph'} in ModelProto; ${buf.length} bytes)`);
+  if (opset === null) throw new Error(`${op}: the model declares no opset for the default ONNX domain`);
+  if (opset < 1) throw new Error(`${op}: opset ${opset} is not a valid ONNX opset`);
+  return { opset, graph };
+}
+
+function readGraph(r: ProtoReader, op: string, maxItems: number): OnnxModel['graph'] {
+  const g: OnnxModel['graph'] = { nodes: [], initializers: [], inputs: [], outputs: [] };
+  const cap = <T>(list: T[], what: string): T[] => {
+    if (list.length >= maxItems) r.fail(`more than ${maxItems} ${what}`);
+    return list;
+  };
+  while (r.next()) {
+    switch (r.field) {
+      case 1: cap(g.nodes, 'nodes').push(readNode(r.message('NodeProto'), g.nodes.length, op, maxItems)); break;
+      case 5: cap(g.initializers, 'initializers').push(readTensor(r.message('TensorProto'), op, maxItems)); break;
+      case 11: cap(g.inputs, 'inputs').push(readValue(r.message('ValueInfoProto'))); break;
+      case 12: cap(g.outputs, 'outputs').push(readValue(r.message('ValueInfoProto'))); break;
+      case 15: r.fail('sparse initializers are not supported (store the weights as dense initializers)');
+      default: r.skip();
+    }
+  }
+  return g;
+}
+
+function readNode(r: ProtoReader, index: number, op: string, maxItems: number): OnnxNode {
+  const n: OnnxNode = { index, name: '', op: '', domain: '', inputs: [], outputs: [], attrs: new Map() };
+  while (r.next()) {
+    switch (r.field) {
+      case 1: n.inputs.push(r.string()); break;
+      case 2: n.outputs.push(r.string()); break;
+      case 3: n.name = r.string(); break;
+      case 4: n.op = r.string(); break;
+      case 7: n.domain = r.string(); break;
+      case 5: {
+        const [name, attr] = readAttr(r.message('AttributeProto'), op, maxItems);
+        n.attrs.set(name, attr);
+        break;
+      }
+      default: r.skip();
+    }
+    if (n.inputs.length + n.outputs.length + n.attrs.size > maxItems) r.fail(`more than ${maxItems} inputs, outputs and attributes in one node`);
+  }
+  return n;
+}
+
+function readAttr(r: ProtoReader, op: string, maxItems: number): [string, OnnxAttr] {
+  let name = '';
+  const a: OnnxAttr = {};
+  while (r.next()) {
+    switch (r.field) {
+      case 1: name = r.string(); break;
+      case 2: a.f = r.float(); break;
+      case 3: a.i = r.int(); break;
+      case 5: a.t = readTensor(r.message('TensorProto'), op, maxItems); break;
+      default: r.skip(); // graphs, strings, lists: no supported op reads them
+    }
+  }
+  return [name, a];
+}
+
+function readTensor(r: ProtoReader, op: string, maxItems: number): OnnxTensor {
+  const t: OnnxTensor = { name: '', dims: [], dataType: 0, raw: null, floatParts: [], floatCount: 0 };
+  let external = false;
+  while (r.next()) {
+    switch (r.field) {
+      case 1: r.ints(t.dims, MAX_RANK); break;
+      case 2: t.dataType = r.int(); break;
+      case 8: t.name = r.string(); break;
+      case 9: t.raw = r.view(); break;
+      case 4:
+        if (r.wire === LEN) {
+          const v = r.view();
+          if (v.length % 4) r.fail(`float_data of ${v.length} bytes, not a multiple of 4`);
+          t.floatParts.push(v);
+          t.floatCount += v.length / 4;
+        } else if (r.wire === I32) {
+          if (t.floatParts.length >= maxItems * 1024) r.fail('too many unpacked float_data values');
+          t.floatParts.push(r.float());
+          t.floatCount++;
+        } else r.fail(`float_data has wire type ${r.wire}`);
+        break;
+      case 13: external = true; r.skip(); break;
+      case 14: if (r.int() === 1) external = true; break;
+      default: r.skip();
+    }
+  }
+  if (external) throw new Error(`${op}: tensor ${quote(t.name)} keeps its values in external data (a separate file); supported: values inside the .onnx file`);
+  return t;
+}
+
+function readValue(r: ProtoReader): OnnxValue {
+  const v: OnnxValue = { name: '', dims: null };
+  while (r.next()) {
+    if (r.field === 1) v.name = r.string();
+    else if (r.field === 2) {
+      const type = r.message('TypeProto');
+      while (type.next()) {
+        if (type.field !== 1) {
+          type.skip();
+          continue;
+        }
+        const tensor = type.message('TypeProto.Tensor');
+        while (tensor.next()) {
+          if (tensor.field === 1) {
+            const e = tensor.int();
+            if (e !== 1) tensor.fail(`graph input/output ${quote(v.name)} has element type ${TYPE_NAMES[e] ?? e}; supported: FLOAT (float32)`);
+          } else if (tensor.field === 2) {
+            v.dims = [];
+            const shape = tensor.message('TensorShapeProto');
+            while (shape.next()) {
+              if (shape.field !== 1) {
+                shape.skip();
+                continue;
+              }
+              if (v.dims.length >= MAX_RANK) shape.fail(`more than ${MAX_RANK} dimensions`);
+              const d = shape.message('TensorShapeProto.Dimension');
+              let value: number | null = null;
+              while (d.next()) {
+                if (d.field === 1) value = d.int();
+                else d.skip();
+              }
+              v.dims.push(value !== null && value > 0 ? value : null);
+            }
+          } else tensor.skip();
+        }
+      }
+    } else r.skip();
+  }
+  return v;
+}
+
+/**
+ * A float32 tensor's values, after checking its type, shape and the bytes it holds.
+ *
+ * @internal
+ * @example
+ * ```ts
+ * const w = tensorFloats(model.graph.initializers[0]!, 'NeuralNetwork.fromONNX'); // Float32Array
+ * ```
+ */
+export function tensorFloats(t: OnnxTensor, op: string): Float32Array {
+  const what = `tensor ${quote(t.name)}`;
+  if (t.dataType !== 1) throw new Error(`${op}: ${what} has data type ${TYPE_NAMES[t.dataType] ?? t.dataType}; supported: FLOAT (float32)`);
+  let count = 1;
+  for (const d of t.dims) {
+    if (d < 0 || d > 1 << 28) throw new Error(`${op}: ${what} has a dimension of ${d}`);
+    count *= d;
+  }
+  if (count > 1 << 28) throw new Error(`${op}: ${what} has shape [${t.dims}], ${count} values, more than any layer within the limits`);
+  if (t.raw) return readFloats(t.raw, count, op, `${what} (raw_data)`);
+  if (t.floatCount !== count) throw new Error(`${op}: ${what} has shape [${t.dims}] (${count} values) but holds ${t.floatCount} float_data values`);
+  const out = new Float32Array(count);
+  let k = 0;
+  for (const p of t.floatParts) {
+    if (typeof p === 'number') out[k++] = p;
+    else {
+      out.set(readFloats(p, p.length / 4, op, what), k);
+      k += p.length / 4;
+    }
+  }
+  return checkFinite(out, op, `${what} (float_data)`);
+}

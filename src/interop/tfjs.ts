@@ -1,0 +1,282 @@
+/**
+ * TensorFlow.js layers format, out and in. Export writes a `Sequential` of `Dense` layers (a
+ * `LeakyReLU` layer after a linear Dense for leakyRelu, always with its slope: tfjs and Keras
+ * default to 0.3, scratchnet to 0.01) and one weights file with `name/kernel` ([in, out], our W)
+ * and `name/bias`. Import also reads what the Keras converters write: Keras 2 (`model_config`,
+ * `InputLayer` with `batch_input_shape`, `dense_1/kernel`) and Keras 3 (`batch_shape`, DTypePolicy
+ * objects, `sequential/dense/kernel`, LeakyReLU's `negative_slope`), in several weight shards.
+ *
+ * @module
+ */
+import {
+  checkExportable, checkSizes, floatBytes, importedSpec, readFloats, shortestFloat32, type ActivationName, type ImportedSpec,
+  type ModelSpec, type SpecLimits, quote,
+} from './spec.js';
+import { describe } from '../core/validate.js';
+
+/**
+ * A TensorFlow.js `model.json` (layers format), as `NeuralNetwork.toTfjs()` writes it.
+ *
+ * @example
+ * ```ts
+ * const { modelJson, weights } = net.toTfjs();
+ * modelJson.weightsManifest[0].paths; // ['weights.bin']: save `weights` under that name
+ * ```
+ */
+export interface TfjsModelJSON {
+  format: 'layers-model';
+  generatedBy: string;
+  convertedBy: null;
+  modelTopology: { class_name: 'Sequential'; config: { name: string; layers: { class_name: string; config: Record<string, unknown> }[] }; keras_version: string; backend: string };
+  weightsManifest: { paths: string[]; weights: { name: string; shape: number[]; dtype: 'float32' }[] }[];
+}
+
+/**
+ * What `NeuralNetwork.toTfjs()` returns: the `model.json` object and the bytes of `weights.bin`.
+ *
+ * @example
+ * ```ts
+ * const { modelJson, weights }: TfjsArtifacts = net.toTfjs();
+ * fs.writeFileSync('out/model.json', JSON.stringify(modelJson));
+ * fs.writeFileSync('out/weights.bin', weights);
+ * ```
+ */
+export interface TfjsArtifacts {
+  modelJson: TfjsModelJSON;
+  weights: Uint8Array;
+}
+
+/**
+ * The TensorFlow.js layers-format files of a dense network.
+ *
+ * @internal
+ * @example
+ * ```ts
+ * const { modelJson, weights } = encodeTfjs(net.toJSON());
+ * ```
+ */
+export function encodeTfjs(spec: ModelSpec, op = 'NeuralNetwork.toTfjs'): TfjsArtifacts {
+  checkExportable(spec, op);
+  const layers: TfjsModelJSON['modelTopology']['config']['layers'] = [];
+  const manifest: TfjsModelJSON['weightsManifest'][0]['weights'] = [];
+  const parts: Uint8Array[] = [];
+  let leaky = 0;
+  spec.activations.forEach((a, i) => {
+    const [inp, out] = [spec.layerSizes[i]!, spec.layerSizes[i + 1]!];
+    const name = i ? `dense_${i}` : 'dense';
+    const config: Record<string, unknown> = {
+      name, units: out, activation: a.name === 'leakyRelu' ? 'linear' : a.name, use_bias: true, trainable: true, dtype: 'float32',
+    };
+    if (i === 0) config.batch_input_shape = [null, inp];
+    layers.push({ class_name: 'Dense', config });
+    if (a.name === 'leakyRelu') {
+      layers.push({ class_name: 'LeakyReLU', config: { name: leaky ? `leaky_re_lu_${leaky}` : 'leaky_re_lu', alpha: a.slope, trainable: true, dtype: 'float32' } });
+      leaky++;
+    }
+    manifest.push({ name: `${name}/kernel`, shape: [inp, out], dtype: 'float32' }, { name: `${name}/bias`, shape: [out], dtype: 'float32' });
+    parts.push(floatBytes(spec.layers[i]!.weights), floatBytes(spec.layers[i]!.bias));
+  });
+  const weights = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let offset = 0;
+  for (const p of parts) {
+    weights.set(p, offset);
+    offset += p.length;
+  }
+  return {
+    modelJson: {
+      format: 'layers-model', generatedBy: 'scratchnet', convertedBy: null,
+      modelTopology: { class_name: 'Sequential', config: { name: 'sequential', layers }, keras_version: 'tfjs-layers 4.22.0', backend: 'tensor_flow.js' },
+      weightsManifest: [{ paths: ['weights.bin'], weights: manifest }],
+    },
+    weights,
+  };
+}
+
+const KNOWN_LAYERS = 'InputLayer, Dense, LeakyReLU, ReLU, Softmax, Activation, Dropout, a leading Flatten';
+const ACTIVATION_STRINGS: Record<string, ActivationName> = { relu: 'relu', sigmoid: 'sigmoid', tanh: 'tanh', softmax: 'softmax', linear: 'linear' };
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/**
+ * A dense network from a TensorFlow.js layers-format `model.json` (object or text) and its
+ * weights (one buffer, or the shards in manifest order), as a document for `NeuralNetwork.fromJSON`.
+ *
+ * @internal
+ * @example
+ * ```ts
+ * const net = NeuralNetwork.fromJSON(decodeTfjs(modelJson, [shard1, shard2], LIMITS));
+ * ```
+ */
+export function decodeTfjs(modelJson: unknown, weights: unknown, limits: SpecLimits, op = 'NeuralNetwork.fromTfjs'): ImportedSpec {
+  const fail = (msg: string): never => {
+    throw new Error(`${op}: ${msg}`);
+  };
+  let doc = modelJson;
+  if (typeof doc === 'string') {
+    try {
+      doc = JSON.parse(doc);
+    } catch (e) {
+      fail(`model.json is not valid JSON (${(e as Error).message})`);
+    }
+  }
+  if (!isObj(doc)) return fail(`expected a model.json object, got ${describe(doc)}`);
+  let topology = doc.modelTopology;
+  if (isObj(topology) && isObj(topology.model_config)) topology = topology.model_config;
+  if (!isObj(topology)) return fail(`model.json has no modelTopology object (is it a graph model? only the layers format is supported)`);
+  if (topology.class_name !== 'Sequential') fail(`the model is a ${quote(topology.class_name)}; supported: Sequential`);
+  const list = Array.isArray(topology.config) ? topology.config : isObj(topology.config) ? topology.config.layers : undefined;
+  if (!Array.isArray(list) || list.length > limits.maxLayers * 4) fail(`modelTopology.config.layers must be an array of at most ${limits.maxLayers * 4} layers, got ${describe(list)}`);
+
+  const specs = readManifest(doc.weightsManifest, limits, fail);
+  const data = concatWeights(weights, specs.total, fail);
+
+  interface Dense { name: string; units: number; act: { name: ActivationName; slope?: number } | null; useBias: boolean }
+  const dense: Dense[] = [];
+  let inputShape: unknown = null;
+  let flattened = false;
+  const setAct = (what: string, act: { name: ActivationName; slope?: number }): void => {
+    const l = dense[dense.length - 1];
+    if (act.name === 'linear') return;
+    if (!l) fail(`${what} comes before any Dense layer`);
+    if (l!.act) fail(`${what} follows layer ${quote(l!.name)}, which already has the activation ${l!.act.name}; one activation per Dense layer is supported`);
+    l!.act = act;
+  };
+  (list as unknown[]).forEach((entry, i) => {
+    if (!isObj(entry) || !isObj(entry.config)) return fail(`layers[${i}] must be { class_name, config }, got ${describe(entry)}`);
+    const c = entry.config;
+    const what = `layers[${i}] (${quote(entry.class_name)} ${quote(c.name)})`;
+    const shape = c.batch_input_shape ?? c.batch_shape;
+    if (shape !== undefined && inputShape === null) inputShape = shape; // Keras reads only the first
+    switch (entry.class_name) {
+      case 'InputLayer':
+        if (i !== 0) fail(`${what}: InputLayer must come first`);
+        break;
+      case 'Dense': {
+        if (typeof c.units !== 'number' || !Number.isSafeInteger(c.units) || c.units < 1 || c.units > limits.maxLayerSize) {
+          fail(`${what}: units must be an integer in [1, ${limits.maxLayerSize}], got ${describe(c.units)}`);
+        }
+        if (typeof c.name !== 'string') fail(`${what}: a Dense layer needs a name (its weights are found by it)`);
+        dense.push({ name: c.name as string, units: c.units as number, act: null, useBias: c.use_bias !== false });
+        if (dense.length > limits.maxLayers) fail(`more than ${limits.maxLayers} Dense layers`);
+        setAct(what, activationOf(c.activation ?? 'linear', what, fail));
+        break;
+      }
+      case 'Activation':
+        setAct(what, activationOf(c.activation, what, fail));
+        break;
+      case 'LeakyReLU': {
+        const slope = c.alpha ?? c.negative_slope ?? 0.3; // Keras' and tfjs' default
+        if (typeof slope !== 'number' || !Number.isFinite(slope)) fail(`${what}: the slope must be a finite number, got ${describe(slope)}`);
+        setAct(what, { name: 'leakyRelu', slope: shortestFloat32(slope as number) });
+        break;
+      }
+      case 'ReLU':
+        if ((c.max_value ?? null) !== null || (c.threshold ?? 0) !== 0 || (c.negative_slope ?? 0) !== 0) {
+          fail(`${what}: ReLU with max_value, threshold or negative_slope is not supported`);
+        }
+        setAct(what, { name: 'relu' });
+        break;
+      case 'Softmax':
+        if ((c.axis ?? -1) !== -1) fail(`${what}: Softmax axis ${describe(c.axis)}; supported: -1`);
+        setAct(what, { name: 'softmax' });
+        break;
+      case 'Dropout':
+        break;
+      case 'Flatten':
+        if (dense.length || flattened) fail(`${what}: Flatten is supported only before the first Dense layer`);
+        flattened = true;
+        break;
+      default:
+        fail(`${what}: unsupported layer ${quote(entry.class_name)}; supported: ${KNOWN_LAYERS}`);
+    }
+  });
+  if (!dense.length) fail('the model has no Dense layer');
+
+  const find = (name: string, kind: string): WeightSpec => {
+    const hits = specs.list.filter((w) => w.name === `${name}/${kind}` || w.name.endsWith(`/${name}/${kind}`));
+    if (hits.length !== 1) {
+      fail(`${hits.length ? 'several' : 'no'} weights named ${quote(`${name}/${kind}`)} in the weightsManifest (it has ${specs.list.slice(0, 8).map((w) => w.name).join(', ')}${specs.list.length > 8 ? ', ...' : ''})`);
+    }
+    return hits[0]!;
+  };
+  const kernels = dense.map((l) => find(l.name, 'kernel'));
+  const sizes = [kernels[0]!.shape[0] ?? 0, ...dense.map((l) => l.units)];
+  dense.forEach((l, i) => {
+    const k = kernels[i]!;
+    if (k.shape.length !== 2 || k.shape[0] !== sizes[i] || k.shape[1] !== l.units) fail(`weights ${quote(k.name)} have shape [${k.shape}], expected [${sizes[i]}, ${l.units}]`);
+  });
+  checkSizes(sizes, limits, op);
+  if (Array.isArray(inputShape)) {
+    const rest = inputShape.slice(1);
+    const known = rest.every((d) => typeof d === 'number');
+    if (!flattened && rest.length !== 1) fail(`the input shape is ${quote(inputShape)}; supported: [null, features] (or more dimensions before a Flatten)`);
+    if (known && rest.reduce((a: number, b) => a * (b as number), 1) !== sizes[0]) fail(`the input shape ${quote(inputShape)} does not match the first kernel's ${sizes[0]} inputs`);
+  }
+  const layers = dense.map((l, i) => {
+    const k = kernels[i]!;
+    const w = readFloats(data.subarray(k.offset, k.offset + k.bytes), sizes[i]! * l.units, op, `weights ${quote(k.name)}`);
+    let b: Float32Array = new Float32Array(l.units);
+    if (l.useBias) {
+      const s = find(l.name, 'bias');
+      if (s.shape.length !== 1 || s.shape[0] !== l.units) fail(`weights ${quote(s.name)} have shape [${s.shape}], expected [${l.units}]`);
+      b = readFloats(data.subarray(s.offset, s.offset + s.bytes), l.units, op, `weights ${quote(s.name)}`);
+    }
+    return { weights: w, bias: b };
+  });
+  return importedSpec(sizes, dense.map((l) => l.act ?? { name: 'linear' }), layers);
+}
+
+function activationOf(a: unknown, what: string, fail: (msg: string) => never): { name: ActivationName; slope?: number } {
+  const name = a;
+  if (name === 'leaky_relu') return { name: 'leakyRelu', slope: 0.2 }; // Keras 3's activation string (negative_slope 0.2)
+  if (typeof name !== 'string' || !Object.hasOwn(ACTIVATION_STRINGS, name)) {
+    return fail(`${what}: unsupported activation ${describe(a)}; supported: ${Object.keys(ACTIVATION_STRINGS).join(', ')}, leaky_relu, or a LeakyReLU layer`);
+  }
+  return { name: ACTIVATION_STRINGS[name]! };
+}
+
+interface WeightSpec { name: string; shape: number[]; offset: number; bytes: number }
+
+function readManifest(m: unknown, limits: SpecLimits, fail: (msg: string) => never): { list: WeightSpec[]; total: number } {
+  if (!Array.isArray(m) || m.length > limits.maxLayers * 4) return fail(`model.json needs a weightsManifest array of weight groups, got ${describe(m)}`);
+  const list: WeightSpec[] = [];
+  let total = 0;
+  m.forEach((group: unknown, g) => {
+    if (!isObj(group) || !Array.isArray(group.weights)) return fail(`weightsManifest[${g}] must be { paths, weights: [...] }, got ${describe(group)}`);
+    if (group.weights.length > limits.maxLayers * 4) fail(`weightsManifest[${g}] lists more than ${limits.maxLayers * 4} weights`);
+    group.weights.forEach((w: unknown, j) => {
+      const at = `weightsManifest[${g}].weights[${j}]`;
+      if (!isObj(w) || typeof w.name !== 'string' || !Array.isArray(w.shape) || w.shape.length > 8) fail(`${at} must be { name, shape, dtype }, got ${describe(w)}`);
+      const ws = w as Obj & { name: string; shape: unknown[] };
+      if (ws.dtype !== 'float32') fail(`${at} (${quote(ws.name)}) has dtype ${describe(ws.dtype)}; supported: float32`);
+      if (ws.quantization !== undefined) fail(`${at} (${quote(ws.name)}) is quantized; supported: float32 weights`);
+      let count = 1;
+      for (const d of ws.shape) {
+        if (typeof d !== 'number' || !Number.isSafeInteger(d) || d < 0 || d > limits.maxLayerSize) fail(`${at} (${quote(ws.name)}) has shape ${quote(ws.shape)}`);
+        count *= d as number;
+      }
+      if (count > limits.maxParameters) fail(`${at} (${quote(ws.name)}) has ${count} values, more than the limit of ${limits.maxParameters}`);
+      list.push({ name: ws.name, shape: ws.shape as number[], offset: total, bytes: count * 4 });
+      total += count * 4;
+      if (total > limits.maxParameters * 4) fail(`the weightsManifest lists more than ${limits.maxParameters} values`);
+    });
+  });
+  return { list, total };
+}
+
+function concatWeights(w: unknown, total: number, fail: (msg: string) => never): Uint8Array {
+  const asBytes = (b: unknown, what: string): Uint8Array =>
+    b instanceof Uint8Array ? b : b instanceof ArrayBuffer ? new Uint8Array(b) : fail(`${what} must be a Uint8Array or ArrayBuffer, got ${describe(b)}`);
+  const shards = Array.isArray(w) ? w.map((s, i) => asBytes(s, `weights[${i}]`)) : [asBytes(w, 'weights')];
+  const n = shards.reduce((a, s) => a + s.length, 0);
+  if (n !== total) fail(`the weights hold ${n} bytes, the weightsManifest describes ${total}`);
+  if (shards.length === 1) return shards[0]!;
+  const out = new Uint8Array(n);
+  let off = 0;
+  for (const s of shards) {
+    out.set(s, off);
+    off += s.length;
+  }
+  return out;
+}

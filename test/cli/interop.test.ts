@@ -1,0 +1,141 @@
+// scratchnet export / import (src/cli/export.ts, src/cli/import.ts), in-process through main():
+// a trained model file exported with its scalers folded in runs on raw features in
+// onnxruntime-web and TensorFlow.js as scratchnet predicts; PyTorch and Keras files imported
+// become model files `scratchnet predict` uses; errors are one line.
+import { mkdir, readFile, writeFile, copyFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { Matrix, NeuralNetwork, parseCsv } from '../../src/index.js';
+import { loadModel } from '../../src/cli/model-file.js';
+import { maxRelDiff, runOnnx, runTfjs } from '../interop/runtimes.js';
+import { csvRows, fails, IRIS, root, run, useFixtures } from './support.js';
+
+const fx = useFixtures();
+const tmp = fx.tmp;
+let irisModel: string, regModel: string, binModel: string;
+const FIX = join(root, 'test/fixtures/interop');
+
+beforeAll(async () => {
+  irisModel = tmp('iris-model.json');
+  expect((await run(['train', IRIS, '--layers', '8', '--epochs', '20', '--quiet', '--out', irisModel])).code).toBe(0);
+  regModel = tmp('reg-model.json');
+  expect((await run(['train', tmp('reg.csv'), '--task', 'regression', '--layers', '6', '--epochs', '10', '--quiet', '--out', regModel])).code).toBe(0);
+  binModel = tmp('bin-model.json');
+  expect((await run(['train', join(root, 'test/fixtures/breast_cancer.csv'), '--layers', '5', '--epochs', '5', '--quiet', '--out', binModel])).code).toBe(0);
+});
+
+/** What scratchnet computes for raw rows with a model file (scaled in, target-unscaled out). */
+async function scratchnetOutputs(modelFile: string, x: Matrix): Promise<Float32Array> {
+  const m = loadModel(await readFile(modelFile, 'utf8'), modelFile);
+  try {
+    const out = m.net.predict(m.scaler.transform(x));
+    return m.targetScaler ? Float32Array.from(m.targetScaler.inverseTransform(out).data) : out.data;
+  } finally {
+    m.net.dispose();
+  }
+}
+
+const features = (file: string, drop = 1): Matrix => {
+  const rows = csvRows(file).map((r) => r.slice(0, r.length - drop).map(Number)).filter((r) => r.every(Number.isFinite));
+  return new Matrix(rows.length, rows[0]!.length, Float32Array.from(rows.flat()));
+};
+
+describe('scratchnet export: the scaler folded in, raw features in', () => {
+  it('iris (3 classes) as ONNX: onnxruntime-web on raw features gives what scratchnet predicts', async () => {
+    const r = await run(['export', irisModel, '--format', 'onnx', '--out', tmp('iris.onnx')]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^wrote .*iris\.onnx \(ONNX opset 13, \d+ bytes; input "input" \[N, 4\], output "output" \[N, 3\]; scaler folded in: raw features in, the probabilities of "setosa", "versicolor", "virginica" out\)\n$/);
+    const x = parseCsv(await readFile(IRIS, 'utf8')).x;
+    const theirs = await runOnnx(new Uint8Array(await readFile(tmp('iris.onnx'))), x.data, [x.rows, 4]);
+    expect(maxRelDiff(await scratchnetOutputs(irisModel, x), theirs)).toBeLessThan(1e-5);
+  });
+
+  it('a regression model as ONNX: the target scaling folded into the last layer too', async () => {
+    expect((await run(['export', regModel, '--format', 'onnx', '--opset', '17', '--out', tmp('reg.onnx'), '--quiet'])).code).toBe(0);
+    const x = features(await readFile(tmp('reg.csv'), 'utf8'));
+    const theirs = await runOnnx(new Uint8Array(await readFile(tmp('reg.onnx'))), x.data, [x.rows, 2]);
+    expect(maxRelDiff(await scratchnetOutputs(regModel, x), theirs)).toBeLessThan(1e-5);
+  });
+
+  it('a binary model as TensorFlow.js (a folder with model.json and weights.bin) loads in tfjs', async () => {
+    const out = tmp('web_model');
+    const r = await run(['export', binModel, '--format', 'tfjs', '--out', out]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('TensorFlow.js layers format; scaler folded in: raw features in, the probability of');
+    const modelJson = JSON.parse(await readFile(join(out, 'model.json'), 'utf8'));
+    const x = parseCsv(await readFile(join(root, 'test/fixtures/breast_cancer.csv'), 'utf8')).x;
+    const theirs = await runTfjs(modelJson, new Uint8Array(await readFile(join(out, 'weights.bin'))), x.data, [x.rows, x.cols]);
+    expect(maxRelDiff(await scratchnetOutputs(binModel, x), theirs)).toBeLessThan(1e-5);
+  });
+
+  it('a bare network (NeuralNetwork.toJSON()) exports as it is', async () => {
+    const net = NeuralNetwork.fromONNX(await readFile(join(FIX, 'torch-opset13.onnx')));
+    await writeFile(tmp('bare.json'), JSON.stringify(net.toJSON()));
+    const r = await run(['export', tmp('bare.json'), '--format', 'onnx', '--out', tmp('bare.onnx')]);
+    expect(r.stdout).toContain('a bare network: no scaler to fold');
+    const again = NeuralNetwork.fromONNX(await readFile(tmp('bare.onnx')));
+    expect(again.toJSON()).toEqual(net.toJSON());
+    net.dispose();
+    again.dispose();
+  });
+
+  it('errors: one line, exit 2 for usage and 1 for files', async () => {
+    expect(await fails(['export', irisModel, '--out', tmp('x.onnx')], 2)).toBe('scratchnet export: --format onnx|tfjs is required (see scratchnet help export)');
+    expect(await fails(['export', irisModel, '--format', 'pt', '--out', tmp('x.onnx')], 2)).toMatch(/^scratchnet export: --format must be one of onnx, tfjs/);
+    expect(await fails(['export', irisModel, '--format', 'onnx'], 2)).toBe('scratchnet export: --out is required: the .onnx file to write');
+    expect(await fails(['export', irisModel, '--format', 'tfjs', '--opset', '13', '--out', tmp('w')], 2)).toBe('scratchnet export: --opset is for --format onnx');
+    expect(await fails(['export', irisModel, '--format', 'onnx', '--opset', '9', '--out', tmp('x.onnx')], 2)).toMatch(/^scratchnet export: --opset/);
+    expect(await fails(['export', tmp('nope.json'), '--format', 'onnx', '--out', tmp('x.onnx')], 1)).toBe(`scratchnet export: cannot read ${tmp('nope.json')}: no such file`);
+    expect(await fails(['export', IRIS, '--format', 'onnx', '--out', tmp('x.onnx')], 1)).toMatch(/^scratchnet export: .*iris\.csv is not a scratchnet model file \(it is not JSON/);
+  });
+});
+
+describe('scratchnet import: files from PyTorch and Keras become model files predict uses', () => {
+  it('a PyTorch ONNX classifier with --classes, then scratchnet predict on iris', async () => {
+    const r = await run(['import', join(FIX, 'torch-opset11.onnx'), '--out', tmp('torch.json'), '--classes', 'setosa,versicolor,virginica']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toBe(`wrote ${tmp('torch.json')}: a 4-8-3 (relu, softmax) network from ONNX, a 3-class model file for scratchnet predict\n`);
+    const p = await run(['predict', tmp('torch.json'), IRIS, '--quiet']);
+    expect(p.code, p.stderr).toBe(0);
+    const net = NeuralNetwork.fromONNX(await readFile(join(FIX, 'torch-opset11.onnx')));
+    const x = parseCsv(await readFile(IRIS, 'utf8')).x;
+    const probs = csvRows(p.stdout).slice(1).map((row) => row.slice(1).map(Number));
+    expect(maxRelDiff(probs.flat(), Array.from(net.predict(x).data).map((v) => Number(v.toPrecision(6))))).toBeLessThan(1e-4);
+    net.dispose();
+  });
+
+  it('a Keras-2-shaped tfjs model.json: its two weight shards read from its folder', async () => {
+    const r = await run(['import', join(FIX, 'keras2/model.json'), '--out', tmp('keras2.json')]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('a 4-8-6-3 (relu, leakyRelu, softmax) network from TensorFlow.js, a 3-class model file');
+    const doc = JSON.parse(await readFile(tmp('keras2.json'), 'utf8'));
+    expect(doc).toMatchObject({ format: 'scratchnet-model', task: 'classification', classes: ['0', '1', '2'], scaler: { mean: [0, 0, 0, 0], scale: [1, 1, 1, 1] } });
+  });
+
+  it('a network with two sigmoid outputs becomes a bare network', async () => {
+    const r = await run(['import', join(FIX, 'torch-opset13.onnx'), '--out', tmp('two.json')]);
+    expect(r.stdout).toContain('a bare network (its 2 sigmoid outputs are not a classifier\'s or a regression\'s): load it with NeuralNetwork.fromJSON');
+    const net = NeuralNetwork.fromJSON(JSON.parse(await readFile(tmp('two.json'), 'utf8')));
+    expect(net.layerSizes).toEqual([5, 7, 6, 2]);
+    net.dispose();
+  });
+
+  it('errors: unsupported or hostile files, escaping weight paths, wrong --classes', async () => {
+    await writeFile(tmp('trunc.onnx'), (await readFile(join(FIX, 'torch-opset13.onnx'))).subarray(0, 300));
+    expect(await fails(['import', tmp('trunc.onnx'), '--out', tmp('y.json')], 1)).toMatch(/^scratchnet import: .*trunc\.onnx: truncated protobuf/);
+    const kdir = tmp('k2');
+    await mkdir(kdir, { recursive: true });
+    const mj = JSON.parse(await readFile(join(FIX, 'keras2/model.json'), 'utf8'));
+    mj.weightsManifest[0].paths = ['../../etc/passwd'];
+    await writeFile(join(kdir, 'model.json'), JSON.stringify(mj));
+    expect(await fails(['import', join(kdir, 'model.json'), '--out', tmp('y.json')], 1)).toBe(
+      `scratchnet import: ${join(kdir, 'model.json')}: the weights file "../../etc/passwd" is not a path inside the model's folder`);
+    mj.weightsManifest[0].paths = ['group1-shard1of2.bin'];
+    await writeFile(join(kdir, 'model.json'), JSON.stringify(mj));
+    await copyFile(join(FIX, 'keras2/group1-shard1of2.bin'), join(kdir, 'group1-shard1of2.bin'));
+    expect(await fails(['import', join(kdir, 'model.json'), '--out', tmp('y.json')], 1)).toMatch(/the weights hold 231 bytes, the weightsManifest describes 460/);
+    expect(await fails(['import', join(FIX, 'torch-opset11.onnx'), '--out', tmp('y.json'), '--classes', 'a,b'], 2)).toBe(
+      'scratchnet import: --classes names 2 classes, the network has 3');
+    expect(await fails(['import', join(FIX, 'torch-opset11.onnx')], 2)).toBe('scratchnet import: --out <model.json> is required');
+  });
+});

@@ -1,0 +1,175 @@
+// fromONNX on hand-built graphs: the import paths the fixtures do not reach (Gemm alpha/beta and
+// transB = 0, unpacked float_data, Constant biases, broadcast biases), checked against
+// onnxruntime-web running the same bytes; and every refusal (unsupported ops, branches, external
+// data, non-float32 tensors, huge shapes) with its named Error and memory unchanged.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { init, Matrix, NeuralNetwork } from '../../src/index.js';
+import { expectRejects } from '../support/rejects.js';
+import { ProtoWriter } from '../../src/interop/protobuf.js';
+import { maxRelDiff, runOnnx, uniform } from './runtimes.js';
+
+beforeAll(async () => {
+  await init();
+});
+
+type Attr = { name: string; f?: number; i?: number; t?: Tensor };
+type Node = { op: string; inputs: string[]; outputs: string[]; attrs?: Attr[]; domain?: string };
+type Tensor = { name: string; dims: number[]; values?: number[]; dataType?: number; packed?: boolean; raw?: Uint8Array; external?: boolean };
+
+function tensor(w: ProtoWriter, t: Tensor): void {
+  for (const d of t.dims) w.int(1, d);
+  w.int(2, t.dataType ?? 1).string(8, t.name);
+  if (t.raw) w.bytes(9, t.raw);
+  else if (t.packed === false) for (const v of t.values ?? []) w.float(4, v);
+  else if (t.values) {
+    const b = new Uint8Array(t.values.length * 4);
+    t.values.forEach((v, i) => new DataView(b.buffer).setFloat32(i * 4, v, true));
+    w.bytes(4, b);
+  }
+  if (t.external) w.message(13, (kv) => kv.string(1, 'location').string(2, 'weights.bin')).int(14, 1);
+}
+
+function valueInfo(w: ProtoWriter, name: string, dims: (number | string)[]): void {
+  w.string(1, name).message(2, (ty) => ty.message(1, (tt) => tt.int(1, 1).message(2, (sh) => {
+    for (const d of dims) sh.message(1, (dd) => (typeof d === 'number' ? dd.int(1, d) : dd.string(2, d)));
+  })));
+}
+
+/** An ONNX model from parts, written with scratchnet's own protobuf writer. */
+function model(nodes: Node[], inits: Tensor[], inDims: (number | string)[], outDims: (number | string)[], opset = 13): Uint8Array {
+  return new ProtoWriter().int(1, 7).message(7, (g) => {
+    nodes.forEach((n, k) => g.message(1, (w) => {
+      n.inputs.forEach((s) => w.string(1, s));
+      n.outputs.forEach((s) => w.string(2, s));
+      w.string(3, `n${k}`).string(4, n.op);
+      if (n.domain) w.string(7, n.domain);
+      for (const a of n.attrs ?? []) {
+        w.message(5, (at) => {
+          at.string(1, a.name);
+          if (a.f !== undefined) at.float(2, a.f).int(20, 1);
+          if (a.i !== undefined) at.int(3, a.i).int(20, 2);
+          if (a.t) at.message(5, (t) => tensor(t, a.t!)).int(20, 4);
+        });
+      }
+    }));
+    g.string(2, 'g');
+    inits.forEach((t) => g.message(5, (w) => tensor(w, t)));
+    g.message(11, (v) => valueInfo(v, 'x', inDims)).message(12, (v) => valueInfo(v, 'y', outDims));
+  }).message(8, (o) => o.int(2, opset)).finish();
+}
+
+const vals = (n: number, seed: number): number[] => Array.from(uniform(n, seed, -1, 1));
+
+async function sameAsOrt(bytes: Uint8Array, rows: number, features: number): Promise<NeuralNetwork> {
+  const x = uniform(rows * features, 42);
+  const net = NeuralNetwork.fromONNX(bytes);
+  const theirs = await runOnnx(bytes, x, [rows, features]);
+  expect(maxRelDiff(net.predict(new Matrix(rows, features, x)).data, theirs)).toBeLessThan(1e-5);
+  return net;
+}
+
+describe('fromONNX matches onnxruntime-web on graphs the fixtures do not cover', () => {
+  it('Gemm with alpha, beta, transB = 0 and unpacked float_data; a scalar-bias Add (operand first)', async () => {
+    const bytes = model([
+      { op: 'Gemm', inputs: ['x', 'W', 'C'], outputs: ['g'], attrs: [{ name: 'alpha', f: 0.5 }, { name: 'beta', f: 2 }] },
+      { op: 'Add', inputs: ['s', 'g'], outputs: ['a'] },
+      { op: 'Tanh', inputs: ['a'], outputs: ['y'] },
+    ], [
+      { name: 'W', dims: [3, 4], values: vals(12, 1), packed: false },
+      { name: 'C', dims: [1, 4], values: vals(4, 2), packed: false },
+      { name: 's', dims: [], values: [0.25] },
+    ], ['N', 3], ['N', 4]);
+    const net = await sameAsOrt(bytes, 5, 3);
+    expect(net.layerSizes).toEqual([3, 4]);
+    net.dispose();
+  });
+
+  it('transB = 1 with a Constant-node bias, MatMul without Add, Softmax axis 1 at opset 11, Identity after the output layer', async () => {
+    const bytes = model([
+      { op: 'Constant', inputs: [], outputs: ['b'], attrs: [{ name: 'value', t: { name: 'b', dims: [5], values: vals(5, 3) } }] },
+      { op: 'Gemm', inputs: ['x', 'Wt', 'b'], outputs: ['g'], attrs: [{ name: 'transB', i: 1 }] },
+      { op: 'Relu', inputs: ['g'], outputs: ['r'] },
+      { op: 'MatMul', inputs: ['r', 'W2'], outputs: ['m'] },
+      { op: 'Softmax', inputs: ['m'], outputs: ['s'], attrs: [{ name: 'axis', i: 1 }] },
+      { op: 'Identity', inputs: ['s'], outputs: ['y'] },
+    ], [
+      { name: 'Wt', dims: [5, 2], values: vals(10, 4) },
+      { name: 'W2', dims: [5, 3], values: vals(15, 5) },
+    ], ['N', 2], ['N', 3], 11);
+    const net = await sameAsOrt(bytes, 4, 2);
+    expect(net.toJSON().activations).toEqual([{ name: 'relu' }, { name: 'softmax' }]);
+    expect(Array.from(net.layers[1]!.bias.data)).toEqual([0, 0, 0]);
+    net.dispose();
+  });
+
+  it('two Gemms in a row (the first linear), a LeakyRelu with the ONNX default alpha', async () => {
+    const bytes = model([
+      { op: 'Gemm', inputs: ['x', 'W1', 'b1'], outputs: ['g1'] },
+      { op: 'Gemm', inputs: ['g1', 'W2', 'b2'], outputs: ['g2'] },
+      { op: 'LeakyRelu', inputs: ['g2'], outputs: ['y'] },
+    ], [
+      { name: 'W1', dims: [3, 3], values: vals(9, 6) }, { name: 'b1', dims: [3], values: vals(3, 7) },
+      { name: 'W2', dims: [3, 2], values: vals(6, 8) }, { name: 'b2', dims: [2], values: vals(2, 9) },
+    ], ['N', 3], ['N', 2]);
+    const net = await sameAsOrt(bytes, 6, 3);
+    expect(net.toJSON().activations).toEqual([{ name: 'linear' }, { name: 'leakyRelu', slope: 0.01 }]);
+    net.dispose();
+  });
+});
+
+describe('fromONNX refusals name the problem and leave memory as it was', () => {
+  const W = { name: 'W', dims: [2, 2], values: [1, 2, 3, 4] };
+  const cases: [string, Uint8Array, RegExp][] = [
+    ['an unsupported op, listing the supported ones', model([{ op: 'Conv', inputs: ['x', 'W'], outputs: ['y'] }], [W], ['N', 2], ['N', 2]),
+      /unsupported op "Conv" \(node "n0" \(Conv\)\); supported: Gemm, MatMul, Add, Relu, Sigmoid, Tanh, LeakyRelu, Softmax, Identity, Dropout, a leading Flatten, Constant/],
+    ['a branching graph (a residual Add)', model([
+      { op: 'MatMul', inputs: ['x', 'W'], outputs: ['h'] },
+      { op: 'Relu', inputs: ['h'], outputs: ['r'] },
+      { op: 'Add', inputs: ['r', 'x'], outputs: ['y'] },
+    ], [W], ['N', 2], ['N', 2]), /node "n2" \(Add\) reads "x" as operand 1, which is not an initializer or Constant \(branching graphs are not supported\)/],
+    ['a node off the chain', model([
+      { op: 'MatMul', inputs: ['x', 'W'], outputs: ['h'] },
+      { op: 'Relu', inputs: ['x'], outputs: ['y'] },
+    ], [W], ['N', 2], ['N', 2]), /node "n1" \(Relu\) reads "x", but the chain of layers is at "h"/],
+    ['external data', model([{ op: 'MatMul', inputs: ['x', 'W'], outputs: ['y'] }], [{ name: 'W', dims: [2, 2], external: true }], ['N', 2], ['N', 2]),
+      /tensor "W" keeps its values in external data/],
+    ['non-float32 weights', model([{ op: 'MatMul', inputs: ['x', 'W'], outputs: ['y'] }],
+      [{ name: 'W', dims: [2, 2], dataType: 7, raw: new Uint8Array(32) }], ['N', 2], ['N', 2]), /tensor "W" has data type INT64; supported: FLOAT/],
+    ['huge dims with few bytes', model([{ op: 'MatMul', inputs: ['x', 'W'], outputs: ['y'] }],
+      [{ name: 'W', dims: [2, 1e9], raw: new Uint8Array(16) }], ['N', 2], ['N', 2]), /layer width 1000000000 at position 1 is outside \[1, 1048576\]/],
+    ['dims that do not match the bytes', model([{ op: 'MatMul', inputs: ['x', 'W'], outputs: ['y'] }],
+      [{ name: 'W', dims: [2, 3], raw: new Uint8Array(16) }], ['N', 2], ['N', 3]), /tensor "W" \(raw_data\) has 16 bytes, expected 24/],
+    ['a NaN weight', model([{ op: 'MatMul', inputs: ['x', 'W'], outputs: ['y'] }], [{ name: 'W', dims: [2, 2], values: [1, NaN, 3, 4] }], ['N', 2], ['N', 2]),
+      /tensor "W"\[1\] is NaN, not a finite float32 number/],
+    ['an activation before any layer', model([{ op: 'Relu', inputs: ['x'], outputs: ['y'] }], [], ['N', 2], ['N', 2]), /node "n0" \(Relu\) has no dense layer/],
+    ['two activations in a row', model([
+      { op: 'MatMul', inputs: ['x', 'W'], outputs: ['h'] }, { op: 'Relu', inputs: ['h'], outputs: ['r'] }, { op: 'Sigmoid', inputs: ['r'], outputs: ['y'] },
+    ], [W], ['N', 2], ['N', 2]), /node "n2" \(Sigmoid\) has no dense layer \(Gemm or MatMul\) before it/],
+    ['Softmax on the batch axis', model([
+      { op: 'MatMul', inputs: ['x', 'W'], outputs: ['h'] }, { op: 'Softmax', inputs: ['h'], outputs: ['y'], attrs: [{ name: 'axis', i: 0 }] },
+    ], [W], ['N', 2], ['N', 2]), /Softmax "n1" \(Softmax\) has axis 0; supported: -1 or 1/],
+    ['a custom domain', model([{ op: 'FusedGemm', inputs: ['x', 'W'], outputs: ['y'], domain: 'com.microsoft' }], [W], ['N', 2], ['N', 2]),
+      /is in the domain "com.microsoft"/],
+    ['an input width that does not match', model([{ op: 'MatMul', inputs: ['x', 'W'], outputs: ['y'] }], [W], ['N', 3], ['N', 2]),
+      /the input has 3 features per sample, the first layer takes 2/],
+    ['a graph with no layer', model([{ op: 'Identity', inputs: ['x'], outputs: ['y'] }], [], ['N', 2], ['N', 2]), /the graph has no dense layer/],
+    ['an output that is not the end of the chain', model([{ op: 'MatMul', inputs: ['x', 'W'], outputs: ['h'] }], [W], ['N', 2], ['N', 2]),
+      /the chain of layers ends at "h", but the graph output is "y"/],
+  ];
+  for (const [what, bytes, message] of cases) {
+    it(what, () => {
+      expect(expectRejects(() => NeuralNetwork.fromONNX(bytes), message).message).toMatch(/^NeuralNetwork\.fromONNX: /);
+    });
+  }
+
+  it('too many layers for the limits, refused before allocating', () => {
+    const nodes: Node[] = [];
+    let cur = 'x';
+    for (let i = 0; i < 1001; i++) {
+      nodes.push({ op: 'MatMul', inputs: [cur, 'W'], outputs: [`h${i}`] });
+      cur = `h${i}`;
+    }
+    nodes[nodes.length - 1]!.outputs = ['y'];
+    expectRejects(() => NeuralNetwork.fromONNX(model(nodes, [W], ['N', 2], ['N', 2])), /^NeuralNetwork\.fromONNX: more than 1000 layers$/);
+  });
+});

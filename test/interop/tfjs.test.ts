@@ -1,0 +1,205 @@
+// TensorFlow.js layers format (src/interop/tfjs.ts, NeuralNetwork.toTfjs / fromTfjs), checked by
+// @tensorflow/tfjs loading the files, by a model tfjs itself saved, and by Keras 2 and Keras 3
+// shaped converter files (test/fixtures/interop/keras2, keras3).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import {
+  Activation, backendInfo, init, LeakyReLU, Linear, Matrix, NeuralNetwork, ReLU, Sigmoid, Softmax, Tanh,
+} from '../../src/index.js';
+import { expectRejects } from '../support/rejects.js';
+import { maxRelDiff, runTfjs, tf, uniform } from './runtimes.js';
+
+const FIX = new URL('../fixtures/interop/', import.meta.url);
+const measured: Record<string, number> = {};
+const record = (key: string, d: number): number => ((measured[key] = Math.max(measured[key] ?? 0, d)), d);
+
+beforeAll(async () => {
+  await init();
+});
+afterAll(() => {
+  console.log('interop tfjs: max relative differences', JSON.stringify(measured));
+});
+
+const ACTS: [string, () => Activation][] = [
+  ['relu', () => new ReLU()], ['sigmoid', () => new Sigmoid()], ['tanh', () => new Tanh()],
+  ['leakyRelu', () => new LeakyReLU(0.07)], ['linear', () => new Linear()], ['softmax', () => new Softmax()],
+];
+
+async function checkAgainstTfjs(net: NeuralNetwork, rows: number, seed: number, key: string): Promise<void> {
+  const x = uniform(rows * net.inputSize, seed);
+  const ours = net.predict(new Matrix(rows, net.inputSize, x)).data;
+  const { modelJson, weights } = net.toTfjs();
+  const text = JSON.stringify(modelJson); // what a user writes to model.json
+  const theirs = await runTfjs(JSON.parse(text), weights, x, [rows, net.inputSize]);
+  expect(record(key, maxRelDiff(ours, theirs))).toBeLessThan(1e-5);
+  const back = NeuralNetwork.fromTfjs(text, weights);
+  try {
+    const { training: _, ...doc } = net.toJSON();
+    expect(back.toJSON()).toEqual(doc);
+    expect(back.predict(new Matrix(rows, net.inputSize, x)).data).toEqual(ours);
+  } finally {
+    back.dispose();
+  }
+}
+
+describe('toTfjs loads in tf.loadLayersModel, fromTfjs(toTfjs(net)) is exact', () => {
+  for (const [name, make] of ACTS) {
+    it(`${name} as the hidden and the output activation, sizes 5-7-3`, async () => {
+      const net = new NeuralNetwork([5, 7, 3], [make(), make()], { seed: 3, init: 'he' });
+      await checkAgainstTfjs(net, 9, 1, name);
+      net.dispose();
+    });
+  }
+
+  it('odd sizes: 1-1, 1-3-1 and 13-17-11-7 with two LeakyReLU slopes', async () => {
+    for (const [sizes, acts] of [
+      [[1, 1], [new Sigmoid()]],
+      [[1, 3, 1], [new Tanh(), new Linear()]],
+      [[13, 17, 11, 7], [new LeakyReLU(0.2), new LeakyReLU(), new Softmax()]],
+    ] as [number[], Activation[]][]) {
+      const net = new NeuralNetwork(sizes, acts, { seed: 5, init: 'xavier' });
+      await checkAgainstTfjs(net, 3, 2, 'odd sizes');
+      net.dispose();
+    }
+  });
+
+  it('784-256-128-10 (relu, relu, softmax), a batch of 32', async () => {
+    const net = new NeuralNetwork([784, 256, 128, 10], [new ReLU(), new ReLU(), new Softmax()], { seed: 9, init: 'he' });
+    await checkAgainstTfjs(net, 32, 3, '784-256-128-10');
+    net.dispose();
+  });
+
+  it('writes named Dense layers, batch_input_shape, a LeakyReLU layer with our slope, kernel [in, out]', () => {
+    const net = new NeuralNetwork([3, 4, 2], [new LeakyReLU(), new Sigmoid()], { seed: 2 });
+    const { modelJson, weights } = net.toTfjs();
+    const layers = modelJson.modelTopology.config.layers;
+    expect(layers.map((l) => [l.class_name, l.config.name])).toEqual([['Dense', 'dense'], ['LeakyReLU', 'leaky_re_lu'], ['Dense', 'dense_1']]);
+    expect(layers[0]!.config).toMatchObject({ units: 4, activation: 'linear', batch_input_shape: [null, 3] });
+    expect(layers[1]!.config.alpha).toBe(0.01);
+    expect(modelJson.weightsManifest[0]!.weights.map((w) => [w.name, w.shape])).toEqual([
+      ['dense/kernel', [3, 4]], ['dense/bias', [4]], ['dense_1/kernel', [4, 2]], ['dense_1/bias', [2]],
+    ]);
+    expect(new Float32Array(weights.slice(0, 48).buffer)).toEqual(net.layers[0]!.weights.data);
+    net.dispose();
+  });
+});
+
+describe('fromTfjs reads files written by others', () => {
+  it('a model TensorFlow.js itself built and saved (model.save), predictions as tfjs gives them', async () => {
+    await tf.setBackend('cpu');
+    const model = tf.sequential({
+      layers: [
+        tf.layers.dense({ inputShape: [4], units: 6, activation: 'tanh' }),
+        tf.layers.dense({ units: 5 }),
+        tf.layers.leakyReLU({ alpha: 0.15 }),
+        tf.layers.dropout({ rate: 0.3 }),
+        tf.layers.dense({ units: 3, activation: 'softmax' }),
+      ],
+    });
+    let saved: tf.io.ModelArtifacts | null = null;
+    await model.save(tf.io.withSaveHandler(async (a) => {
+      saved = a;
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+    }));
+    const art = saved! as tf.io.ModelArtifacts;
+    const modelJson = { format: 'layers-model', modelTopology: art.modelTopology, weightsManifest: [{ paths: ['weights.bin'], weights: art.weightSpecs }] };
+    const x = uniform(7 * 4, 11);
+    const theirs = tf.tidy(() => (model.predict(tf.tensor2d(x, [7, 4])) as tf.Tensor).dataSync());
+    const net = NeuralNetwork.fromTfjs(JSON.parse(JSON.stringify(modelJson)), new Uint8Array(art.weightData as ArrayBuffer));
+    expect(net.layerSizes).toEqual([4, 6, 5, 3]);
+    expect(net.toJSON().activations).toEqual([{ name: 'tanh' }, { name: 'leakyRelu', slope: 0.15 }, { name: 'softmax' }]);
+    expect(record('saved by tfjs', maxRelDiff(net.predict(new Matrix(7, 4, x)).data, theirs))).toBeLessThan(1e-5);
+    net.dispose();
+    model.dispose();
+  });
+
+  for (const name of ['keras2', 'keras3']) {
+    it(`${name}-shaped converter output in two shards (outputs stored beside it)`, () => {
+      const dir = new URL(`${name}/`, FIX);
+      const modelJson = JSON.parse(readFileSync(new URL('model.json', dir), 'utf8'));
+      const shards = (modelJson.weightsManifest[0].paths as string[]).map((p) => new Uint8Array(readFileSync(new URL(p, dir))));
+      const expected = JSON.parse(readFileSync(new URL('expected.json', dir), 'utf8')) as { input: number[][]; output: number[][] };
+      const net = NeuralNetwork.fromTfjs(modelJson, shards);
+      expect(record(`fixture ${name}`, maxRelDiff(net.predict(expected.input).data, expected.output.flat()))).toBeLessThan(1e-5);
+      expect(net.toJSON().activations[1]).toEqual({ name: 'leakyRelu', slope: name === 'keras2' ? 0.3 : 0.2 });
+      net.dispose();
+    });
+  }
+
+  it('the Keras 2 fixture gives the same outputs in tfjs itself (the fixture is a file tfjs reads)', async () => {
+    const dir = new URL('keras2/', FIX);
+    const modelJson = JSON.parse(readFileSync(new URL('model.json', dir), 'utf8'));
+    const weights = new Uint8Array(Buffer.concat((modelJson.weightsManifest[0].paths as string[]).map((p) => readFileSync(new URL(p, dir)))));
+    const expected = JSON.parse(readFileSync(new URL('expected.json', dir), 'utf8')) as { input: number[][]; output: number[][] };
+    const theirs = await runTfjs(modelJson, weights, Float32Array.from(expected.input.flat()), [expected.input.length, 4]);
+    expect(maxRelDiff(theirs, expected.output.flat())).toBeLessThan(1e-5);
+  });
+});
+
+describe('fromTfjs refuses bad files with named errors, memory unchanged', () => {
+  const good = (): { modelJson: any; weights: Uint8Array } => {
+    const net = new NeuralNetwork([3, 4, 2], [new ReLU(), new Sigmoid()], { seed: 6 });
+    const t = net.toTfjs();
+    net.dispose();
+    return { modelJson: JSON.parse(JSON.stringify(t.modelJson)), weights: t.weights };
+  };
+  const cases: [string, (m: any, w: Uint8Array) => [unknown, unknown], RegExp][] = [
+    ['text that is not JSON', (_m, w) => ['{"format":', w], /model\.json is not valid JSON/],
+    ['a graph model', (m, w) => [{ ...m, modelTopology: undefined, format: 'graph-model' }, w], /no modelTopology object \(is it a graph model\?/],
+    ['a functional model', (m, w) => (m.modelTopology.class_name = 'Functional', [m, w]), /the model is a "Functional"; supported: Sequential/],
+    ['an unsupported layer', (m, w) => (m.modelTopology.config.layers.splice(1, 0, { class_name: 'Conv2D', config: { name: 'conv' } }), [m, w]),
+      /layers\[1\] \("Conv2D" "conv"\): unsupported layer "Conv2D"; supported: InputLayer, Dense, LeakyReLU/],
+    ['an unsupported activation', (m, w) => (m.modelTopology.config.layers[0].config.activation = 'selu', [m, w]), /unsupported activation "selu"/],
+    ['two activations on one Dense', (m, w) => (m.modelTopology.config.layers.splice(1, 0, { class_name: 'Activation', config: { name: 'act', activation: 'tanh' } }), [m, w]),
+      /follows layer "dense", which already has the activation relu/],
+    ['weights missing', (m, w) => (m.weightsManifest[0].weights[0].name = 'other/kernel', [m, w]), /no weights named "dense\/kernel" in the weightsManifest/],
+    ['too few bytes', (m, w) => [m, w.subarray(0, w.length - 4)], /the weights hold 100 bytes, the weightsManifest describes 104/],
+    ['int32 weights', (m, w) => (m.weightsManifest[0].weights[0].dtype = 'int32', [m, w]), /has dtype "int32" \(a string\); supported: float32/],
+    ['quantized weights', (m, w) => (m.weightsManifest[0].weights[0].quantization = { dtype: 'uint8', scale: 1, min: 0 }, [m, w]), /is quantized/],
+    ['a huge shape with few bytes', (m, w) => (m.weightsManifest[0].weights[0].shape = [3, 1e9], [m, w]), /has shape \[3,1000000000\]/],
+    ['huge units', (m, w) => (m.modelTopology.config.layers[0].config.units = 2 ** 40, [m, w]), /units must be an integer in \[1, 1048576\]/],
+    ['a kernel shape that does not chain', (m, w) => (m.weightsManifest[0].weights[2].shape = [2, 2], [m, w.subarray(0, 88)]), /weights "dense_1\/kernel" have shape \[2,2\], expected \[4, 2\]/],
+    ['a non-finite weight', (m, w) => {
+      const bad = w.slice();
+      new DataView(bad.buffer).setFloat32(8, Infinity, true);
+      return [m, bad];
+    }, /weights "dense\/kernel"\[2\] is Infinity, not a finite float32 number/],
+    ['weights that are not bytes', (m) => [m, [1, 2, 3]], /weights\[0\] must be a Uint8Array or ArrayBuffer, got 1/],
+  ];
+  for (const [what, mutate, message] of cases) {
+    it(what, () => {
+      const { modelJson, weights } = good();
+      const [m, w] = mutate(modelJson, weights);
+      expect(expectRejects(() => NeuralNetwork.fromTfjs(m, w as Uint8Array), message).message).toMatch(/^NeuralNetwork\.fromTfjs: /);
+    });
+  }
+});
+
+describe('fromTfjs on randomly damaged model.json files (fast-check)', () => {
+  it('any value at any place: a valid network or a named Error, never a raw TypeError; memory unchanged', async () => {
+    const fc = (await import('fast-check')).default;
+    const net = new NeuralNetwork([3, 4, 2], [new LeakyReLU(0.2), new Softmax()], { seed: 6 });
+    const { modelJson, weights } = net.toTfjs();
+    net.dispose();
+    const paths: (string | number)[][] = [];
+    const walk = (v: unknown, path: (string | number)[]): void => {
+      paths.push(path);
+      if (v && typeof v === 'object') for (const [k, c] of Object.entries(v)) walk(c, [...path, Array.isArray(v) ? Number(k) : k]);
+    };
+    walk(modelJson, []);
+    const before = backendInfo().usedBytes;
+    fc.assert(fc.property(fc.constantFrom(...paths.filter((p) => p.length)), fc.anything({ withBigInt: false }), (path, value) => {
+      const doc = structuredClone(modelJson) as unknown as Record<string | number, unknown>;
+      let o = doc;
+      for (const k of path.slice(0, -1)) o = o[k] as Record<string | number, unknown>;
+      o[path[path.length - 1]!] = value;
+      try {
+        NeuralNetwork.fromTfjs(doc, weights).dispose();
+      } catch (e) {
+        expect((e as Error).constructor).toBe(Error);
+        expect((e as Error).message).toMatch(/^NeuralNetwork\.fromTfjs: /);
+      }
+    }), { numRuns: 500, seed: 11 });
+    expect(backendInfo().usedBytes).toBe(before);
+  });
+});

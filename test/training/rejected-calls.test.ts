@@ -1,0 +1,191 @@
+// Reliability classes of issue 10 in the network and the trainer: each case asserts the named
+// Error (never a raw TypeError/RangeError/RuntimeError), that nothing was allocated or changed
+// (usedBytes, the weights, the optimizer state and trainingConfig), and that a bystander
+// network's outputs are intact.
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  backendInfo, circle, init, LeakyReLU, Linear, Matrix, NeuralNetwork, ReLU, Sigmoid, Tanh, TrainingDivergedError, xor,
+} from '../../src/index.js';
+
+beforeAll(async () => {
+  await init({ threads: 1 });
+});
+
+const X = [[0, 0], [0, 1], [1, 0], [1, 1]];
+const Y = [[0], [1], [1], [0]];
+const make = () => new NeuralNetwork([2, 4, 1], [new ReLU(), new Sigmoid()], { seed: 42 });
+const snapshot = (n: NeuralNetwork) => JSON.stringify(n.toJSON());
+
+/** Run `fn`, expect a plain named Error matching `re`, and that memory and `net` are as before. */
+function rejects(fn: () => unknown, re: RegExp, net?: NeuralNetwork): void {
+  const bystander = make();
+  const seen = Array.from(bystander.predict(X).data);
+  const used = backendInfo().usedBytes;
+  const before = net ? snapshot(net) : '';
+  let caught: unknown = null;
+  try {
+    fn();
+  } catch (e) {
+    caught = e;
+  }
+  expect(caught, 'expected a throw').toBeInstanceOf(Error);
+  expect((caught as Error).constructor, String(caught)).toBe(Error);
+  expect((caught as Error).message).toMatch(re);
+  expect(backendInfo().usedBytes).toBe(used);
+  expect(Number.isFinite(backendInfo().usedBytes)).toBe(true);
+  if (net) expect(snapshot(net)).toBe(before);
+  expect(Array.from(bystander.predict(X).data)).toEqual(seen);
+  bystander.dispose();
+}
+
+describe('1. a rejected call never poisons the allocator', () => {
+  it('a hole in layerSizes or activations', () => {
+    rejects(() => new NeuralNetwork([2, , 1] as number[], [new ReLU(), new Sigmoid()]), /NeuralNetwork: layerSizes\[1\] must be a positive integer, got undefined/);
+    rejects(() => new NeuralNetwork([2, 3, 1], [, new Sigmoid()] as never), /NeuralNetwork: activations\[0\] is undefined .*not an Activation/);
+    const a = make(), b = make();
+    a.train(X, Y, { epochs: 50, learningRate: 0.5 });
+    expect(Array.from(b.predict(X).data)).not.toEqual(Array.from(a.predict(X).data)); // distinct memory
+    a.dispose();
+    b.dispose();
+  });
+
+  it('a layerSizes Proxy whose traps throw, or lie about the length', () => {
+    const trap = new Proxy([2, 3, 1], { get: (t, k) => (k === '1' ? (() => { throw new RangeError('trap'); })() : Reflect.get(t, k)) });
+    rejects(() => new NeuralNetwork(trap, [new ReLU(), new Sigmoid()]), /NeuralNetwork: layerSizes could not be read as an array of positive integers \(trap\)/);
+    const liar = new Proxy([2, 3, 1], { get: (t, k) => (k === 'length' ? 1e12 : Reflect.get(t, k)) });
+    rejects(() => new NeuralNetwork(liar, [new ReLU(), new Sigmoid()]), /NeuralNetwork: layerSizes could not be read/);
+  });
+});
+
+describe('4. shapes that lie', () => {
+  it('layers and layerSizes are frozen; assigning to them changes nothing', () => {
+    const n = make();
+    expect(Object.isFrozen(n.layers)).toBe(true);
+    expect(Object.isFrozen(n.layerSizes)).toBe(true);
+    expect(() => ((n.layerSizes as number[])[0] = 1000)).toThrow(TypeError); // strict mode: the language's own refusal
+    expect(n.inputSize).toBe(2);
+    expect(n.predict(X).rows).toBe(4);
+    n.dispose();
+  });
+
+  it('a custom activation returning the wrong shape is a named Error and changes nothing', () => {
+    class Bad extends Tanh {
+      override forward(): Matrix {
+        return Matrix.zeros(1, 1);
+      }
+    }
+    const n = new NeuralNetwork([2, 3, 1], [new Bad(), new Sigmoid()], { seed: 1 });
+    expect(() => n.predict(X)).toThrow(/a custom activation must return/); // (allocates its own workspace once)
+    rejects(() => n.predict(X), /tanh\.forward: a custom activation must return a 4x3 Matrix, got 1x1/);
+    rejects(() => n.train(X, Y, { epochs: 2 }), /a custom activation must return a 4x3 Matrix/, n);
+    n.dispose();
+  });
+});
+
+describe('5. unbounded work from one number', () => {
+  it('epochs beyond the per-call cap are refused before anything runs', () => {
+    const n = make();
+    rejects(() => n.train(X, Y, { epochs: 1e12 }), /NeuralNetwork\.train: epochs must be at most 10000000 per call, got 1000000000000/, n);
+    n.dispose();
+  });
+});
+
+describe('7. float32 overflow is caught where numbers enter', () => {
+  it('rates, penalties, init scales and slopes beyond float32', () => {
+    const n = make();
+    rejects(() => n.train(X, Y, { learningRate: 1e39 }), /learningRate must be a finite number > 0, got 1e\+39 \(beyond float32\)/, n);
+    rejects(() => n.train(X, Y, { l1: 1e39 }), /l1 must be a finite number ≥ 0, got 1e\+39 \(beyond float32\)/, n);
+    rejects(() => n.train(X, Y, { l2: 1e39 }), /l2 must be a finite number ≥ 0/, n);
+    n.forward(X);
+    rejects(() => n.backward([[1], [1], [1], [1]], 1e39), /NeuralNetwork\.backward: learningRate must be a finite number > 0, got 1e\+39/, n);
+    rejects(() => new NeuralNetwork([2, 1], [new Sigmoid()], { init: 1e39 }), /init must be 'chapter', 'xavier', 'he' or a scale/);
+    rejects(() => new LeakyReLU(1e39), /LeakyReLU: slope is 1e\+39, which overflows float32/);
+    const doc = n.toJSON();
+    doc.activations[0] = { name: 'leakyRelu', slope: 1e39 };
+    rejects(() => NeuralNetwork.fromJSON(doc), /slope/);
+    n.dispose();
+  });
+
+  it('a run whose last update overflows is divergence: the weights before it are kept', () => {
+    const n = new NeuralNetwork([1, 1], [new Linear()], { seed: 0, init: 1 });
+    const before = Array.from(n.layers[0]!.weights.data);
+    let caught: unknown = null;
+    try {
+      n.train([[1000]], [[1000]], { epochs: 1, learningRate: 1e33, loss: 'meanSquaredError' });
+    } catch (e) {
+      caught = e;
+    }
+    expect(caught).toBeInstanceOf(TrainingDivergedError);
+    expect((caught as Error).message).toMatch(/the last update at epoch 0 made a weight -?Infinity/);
+    expect(Array.from(n.layers[0]!.weights.data)).toEqual(before);
+    n.dispose();
+  });
+
+  it("the final-update check reads only weights and biases, never padding left by an earlier network's memory", () => {
+    const first = new NeuralNetwork([2, 8, 1], [new Tanh(), new Sigmoid()], { seed: 4 });
+    const d = xor();
+    first.train(d.x, d.y, { epochs: 10000, learningRate: 0.1 });
+    first.dispose();
+    const c = circle();
+    const net = new NeuralNetwork([2, 16, 16, 1], [new Sigmoid(), new Sigmoid(), new Sigmoid()], { seed: 1 });
+    expect(() => net.train(c.x, c.y, { epochs: 300, learningRate: 0.1, optimizer: 'momentum' })).not.toThrow();
+    net.dispose();
+  });
+});
+
+describe('8. a rejected call leaves everything as it was', () => {
+  it('a schedule that fails at epoch 2: weights, optimizer state and trainingConfig are put back', () => {
+    const n = make();
+    n.train(X, Y, { epochs: 20, learningRate: 0.1, optimizer: 'adam' });
+    const control = NeuralNetwork.fromJSON(n.toJSON());
+    control.train(X, Y, { epochs: 20, learningRate: 0.1, optimizer: 'adam' }); // fresh Adam state: differs
+    const before = snapshot(n);
+    rejects(() => n.train(X, Y, { epochs: 5, optimizer: 'momentum', schedule: (e) => (e < 2 ? 0.1 : NaN) }), /schedule\(2\): learningRate must be a finite number > 0, got NaN/, n);
+    expect(snapshot(n)).toBe(before);
+    // the Adam state survived: continuing gives what an uninterrupted second call gives
+    const twin = make();
+    twin.train(X, Y, { epochs: 20, learningRate: 0.1, optimizer: 'adam' });
+    twin.train(X, Y, { epochs: 20, learningRate: 0.1, optimizer: 'adam' });
+    n.train(X, Y, { epochs: 20, learningRate: 0.1, optimizer: 'adam' });
+    expect(snapshot(n)).toBe(snapshot(twin));
+    expect(snapshot(n)).not.toBe(snapshot(control));
+    [n, control, twin].forEach((x) => x.dispose());
+  });
+
+  it('a callback that throws: the error propagates and the network is as before the call', () => {
+    const n = make();
+    const before = snapshot(n);
+    let caught: unknown = null;
+    try {
+      n.train(X, Y, { epochs: 10, onEpoch: (e) => { if (e === 3) throw new Error('stop here'); } });
+    } catch (e) {
+      caught = e;
+    }
+    expect((caught as Error).message).toBe('stop here');
+    expect(snapshot(n)).toBe(before);
+    n.dispose();
+  });
+
+  it('fromJSON: a weights Proxy, a getter that changes between reads, and null options', () => {
+    const n = make();
+    const doc = n.toJSON();
+    const trap = { ...doc, layers: [{ ...doc.layers[0]!, weights: new Proxy(doc.layers[0]!.weights, { get: (t, k) => (k === '3' ? (() => { throw new RangeError('trap'); })() : Reflect.get(t, k)) }) }, doc.layers[1]!] };
+    rejects(() => NeuralNetwork.fromJSON(trap), /NeuralNetwork\.fromJSON: could not read the document \(trap\)/);
+    let reads = 0;
+    const flaky = doc.layers[0]!.weights.slice();
+    Object.defineProperty(flaky, 0, { get: () => (reads++ === 0 ? 0.5 : NaN) });
+    const loaded = NeuralNetwork.fromJSON({ ...doc, layers: [{ ...doc.layers[0]!, weights: flaky }, doc.layers[1]!] });
+    expect(loaded.layers[0]!.weights.data.every(Number.isFinite)).toBe(true);
+    loaded.dispose();
+    rejects(() => NeuralNetwork.fromJSON(doc, null as never), /NeuralNetwork\.fromJSON: options must be an object, got null/);
+    n.dispose();
+  });
+
+  it('options that are not what they say: null options, non-boolean flags', () => {
+    const n = make();
+    rejects(() => n.train(X, Y, null as never), /NeuralNetwork\.train: options must be an object, got null/, n);
+    rejects(() => n.train(X, Y, { earlyStopping: { patience: 2, restoreBest: 'no' as never } }), /earlyStopping\.restoreBest must be true or false, got "no"/, n);
+    rejects(() => n.train(X, Y, { shuffle: 1 as never }), /shuffle must be true or false/, n);
+    n.dispose();
+  });
+});
