@@ -17,8 +17,9 @@
 //       io      a CliIO on the real file system whose stdout and stderr are collected
 //   - a backend initialised by `await init()`;
 //   - a temporary working folder holding the files examples name: iris.csv and digits.csv.gz
-//     (test/fixtures), iris.csv.gz, new.csv (iris' four feature columns) and model.json
-//     (`scratchnet train iris.csv --epochs 5`).
+//     (test/fixtures), iris.csv.gz, new.csv (iris' four feature columns), model.json
+//     (`scratchnet train iris.csv --epochs 5`), and an iris-shaped [4, 8, 3] network saved as
+//     mlp.onnx and as a TF.js web model (web_model/model.json, web_model/group1-shard1of1.bin).
 // Console and stdout output is collected, not printed.
 //
 // Result comments are checked (test/support/examples.ts, `instrument`), on a line that starts a
@@ -31,7 +32,7 @@
 //   stmt; // Error: message      the same, the message up to a trailing `...`
 // A comment that is no literal (`// e.g. 'simd'`, `// 4x1`) checks nothing: the example still has
 // to run without throwing.
-import { copyFileSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -129,6 +130,15 @@ beforeAll(async () => {
   writeFileSync(join(work, 'new.csv'), rows.map((r) => r.split(',').slice(0, 4).join(',')).join('\n') + '\n');
   cwd = process.cwd();
   process.chdir(work);
+  // an iris-shaped network (4 inputs, 3 classes) saved as ONNX and as a TF.js web model
+  const iris4 = new api.NeuralNetwork([4, 8, 3], [new api.ReLU(), new api.Softmax()], { seed: 1 });
+  writeFileSync('mlp.onnx', iris4.toONNX());
+  const { modelJson, weights } = iris4.toTfjs();
+  iris4.dispose();
+  mkdirSync('web_model');
+  modelJson.weightsManifest[0]!.paths = ['group1-shard1of1.bin'];
+  writeFileSync('web_model/model.json', JSON.stringify(modelJson));
+  writeFileSync('web_model/group1-shard1of1.bin', weights);
   const quiet = { write: () => true };
   const code = await main(['train', 'iris.csv', '--epochs', '5', '--out', 'model.json'], { stdout: quiet, stderr: quiet });
   expect(code).toBe(0);

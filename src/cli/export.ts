@@ -74,7 +74,9 @@ interface Scaling {
  * @internal
  * @example
  * ```ts
- * const raw = foldScalers(doc.network, doc.scaler, doc.targetScaler ?? null, 'export');
+ * import { readFileSync } from 'node:fs';
+ * const doc = JSON.parse(readFileSync('model.json', 'utf8')); // written by `scratchnet train`
+ * const raw = foldScalers(doc.network, doc.scaler, doc.targetScaler ?? null, 'export'); // takes raw features
  * ```
  */
 export function foldScalers(network: NetworkJSON, input: Scaling | null, target: Scaling | null, cmd: string): NetworkJSON {

@@ -385,7 +385,8 @@ export function matrixView(backend: Backend, block: Block, offset: number, rows:
  * @example
  * ```ts
  * const y = returnedMatrix('Square.forward', 'a custom activation', Matrix.zeros(4, 2), 4, 2);
- * be.write(ptr, y.data); // exactly 8 values
+ * y.data.length; // 8: exactly what the kernels' buffer holds
+ * returnedMatrix('Square.forward', 'a custom activation', Matrix.zeros(2, 2), 4, 2); // throws 'Square.forward: a custom activation must return a 4x2 Matrix, got a 2x2 Matrix'
  * ```
  * @internal
  */
@@ -414,7 +415,10 @@ export function returnedMatrix(op: string, who: string, x: unknown, rows: number
  *
  * @example
  * ```ts
+ * const a: unknown = Matrix.from([[1, 2]]);
  * const A = plainMatrix(a) ?? toMatrix(a, 'matmul', 'a'); // skip the per-element pass for a Matrix
+ * A === a; // true
+ * plainMatrix([[1, 2]]); // null
  * ```
  * @internal
  */

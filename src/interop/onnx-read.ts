@@ -16,6 +16,7 @@ import { describe } from '../core/validate.js';
  *
  * @example
  * ```ts
+ * const model = readOnnxModel(new NeuralNetwork([4, 8, 3], [new ReLU(), new Softmax()]).toONNX(), SAVED_NETWORK_LIMITS, 'example');
  * const t: OnnxTensor = model.graph.initializers[0]!; t.dims; // [4, 8]
  * ```
  */
@@ -34,7 +35,9 @@ export interface OnnxTensor {
  *
  * @example
  * ```ts
- * node.attrs.get('alpha')?.f; // 0.2 (LeakyRelu)
+ * const leaky = new NeuralNetwork([2, 3, 1], [new LeakyReLU(0.2), new Sigmoid()]);
+ * const node = readOnnxModel(leaky.toONNX(), SAVED_NETWORK_LIMITS, 'example').graph.nodes.find((n) => n.op === 'LeakyRelu')!;
+ * node.attrs.get('alpha')?.f; // 0.2 (float32)
  * ```
  */
 export interface OnnxAttr {
@@ -48,6 +51,7 @@ export interface OnnxAttr {
  *
  * @example
  * ```ts
+ * const model = readOnnxModel(net.toONNX(), SAVED_NETWORK_LIMITS, 'example');
  * const n: OnnxNode = model.graph.nodes[0]!; n.op; // 'Gemm'
  * ```
  */
@@ -66,7 +70,8 @@ export interface OnnxNode {
  *
  * @example
  * ```ts
- * model.graph.inputs[0]; // { name: 'input', dims: [null, 4] }
+ * const model = readOnnxModel(net.toONNX(), SAVED_NETWORK_LIMITS, 'example'); // net: 2 inputs
+ * model.graph.inputs[0]; // { name: 'input', dims: [null, 2] }
  * ```
  */
 export interface OnnxValue {
@@ -79,7 +84,8 @@ export interface OnnxValue {
  *
  * @example
  * ```ts
- * const { opset, graph } = readOnnxModel(bytes, LIMITS, 'NeuralNetwork.fromONNX');
+ * const { opset, graph } = readOnnxModel(net.toONNX(), SAVED_NETWORK_LIMITS, 'NeuralNetwork.fromONNX');
+ * graph.nodes.length; // 4: Gemm, Relu, Gemm, Sigmoid
  * ```
  */
 export interface OnnxModel {
@@ -99,7 +105,9 @@ const MAX_RANK = 8;
  * @internal
  * @example
  * ```ts
- * const model = readOnnxModel(readFileSync('mlp.onnx'), LIMITS, 'NeuralNetwork.fromONNX');
+ * import { readFileSync } from 'node:fs';
+ * const model = readOnnxModel(readFileSync('mlp.onnx'), SAVED_NETWORK_LIMITS, 'NeuralNetwork.fromONNX');
+ * readOnnxModel(new Uint8Array([1, 2, 3]), SAVED_NETWORK_LIMITS, 'NeuralNetwork.fromONNX'); // throws 'NeuralNetwork.fromONNX'
  * ```
  */
 export function readOnnxModel(bytes: unknown, limits: SpecLimits, op: string): OnnxModel {
@@ -266,7 +274,9 @@ function readValue(r: ProtoReader): OnnxValue {
  * @internal
  * @example
  * ```ts
+ * const model = readOnnxModel(net.toONNX(), SAVED_NETWORK_LIMITS, 'NeuralNetwork.fromONNX');
  * const w = tensorFloats(model.graph.initializers[0]!, 'NeuralNetwork.fromONNX'); // Float32Array
+ * w.length; // 8: the first layer's 2x4 weights
  * ```
  */
 export function tensorFloats(t: OnnxTensor, op: string): Float32Array {

@@ -112,7 +112,8 @@ interface Building {
  * @internal
  * @example
  * ```ts
- * const net = NeuralNetwork.fromJSON(decodeONNX(readFileSync('mlp.onnx'), LIMITS));
+ * import { readFileSync } from 'node:fs';
+ * const net = NeuralNetwork.fromJSON(decodeONNX(readFileSync('mlp.onnx'), SAVED_NETWORK_LIMITS));
  * ```
  */
 export function decodeONNX(bytes: unknown, limits: SpecLimits, op = 'NeuralNetwork.fromONNX'): ImportedSpec {

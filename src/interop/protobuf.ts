@@ -13,7 +13,9 @@
  *
  * @example
  * ```ts
- * if (reader.wire === LEN) reader.view();
+ * const reader = new ProtoReader(new ProtoWriter().string(2, 'scratchnet').finish(), 'example', 'Message');
+ * reader.next(); // true
+ * reader.wire === LEN; // true: a string is length-delimited
  * ```
  */
 export const VARINT = 0, I64 = 1, LEN = 2, I32 = 5;
@@ -104,8 +106,11 @@ export class ProtoWriter {
  * @internal
  * @example
  * ```ts
+ * const bytes = new ProtoWriter().int(1, 7).string(2, 'scratchnet').finish();
  * const r = new ProtoReader(bytes, 'NeuralNetwork.fromONNX', 'ModelProto');
+ * let ir = 0;
  * while (r.next()) if (r.field === 1) ir = r.int(); else r.skip();
+ * ir; // 7
  * ```
  */
 export class ProtoReader {

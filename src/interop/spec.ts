@@ -50,7 +50,9 @@ export interface ModelSpec {
  * @internal
  * @example
  * ```ts
- * const net = NeuralNetwork.fromJSON(decodeTfjs(modelJson, weights, LIMITS)); // an ImportedSpec
+ * import { decodeTfjs } from './tfjs.js';
+ * const { modelJson, weights } = new NeuralNetwork([2, 4, 1], [new ReLU(), new Sigmoid()]).toTfjs();
+ * const net = NeuralNetwork.fromJSON(decodeTfjs(modelJson, weights, SAVED_NETWORK_LIMITS)); // from an ImportedSpec
  * ```
  */
 export interface ImportedSpec {
@@ -82,7 +84,9 @@ export interface SpecLimits {
  * @internal
  * @example
  * ```ts
- * checkExportable(net.toJSON(), 'NeuralNetwork.toONNX'); // throws for a custom activation
+ * checkExportable(net.toJSON(), 'NeuralNetwork.toONNX'); // fine: built-in activations only
+ * const custom = { ...net.toJSON(), activations: [{ name: 'square' }, { name: 'sigmoid' }] }; // a custom activation
+ * checkExportable(custom, 'NeuralNetwork.toONNX'); // throws 'square'
  * ```
  */
 export function checkExportable(spec: ModelSpec, op: string): void {
@@ -99,7 +103,8 @@ export function checkExportable(spec: ModelSpec, op: string): void {
  * @internal
  * @example
  * ```ts
- * checkSizes([784, 256, 10], LIMITS, 'NeuralNetwork.fromONNX'); // fine
+ * checkSizes([784, 256, 10], SAVED_NETWORK_LIMITS, 'NeuralNetwork.fromONNX'); // fine
+ * checkSizes([784, 0, 10], SAVED_NETWORK_LIMITS, 'NeuralNetwork.fromONNX'); // throws 'NeuralNetwork.fromONNX'
  * ```
  */
 export function checkSizes(sizes: number[], limits: SpecLimits, op: string): void {

@@ -36,9 +36,11 @@ export interface TfjsModelJSON {
  *
  * @example
  * ```ts
+ * import { mkdirSync, writeFileSync } from 'node:fs';
  * const { modelJson, weights }: TfjsArtifacts = net.toTfjs();
- * fs.writeFileSync('out/model.json', JSON.stringify(modelJson));
- * fs.writeFileSync('out/weights.bin', weights);
+ * mkdirSync('out', { recursive: true });
+ * writeFileSync('out/model.json', JSON.stringify(modelJson));
+ * writeFileSync('out/weights.bin', weights); // tf.loadLayersModel('file://out/model.json') reads both
  * ```
  */
 export interface TfjsArtifacts {
@@ -105,7 +107,9 @@ const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !
  * @internal
  * @example
  * ```ts
- * const net = NeuralNetwork.fromJSON(decodeTfjs(modelJson, [shard1, shard2], LIMITS));
+ * const { modelJson, weights } = new NeuralNetwork([2, 4, 1], [new ReLU(), new Sigmoid()]).toTfjs();
+ * const [shard1, shard2] = [weights.subarray(0, 16), weights.subarray(16)]; // shards, in manifest order
+ * const net = NeuralNetwork.fromJSON(decodeTfjs(modelJson, [shard1, shard2], SAVED_NETWORK_LIMITS));
  * ```
  */
 export function decodeTfjs(modelJson: unknown, weights: unknown, limits: SpecLimits, op = 'NeuralNetwork.fromTfjs'): ImportedSpec {

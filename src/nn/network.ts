@@ -384,9 +384,10 @@ export class NeuralNetwork {
    *
    * @example
    * ```ts
+   * import * as tf from '@tensorflow/tfjs';
    * const { modelJson, weights } = net.toTfjs();
    * const model = await tf.loadLayersModel(tf.io.fromMemory({
-   *   modelTopology: modelJson.modelTopology, weightSpecs: modelJson.weightsManifest[0].weights,
+   *   modelTopology: modelJson.modelTopology, weightSpecs: modelJson.weightsManifest[0]!.weights,
    *   weightData: weights.slice().buffer }));
    * ```
    */
@@ -403,6 +404,7 @@ export class NeuralNetwork {
    *
    * @example
    * ```ts
+   * import { readFileSync } from 'node:fs';
    * const modelJson = JSON.parse(readFileSync('web_model/model.json', 'utf8'));
    * const net = NeuralNetwork.fromTfjs(modelJson, readFileSync('web_model/group1-shard1of1.bin'));
    * ```

@@ -89,7 +89,7 @@ export function parseExpectation(comment: string): Expectation | null {
   const thrown = /^(?:throws\b[:,]?\s*|Error:\s*)(.*)$/s.exec(text);
   if (thrown) {
     const rest = thrown[1]!.trim();
-    const quoted = /^(["'])(.*)\1/.exec(rest);
+    const quoted = /^(["'])(.*?)\1(?=$|[\s:,.;)])/.exec(rest);
     const message = quoted ? quoted[2] : text.startsWith('Error') ? rest.replace(/\s*(\.\.\.|…)$/, '') : undefined;
     return { kind: 'throws', message: message || undefined, text };
   }
