@@ -20,7 +20,7 @@ import { describe } from '../core/validate.js';
  * @example
  * ```ts
  * const { modelJson, weights } = net.toTfjs();
- * modelJson.weightsManifest[0].paths; // ['weights.bin']: save `weights` under that name
+ * modelJson.weightsManifest[0]!.paths; // ['weights.bin']: save `weights` under that name
  * ```
  */
 export interface TfjsModelJSON {
