@@ -24,7 +24,7 @@ const TRAIN_XOR = `
   const result = { build: info.build, last: loss[loss.length - 1], predictions: Array.from(net.predict(X).data, Math.round) };`;
 
 /** Serve `mounts`, open /index.html (which sets window.result from TRAIN_XOR), check it learned XOR cleanly. */
-async function trainXorInChromium(mounts: Record<string, string>): Promise<{ build: string; last: number; predictions: number[] }> {
+async function trainXorInChromium(mounts: Record<string, string>): Promise<{ build: string; last: number; predictions: number[]; fetched: string[] }> {
   const server = await serve(mounts);
   try {
     const page = await browser.newPage();
@@ -36,7 +36,7 @@ async function trainXorInChromium(mounts: Record<string, string>): Promise<{ bui
     expect(r.predictions).toEqual([0, 1, 1, 0]);
     expect(errors).toEqual([]);
     await page.close();
-    return r;
+    return { ...r, fetched: server.log.map((x) => x.path) };
   } finally {
     await server.close();
   }
@@ -161,6 +161,10 @@ window.result = result;
 </script>`);
     const r = await trainXorInChromium({ '/': dir });
     expect(r.build).not.toBe('scalar');
+    // the bundle and the one build it runs, nothing else of the package
+    expect(r.fetched.filter((p) => p.includes('/scratchnet/')).sort()).toEqual([
+      `/node_modules/scratchnet/dist/backend/builds/${r.build}.generated.js`, '/node_modules/scratchnet/dist/scratchnet.browser.js',
+    ]);
   }, 120_000);
 
   it('(4) the same page built with Vite runs in Chromium', async () => {
@@ -171,8 +175,10 @@ window.result = result;
 ${TRAIN_XOR}
 window.result = result;`);
     await run(process.execPath, [join(root, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'], { cwd: app });
-    const built = await readdir(join(app, 'dist', 'assets'));
-    expect(built.some((f) => f.endsWith('.js'))).toBe(true);
-    await trainXorInChromium({ '/': join(app, 'dist') });
+    // Vite makes each build a chunk of its own; the page fetches its entry chunk and one build
+    const built = (await readdir(join(app, 'dist', 'assets'))).filter((f) => f.endsWith('.js'));
+    expect(built.length).toBe(6);
+    const r = await trainXorInChromium({ '/': join(app, 'dist') });
+    expect(r.fetched.filter((p) => p.endsWith('.js')).length).toBe(2);
   }, 180_000);
 });
