@@ -5,7 +5,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { init, BinaryCrossEntropy, NeuralNetwork, ReLU, Sigmoid, type Matrix } from '../src/index.js';
-import { lineChartSvg } from '../src/plot.js';
+import { lineChartSvg } from '../src/plot/line-chart.js';
 
 /** `--name N` or `--name=N` from the command line, an integer in [min, max]. */
 function intFlag(name: string, fallback: number, min: number, max: number): number {

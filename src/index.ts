@@ -31,19 +31,20 @@ export { Optimizer, SGD, Momentum, Adam, RMSprop, optimizers, type OptimizerName
 export { type Init } from './nn/layer.js';
 export { type NetworkJSON, type FromJSONOptions, LIMITS as SAVED_NETWORK_LIMITS } from './nn/serialize.js';
 export { RandomState, seed } from './core/random.js';
-export {
-  lineChartSvg, decisionBoundarySvg, trainingCurvesSvg, type LineSeries, type LineChartOptions, type DecisionBoundaryOptions,
-  type Predictor, type TrainingHistory,
-} from './plot.js';
-export {
-  parseCsv, parseIdx, loadIdx, idxToMatrix, gunzip, isGzip, oneHot, argmaxRows, accuracy, StandardScaler, MinMaxScaler,
-  trainTestSplit, type CsvOptions, type CsvData, type IdxData, type IdxType, type StandardScalerJSON,
-  type MinMaxScalerJSON, type SplitOptions, type Split,
-} from './data.js';
+export { lineChartSvg, type LineSeries, type LineChartOptions } from './plot/line-chart.js';
+export { decisionBoundarySvg, type DecisionBoundaryOptions, type Predictor } from './plot/decision-boundary.js';
+export { trainingCurvesSvg, type TrainingHistory } from './plot/training-curves.js';
+export { parseCsv, type CsvOptions, type CsvData } from './data/csv.js';
+export { gunzip, isGzip, GUNZIP_MAX_BYTES, type GunzipOptions } from './data/gzip.js';
+export { parseIdx, loadIdx, idxToMatrix, type IdxData, type IdxType } from './data/idx.js';
+export { oneHot, argmaxRows } from './data/encoding.js';
+export { accuracy } from './data/metrics.js';
+export { StandardScaler, MinMaxScaler, type StandardScalerJSON, type MinMaxScalerJSON } from './data/scalers.js';
+export { trainTestSplit, type SplitOptions, type Split } from './data/split.js';
 export {
   xor, circle, spirals, blobs, moons, type Dataset, type XorOptions, type CircleOptions, type SpiralsOptions,
   type BlobsOptions, type MoonsOptions,
-} from './datasets.js';
+} from './data/toy.js';
 export type { InitOptions } from './backend/load.js';
 
 /**

@@ -12,7 +12,6 @@ import {
   Softmax,
   SoftmaxCrossEntropy,
   type Activation,
-  type MatrixLike,
 } from '../src/index.js';
 
 beforeAll(async () => {
@@ -97,78 +96,6 @@ function expectRejectsUnchanged(net: NeuralNetwork | Layer, fn: () => unknown, r
 function xorNet(output: Activation = new Sigmoid()): NeuralNetwork {
   return new NeuralNetwork([2, 4, 1], [new ReLU(), output], { seed: 42 });
 }
-
-describe('Matrix.from', () => {
-  it('rejects an empty array', () => {
-    expectRejects(() => Matrix.from([]), /Matrix\.from: values is empty \(no rows\)/);
-  });
-
-  it('rejects an empty row', () => {
-    expectRejects(() => Matrix.from([[]]), /Matrix\.from: values is empty \(row 0 has no values\)/);
-  });
-
-  it('rejects ragged rows, naming the row and both lengths', () => {
-    expectRejects(
-      () => Matrix.from([[1, 2], [3]]),
-      /Matrix\.from: values is ragged: row 1 has 1 values, row 0 has 2/,
-    );
-    expectRejects(
-      () => Matrix.from([[1, 2], [3, 4], [5, 6, 7]]),
-      /Matrix\.from: values is ragged: row 2 has 3 values, row 0 has 2/,
-    );
-    expectRejects(() => Matrix.from([[1], []]), /Matrix\.from: values is ragged: row 1 has 0 values, row 0 has 1/);
-  });
-
-  it('rejects a string, naming the position and the value', () => {
-    expectRejects(
-      () => Matrix.from(bad<MatrixLike>([[1, 2], [3, 'a']])),
-      /Matrix\.from: values\[1\]\[1\] is "a" \(a string\), not a finite number/,
-    );
-  });
-
-  it('rejects null', () => {
-    expectRejects(
-      () => Matrix.from(bad<MatrixLike>([[null, 2]])),
-      /Matrix\.from: values\[0\]\[0\] is null, not a finite number/,
-    );
-  });
-
-  it('rejects undefined (including holes)', () => {
-    expectRejects(
-      () => Matrix.from(bad<MatrixLike>([[1, undefined]])),
-      /Matrix\.from: values\[0\]\[1\] is undefined.*not a finite number/,
-    );
-    // eslint-disable-next-line no-sparse-arrays
-    expectRejects(() => Matrix.from(bad<MatrixLike>([[1, , 3]])), /Matrix\.from: values\[0\]\[1\] is undefined/);
-  });
-
-  it('rejects rows that are not arrays, and a non-array', () => {
-    expectRejects(() => Matrix.from(bad<MatrixLike>([1, 2, 3])), /Matrix\.from: values must be an array of rows.*row 0 is 1/);
-    expectRejects(() => Matrix.from(bad<MatrixLike>([[1], 2])), /Matrix\.from: values row 1 is 2, not an array/);
-    expectRejects(() => Matrix.from(bad<MatrixLike>(5)), /Matrix\.from: values must be a Matrix or an array of rows/);
-    expectRejects(() => Matrix.from(bad<MatrixLike>(null)), /Matrix\.from: values must be a Matrix or an array of rows.*null/);
-  });
-
-  it('rejects NaN', () => {
-    expectRejects(() => Matrix.from([[1, NaN]]), /Matrix\.from: values\[0\]\[1\] is NaN, not a finite number/);
-  });
-
-  it('rejects Infinity and -Infinity', () => {
-    expectRejects(() => Matrix.from([[Infinity]]), /Matrix\.from: values\[0\]\[0\] is Infinity, not a finite number/);
-    expectRejects(() => Matrix.from([[0], [-Infinity]]), /Matrix\.from: values\[1\]\[0\] is -Infinity, not a finite number/);
-  });
-
-  it('rejects a value that overflows float32 (1e39)', () => {
-    expectRejects(() => Matrix.from([[1, 2], [1e39, 3]]), /Matrix\.from: values\[1\]\[0\] is 1e\+39, which overflows float32/);
-    expectRejects(() => Matrix.from([[-1e39]]), /Matrix\.from: values\[0\]\[0\] is -1e\+39, which overflows float32/);
-  });
-
-  it('still accepts the largest float32 and tiny values', () => {
-    const m = Matrix.from([[3.4028234663852886e38, 1e-50]]);
-    expect(m.get(0, 0)).toBe(3.4028234663852886e38);
-    expect(m.get(0, 1)).toBe(0);
-  });
-});
 
 describe('NeuralNetwork constructor', () => {
   for (const [label, size, shown] of [

@@ -5,7 +5,7 @@ import {
   SoftmaxCrossEntropy, Tanh, BinaryCrossEntropy, BinaryCrossEntropyFromLogits, backendInfo, RandomState,
 } from '../src/index.js';
 import { StepByStep } from './support/step-by-step.js';
-import { blobs, circle, spirals } from '../src/datasets.js';
+import { blobs, circle, spirals } from '../src/data/toy.js';
 
 beforeAll(async () => {
   await init();

@@ -6,7 +6,8 @@
  *
  * @module
  */
-import type { Backend, Block } from '../backend/heap.js';
+import { MAX_MEMORY_BYTES, type Backend, type Block } from '../backend/heap.js';
+import { checkFloat32, describe, typedArrayName } from './validate.js';
 
 /**
  * Anything a public entry point accepts as a matrix: a Matrix or nested arrays of numbers.
@@ -18,6 +19,15 @@ import type { Backend, Block } from '../backend/heap.js';
  */
 export type MatrixLike = Matrix | readonly (readonly number[])[];
 
+/**
+ * The most values one Matrix may hold: as many float32 as wasm32 linear memory (4 GiB) can
+ * address, so that any matrix can be copied into the kernels' memory.
+ *
+ * @internal
+ */
+export const MAX_MATRIX_VALUES = MAX_MEMORY_BYTES / 4;
+
+/** Where a view's values live: `rows * cols` floats at `block.ptr + offset` in linear memory. */
 interface ViewSource {
   readonly backend: Backend;
   readonly block: Block;
@@ -25,8 +35,96 @@ interface ViewSource {
   readonly what: string;
 }
 
+// The typed-array internals, read from the engine's own getters (captured once), so a subclass or
+// an own property cannot make a Float32Array claim another length, buffer or offset.
+const typedArrayProto = Object.getPrototypeOf(Float32Array.prototype) as object;
+const intrinsic = <T>(key: string) =>
+  Object.getOwnPropertyDescriptor(typedArrayProto, key)!.get as (this: unknown) => T;
+const lengthOf = intrinsic<number>('length');
+const bufferOf = intrinsic<ArrayBufferLike>('buffer');
+const byteOffsetOf = intrinsic<number>('byteOffset');
+const resizableOf = Object.getOwnPropertyDescriptor(ArrayBuffer.prototype, 'resizable')?.get;
+const growableOf =
+  typeof SharedArrayBuffer === 'function' ? Object.getOwnPropertyDescriptor(SharedArrayBuffer.prototype, 'growable')?.get : undefined;
+
+/** Whether a buffer can change length (a resizable ArrayBuffer or a growable SharedArrayBuffer). */
+function lengthCanChange(buffer: ArrayBufferLike): boolean {
+  for (const get of [resizableOf, growableOf]) {
+    try {
+      if (get?.call(buffer) === true) return true;
+    } catch {
+      // the other kind of buffer
+    }
+  }
+  return false;
+}
+
+/** Seal a fixed-length Float32Array against own properties (no own `length` can shadow the real one). */
+function sealed(a: Float32Array): Float32Array {
+  Object.preventExtensions(a);
+  return a;
+}
+
+const EMPTY = sealed(new Float32Array(0));
+
+/** Errors this module throws itself, as opposed to errors thrown by a caller's getters or Proxies. */
+const ours = new WeakSet<object>();
+
+function fail(message: string): never {
+  const e = new Error(message);
+  ours.add(e);
+  throw e;
+}
+
+function mib(values: number): string {
+  const bytes = values * 4;
+  return bytes >= 2 ** 30 ? `${(bytes / 2 ** 30).toFixed(1)} GiB` : `${(bytes / 2 ** 20).toFixed(1)} MiB`;
+}
+
+function checkDims(op: string, rows: unknown, cols: unknown): asserts rows is number {
+  if (!Number.isInteger(rows) || !Number.isInteger(cols) || (rows as number) < 1 || (cols as number) < 1) {
+    fail(`${op}: rows and cols must be positive integers, got ${describe(rows)}x${describe(cols)}`);
+  }
+  const n = (rows as number) * (cols as number);
+  if (n > MAX_MATRIX_VALUES) {
+    fail(`${op}: a ${rows}x${cols} matrix would hold ${n} values (${mib(n)}), more than WebAssembly memory can hold (${MAX_MATRIX_VALUES} float32, 4 GiB)`);
+  }
+}
+
+function allocate(op: string, rows: number, cols: number): Float32Array {
+  try {
+    return sealed(new Float32Array(rows * cols));
+  } catch (cause) {
+    const e = new Error(`${op}: could not allocate a ${rows}x${cols} matrix (${mib(rows * cols)})`, { cause });
+    ours.add(e);
+    throw e;
+  }
+}
+
+/** Our own view of a caller's Float32Array: the same memory, or a copy when its buffer can change length. */
+function adopt(data: unknown, rows: number, cols: number): Float32Array {
+  if (typedArrayName(data) !== 'Float32Array') fail(`Matrix: data must be a Float32Array, got ${describe(data)}`);
+  const n = rows * cols;
+  const length = lengthOf.call(data);
+  if (length !== n) fail(`Matrix: data has ${length} values, a ${rows}x${cols} matrix needs ${n}`);
+  const buffer = bufferOf.call(data);
+  if (lengthCanChange(buffer)) {
+    const copy = allocate('Matrix', rows, cols);
+    copy.set(data as Float32Array);
+    return copy;
+  }
+  return sealed(new Float32Array(buffer, byteOffsetOf.call(data), n));
+}
+
+// Set by matrixView just around `new Matrix`, so the constructor makes a view instead of storage.
+let pendingView: ViewSource | null = null;
+let isMatrix = (x: unknown): x is Matrix => x instanceof Matrix;
+let canonical = (m: Matrix): Matrix => m;
+
 /**
- * A dense float32 matrix.
+ * A dense float32 matrix. Its shape is fixed at construction (`rows` and `cols` are getters over
+ * private fields; the object is frozen), and its `data` is always a genuine `Float32Array` of
+ * exactly `rows * cols` values.
  *
  * @example
  * ```ts
@@ -38,16 +136,27 @@ interface ViewSource {
  * ```
  */
 export class Matrix {
-  /** Number of rows. */
-  readonly rows: number;
-  /** Number of columns. */
-  readonly cols: number;
-  private _data: Float32Array;
-  private readonly _view: ViewSource | null;
-  private _epoch = -1;
+  readonly #rows: number;
+  readonly #cols: number;
+  #data: Float32Array;
+  readonly #view: ViewSource | null;
+  #epoch = -1;
+
+  static {
+    isMatrix = (x: unknown): x is Matrix => typeof x === 'object' && x !== null && #rows in x;
+    // A plain, frozen Matrix over the same storage as `m`, whatever a subclass overrides.
+    canonical = (m: Matrix): Matrix => {
+      if (Object.getPrototypeOf(m) === Matrix.prototype && Object.isFrozen(m)) return m;
+      if (m.#view !== null) return makeView(m.#view, m.#rows, m.#cols);
+      return new Matrix(m.#rows, m.#cols, m.#ownData());
+    };
+  }
 
   /**
-   * A rows×cols matrix over `data` (row-major, taken as is, not copied), or zeros.
+   * A rows×cols matrix over `data` (row-major), or zeros. `data` is not copied: the matrix keeps
+   * its own view of the same memory, so writes through either are seen by both (a Float32Array
+   * over a resizable buffer is copied instead, since its length could change). At most 2^30
+   * values (what WebAssembly memory can hold).
    *
    * @example
    * ```ts
@@ -56,29 +165,29 @@ export class Matrix {
    * ```
    */
   constructor(rows: number, cols: number, data?: Float32Array) {
+    const view = pendingView;
+    pendingView = null;
     checkDims('Matrix', rows, cols);
-    if (data !== undefined) {
-      if (!(data instanceof Float32Array)) throw new Error('Matrix: data must be a Float32Array');
-      if (data.length !== rows * cols) {
-        throw new Error(`Matrix: data has ${data.length} values, a ${rows}x${cols} matrix needs ${rows * cols}`);
-      }
-    }
-    this.rows = rows;
-    this.cols = cols;
-    this._data = data ?? new Float32Array(rows * cols);
-    this._view = null;
+    this.#rows = rows;
+    this.#cols = cols;
+    this.#view = view;
+    this.#data = view !== null ? EMPTY : data === undefined ? allocate('Matrix', rows, cols) : adopt(data, rows, cols);
+    if (new.target === Matrix) Object.freeze(this);
   }
 
-  /** @internal A view into linear memory; use the public constructors instead. */
-  static _view(backend: Backend, block: Block, offset: number, rows: number, cols: number, what: string): Matrix {
-    const m = Object.create(Matrix.prototype) as Matrix;
-    Object.assign(m, { rows, cols, _data: new Float32Array(0), _view: { backend, block, offset, what }, _epoch: -1 });
-    return m;
+  /** Number of rows. */
+  get rows(): number {
+    return this.#rows;
+  }
+
+  /** Number of columns. */
+  get cols(): number {
+    return this.#cols;
   }
 
   /**
    * A new matrix from nested arrays (copied), or a copy of another Matrix. Rejects empty, ragged
-   * and non-finite input with an Error naming the position.
+   * and non-finite input, and values that overflow float32, with an Error naming the position.
    *
    * @example
    * ```ts
@@ -87,7 +196,7 @@ export class Matrix {
    */
   static from(values: MatrixLike): Matrix {
     const m = toMatrix(values, 'Matrix.from', 'values');
-    return m === values ? m.clone() : m;
+    return isMatrix(values) ? m.clone() : m;
   }
 
   /**
@@ -103,8 +212,9 @@ export class Matrix {
   }
 
   /**
-   * The values, row-major. For a view into WebAssembly memory this is a live view, re-derived
-   * after memory growth; read `.data` again rather than keeping the array across calls.
+   * The values, row-major: a `Float32Array` of exactly `rows * cols` values. For a view into
+   * WebAssembly memory this is a live view, re-derived after memory growth; read `.data` again
+   * rather than keeping the array across calls.
    *
    * @example
    * ```ts
@@ -112,22 +222,21 @@ export class Matrix {
    * ```
    */
   get data(): Float32Array {
-    const v = this._view;
-    if (v === null) return this._data;
-    if (v.block.released) {
-      throw new Error(`Matrix: ${v.what} belongs to a network or layer that was disposed`);
+    const v = this.#view;
+    if (v === null) return this.#ownData();
+    if (v.block.released) fail(`Matrix: ${v.what} belongs to a network or layer that was disposed`);
+    if (this.#epoch !== v.backend.epoch) {
+      this.#data = sealed(v.backend.f32(v.block.ptr + v.offset, this.#rows * this.#cols));
+      this.#epoch = v.backend.epoch;
     }
-    if (this._epoch !== v.backend.epoch || this._data.length !== this.rows * this.cols) {
-      this._data = v.backend.f32(v.block.ptr + v.offset, this.rows * this.cols);
-      this._epoch = v.backend.epoch;
-    }
-    return this._data;
+    return this.#data;
   }
 
-  /** @internal Byte address in linear memory of a view, or -1 for a JS-owned matrix. */
-  get _ptr(): number {
-    const v = this._view;
-    return v === null ? -1 : v.block.ptr + v.offset;
+  #ownData(): Float32Array {
+    if (lengthOf.call(this.#data) !== this.#rows * this.#cols) {
+      fail(`Matrix: the values of this ${this.#rows}x${this.#cols} matrix are gone (its ArrayBuffer was transferred or detached)`);
+    }
+    return this.#data;
   }
 
   /**
@@ -139,7 +248,7 @@ export class Matrix {
    * ```
    */
   get shape(): [number, number] {
-    return [this.rows, this.cols];
+    return [this.#rows, this.#cols];
   }
 
   /**
@@ -151,12 +260,13 @@ export class Matrix {
    * ```
    */
   get(i: number, j: number): number {
-    this.checkIndex('Matrix.get', i, j);
-    return this.data[i * this.cols + j]!;
+    this.#checkIndex('Matrix.get', i, j);
+    return this.data[i * this.#cols + j]!;
   }
 
   /**
    * Set the element at row i, column j (for a view, this writes into the network's weights).
+   * The value must be a finite number within the float32 range.
    *
    * @example
    * ```ts
@@ -165,11 +275,9 @@ export class Matrix {
    * ```
    */
   set(i: number, j: number, value: number): void {
-    this.checkIndex('Matrix.set', i, j);
-    if (typeof value !== 'number' || !Number.isFinite(value)) {
-      throw new Error(`Matrix.set: value must be a finite number, got ${describe(value)}`);
-    }
-    this.data[i * this.cols + j] = value;
+    this.#checkIndex('Matrix.set', i, j);
+    checkFloat32('Matrix.set', 'value', value);
+    this.data[i * this.#cols + j] = value;
   }
 
   /**
@@ -181,9 +289,9 @@ export class Matrix {
    * ```
    */
   toArray(): number[][] {
-    const d = this.data;
+    const d = this.data, cols = this.#cols;
     const out: number[][] = [];
-    for (let i = 0; i < this.rows; i++) out.push(Array.from(d.subarray(i * this.cols, (i + 1) * this.cols)));
+    for (let i = 0; i < this.#rows; i++) out.push(Array.from(d.subarray(i * cols, (i + 1) * cols)));
     return out;
   }
 
@@ -196,84 +304,129 @@ export class Matrix {
    * ```
    */
   clone(): Matrix {
-    return new Matrix(this.rows, this.cols, this.data.slice());
+    return new Matrix(this.#rows, this.#cols, this.data.slice());
   }
 
-  /** A short description: `Matrix(4x2)`. */
+  /**
+   * A short description: `Matrix(4x2)`.
+   *
+   * @example
+   * ```ts
+   * String(Matrix.zeros(4, 2)); // 'Matrix(4x2)'
+   * ```
+   */
   toString(): string {
-    return `Matrix(${this.rows}x${this.cols})`;
+    return `Matrix(${this.#rows}x${this.#cols})`;
   }
 
-  private checkIndex(op: string, i: number, j: number): void {
-    if (!Number.isInteger(i) || !Number.isInteger(j) || i < 0 || j < 0 || i >= this.rows || j >= this.cols) {
-      throw new Error(`${op}: index (${String(i)}, ${String(j)}) is outside a ${this.rows}x${this.cols} matrix`);
+  #checkIndex(op: string, i: number, j: number): void {
+    if (!Number.isInteger(i) || !Number.isInteger(j) || i < 0 || j < 0 || i >= this.#rows || j >= this.#cols) {
+      fail(`${op}: index (${describe(i)}, ${describe(j)}) is outside a ${this.#rows}x${this.#cols} matrix`);
     }
   }
 }
 
-/**
- * Describe a bad value for an error message.
- *
- * @internal
- */
-export function describe(v: unknown): string {
-  if (typeof v === 'number') return String(v);
-  if (typeof v === 'string') return `"${v}" (a string)`;
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return 'an array';
-  return `${String(v)} (${typeof v})`;
-}
-
-function checkDims(op: string, rows: number, cols: number): void {
-  if (!Number.isInteger(rows) || !Number.isInteger(cols) || rows < 1 || cols < 1) {
-    throw new Error(`${op}: rows and cols must be positive integers, got ${describe(rows)}x${describe(cols)}`);
+function makeView(source: ViewSource, rows: number, cols: number): Matrix {
+  pendingView = source;
+  try {
+    return new Matrix(rows, cols);
+  } finally {
+    pendingView = null;
   }
 }
 
 /**
- * Validate a matrix argument and return it as a Matrix (the same object when it already is one).
- * Throws `${op}: ${name} ...` for empty, ragged, non-numeric or non-finite input.
+ * A live rows×cols view of `block.ptr + offset` in linear memory (a layer's weights, bias or
+ * cached outputs). Its `data` is re-derived after memory grows, and it throws a named Error once
+ * the block is released.
  *
+ * @example
+ * ```ts
+ * const weights = matrixView(be, block, 0, inputSize, outputSize, 'Layer(2, 4).weights');
+ * ```
+ * @internal
+ */
+export function matrixView(backend: Backend, block: Block, offset: number, rows: number, cols: number, what: string): Matrix {
+  return makeView({ backend, block, offset, what }, rows, cols);
+}
+
+function errorText(e: unknown): string {
+  try {
+    if (e instanceof Error) return `${e.name}: ${e.message}`;
+  } catch {
+    // a Proxy whose getPrototypeOf trap throws
+  }
+  return describe(e);
+}
+
+/**
+ * Validate a matrix argument and return it as a Matrix (the same object when it already is a
+ * plain Matrix). Throws `${op}: ${name} ...` for empty, ragged, non-numeric, non-finite or
+ * float32-overflowing input. Nested arrays are read once, each value validated as it is copied,
+ * so a getter or Proxy cannot pass validation with one value and be copied with another; an error
+ * thrown by such a getter or Proxy comes back as an Error naming the operation.
+ *
+ * @example
+ * ```ts
+ * const x = toMatrix([[1, 2]], 'predict', 'inputs'); // Matrix(1x2)
+ * ```
  * @internal
  */
 export function toMatrix(x: unknown, op: string, name: string): Matrix {
-  if (x instanceof Matrix) {
-    const d = x.data;
+  if (isMatrix(x)) {
+    const m = canonical(x);
+    const d = m.data, cols = m.cols;
     for (let i = 0; i < d.length; i++) {
       if (!Number.isFinite(d[i]!)) {
-        const r = Math.floor(i / x.cols);
-        throw new Error(`${op}: ${name}[${r}][${i - r * x.cols}] is ${d[i]}, not a finite number`);
+        const r = Math.floor(i / cols);
+        fail(`${op}: ${name}[${r}][${i - r * cols}] is ${d[i]}, not a finite number`);
       }
     }
-    return x;
+    return m;
   }
-  if (!Array.isArray(x)) {
-    throw new Error(`${op}: ${name} must be a Matrix or an array of rows (number[][]), got ${describe(x)}`);
+  let at = name;
+  try {
+    return fromRows(x, op, name, (where) => (at = where));
+  } catch (e) {
+    if (ours.has(e as object)) throw e;
+    const wrapped = new Error(`${op}: reading ${at} failed (${errorText(e)})`, { cause: e });
+    throw wrapped;
   }
-  if (x.length === 0) throw new Error(`${op}: ${name} is empty (no rows)`);
+}
+
+function arrayLength(op: string, what: string, n: unknown): number {
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 0) fail(`${op}: ${what} has length ${describe(n)}, not a valid array length`);
+  return n;
+}
+
+function fromRows(x: unknown, op: string, name: string, reading: (where: string) => void): Matrix {
+  if (!Array.isArray(x)) fail(`${op}: ${name} must be a Matrix or an array of rows (number[][]), got ${describe(x)}`);
+  const rows = arrayLength(op, name, x.length);
+  if (rows === 0) fail(`${op}: ${name} is empty (no rows)`);
+  reading(`${name}[0]`);
   const first: unknown = x[0];
-  if (!Array.isArray(first)) {
-    throw new Error(`${op}: ${name} must be an array of rows (number[][]); row 0 is ${describe(first)}`);
+  if (!Array.isArray(first)) fail(`${op}: ${name} must be an array of rows (number[][]); row 0 is ${describe(first)}`);
+  const cols = arrayLength(op, `${name}[0]`, first.length);
+  if (cols === 0) fail(`${op}: ${name} is empty (row 0 has no values)`);
+  if (rows * cols > MAX_MATRIX_VALUES) {
+    fail(`${op}: ${name} is ${rows}x${cols} (${rows * cols} values), more than WebAssembly memory can hold (${MAX_MATRIX_VALUES} float32)`);
   }
-  const cols = first.length;
-  if (cols === 0) throw new Error(`${op}: ${name} is empty (row 0 has no values)`);
-  const data = new Float32Array(x.length * cols);
-  for (let i = 0; i < x.length; i++) {
-    const row: unknown = x[i];
-    if (!Array.isArray(row)) throw new Error(`${op}: ${name} row ${i} is ${describe(row)}, not an array`);
-    if (row.length !== cols) {
-      throw new Error(`${op}: ${name} is ragged: row ${i} has ${row.length} values, row 0 has ${cols}`);
-    }
+  const data = allocate(op, rows, cols);
+  for (let i = 0; i < rows; i++) {
+    reading(`${name}[${i}]`);
+    const row: unknown = i === 0 ? first : x[i];
+    if (!Array.isArray(row)) fail(`${op}: ${name} row ${i} is ${describe(row)}, not an array`);
+    const length: unknown = i === 0 ? cols : row.length;
+    if (length !== cols) fail(`${op}: ${name} is ragged: row ${i} has ${describe(length)} values, row 0 has ${cols}`);
+    const base = i * cols;
     for (let j = 0; j < cols; j++) {
       const v: unknown = row[j];
-      if (typeof v !== 'number' || !Number.isFinite(v)) {
-        throw new Error(`${op}: ${name}[${i}][${j}] is ${describe(v)}, not a finite number`);
-      }
-      data[i * cols + j] = v;
-      if (!Number.isFinite(data[i * cols + j]!)) {
-        throw new Error(`${op}: ${name}[${i}][${j}] is ${v}, which overflows float32`);
+      if (typeof v !== 'number') fail(`${op}: ${name}[${i}][${j}] is ${describe(v)}, not a finite number`);
+      data[base + j] = v;
+      if (!Number.isFinite(data[base + j]!)) {
+        fail(`${op}: ${name}[${i}][${j}] is ${v}, ${Number.isFinite(v) ? 'which overflows float32' : 'not a finite number'}`);
       }
     }
   }
-  return new Matrix(x.length, cols, data);
+  return new Matrix(rows, cols, data);
 }

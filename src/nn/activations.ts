@@ -1,16 +1,19 @@
 /**
  * Activation functions, as value objects: the chapter's `Activation`, `ReLU` and `Sigmoid`, plus
  * Tanh, LeakyReLU, Linear and Softmax. `forward(x)` applies the function; `backward(x)` is its
- * derivative at the pre-activation `x`, exactly as in the chapter. Built-ins run in WASM kernels.
+ * derivative at the pre-activation `x`, exactly as in the chapter. Built-ins run in WASM kernels
+ * (their plain-TypeScript twins are in src/reference/activations.ts); a subclass of `Activation`
+ * written in TypeScript works everywhere a built-in does.
  *
  * @module
  */
-import { activationKernels, type ActivationKernels } from '../backend/kernels.js';
 import { backend } from '../backend/load.js';
-import { type Backend } from '../backend/heap.js';
+import type { Backend } from '../backend/heap.js';
+import { activationKernels, type ActivationKernels } from '../backend/kernels.js';
 import { Matrix, toMatrix, type MatrixLike } from '../core/matrix.js';
-import { ActivationId } from '../backend/contract.js';
+import { checkFloat32, describe } from '../core/validate.js';
 import { readMatrix, withScratch } from '../backend/scratch.js';
+import { ActivationId } from '../backend/contract.js';
 
 /**
  * Base class for activation functions (the chapter's `Activation`). Subclass it with your own
@@ -36,87 +39,68 @@ export abstract class Activation {
 
   /** The derivative at the pre-activation `x` (the chapter's `backward(x)`). */
   abstract backward(x: MatrixLike): Matrix;
-
-  /**
-   * @internal Pointer-level forward used by layers: out = f(x) for a rows×cols x in linear
-   * memory. This default routes through the TypeScript `forward` of a custom subclass.
-   */
-  _forward(be: Backend, out: number, x: number, rows: number, cols: number): void {
-    const y = this.forward(readMatrix(be, x, rows, cols));
-    checkSameShape(`${this.name}.forward`, y, rows, cols);
-    be.write(out, y.data);
-  }
-
-  /**
-   * @internal Pointer-level backward used by layers: out = grad ⊙ f'(x) (y = f(x) is given for
-   * kernels that use it). out may alias grad. This default uses the TypeScript `backward`.
-   */
-  _backward(be: Backend, out: number, grad: number, x: number, _y: number, rows: number, cols: number): void {
-    const d = this.backward(readMatrix(be, x, rows, cols));
-    checkSameShape(`${this.name}.backward`, d, rows, cols);
-    const g = be.read(grad, rows * cols);
-    const dd = d.data;
-    for (let i = 0; i < g.length; i++) g[i] = g[i]! * dd[i]!;
-    be.write(out, g);
-  }
-}
-
-function checkSameShape(op: string, m: unknown, rows: number, cols: number): void {
-  if (!(m instanceof Matrix) || m.rows !== rows || m.cols !== cols) {
-    const got = m instanceof Matrix ? `${m.rows}x${m.cols}` : String(m);
-    throw new Error(`${op}: a custom activation must return a ${rows}x${cols} Matrix, got ${got}`);
-  }
 }
 
 /**
- * An activation whose three kernels live in the WASM module under `kernel`.
+ * What the kernels need to run a built-in activation: its id in the contract, its kernel family
+ * (`${family}Forward`, `...Derivative`, `...Backward`), and its parameter (LeakyReLU's slope).
  *
  * @internal
  */
-export abstract class KernelActivation extends Activation {
-  /** Kernel family name in assembly/activations.ts. */
-  protected abstract readonly kernel: string;
-  /** @internal Id of this activation in the kernels (the contract's ActivationId). */
-  abstract readonly _kernelId: ActivationId;
-  /** @internal Parameter passed to the kernels (LeakyReLU's slope). */
-  get alpha(): number {
-    return 0;
-  }
-  private cached: { be: Backend; k: ActivationKernels } | null = null;
+export interface ActivationKernel {
+  readonly id: ActivationId;
+  readonly family: string;
+  readonly alpha: number;
+}
 
-  private kernels(be: Backend): ActivationKernels {
-    const c = this.cached;
-    if (c !== null && c.be === be) return c.k;
-    const k = activationKernels(be, this.kernel);
-    this.cached = { be, k };
-    return k;
-  }
+interface BuiltIn extends ActivationKernel {
+  readonly forward: Activation['forward'];
+  readonly backward: Activation['backward'];
+}
 
-  forward(x: MatrixLike): Matrix {
-    return this.apply(x, 'forward');
-  }
+const builtIns = new WeakMap<Activation, BuiltIn>();
 
-  backward(x: MatrixLike): Matrix {
-    return this.apply(x, 'derivative');
-  }
+function register(a: Activation, cls: { prototype: Activation }, id: ActivationId, family: string, alpha: number): void {
+  builtIns.set(a, { id, family, alpha, forward: cls.prototype.forward, backward: cls.prototype.backward });
+}
 
-  private apply(x: MatrixLike, which: 'forward' | 'derivative'): Matrix {
-    const op = `${this.constructor.name}.${which === 'forward' ? 'forward' : 'backward'}`;
-    const X = toMatrix(x, op, 'x');
-    const be = backend();
-    const n = X.rows * X.cols;
-    return withScratch(be, op, [n, n], ([px, py]) => {
-      be.write(px!, X.data);
-      this.kernels(be)[which](py!, px!, X.rows, X.cols, this.alpha);
-      return readMatrix(be, py!, X.rows, X.cols);
-    });
-  }
+/**
+ * The kernel of a built-in activation, or null for a user's class (whose TypeScript `forward` /
+ * `backward` then run). A subclass of a built-in that overrides `forward` or `backward` is a
+ * user's class; one that overrides neither still runs the built-in's kernels.
+ *
+ * @internal
+ */
+export function activationKernel(a: Activation): ActivationKernel | null {
+  const k = builtIns.get(a);
+  return k && a.forward === k.forward && a.backward === k.backward ? k : null;
+}
 
-  // (no _forward override: layers run built-in activations inside the fused denseForward kernel)
+const kernelCache = new WeakMap<Backend, Map<string, ActivationKernels>>();
 
-  override _backward(be: Backend, out: number, grad: number, x: number, y: number, rows: number, cols: number): void {
-    this.kernels(be).backward(out, grad, x, y, rows, cols, this.alpha);
-  }
+/**
+ * The three kernels of an activation family on `be`, looked up once per backend.
+ *
+ * @internal
+ */
+export function kernelsOf(be: Backend, family: string): ActivationKernels {
+  let byFamily = kernelCache.get(be);
+  if (!byFamily) kernelCache.set(be, (byFamily = new Map()));
+  let k = byFamily.get(family);
+  if (!k) byFamily.set(family, (k = activationKernels(be, family)));
+  return k;
+}
+
+/** Run a built-in's kernel on a JS matrix: the public forward / backward of the built-ins. */
+function runKernel(family: string, alpha: number, x: MatrixLike, which: 'forward' | 'derivative', op: string): Matrix {
+  const X = toMatrix(x, op, 'x');
+  const be = backend();
+  const n = X.rows * X.cols;
+  return withScratch(be, op, [n, n], ([px, py]) => {
+    be.write(px!, X.data);
+    kernelsOf(be, family)[which](py!, px!, X.rows, X.cols, alpha);
+    return readMatrix(be, py!, X.rows, X.cols);
+  });
 }
 
 /**
@@ -128,10 +112,18 @@ export abstract class KernelActivation extends Activation {
  * new ReLU().backward([[-1, 2]]).toArray(); // [[0, 1]]
  * ```
  */
-export class ReLU extends KernelActivation {
+export class ReLU extends Activation {
   readonly name = 'relu';
-  protected readonly kernel = 'relu';
-  /** @internal */ readonly _kernelId = ActivationId.ReLU;
+  constructor() {
+    super();
+    register(this, ReLU, ActivationId.ReLU, 'relu', 0);
+  }
+  forward(x: MatrixLike): Matrix {
+    return runKernel('relu', 0, x, 'forward', 'ReLU.forward');
+  }
+  backward(x: MatrixLike): Matrix {
+    return runKernel('relu', 0, x, 'derivative', 'ReLU.backward');
+  }
 }
 
 /**
@@ -143,10 +135,18 @@ export class ReLU extends KernelActivation {
  * new Sigmoid().backward([[0]]).toArray(); // [[0.25]]
  * ```
  */
-export class Sigmoid extends KernelActivation {
+export class Sigmoid extends Activation {
   readonly name = 'sigmoid';
-  protected readonly kernel = 'sigmoid';
-  /** @internal */ readonly _kernelId = ActivationId.Sigmoid;
+  constructor() {
+    super();
+    register(this, Sigmoid, ActivationId.Sigmoid, 'sigmoid', 0);
+  }
+  forward(x: MatrixLike): Matrix {
+    return runKernel('sigmoid', 0, x, 'forward', 'Sigmoid.forward');
+  }
+  backward(x: MatrixLike): Matrix {
+    return runKernel('sigmoid', 0, x, 'derivative', 'Sigmoid.backward');
+  }
 }
 
 /**
@@ -157,10 +157,18 @@ export class Sigmoid extends KernelActivation {
  * new Tanh().forward([[0]]).toArray(); // [[0]]
  * ```
  */
-export class Tanh extends KernelActivation {
+export class Tanh extends Activation {
   readonly name = 'tanh';
-  protected readonly kernel = 'tanh';
-  /** @internal */ readonly _kernelId = ActivationId.Tanh;
+  constructor() {
+    super();
+    register(this, Tanh, ActivationId.Tanh, 'tanh', 0);
+  }
+  forward(x: MatrixLike): Matrix {
+    return runKernel('tanh', 0, x, 'forward', 'Tanh.forward');
+  }
+  backward(x: MatrixLike): Matrix {
+    return runKernel('tanh', 0, x, 'derivative', 'Tanh.backward');
+  }
 }
 
 /**
@@ -171,23 +179,27 @@ export class Tanh extends KernelActivation {
  * new LeakyReLU(0.1).forward([[-2, 3]]).toArray(); // [[-0.2, 3]] (float32)
  * ```
  */
-export class LeakyReLU extends KernelActivation {
+export class LeakyReLU extends Activation {
   readonly name = 'leakyRelu';
-  protected readonly kernel = 'leakyRelu';
-  /** @internal */ readonly _kernelId = ActivationId.LeakyReLU;
-  /** The slope for negative inputs. */
-  readonly slope: number;
+  readonly #slope: number;
 
   constructor(slope = 0.01) {
     super();
-    if (typeof slope !== 'number' || !Number.isFinite(slope)) {
-      throw new Error(`LeakyReLU: slope must be a finite number, got ${String(slope)}`);
-    }
-    this.slope = slope;
+    checkFloat32('LeakyReLU', 'slope', slope);
+    this.#slope = slope;
+    register(this, LeakyReLU, ActivationId.LeakyReLU, 'leakyRelu', slope);
   }
 
-  override get alpha(): number {
-    return this.slope;
+  /** The slope for negative inputs. */
+  get slope(): number {
+    return this.#slope;
+  }
+
+  forward(x: MatrixLike): Matrix {
+    return runKernel('leakyRelu', this.#slope, x, 'forward', 'LeakyReLU.forward');
+  }
+  backward(x: MatrixLike): Matrix {
+    return runKernel('leakyRelu', this.#slope, x, 'derivative', 'LeakyReLU.backward');
   }
 }
 
@@ -199,10 +211,18 @@ export class LeakyReLU extends KernelActivation {
  * new Linear().forward([[-3]]).toArray(); // [[-3]]
  * ```
  */
-export class Linear extends KernelActivation {
+export class Linear extends Activation {
   readonly name = 'linear';
-  protected readonly kernel = 'linear';
-  /** @internal */ readonly _kernelId = ActivationId.Linear;
+  constructor() {
+    super();
+    register(this, Linear, ActivationId.Linear, 'linear', 0);
+  }
+  forward(x: MatrixLike): Matrix {
+    return runKernel('linear', 0, x, 'forward', 'Linear.forward');
+  }
+  backward(x: MatrixLike): Matrix {
+    return runKernel('linear', 0, x, 'derivative', 'Linear.backward');
+  }
 }
 
 /**
@@ -216,8 +236,16 @@ export class Linear extends KernelActivation {
  * new Softmax().forward([[0, 0]]).toArray(); // [[0.5, 0.5]]
  * ```
  */
-export class Softmax extends KernelActivation {
+export class Softmax extends Activation {
   readonly name = 'softmax';
-  protected readonly kernel = 'softmax';
-  /** @internal */ readonly _kernelId = ActivationId.Softmax;
+  constructor() {
+    super();
+    register(this, Softmax, ActivationId.Softmax, 'softmax', 0);
+  }
+  forward(x: MatrixLike): Matrix {
+    return runKernel('softmax', 0, x, 'forward', 'Softmax.forward');
+  }
+  backward(x: MatrixLike): Matrix {
+    return runKernel('softmax', 0, x, 'derivative', 'Softmax.backward');
+  }
 }

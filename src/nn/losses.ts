@@ -1,98 +1,151 @@
 /**
  * Losses as value objects: binary cross-entropy (the chapter's, with its 1e-15 clamps), mean
  * squared error, and softmax cross-entropy from logits. `forward(pred, target)` is the loss,
- * `backward(pred, target)` its exact gradient with respect to `pred`. Kernels do the arithmetic.
+ * `backward(pred, target)` its exact gradient with respect to `pred`. Built-ins run in kernels
+ * (twins in src/reference/losses.ts); a subclass of `Loss` written in TypeScript trains too.
  *
  * @module
  */
 import { Activation, Linear, Sigmoid, Softmax } from './activations.js';
 import { backend } from '../backend/load.js';
-import { type Backend } from '../backend/heap.js';
-import { Matrix, describe, toMatrix, type MatrixLike } from '../core/matrix.js';
+import type { Backend } from '../backend/heap.js';
+import { Matrix, toMatrix, type MatrixLike } from '../core/matrix.js';
+import { describe } from '../core/validate.js';
 import { readMatrix, withScratch } from '../backend/scratch.js';
 import { LossId } from '../backend/contract.js';
 
 /**
- * Base class of the losses `train()` understands.
+ * Base class of losses. Subclass it in TypeScript (a `name`, `forward` returning the mean loss,
+ * `backward` returning its gradient with respect to `pred`) and `train()` uses it; set
+ * `fromLogits = true` to receive the last layer's pre-activation instead of its output.
  *
  * @example
  * ```ts
- * import { init, BinaryCrossEntropy } from 'scratchnet';
- * await init();
- * new BinaryCrossEntropy().forward([[0.5]], [[1]]); // 0.6931471805589453 (−log 0.5)
+ * import { Loss, Matrix, type MatrixLike } from 'scratchnet';
+ * class MeanAbsoluteError extends Loss {
+ *   readonly name = 'meanAbsoluteError';
+ *   forward(pred: MatrixLike, target: MatrixLike) {
+ *     const p = Matrix.from(pred).data, t = Matrix.from(target).data;
+ *     return p.reduce((s, v, i) => s + Math.abs(v - t[i]!), 0) / p.length;
+ *   }
+ *   backward(pred: MatrixLike, target: MatrixLike) {
+ *     const P = Matrix.from(pred), t = Matrix.from(target).data;
+ *     return new Matrix(P.rows, P.cols, P.data.map((v, i) => Math.sign(v - t[i]!) / P.data.length));
+ *   }
+ * }
+ * net.train(X, y, { loss: new MeanAbsoluteError() });
  * ```
  */
 export abstract class Loss {
-  /** The name `train({ loss })` accepts. */
+  /** The name `train({ loss })` accepts (for built-ins) and saved models record. */
   abstract readonly name: string;
   /** True when the loss takes the last layer's pre-activation (logits), not its output. */
   readonly fromLogits: boolean = false;
-  /** @internal Loss kind in the kernels' training loop (assembly/network.ts), if built in. */
-  readonly _kind: LossId | undefined = undefined;
 
-  /** @internal Write the mean loss (an f64) at `out`. */
-  abstract _value(be: Backend, out: number, pred: number, target: number, rows: number, cols: number): void;
-  /** @internal Write d(loss)/d(pred) (rows×cols f32) at `out`; out may alias pred. */
-  abstract _grad(be: Backend, out: number, pred: number, target: number, rows: number, cols: number): void;
+  /** The mean loss of predictions against targets (same shapes). */
+  abstract forward(pred: MatrixLike, target: MatrixLike): number;
 
-  /** @internal Throw when a target value is outside what the loss accepts. */
-  checkTargets(_target: Matrix, _op: string): void {}
-
-  /** @internal For losses on logits: the output activations whose pre-activation they accept. */
-  _acceptsLogitsOf(_activation: Activation): boolean {
-    return false;
-  }
-
-  /**
-   * The loss of predictions against targets (same shapes).
-   *
-   * @example
-   * ```ts
-   * new MeanSquaredError().forward([[1, 2]], [[1, 4]]); // 2
-   * ```
-   */
-  forward(pred: MatrixLike, target: MatrixLike): number {
-    const op = `${this.constructor.name}.forward`;
-    const [P, T] = this.operands(pred, target, op);
-    const be = backend();
-    return withScratch(be, op, [P.data.length, T.data.length, 2], ([pp, pt, pl]) => {
-      be.write(pp!, P.data);
-      be.write(pt!, T.data);
-      this._value(be, pl!, pp!, pt!, P.rows, P.cols);
-      return be.readF64(pl!);
-    });
-  }
-
-  /**
-   * The gradient of the loss with respect to `pred` (for softmax cross-entropy, the logits).
-   *
-   * @example
-   * ```ts
-   * new MeanSquaredError().backward([[1, 2]], [[1, 4]]).toArray(); // [[0, -2]]
-   * ```
-   */
-  backward(pred: MatrixLike, target: MatrixLike): Matrix {
-    const op = `${this.constructor.name}.backward`;
-    const [P, T] = this.operands(pred, target, op);
-    const be = backend();
-    return withScratch(be, op, [P.data.length, T.data.length], ([pp, pt]) => {
-      be.write(pp!, P.data);
-      be.write(pt!, T.data);
-      this._grad(be, pp!, pp!, pt!, P.rows, P.cols);
-      return readMatrix(be, pp!, P.rows, P.cols);
-    });
-  }
-
-  private operands(pred: MatrixLike, target: MatrixLike, op: string): [Matrix, Matrix] {
-    const P = toMatrix(pred, op, 'pred');
-    const T = toMatrix(target, op, 'target');
-    if (P.rows !== T.rows || P.cols !== T.cols) {
-      throw new Error(`${op}: pred is ${P.rows}x${P.cols} but target is ${T.rows}x${T.cols}`);
-    }
-    this.checkTargets(T, op);
-    return [P, T];
-  }
+  /** The gradient of the loss with respect to `pred` (same shape as `pred`). */
+  abstract backward(pred: MatrixLike, target: MatrixLike): Matrix;
 }
+
+/**
+ * What the kernels need to run a built-in loss, and the checks that go with it.
+ *
+ * @internal
+ */
+export interface LossKernel {
+  readonly id: LossId;
+  /** Write the mean loss (an f64) at `out`. */
+  value(be: Backend, out: number, pred: number, target: number, rows: number, cols: number): void;
+  /** Write d(loss)/d(pred) (rows×cols f32) at `out`; out may alias pred. */
+  grad(be: Backend, out: number, pred: number, target: number, rows: number, cols: number): void;
+  /** Throw when a target value is outside what the loss accepts. */
+  checkTargets(target: Matrix, op: string): void;
+  /** For losses on logits: the output activations whose pre-activation they accept. */
+  acceptsLogitsOf(a: Activation): boolean;
+}
+
+interface BuiltIn extends LossKernel {
+  readonly forward: Loss['forward'];
+  readonly backward: Loss['backward'];
+}
+
+const builtIns = new WeakMap<Loss, BuiltIn>();
+
+/**
+ * The kernels of a built-in loss, or null for a user's class (a subclass that overrides
+ * `forward` or `backward` is a user's class).
+ *
+ * @internal
+ */
+export function lossKernel(loss: Loss): LossKernel | null {
+  const k = builtIns.get(loss);
+  return k && loss.forward === k.forward && loss.backward === k.backward ? k : null;
+}
+
+/**
+ * Throw when `target` has values the loss does not accept (built-in losses only).
+ *
+ * @internal
+ */
+export function checkTargets(loss: Loss, target: Matrix, op: string): void {
+  builtIns.get(loss)?.checkTargets(target, op);
+}
+
+/**
+ * Whether a loss on logits can take the pre-activation of `a` (a user's loss: any activation).
+ *
+ * @internal
+ */
+export function acceptsLogitsOf(loss: Loss, a: Activation): boolean {
+  const k = lossKernel(loss);
+  return k ? k.acceptsLogitsOf(a) : true;
+}
+
+function operands(k: LossKernel, pred: MatrixLike, target: MatrixLike, op: string): [Matrix, Matrix] {
+  const P = toMatrix(pred, op, 'pred');
+  const T = toMatrix(target, op, 'target');
+  if (P.rows !== T.rows || P.cols !== T.cols) {
+    throw new Error(`${op}: pred is ${P.rows}x${P.cols} but target is ${T.rows}x${T.cols}`);
+  }
+  k.checkTargets(T, op);
+  return [P, T];
+}
+
+function kernelForward(k: LossKernel, pred: MatrixLike, target: MatrixLike, op: string): number {
+  const [P, T] = operands(k, pred, target, op);
+  const be = backend();
+  return withScratch(be, op, [P.data.length, T.data.length, 2], ([pp, pt, pl]) => {
+    be.write(pp!, P.data);
+    be.write(pt!, T.data);
+    k.value(be, pl!, pp!, pt!, P.rows, P.cols);
+    return be.readF64(pl!);
+  });
+}
+
+function kernelBackward(k: LossKernel, pred: MatrixLike, target: MatrixLike, op: string): Matrix {
+  const [P, T] = operands(k, pred, target, op);
+  const be = backend();
+  return withScratch(be, op, [P.data.length, T.data.length], ([pp, pt]) => {
+    be.write(pp!, P.data);
+    be.write(pt!, T.data);
+    k.grad(be, pp!, pp!, pt!, P.rows, P.cols);
+    return readMatrix(be, pp!, P.rows, P.cols);
+  });
+}
+
+type Kernel = Omit<LossKernel, 'checkTargets' | 'acceptsLogitsOf'> & Partial<Pick<LossKernel, 'checkTargets' | 'acceptsLogitsOf'>>;
+
+function register(loss: Loss, cls: { prototype: Loss }, k: Kernel): void {
+  builtIns.set(loss, {
+    checkTargets: () => {}, acceptsLogitsOf: () => false, ...k,
+    forward: cls.prototype.forward, backward: cls.prototype.backward,
+  });
+}
+
+const inRange = (lo: number, hi: number, why: string) => (t: Matrix, op: string) => checkRange(t, op, lo, hi, why);
+const PROBABILITIES = inRange(0, 1, 'binary cross-entropy targets must lie in [0, 1]');
 
 /**
  * Binary cross-entropy, as the chapter computes it: −mean(y·log(p + 1e-15) + (1 − y)·log(1 − p + 1e-15)).
@@ -105,15 +158,20 @@ export abstract class Loss {
  */
 export class BinaryCrossEntropy extends Loss {
   readonly name = 'binaryCrossEntropy';
-  override readonly _kind = LossId.BinaryCrossEntropy;
-  _value(be: Backend, out: number, pred: number, target: number, rows: number, cols: number): void {
-    be.kernels.binaryCrossEntropyLoss(out, pred, target, rows * cols);
+  constructor() {
+    super();
+    register(this, BinaryCrossEntropy, {
+      id: LossId.BinaryCrossEntropy,
+      value: (be, out, pred, target, rows, cols) => be.kernels.binaryCrossEntropyLoss(out, pred, target, rows * cols),
+      grad: (be, out, pred, target, rows, cols) => be.kernels.binaryCrossEntropyGrad(out, pred, target, rows * cols, 1 / (rows * cols)),
+      checkTargets: PROBABILITIES,
+    });
   }
-  _grad(be: Backend, out: number, pred: number, target: number, rows: number, cols: number): void {
-    be.kernels.binaryCrossEntropyGrad(out, pred, target, rows * cols, 1 / (rows * cols));
+  forward(pred: MatrixLike, target: MatrixLike): number {
+    return kernelForward(builtIns.get(this)!, pred, target, 'BinaryCrossEntropy.forward');
   }
-  override checkTargets(t: Matrix, op: string): void {
-    checkRange(t, op, 0, 1, 'binary cross-entropy targets must lie in [0, 1]');
+  backward(pred: MatrixLike, target: MatrixLike): Matrix {
+    return kernelBackward(builtIns.get(this)!, pred, target, 'BinaryCrossEntropy.backward');
   }
 }
 
@@ -127,12 +185,19 @@ export class BinaryCrossEntropy extends Loss {
  */
 export class MeanSquaredError extends Loss {
   readonly name = 'meanSquaredError';
-  override readonly _kind = LossId.MeanSquaredError;
-  _value(be: Backend, out: number, pred: number, target: number, rows: number, cols: number): void {
-    be.kernels.meanSquaredErrorLoss(out, pred, target, rows * cols);
+  constructor() {
+    super();
+    register(this, MeanSquaredError, {
+      id: LossId.MeanSquaredError,
+      value: (be, out, pred, target, rows, cols) => be.kernels.meanSquaredErrorLoss(out, pred, target, rows * cols),
+      grad: (be, out, pred, target, rows, cols) => be.kernels.meanSquaredErrorGrad(out, pred, target, rows * cols, 1 / (rows * cols)),
+    });
   }
-  _grad(be: Backend, out: number, pred: number, target: number, rows: number, cols: number): void {
-    be.kernels.meanSquaredErrorGrad(out, pred, target, rows * cols, 1 / (rows * cols));
+  forward(pred: MatrixLike, target: MatrixLike): number {
+    return kernelForward(builtIns.get(this)!, pred, target, 'MeanSquaredError.forward');
+  }
+  backward(pred: MatrixLike, target: MatrixLike): Matrix {
+    return kernelBackward(builtIns.get(this)!, pred, target, 'MeanSquaredError.backward');
   }
 }
 
@@ -150,18 +215,21 @@ export class MeanSquaredError extends Loss {
 export class SoftmaxCrossEntropy extends Loss {
   readonly name = 'softmaxCrossEntropy';
   override readonly fromLogits = true;
-  override readonly _kind = LossId.SoftmaxCrossEntropy;
-  _value(be: Backend, out: number, pred: number, target: number, rows: number, cols: number): void {
-    be.kernels.softmaxCrossEntropyLoss(out, pred, target, rows, cols);
+  constructor() {
+    super();
+    register(this, SoftmaxCrossEntropy, {
+      id: LossId.SoftmaxCrossEntropy,
+      value: (be, out, pred, target, rows, cols) => be.kernels.softmaxCrossEntropyLoss(out, pred, target, rows, cols),
+      grad: (be, out, pred, target, rows, cols) => be.kernels.softmaxCrossEntropyGrad(out, pred, target, rows, cols, 1 / rows),
+      checkTargets: inRange(0, Infinity, 'softmax cross-entropy targets must be non-negative'),
+      acceptsLogitsOf: (a) => a instanceof Softmax || a instanceof Linear,
+    });
   }
-  _grad(be: Backend, out: number, pred: number, target: number, rows: number, cols: number): void {
-    be.kernels.softmaxCrossEntropyGrad(out, pred, target, rows, cols, 1 / rows);
+  forward(pred: MatrixLike, target: MatrixLike): number {
+    return kernelForward(builtIns.get(this)!, pred, target, 'SoftmaxCrossEntropy.forward');
   }
-  override checkTargets(t: Matrix, op: string): void {
-    checkRange(t, op, 0, Infinity, 'softmax cross-entropy targets must be non-negative');
-  }
-  override _acceptsLogitsOf(a: Activation): boolean {
-    return a instanceof Softmax || a instanceof Linear;
+  backward(pred: MatrixLike, target: MatrixLike): Matrix {
+    return kernelBackward(builtIns.get(this)!, pred, target, 'SoftmaxCrossEntropy.backward');
   }
 }
 
@@ -179,18 +247,22 @@ export class SoftmaxCrossEntropy extends Loss {
 export class BinaryCrossEntropyFromLogits extends Loss {
   readonly name = 'binaryCrossEntropyFromLogits';
   override readonly fromLogits = true;
-  override readonly _kind = LossId.BinaryCrossEntropyLogits;
-  _value(be: Backend, out: number, pred: number, target: number, rows: number, cols: number): void {
-    be.kernels.binaryCrossEntropyLogitsLoss(out, pred, target, rows * cols);
+  constructor() {
+    super();
+    register(this, BinaryCrossEntropyFromLogits, {
+      id: LossId.BinaryCrossEntropyLogits,
+      value: (be, out, pred, target, rows, cols) => be.kernels.binaryCrossEntropyLogitsLoss(out, pred, target, rows * cols),
+      grad: (be, out, pred, target, rows, cols) =>
+        be.kernels.binaryCrossEntropyLogitsGrad(out, pred, target, rows * cols, 1 / (rows * cols)),
+      checkTargets: PROBABILITIES,
+      acceptsLogitsOf: (a) => a instanceof Sigmoid || a instanceof Linear,
+    });
   }
-  _grad(be: Backend, out: number, pred: number, target: number, rows: number, cols: number): void {
-    be.kernels.binaryCrossEntropyLogitsGrad(out, pred, target, rows * cols, 1 / (rows * cols));
+  forward(pred: MatrixLike, target: MatrixLike): number {
+    return kernelForward(builtIns.get(this)!, pred, target, 'BinaryCrossEntropyFromLogits.forward');
   }
-  override checkTargets(t: Matrix, op: string): void {
-    checkRange(t, op, 0, 1, 'binary cross-entropy targets must lie in [0, 1]');
-  }
-  override _acceptsLogitsOf(a: Activation): boolean {
-    return a instanceof Sigmoid || a instanceof Linear;
+  backward(pred: MatrixLike, target: MatrixLike): Matrix {
+    return kernelBackward(builtIns.get(this)!, pred, target, 'BinaryCrossEntropyFromLogits.backward');
   }
 }
 

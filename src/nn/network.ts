@@ -1,26 +1,26 @@
 /**
  * NeuralNetwork: the chapter's network, a stack of Layers living in one arena of WebAssembly
  * memory (parameters and gradients in one block, batch buffers in a workspace block resized for
- * larger batches), freed by `dispose()`.
+ * larger batches), freed by `dispose()`. Its machinery (the arena, ./arena.ts) is private;
+ * `forward` and `backward` read as the chapter's loops over the layers.
  *
  * @module
  */
 import { Activation } from './activations.js';
 import { backend } from '../backend/load.js';
-import { type Backend, type Block } from '../backend/heap.js';
-import { align4, checkSize, initScale, Layer, type LayerOwner } from './layer.js';
-import { describe, Matrix, toMatrix, type MatrixLike } from '../core/matrix.js';
+import { networkLayer, Layer, initScale, type Init } from './layer.js';
+import { Matrix, toMatrix, type MatrixLike } from '../core/matrix.js';
+import { checkSize, describe } from '../core/validate.js';
 import { RandomState, globalRandom } from '../core/random.js';
 import { readMatrix } from '../backend/scratch.js';
-import { Optimizer, resolveOptimizer, SGD } from './optimizers.js';
+import { resolveOptimizer } from './optimizers.js';
 import { activationToJSON, parseNetworkJSON, type FromJSONOptions, type NetworkJSON } from './serialize.js';
 import { resolveLoss } from './losses.js';
+import { buffersOf, LayerBuffers } from './buffers.js';
+import { attachArena, NetworkArena, type TrainingConfig } from './arena.js';
+import { sgdStep } from './kernel-ops.js';
+import { checkLearningRate } from '../training/options.js';
 import { trainNetwork, trainNetworkAsync, type TrainAsyncOptions, type TrainOptions, type TrainResult } from '../training/train.js';
-import { type Init } from './layer.js';
-import { OptimizerId } from '../backend/contract.js';
-
-/** The chapter's update rule, for `backward(gradOutput, learningRate)`. */
-const CHAPTER_SGD = new SGD();
 
 /**
  * Options of {@link NeuralNetwork}.
@@ -42,14 +42,21 @@ export interface NetworkOptions {
   init?: Init;
 }
 
-/** @internal Optimizer state kept in the network's arena between train() calls. */
-export interface OptimizerState {
-  key: string;
-  block: Block | null;
-  a: number;
-  b: number;
-  pow1: number;
-  pow2: number;
+/** Largest number of layers a network may have. */
+const MAX_LAYERS = 1000;
+
+/** Copy an array argument once (holes become undefined; a hostile proxy gets a named Error). */
+function copyArray(op: string, name: string, v: unknown, what: string): unknown[] {
+  if (!Array.isArray(v)) throw new Error(`${op}: ${name} must be an array of ${what}, got ${describe(v)}`);
+  try {
+    const n = v.length;
+    if (!Number.isSafeInteger(n) || n > MAX_LAYERS + 1) throw new Error(`has ${String(n)} entries`);
+    const out: unknown[] = [];
+    for (let i = 0; i < n; i++) out.push(v[i]);
+    return out;
+  } catch (e) {
+    throw new Error(`${op}: ${name} could not be read as an array of ${what} (${(e as Error).message})`);
+  }
 }
 
 /**
@@ -64,99 +71,94 @@ export interface OptimizerState {
  * net.dispose();
  * ```
  */
-export class NeuralNetwork implements LayerOwner {
-  /** The layers, input to output. */
-  readonly layers: readonly Layer[];
-  /** The sizes given to the constructor. */
-  readonly layerSizes: readonly number[];
-  /** @internal */ readonly _be: Backend;
-  /** @internal All layers' W, b, dW, db, in one block. */
-  readonly _params: Block;
-  private ws: Block | null = null;
-  private wsRows = 0;
-  private _disposed = false;
-  /** @internal Batch targets (rows×outputSize floats) in the workspace. */
-  _target = 0;
-  /** @internal One f64 for loss kernels. */
-  _lossSlot = 0;
-  /** @internal Row indices (int32) for mini-batch gathering. */
-  _index = 0;
-  /** @internal Optimizer state (momentum, Adam's moments...), kept across train() calls. */
-  _opt: OptimizerState | null = null;
-  /** The optimizer and loss of the last `train()` (saved with the model). */
-  trainingConfig: { optimizer: { name: string } & Record<string, unknown>; loss: string } | null = null;
+export class NeuralNetwork {
+  readonly #arena: NetworkArena;
+  readonly #layers: readonly Layer[];
+  readonly #layerSizes: readonly number[];
 
   constructor(layerSizes: readonly number[], activations: readonly Activation[], options: NetworkOptions = {}) {
     const op = 'NeuralNetwork';
-    if (!Array.isArray(layerSizes)) throw new Error(`${op}: layerSizes must be an array of positive integers, got ${describe(layerSizes)}`);
-    if (layerSizes.length < 2) throw new Error(`${op}: need at least input and output layers, got ${layerSizes.length} size(s)`);
-    layerSizes.forEach((s, i) => checkSize(op, `layerSizes[${i}]`, s));
-    if (!Array.isArray(activations)) throw new Error(`${op}: activations must be an array of Activation objects`);
-    if (activations.length !== layerSizes.length - 1) {
+    // copy every argument once, then validate the copies; nothing is allocated before the end
+    const sizes = copyArray(op, 'layerSizes', layerSizes, 'positive integers');
+    if (sizes.length < 2) throw new Error(`${op}: need at least input and output layers, got ${sizes.length} size(s)`);
+    if (sizes.length > MAX_LAYERS + 1) throw new Error(`${op}: at most ${MAX_LAYERS} layers, got ${sizes.length - 1}`);
+    sizes.forEach((s, i) => checkSize(op, `layerSizes[${i}]`, s));
+    const acts = copyArray(op, 'activations', activations, 'Activation objects');
+    if (acts.length !== sizes.length - 1) {
       throw new Error(
-        `${op}: need one activation for each layer except the input: ${layerSizes.length} sizes need ` +
-          `${layerSizes.length - 1} activations, got ${activations.length}`,
+        `${op}: need one activation for each layer except the input: ${sizes.length} sizes need ` +
+          `${sizes.length - 1} activations, got ${acts.length}`,
       );
     }
-    activations.forEach((a, i) => {
+    acts.forEach((a, i) => {
       if (!(a instanceof Activation)) throw new Error(`${op}: activations[${i}] is ${describe(a)}, not an Activation`);
     });
-    if (options.seed !== undefined && options.rng !== undefined) throw new Error(`${op}: give seed or rng, not both`);
-    const rng = options.rng ?? (options.seed !== undefined ? new RandomState(options.seed) : globalRandom);
+    if (options === null || typeof options !== 'object') throw new Error(`${op}: options must be an object, got ${describe(options)}`);
+    const { seed, rng: givenRng, init } = options;
+    if (seed !== undefined && givenRng !== undefined) throw new Error(`${op}: give seed or rng, not both`);
+    const rng = givenRng ?? (seed !== undefined ? new RandomState(seed) : globalRandom);
     if (!(rng instanceof RandomState)) throw new Error(`${op}: options.rng must be a RandomState`);
-
-    initScale(options.init, 1, 1, op); // validate before allocating
-    this._be = backend();
-    this.layerSizes = [...layerSizes];
+    initScale(init, 1, 1, op);
+    const dims = sizes as number[];
     let floats = 0;
-    for (let i = 0; i + 1 < layerSizes.length; i++) floats += Layer.paramFloats(layerSizes[i]!, layerSizes[i + 1]!);
-    this._params = this._be.alloc(floats * 4, `NeuralNetwork([${layerSizes.join(', ')}])`);
-    const layers: Layer[] = [];
-    let offset = 0;
-    for (let i = 0; i + 1 < layerSizes.length; i++) {
-      const [inp, out] = [layerSizes[i]!, layerSizes[i + 1]!];
-      const layer = new Layer(inp, out, activations[i]!, { rng, init: options.init, placement: { owner: this, block: this._params, offset } });
-      layer._inputFrom = layers[i - 1] ?? null;
-      layers.push(layer);
-      offset += Layer.paramFloats(inp, out) * 4;
+    for (let i = 0; i + 1 < dims.length; i++) {
+      floats += LayerBuffers.paramFloats(dims[i]!, dims[i + 1]!);
     }
-    this.layers = layers;
+
+    const be = backend();
+    const params = be.alloc(floats * 4, `NeuralNetwork([${dims.join(', ')}])`);
+    const arena = new NetworkArena(be, params, dims[0]!, dims[dims.length - 1]!);
+    const layers: Layer[] = [];
+    try {
+      let offset = 0;
+      for (let i = 0; i + 1 < dims.length; i++) {
+        const [inp, out] = [dims[i]!, dims[i + 1]!];
+        const layer = networkLayer(inp, out, acts[i] as Activation, { rng, init }, {
+          owner: arena, block: params, offset, inputFrom: arena.layers[i - 1] ?? null,
+        });
+        layers.push(layer);
+        arena.layers.push(buffersOf(layer));
+        offset += LayerBuffers.paramFloats(inp, out) * 4;
+      }
+    } catch (e) {
+      be.release(params);
+      throw e;
+    }
+    this.#arena = arena;
+    this.#layers = Object.freeze(layers);
+    this.#layerSizes = Object.freeze([...dims]);
+    attachArena(this, arena);
+  }
+
+  /** The layers, input to output (a frozen array). */
+  get layers(): readonly Layer[] {
+    return this.#layers;
+  }
+
+  /** The sizes given to the constructor (a frozen array). */
+  get layerSizes(): readonly number[] {
+    return this.#layerSizes;
   }
 
   /** Inputs per sample. */
   get inputSize(): number {
-    return this.layerSizes[0]!;
+    return this.#layerSizes[0]!;
   }
 
   /** Outputs per sample. */
   get outputSize(): number {
-    return this.layerSizes[this.layerSizes.length - 1]!;
+    return this.#layerSizes[this.#layerSizes.length - 1]!;
   }
 
   /** Whether `dispose()` was called. */
   get disposed(): boolean {
-    return this._disposed;
+    return this.#arena.disposed;
   }
 
-  /** @internal (LayerOwner) Batch buffers for `rows` rows, for every layer, plus targets. */
-  ensureWorkspace(rows: number, op: string): void {
-    if (this.ws && rows <= this.wsRows) return;
-    let floats = 0;
-    for (const l of this.layers) floats += Layer.workspaceFloats(l.inputSize, l.outputSize, rows);
-    floats += align4(rows * this.outputSize) + 4 + align4(rows);
-    const block = this._be.alloc(floats * 4, `${op}: buffers for a batch of ${rows}`);
-    if (this.ws) this._be.release(this.ws);
-    this.ws = block;
-    this.wsRows = rows;
-    let ptr = block.ptr;
-    for (const l of this.layers) {
-      l._bindWorkspace(block, ptr, rows);
-      ptr += Layer.workspaceFloats(l.inputSize, l.outputSize, rows) * 4;
-    }
-    this._target = ptr;
-    ptr += align4(rows * this.outputSize) * 4;
-    this._lossSlot = ptr;
-    this._index = ptr + 16;
+  /** The optimizer and loss of the last `train()` (saved with the model), or null. */
+  get trainingConfig(): TrainingConfig | null {
+    const c = this.#arena.trainingConfig;
+    return c ? { optimizer: { ...c.optimizer }, loss: c.loss } : null;
   }
 
   /**
@@ -168,31 +170,7 @@ export class NeuralNetwork implements LayerOwner {
    * ```
    */
   forward(x: MatrixLike): Matrix {
-    return this.run(x, 'NeuralNetwork.forward');
-  }
-
-  /**
-   * The chapter's backward: backpropagate `gradOutput` (the loss gradient with respect to the
-   * last forward pass's output) and update every layer by plain SGD with `learningRate`.
-   *
-   * @example
-   * ```ts
-   * const out = net.forward(X);
-   * net.backward(gradOfLossWrtOut, 0.1);
-   * ```
-   */
-  backward(gradOutput: MatrixLike, learningRate = 0.01): void {
-    const op = 'NeuralNetwork.backward';
-    this.checkLive(op);
-    const G = toMatrix(gradOutput, op, 'gradOutput');
-    checkLearningRate(op, learningRate);
-    const rows = this.cachedRows(op);
-    if (G.rows !== rows || G.cols !== this.outputSize) {
-      throw new Error(`${op}: gradOutput is ${G.rows}x${G.cols}, the last forward pass produced ${rows}x${this.outputSize}`);
-    }
-    this._be.write(this.layers[this.layers.length - 1]!._g, G.data);
-    this._backwardAndUpdate(learningRate, false, CHAPTER_SGD, 0, 0);
-    this._be.checkThreads(op);
+    return this.#run(x, 'NeuralNetwork.forward');
   }
 
   /**
@@ -204,16 +182,53 @@ export class NeuralNetwork implements LayerOwner {
    * ```
    */
   predict(x: MatrixLike): Matrix {
-    return this.run(x, 'NeuralNetwork.predict');
+    return this.#run(x, 'NeuralNetwork.predict');
   }
 
-  private run(x: MatrixLike, op: string): Matrix {
-    const X = this.checkInput(x, op);
-    this.ensureWorkspace(X.rows, op);
-    this._be.write(this.layers[0]!._xOwn, X.data);
-    this._forwardRows(X.rows);
-    this._be.checkThreads(op);
-    return readMatrix(this._be, this.layers[this.layers.length - 1]!._y, X.rows, this.outputSize);
+  #run(x: MatrixLike, op: string): Matrix {
+    const arena = this.#arena;
+    arena.checkLive(op);
+    const X = toMatrix(x, op, 'input');
+    if (X.cols !== this.inputSize) throw new Error(`${op}: input has ${X.cols} columns, network expects ${this.inputSize}`);
+    if (arena.busy) return arena.forwardDetached(X, op); // training owns the workspace
+    arena.ensureWorkspace(X.rows, op);
+    arena.be.write(arena.layers[0]!.xOwn, X.data);
+    arena.forward(X.rows); // for layer in self.layers: x = layer.forward(x)
+    arena.be.checkThreads(op);
+    return readMatrix(arena.be, arena.layers[arena.layers.length - 1]!.y, X.rows, this.outputSize);
+  }
+
+  /**
+   * The chapter's backward: backpropagate `gradOutput` (the loss gradient with respect to the
+   * last forward pass's output) through the layers in reverse, and update each by plain SGD,
+   * `weights −= learningRate · gradWeights`, `bias −= learningRate · gradBias`.
+   *
+   * @example
+   * ```ts
+   * const out = net.forward(X);
+   * net.backward(gradOfLossWrtOut, 0.1);
+   * ```
+   */
+  backward(gradOutput: MatrixLike, learningRate = 0.01): void {
+    const op = 'NeuralNetwork.backward', arena = this.#arena, be = arena.be;
+    arena.checkLive(op);
+    arena.checkIdle(op);
+    const G = toMatrix(gradOutput, op, 'gradOutput');
+    checkLearningRate(op, learningRate);
+    const layers = arena.layers, rows = this.#cachedRows(op);
+    if (G.rows !== rows || G.cols !== this.outputSize) {
+      throw new Error(`${op}: gradOutput is ${G.rows}x${G.cols}, the last forward pass produced ${rows}x${this.outputSize}`);
+    }
+    be.write(layers[layers.length - 1]!.g, G.data);
+    for (let i = layers.length - 1; i >= 0; i--) {
+      const layer = layers[i]!;
+      // grad = layer.backward(grad): into the previous layer's output gradient
+      layer.backward(i > 0 ? layers[i - 1]!.g : 0, false);
+      // layer.weights -= learning_rate * grad_weights; layer.bias -= learning_rate * grad_bias
+      sgdStep(be, { param: layer.w, grad: layer.dw, learningRate, count: layer.inputs * layer.outputs });
+      sgdStep(be, { param: layer.b, grad: layer.db, learningRate, count: layer.outputs });
+    }
+    be.checkThreads(op);
   }
 
   /**
@@ -231,7 +246,9 @@ export class NeuralNetwork implements LayerOwner {
   /**
    * Train without blocking: runs in slices of about `yieldEvery` ms (default 16), yielding to the
    * event loop between them so a page or server stays responsive; reports progress; stops
-   * cleanly on an AbortSignal with the weights of the last completed epoch.
+   * cleanly on an AbortSignal with the weights of the last completed epoch. The network is busy
+   * until the promise settles: a second `train`/`trainAsync`, `dispose` or `resetOptimizer`
+   * meanwhile is rejected; `predict` works.
    *
    * @example
    * ```ts
@@ -259,7 +276,7 @@ export class NeuralNetwork implements LayerOwner {
    * ```
    */
   toJSON(): NetworkJSON {
-    this.checkLive('NeuralNetwork.toJSON');
+    this.#arena.checkLive('NeuralNetwork.toJSON');
     const doc: NetworkJSON = {
       format: 'scratchnet',
       version: 1,
@@ -267,7 +284,8 @@ export class NeuralNetwork implements LayerOwner {
       activations: this.layers.map((l) => activationToJSON(l.activation)),
       layers: this.layers.map((l) => ({ weights: Array.from(l.weights.data), bias: Array.from(l.bias.data) })),
     };
-    if (this.trainingConfig) doc.training = { optimizer: this.trainingConfig.optimizer, loss: this.trainingConfig.loss };
+    const c = this.trainingConfig;
+    if (c) doc.training = { optimizer: c.optimizer, loss: c.loss };
     return doc;
   }
 
@@ -284,6 +302,7 @@ export class NeuralNetwork implements LayerOwner {
    */
   static fromJSON(json: unknown, options: FromJSONOptions = {}): NeuralNetwork {
     const op = 'NeuralNetwork.fromJSON';
+    if (options === null || typeof options !== 'object') throw new Error(`${op}: options must be an object, got ${describe(options)}`);
     const doc = parseNetworkJSON(json, options, op);
     const trainingConfig = doc.training
       ? {
@@ -297,7 +316,7 @@ export class NeuralNetwork implements LayerOwner {
       l.weights.data.set(doc.layers[i]!.weights);
       l.bias.data.set(doc.layers[i]!.bias);
     });
-    net.trainingConfig = trainingConfig;
+    net.#arena.trainingConfig = trainingConfig;
     return net;
   }
 
@@ -311,65 +330,16 @@ export class NeuralNetwork implements LayerOwner {
    * ```
    */
   resetOptimizer(): void {
-    this.checkLive('NeuralNetwork.resetOptimizer');
-    if (this._opt?.block) this._be.release(this._opt.block);
-    this._opt = null;
-  }
-
-  /** @internal State for `optimizer`: kept when the settings match the last run's, else fresh zeros. */
-  _optimizerState(optimizer: Optimizer, op: string): OptimizerState {
-    const key = JSON.stringify(optimizer.toJSON());
-    if (this._opt && this._opt.key === key) return this._opt;
-    const bytes = this._params.bytes;
-    const block = optimizer._slots ? this._be.alloc(bytes * optimizer._slots, `${op}: optimizer state`) : null;
-    if (block) this._be.f32(block.ptr, block.bytes / 4).fill(0);
-    if (this._opt?.block) this._be.release(this._opt.block);
-    this._opt = { key, block, a: block ? block.ptr : 0, b: block && optimizer._slots > 1 ? block.ptr + bytes : 0, pow1: 1, pow2: 1 };
-    return this._opt;
-  }
-
-  /**
-   * @internal Backpropagate the gradient in the last layer's `_g` and update each layer with
-   * `optimizer` (after L1/L2 terms), last layer first: the same sequence as the kernels' loop.
-   */
-  _backwardAndUpdate(lr: number, lastGradIsAtPreactivation: boolean, optimizer: Optimizer, l1: number, l2: number): void {
-    const layers = this.layers;
-    // plain SGD keeps no state (the chapter's backward() runs without any train() before it)
-    const state = optimizer._slots ? this._opt! : null;
-    const hyper = optimizer._params();
-    let c1 = 1, c2 = 1;
-    if (state && optimizer._kind === OptimizerId.Adam) {
-      const [b1, b2] = hyper;
-      state.pow1 *= Math.fround(b1);
-      state.pow2 *= Math.fround(b2);
-      c1 = 1 / (1 - state.pow1);
-      c2 = 1 / (1 - state.pow2);
-    }
-    for (let i = layers.length - 1; i >= 0; i--) {
-      const l = layers[i]!;
-      l._backwardRows(i > 0 ? layers[i - 1]!._g : 0, lastGradIsAtPreactivation && i === layers.length - 1);
-      if (l1 || l2) this._be.kernels.regularizeGrad(l._dw, l._w, l1, l2, l.inputSize * l.outputSize);
-      this.update(optimizer._kind, hyper, state, l._w, l._dw, l.inputSize * l.outputSize, lr, c1, c2);
-      this.update(optimizer._kind, hyper, state, l._b, l._db, l.outputSize, lr, c1, c2);
-    }
-  }
-
-  /** One parameter segment, as assembly/network.ts `updateSegment` does it. */
-  private update(
-    kind: OptimizerId, [h1, h2, eps, nesterov]: readonly number[], s: OptimizerState | null,
-    p: number, g: number, n: number, lr: number, c1: number, c2: number,
-  ): void {
-    const k = this._be.kernels, off = p - this._params.ptr;
-    if (kind === OptimizerId.SGD || !s) k.sgdUpdate(p, g, lr, n);
-    else if (kind === OptimizerId.Momentum) k.momentumUpdate(p, g, s.a + off, lr, h1!, nesterov!, n);
-    else if (kind === OptimizerId.Adam) k.adamUpdate(p, g, s.a + off, s.b + off, lr, h1!, h2!, eps!, c1, c2, n);
-    else if (kind === OptimizerId.RMSprop) k.rmspropUpdate(p, g, s.a + off, lr, h1!, eps!, n);
-    else throw new Error(`NeuralNetwork: no update kernel for optimizer kind ${String(kind)}`);
+    const arena = this.#arena;
+    arena.checkLive('NeuralNetwork.resetOptimizer');
+    arena.checkIdle('NeuralNetwork.resetOptimizer');
+    if (arena.opt?.block) arena.be.release(arena.opt.block);
+    arena.opt = null;
   }
 
   /**
    * Free the network's WebAssembly memory; any later use of it, its layers or their weight views
-   * throws. Calling it twice is harmless.
+   * throws. Calling it twice is harmless; calling it while the network trains throws.
    *
    * @example
    * ```ts
@@ -377,55 +347,16 @@ export class NeuralNetwork implements LayerOwner {
    * ```
    */
   dispose(): void {
-    if (this._disposed) return;
-    this._disposed = true;
-    this._be.release(this._params);
-    if (this.ws) this._be.release(this.ws);
-    if (this._opt?.block) this._be.release(this._opt.block);
-    this.ws = null;
-    this._opt = null;
+    const arena = this.#arena;
+    if (arena.disposed) return;
+    arena.checkIdle('NeuralNetwork.dispose');
+    arena.release();
   }
 
-  /** @internal Forward all layers for `rows` rows whose input is at `input` (default: the first layer's buffer). */
-  _forwardRows(rows: number, input = this.layers[0]!._xOwn): void {
-    const layers = this.layers;
-    layers[0]!._x = input;
-    for (let i = 0; i < layers.length; i++) {
-      const l = layers[i]!;
-      if (i > 0) l._x = layers[i - 1]!._y;
-      l._forwardRows(rows);
-    }
-  }
-
-
-  /** @internal Validate an input batch. */
-  checkInput(x: MatrixLike, op: string): Matrix {
-    this.checkLive(op);
-    const X = toMatrix(x, op, 'input');
-    if (X.cols !== this.inputSize) throw new Error(`${op}: input has ${X.cols} columns, network expects ${this.inputSize}`);
-    return X;
-  }
-
-  /** @internal Throw after dispose(). */
-  checkLive(op: string): void {
-    if (this._disposed) throw new Error(`${op}: this network was disposed`);
-  }
-
-  private cachedRows(op: string): number {
-    const rows = this.layers[0]!._rows;
-    const chained = this.layers.every((l, i) => l._rows === rows && (i === 0 || l._x === this.layers[i - 1]!._y));
+  #cachedRows(op: string): number {
+    const layers = this.#arena.layers, rows = layers[0]!.rows;
+    const chained = layers.every((l, i) => l.rows === rows && (i === 0 || l.x === layers[i - 1]!.y));
     if (!rows || !chained) throw new Error(`${op}: no forward pass of this network to differentiate; call forward() first`);
     return rows;
-  }
-}
-
-/**
- * Throw unless the learning rate is a finite number > 0.
- *
- * @internal
- */
-export function checkLearningRate(op: string, lr: unknown): asserts lr is number {
-  if (typeof lr !== 'number' || !Number.isFinite(lr) || lr <= 0) {
-    throw new Error(`${op}: learningRate must be a finite number > 0, got ${describe(lr)}`);
   }
 }

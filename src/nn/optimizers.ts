@@ -1,34 +1,78 @@
 /**
  * Optimizers as value objects: how `train()` turns gradients into weight updates (the chapter's
- * "potential improvements": momentum and adaptive learning rates). The arithmetic runs in WASM
- * kernels (assembly/optimizers.ts); their state lives in the network's arena and persists across
- * `train()` calls with the same optimizer settings (as a compiled Keras model's optimizer does).
+ * "potential improvements": momentum and adaptive learning rates). The built-ins run in WASM
+ * kernels (assembly/optimizers.ts; twins in src/reference/optimizers.ts); their state lives in the
+ * network's arena and persists across `train()` calls with the same optimizer settings (as a
+ * compiled Keras model's optimizer does). A subclass written in TypeScript trains too.
  *
  * @module
  */
-import { describe } from '../core/matrix.js';
+import { describe } from '../core/validate.js';
 import { OptimizerId } from '../backend/contract.js';
+import * as twin from '../reference/optimizers.js';
 
 /**
- * Base class of the optimizers `train({ optimizer })` accepts.
+ * Base class of optimizers. Subclass it in TypeScript: a `name`, how many state arrays it keeps
+ * per parameter (`stateArrays`, zero-filled at the start), and `update`, which changes `param`
+ * in place from `grad`; `train()` calls it for every weight and bias array after each step.
  *
  * @example
  * ```ts
- * import { Adam } from 'scratchnet';
- * net.train(X, y, { optimizer: new Adam({ beta1: 0.9 }), learningRate: 0.01 });
+ * import { Optimizer } from 'scratchnet';
+ * class SignSGD extends Optimizer {
+ *   readonly name = 'signSgd';
+ *   update(param: Float32Array, grad: Float32Array, state: readonly Float32Array[], lr: number) {
+ *     for (let i = 0; i < param.length; i++) param[i] -= lr * Math.sign(grad[i]!);
+ *   }
+ * }
+ * net.train(X, y, { optimizer: new SignSGD(), learningRate: 0.01 });
  * ```
  */
 export abstract class Optimizer {
-  /** The name `train({ optimizer })` accepts for the default settings. */
+  /** The name `train({ optimizer })` accepts for the default settings (built-ins). */
   abstract readonly name: string;
-  /** @internal Kind in the kernels' training loop: 0 SGD, 1 momentum, 2 Adam, 3 RMSprop. */
-  abstract readonly _kind: OptimizerId;
-  /** @internal Arrays of state per parameter (0, 1 or 2). */
-  abstract readonly _slots: number;
-  /** @internal Hyperparameters as the plan stores them: [h1, h2, epsilon, nesterov]. */
-  abstract _params(): [number, number, number, number];
+  /** State arrays kept per parameter array (0–8; e.g. 1 for momentum's velocity, 2 for Adam's moments). */
+  readonly stateArrays: number = 0;
+
+  /**
+   * One step: update `param` in place from its gradient `grad`, with `state` (this parameter's
+   * `stateArrays` arrays, kept between steps), the learning rate, and the step number (1, 2, ...).
+   */
+  abstract update(param: Float32Array, grad: Float32Array, state: readonly Float32Array[], learningRate: number, step: number): void;
+
   /** The settings, for saved models and for telling whether optimizer state can be reused. */
-  abstract toJSON(): { name: string } & Record<string, number | boolean | string>;
+  toJSON(): { name: string } & Record<string, number | boolean | string> {
+    return { name: this.name };
+  }
+}
+
+/**
+ * What the kernels need to run a built-in optimizer: its id in the contract, how many state
+ * blocks it keeps, and its hyperparameters as the plan stores them: [h1, h2, epsilon, nesterov].
+ *
+ * @internal
+ */
+export interface OptimizerKernel {
+  readonly id: OptimizerId;
+  readonly slots: number;
+  readonly hyper: readonly [number, number, number, number];
+}
+
+const builtIns = new WeakMap<Optimizer, OptimizerKernel & { update: Optimizer['update'] }>();
+
+function register(o: Optimizer, cls: { prototype: Optimizer }, k: OptimizerKernel): void {
+  builtIns.set(o, { ...k, update: cls.prototype.update });
+}
+
+/**
+ * The kernel of a built-in optimizer, or null for a user's class (a subclass that overrides
+ * `update` is a user's class, updated from TypeScript).
+ *
+ * @internal
+ */
+export function optimizerKernel(o: Optimizer): OptimizerKernel | null {
+  const k = builtIns.get(o);
+  return k && o.update === k.update ? k : null;
 }
 
 function num(op: string, name: string, v: unknown, lo: number, hi: number, loOpen = false, hiOpen = false): number {
@@ -49,13 +93,13 @@ function num(op: string, name: string, v: unknown, lo: number, hi: number, loOpe
  */
 export class SGD extends Optimizer {
   readonly name = 'sgd';
-  readonly _kind = OptimizerId.SGD;
-  readonly _slots = 0;
-  _params(): [number, number, number, number] {
-    return [0, 0, 0, 0];
+  constructor() {
+    super();
+    register(this, SGD, { id: OptimizerId.SGD, slots: 0, hyper: [0, 0, 0, 0] });
   }
-  toJSON() {
-    return { name: this.name };
+  update(param: Float32Array, grad: Float32Array, state: readonly Float32Array[], learningRate: number): void {
+    void state;
+    twin.sgdUpdate(param, grad, learningRate, param.length);
   }
 }
 
@@ -70,8 +114,7 @@ export class SGD extends Optimizer {
  */
 export class Momentum extends Optimizer {
   readonly name: string;
-  readonly _kind = OptimizerId.Momentum;
-  readonly _slots = 1;
+  override readonly stateArrays = 1;
   /** μ, in [0, 1). */
   readonly momentum: number;
   /** Nesterov's look-ahead step. */
@@ -84,11 +127,12 @@ export class Momentum extends Optimizer {
     }
     this.nesterov = options.nesterov ?? false;
     this.name = this.nesterov ? 'nesterov' : 'momentum';
+    register(this, Momentum, { id: OptimizerId.Momentum, slots: 1, hyper: [this.momentum, 0, 0, this.nesterov ? 1 : 0] });
   }
-  _params(): [number, number, number, number] {
-    return [this.momentum, 0, 0, this.nesterov ? 1 : 0];
+  update(param: Float32Array, grad: Float32Array, state: readonly Float32Array[], learningRate: number): void {
+    twin.momentumUpdate(param, grad, state[0]!, learningRate, this.momentum, this.nesterov ? 1 : 0, param.length);
   }
-  toJSON() {
+  override toJSON() {
     return { name: this.name, momentum: this.momentum, nesterov: this.nesterov };
   }
 }
@@ -104,8 +148,7 @@ export class Momentum extends Optimizer {
  */
 export class Adam extends Optimizer {
   readonly name = 'adam';
-  readonly _kind = OptimizerId.Adam;
-  readonly _slots = 2;
+  override readonly stateArrays = 2;
   readonly beta1: number;
   readonly beta2: number;
   readonly epsilon: number;
@@ -114,11 +157,13 @@ export class Adam extends Optimizer {
     this.beta1 = num('Adam', 'beta1', options.beta1 ?? 0.9, 0, 1, false, true);
     this.beta2 = num('Adam', 'beta2', options.beta2 ?? 0.999, 0, 1, false, true);
     this.epsilon = num('Adam', 'epsilon', options.epsilon ?? 1e-7, 0, 1, true);
+    register(this, Adam, { id: OptimizerId.Adam, slots: 2, hyper: [this.beta1, this.beta2, this.epsilon, 0] });
   }
-  _params(): [number, number, number, number] {
-    return [this.beta1, this.beta2, this.epsilon, 0];
+  update(param: Float32Array, grad: Float32Array, state: readonly Float32Array[], learningRate: number, step: number): void {
+    const c1 = 1 / (1 - Math.fround(this.beta1) ** step), c2 = 1 / (1 - Math.fround(this.beta2) ** step);
+    twin.adamUpdate(param, grad, state[0]!, state[1]!, learningRate, this.beta1, this.beta2, this.epsilon, c1, c2, param.length);
   }
-  toJSON() {
+  override toJSON() {
     return { name: this.name, beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon };
   }
 }
@@ -133,19 +178,19 @@ export class Adam extends Optimizer {
  */
 export class RMSprop extends Optimizer {
   readonly name = 'rmsprop';
-  readonly _kind = OptimizerId.RMSprop;
-  readonly _slots = 1;
+  override readonly stateArrays = 1;
   readonly rho: number;
   readonly epsilon: number;
   constructor(options: { rho?: number; epsilon?: number } = {}) {
     super();
     this.rho = num('RMSprop', 'rho', options.rho ?? 0.9, 0, 1, false, true);
     this.epsilon = num('RMSprop', 'epsilon', options.epsilon ?? 1e-7, 0, 1, true);
+    register(this, RMSprop, { id: OptimizerId.RMSprop, slots: 1, hyper: [this.rho, 0, this.epsilon, 0] });
   }
-  _params(): [number, number, number, number] {
-    return [this.rho, 0, this.epsilon, 0];
+  update(param: Float32Array, grad: Float32Array, state: readonly Float32Array[], learningRate: number): void {
+    twin.rmspropUpdate(param, grad, state[0]!, learningRate, this.rho, this.epsilon, param.length);
   }
-  toJSON() {
+  override toJSON() {
     return { name: this.name, rho: this.rho, epsilon: this.epsilon };
   }
 }

@@ -6,7 +6,7 @@
  * @module
  */
 import { Activation, LeakyReLU, Linear, ReLU, Sigmoid, Softmax, Tanh } from './activations.js';
-import { describe } from '../core/matrix.js';
+import { describe } from '../core/validate.js';
 
 /**
  * The saved form of a network (`format: 'scratchnet'`, `version: 1`).
@@ -59,6 +59,21 @@ const builtins: Record<string, (saved: Record<string, unknown>, op: string) => A
     return new LeakyReLU(s.slope);
   },
 };
+
+/**
+ * A new built-in activation by the name it saves (`'relu'`, `'tanh'`, `'sigmoid'`, `'leakyRelu'`
+ * with its default slope, `'linear'`, `'softmax'`); `undefined` for any other name.
+ *
+ * @internal
+ * @example
+ * ```ts
+ * builtinActivation('tanh'); // a Tanh
+ * builtinActivation('gelu'); // undefined
+ * ```
+ */
+export function builtinActivation(name: string): Activation | undefined {
+  return Object.hasOwn(builtins, name) ? builtins[name]!({ name, slope: new LeakyReLU().slope }, 'builtinActivation') : undefined;
+}
 
 /**
  * The saved form of one activation.

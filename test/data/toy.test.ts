@@ -1,8 +1,9 @@
-// The toy data sets of src/datasets.ts: shapes, balance, determinism, ranges, bad options, and
+// The toy data sets of src/data/toy.ts: shapes, balance, determinism, ranges, bad options, and
 // that a small network separates the non-linear ones.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { init, Matrix, NeuralNetwork, ReLU, Sigmoid, Softmax } from '../src/index.js';
-import { blobs, circle, moons, spirals, xor, type Dataset } from '../src/datasets.js';
+import { init, Matrix, NeuralNetwork, ReLU, Sigmoid, Softmax } from '../../src/index.js';
+import { blobs, circle, moons, spirals, xor, type Dataset } from '../../src/data/toy.js';
+import { namedError } from '../support/named-error.js';
 
 beforeAll(async () => {
   await init();
@@ -222,7 +223,7 @@ describe.each(GENERATORS)('%s: common properties', (name, gen) => {
   });
 
   it('does not touch the global generator', async () => {
-    const { seed, Layer } = await import('../src/index.js');
+    const { seed, Layer } = await import('../../src/index.js');
     seed(42);
     const before = new Layer(2, 2, new ReLU()).weights.toArray();
     seed(42);
@@ -278,6 +279,27 @@ describe('options of one generator only', () => {
   it('options of another generator are unknown', () => {
     expect(() => circle({ turns: 2 } as never)).toThrow(/^circle: unknown option "turns" \(known: n, noise, seed\)$/);
     expect(() => xor({ classes: 3 } as never)).toThrow(/^xor: unknown option "classes"/);
+  });
+});
+
+describe('sizes that cannot be', () => {
+  it('blobs: a class count too large is a named Error before anything is allocated', async () => {
+    await namedError(() => blobs({ classes: 1e9 }), /^blobs: classes must be at most 65536, got 1000000000$/);
+    await namedError(() => blobs({ classes: 2 ** 53 }), 'blobs: classes must be at most 65536');
+    await namedError(() => blobs({ n: 10_000_000, classes: 65_536 }), /^blobs: y, 10000000 one-hot rows of 65536 classes, would hold 655360000000 values/);
+    expect(blobs({ n: 10, classes: 65_536 }).y.shape).toEqual([10, 65_536]);
+  });
+
+  it('every generator caps n and rejects noise that overflows float32', async () => {
+    for (const [name, gen] of GENERATORS) {
+      await namedError(() => gen({ n: 1e12 }), `${name}: n must be at most 10000000, got 1000000000000`);
+      await namedError(() => gen({ n: 2 ** 31 }), `${name}: n must be at most 10000000`);
+    }
+    await namedError(() => xor({ n: 8, noise: 1e39 }), /^xor: the noise makes x\[0\]\[0\] overflow float32/);
+    await namedError(() => circle({ noise: 1e300 }), 'circle: the noise makes');
+    await namedError(() => moons({ noise: Number.MAX_VALUE }), 'moons: the noise makes');
+    await namedError(() => spirals({ noise: 1e308 }), 'spirals: the noise makes');
+    await namedError(() => blobs({ spread: 1e300 }), 'blobs: the noise makes');
   });
 });
 

@@ -1,98 +1,9 @@
+// lineChartSvg (src/plot/line-chart.ts): structure, round ticks, escaping, long series, edge cases.
 import { describe, expect, it } from 'vitest';
-import { lineChartSvg } from '../src/plot.js';
-import { decisionBoundarySvg, trainingCurvesSvg } from '../src/plot.js';
+import { lineChartSvg } from '../../src/plot/line-chart.js';
+import { checkWellFormed, expectRoundTicks, noBadNumbers, points, seriesPaths, significantDigits, ticks } from '../support/svg-checks.js';
+import { namedError } from '../support/named-error.js';
 
-// ---- helpers: a small structural reading of the SVG with regexes ----
-
-/** Throws unless tags nest and close properly and text/attributes hold no raw '<' or stray '&'. */
-function checkWellFormed(svg: string): void {
-  expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
-  expect(svg.trimEnd().endsWith('</svg>')).toBe(true);
-  const stack: string[] = [];
-  const tag = /<(\/?)([A-Za-z][\w:-]*)((?:\s+[\w:-]+="[^"<]*")*)\s*(\/?)>/g;
-  let last = 0;
-  let m: RegExpExecArray | null;
-  while ((m = tag.exec(svg))) {
-    const between = svg.slice(last, m.index);
-    expect(between, `text before ${m[0]}`).not.toMatch(/[<>]/);
-    expect(between.replace(/&(amp|lt|gt|quot|apos|#\d+|#x[0-9a-fA-F]+);/g, ''), 'stray &').not.toContain('&');
-    for (const attr of m[3]!.matchAll(/="([^"]*)"/g)) {
-      expect(attr[1]!.replace(/&(amp|lt|gt|quot|apos);/g, ''), `attribute in ${m[0]}`).not.toMatch(/[&<>]/);
-    }
-    if (m[1]) expect(stack.pop(), `closing ${m[2]}`).toBe(m[2]);
-    else if (!m[4]) stack.push(m[2]!);
-    last = tag.lastIndex;
-  }
-  expect(svg.slice(last).trim()).toBe('');
-  expect(stack).toEqual([]);
-  expect(stack.length === 0 && svg.match(/<svg[\s>]/g)!.length).toBe(1);
-}
-
-interface Tick {
-  label: string;
-  value: number;
-  pos: number;
-}
-
-function ticks(svg: string, axis: 'x' | 'y'): Tick[] {
-  const re = new RegExp(`<text class="${axis}-tick" x="([^"]+)" y="([^"]+)"[^>]*>([^<]*)</text>`, 'g');
-  return [...svg.matchAll(re)].map((m) => ({ label: m[3]!, value: Number(m[3]), pos: Number(axis === 'x' ? m[1] : m[2]) }));
-}
-
-function seriesPaths(svg: string): string[] {
-  return [...svg.matchAll(/<path class="series" data-series="\d+" data-name="[^"]*" d="([^"]*)"/g)].map((m) => m[1]!);
-}
-
-function points(d: string): [number, number][] {
-  return [...d.matchAll(/[ML](-?[\d.]+),(-?[\d.]+)/g)].map((m) => [Number(m[1]), Number(m[2])]);
-}
-
-/** Significant digits of a tick label: '0.45' → 2, '10000' → 1, '2e6' → 1. */
-function significantDigits(label: string): number {
-  const mantissa = label.replace(/^-/, '').replace(/e.*$/, '').replace('.', '');
-  return mantissa.replace(/^0+/, '').replace(/0+$/, '').length;
-}
-
-/** Digits after the decimal point of a plain label ('0.450' → 3), or of an exponent label's mantissa. */
-function decimals(label: string): number {
-  return label.replace(/e.*$/, '').split('.')[1]?.length ?? 0;
-}
-
-/** Ticks are finite, increasing, evenly spaced by 1, 2 or 5 × 10ⁿ, multiples of it, short, and cover [lo, hi]. */
-function expectRoundTicks(t: Tick[], lo: number, hi: number): void {
-  expect(t.length).toBeGreaterThanOrEqual(2);
-  expect(t.length).toBeLessThanOrEqual(15);
-  const step = t[1]!.value - t[0]!.value;
-  for (const k of t) {
-    expect(Number.isFinite(k.value), k.label).toBe(true);
-    // Short labels, no float noise (0.30000000000000004): no more decimals than the step needs,
-    // and few significant digits unless the data sit far from zero (100.015).
-    expect(k.label.length, k.label).toBeLessThanOrEqual(8);
-    if (!k.label.includes('e')) expect(decimals(k.label), k.label).toBeLessThanOrEqual(Math.max(0, -Math.floor(Math.log10(step) + 1e-9)));
-    if (Math.abs(lo + hi) / 2 < 10 * (hi - lo)) expect(significantDigits(k.label), k.label).toBeLessThanOrEqual(3);
-  }
-  expect(step).toBeGreaterThan(0);
-  const mantissa = step / 10 ** Math.floor(Math.log10(step) + 1e-9);
-  expect([1, 2, 5].some((m) => Math.abs(mantissa - m) < 1e-6), `step ${step}`).toBe(true);
-  for (let i = 1; i < t.length; i++) {
-    expect(t[i]!.value - t[i - 1]!.value).toBeCloseTo(step, 9);
-    expect(t[i]!.pos).not.toBe(t[i - 1]!.pos);
-  }
-  for (const k of t) expect(Math.abs(k.value / step - Math.round(k.value / step)), k.label).toBeLessThan(1e-6);
-  expect(t[0]!.value).toBeLessThanOrEqual(lo + step * 1e-6);
-  expect(t[t.length - 1]!.value).toBeGreaterThanOrEqual(hi - step * 1e-6);
-  // No gratuitous padding: at most one step beyond the data on each side.
-  expect(t[0]!.value).toBeGreaterThan(lo - step - step * 1e-6);
-  expect(t[t.length - 1]!.value).toBeLessThan(hi + step + step * 1e-6);
-}
-
-function noBadNumbers(svg: string): void {
-  expect(svg).not.toContain('NaN');
-  expect(svg).not.toContain('Infinity');
-  expect(svg).not.toContain('undefined');
-}
-
-// A loss curve like the chapter's XOR run: 0.6931 falling to 0.4775.
 const xorLike = Array.from({ length: 10000 }, (_, i) => 0.4775 + 0.2156 / (1 + Math.exp((i - 700) / 80)));
 
 describe('lineChartSvg: structure', () => {
@@ -358,50 +269,48 @@ describe('lineChartSvg: edge cases', () => {
   });
 });
 
-describe('decisionBoundarySvg', () => {
-  // a fake model: class 1 right of x = 0 (one output), or three classes by angle (three outputs)
-  const half = { predict: (g: number[][]) => ({ rows: g.length, cols: 1, data: Float32Array.from(g, ([x]) => (x! > 0 ? 0.9 : 0.1)) }) };
-  const pts = [[-1, -1], [-0.5, 1], [0.5, 0.2], [1, -0.3]];
+describe('lineChartSvg: options are checked, values read once', () => {
+  const one = [{ name: 'x', values: [1, 2] }];
 
-  it('draws the grid as opaque cells of the predicted class and every point on top', () => {
-    const svg = decisionBoundarySvg(half, pts, [0, 0, 1, 1], { title: 'a < b & "c"', resolution: 20 });
-    expect(svg.startsWith('<svg')).toBe(true);
-    expect(svg.trim().endsWith('</svg>')).toBe(true);
-    expect(svg).toContain('a &lt; b &amp; &quot;c&quot;');
-    expect((svg.match(/<circle /g) ?? []).length).toBe(4);
-    // one run per row for each side: 20 rows × 2 classes
-    expect((svg.match(/<rect x=/g) ?? []).length).toBe(20 * 2 + 1);
-    expect(svg).not.toMatch(/NaN|fill-opacity/);
+  it('rejects options it would otherwise coerce, with a plain Error', async () => {
+    await namedError(() => lineChartSvg(one, { logY: 'yes' as never }), 'lineChartSvg: options.logY must be true or false, got "yes" (a string)');
+    await namedError(() => lineChartSvg(one, { title: {} as never }), 'lineChartSvg: options.title must be a string');
+    await namedError(() => lineChartSvg([{ name: Symbol('s') as never, values: [1] }]), 'lineChartSvg: series[0].name must be a string');
+    await namedError(() => lineChartSvg(one, { width: 1e9 }), 'options.width must be a positive finite number of pixels up to 100000');
+    await namedError(() => lineChartSvg(null as never), 'lineChartSvg: series must be an array of { name, values }, got null');
+    await namedError(() => lineChartSvg(one, 5 as never), 'lineChartSvg: options must be an object, got 5');
+    // a number as a title is shown as written
+    expect(lineChartSvg(one, { title: 42 as never })).toContain('<title>42</title>');
   });
 
-  it('reads several output columns as class scores (argmax)', () => {
-    const three = { predict: (g: number[][]) => ({ rows: g.length, cols: 3, data: Float32Array.from(g.flatMap(([x, y]) => (x! < 0 ? [1, 0, 0] : y! < 0 ? [0, 1, 0] : [0, 0, 1]))) }) };
-    const svg = decisionBoundarySvg(three, pts, [0, 0, 2, 1], { resolution: 10 });
-    const fills = new Set([...svg.matchAll(/<rect x="[^"]+" y="[^"]+" width="[^"]+" height="[^"]+" fill="(#[0-9a-f]{6})"/g)].map((m) => m[1]));
-    expect(fills.size).toBe(3);
+  it('an object posing as a huge array is refused, not iterated', async () => {
+    await namedError(() => lineChartSvg([{ name: 'x', values: { length: 1e12 } as never }]), 'series[0].values has a length of 1000000000000');
+    await namedError(() => lineChartSvg([{ name: 'x', values: { length: -1 } as never }]), 'series[0].values has a length of -1');
   });
 
-  it('rejects bad arguments', () => {
-    expect(() => decisionBoundarySvg({} as never, pts, [0, 0, 1, 1])).toThrow(/decisionBoundarySvg: model must have a predict/);
-    expect(() => decisionBoundarySvg(half, [[1, 2, 3]], [0])).toThrow(/pairs/);
-    expect(() => decisionBoundarySvg(half, pts, [0])).toThrow(/one label per point \(4\), got 1/);
+  it('a getter that changes between reads cannot put NaN into the drawing', () => {
+    let reads = 0;
+    const values = [1, 2, 3];
+    Object.defineProperty(values, 1, { get: () => (reads++ === 0 ? 2 : NaN) });
+    const svg = lineChartSvg([{ name: 'x', values }]);
+    expect(reads).toBe(1);
+    noBadNumbers(svg);
+    expect(seriesPaths(svg)[0]!.split('L').length).toBe(3);
+  });
+
+  it('many series and long labels: no spread of big arrays', () => {
+    const series = Array.from({ length: 500 }, (_, i) => ({ name: `s${i}`, values: [i, i + 1] }));
+    const svg = lineChartSvg(series);
+    expect(seriesPaths(svg).length).toBe(500);
   });
 });
 
-describe('trainingCurvesSvg', () => {
-  const history = { loss: [0.7, 0.4, 0.2], valLoss: [0.72, 0.5, 0.35], accuracy: [0.5, 0.8, 0.9], valAccuracy: [0.5, 0.7, 0.8] };
-  it('draws training and validation loss (log scale) or accuracy, with a legend', () => {
-    const loss = trainingCurvesSvg(history);
-    expect(loss).toContain('Loss over training');
-    expect(loss).toContain('validation');
-    expect((loss.match(/<path /g) ?? []).length).toBeGreaterThanOrEqual(2);
-    const acc = trainingCurvesSvg(history, 'accuracy');
-    expect(acc).toContain('Accuracy over training');
-    expect(acc).not.toMatch(/NaN/);
-    expect(trainingCurvesSvg({ loss: [1, 0.5] })).not.toContain('validation');
-  });
-  it('says what is missing', () => {
-    expect(() => trainingCurvesSvg({ loss: [1] }, 'accuracy')).toThrow(/recorded no accuracy \(train with metrics: \['accuracy'\]\)/);
-    expect(() => trainingCurvesSvg({} as never)).toThrow(/expected a training result/);
+describe('lineChartSvg: found by the fuzz tests', () => {
+  it('a log axis for one value near the float64 maximum has finite ticks', () => {
+    for (const values of [[Number.MAX_VALUE], [0, Number.MAX_VALUE], [1.7976931348623143e308, NaN]]) {
+      const svg = lineChartSvg([{ name: 'loss', values }], { logY: true });
+      noBadNumbers(svg);
+      expect(svg).not.toMatch(/NaN|Infinity/);
+    }
   });
 });

@@ -1,142 +1,18 @@
-// The command line (src/cli.ts): `main()` called in-process with fake stdout/stderr (files are
-// real, in a temp dir), then once the built dist/cli.js as a child process. Trains and predicts
-// on iris (3 classes), breast cancer (binary) and a generated regression CSV; help and version;
-// and every error path: its exit code (1 error, 2 usage) and its one-line message.
-import { execFile } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+// scratchnet train (src/cli/train.ts), in-process through main() with fake stdout/stderr (files
+// are real, in a temp dir): trains on iris (3 classes), breast cancer (binary) and a generated
+// regression CSV and predicts with the model files; then every train error: its exit code
+// (1 error, 2 usage) and its one-line message, the limits included (epochs, parameters,
+// float32 range of --lr and of regression labels).
+import { readFileSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main, type ModelFile } from '../src/cli.js';
-import { init, NeuralNetwork, Softmax, StandardScaler } from '../src/index.js';
+import { describe, expect, it } from 'vitest';
+import type { ModelFile } from '../../src/cli/main.js';
+import { NeuralNetwork, StandardScaler } from '../../src/index.js';
+import { CANCER, csvRows, fails, IRIS, metric, readModel, run, useFixtures } from './support.js';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
-const fixture = (name: string): string => join(root, 'test', 'fixtures', name);
-const IRIS = fixture('iris.csv');
-const CANCER = fixture('breast_cancer.csv');
-const pkgVersion = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version;
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** `scratchnet ...args`, in-process. */
-async function run(args: string[], options: { tty?: boolean } = {}): Promise<Run> {
-  let stdout = '', stderr = '';
-  const code = await main(args, {
-    stdout: { write: (s: string) => void (stdout += s), isTTY: options.tty ?? false },
-    stderr: { write: (s: string) => void (stderr += s) },
-  });
-  return { code, stdout, stderr };
-}
-
-/** An error run: the exit code, and exactly one line on stderr with no stack trace. */
-async function fails(args: string[], code: 1 | 2): Promise<string> {
-  const r = await run(args);
-  expect(r.code, r.stderr).toBe(code);
-  expect(r.stdout).toBe('');
-  const lines = r.stderr.trimEnd().split('\n');
-  expect(lines, r.stderr).toHaveLength(1);
-  expect(lines[0]).toMatch(/^scratchnet[ :]/);
-  expect(r.stderr).not.toMatch(/\n\s+at /);
-  return lines[0]!;
-}
-
-const csvRows = (text: string): string[][] => text.trimEnd().split('\n').map((l) => l.split(','));
-const metric = (text: string, line: string, name: string): number => {
-  const m = new RegExp(`^${line}.*\\b${name} ([0-9.e+-]+)`, 'm').exec(text);
-  if (!m) throw new Error(`no ${name} on a "${line}" line in:\n${text}`);
-  return Number(m[1]);
-};
-
-let dir: string;
-const tmp = (name: string): string => join(dir, name);
-const readModel = async (path: string): Promise<ModelFile> => JSON.parse(await readFile(path, 'utf8')) as ModelFile;
-
-beforeAll(async () => {
-  await init();
-  dir = await mkdtemp(join(tmpdir(), 'scratchnet-cli-'));
-  // regression: y = 3·x1 − 2·x2 + x1·x2 + 10 (+ small noise), 300 rows, a header of names
-  let seed = 12345;
-  const rand = (): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) * 4 - 2;
-  const lines = ['x1,x2,y'];
-  for (let i = 0; i < 300; i++) {
-    const x1 = rand(), x2 = rand();
-    lines.push(`${x1.toFixed(4)},${x2.toFixed(4)},${(3 * x1 - 2 * x2 + x1 * x2 + 10 + rand() * 0.05).toFixed(4)}`);
-  }
-  await writeFile(tmp('reg.csv'), lines.join('\n') + '\n');
-  await writeFile(tmp('reg-features.csv'), lines.map((l) => l.split(',').slice(0, 2).join(',')).join('\n') + '\n');
-  // iris with column names and text labels (quoted, with a space), and its columns reordered
-  const iris = csvRows(readFileSync(IRIS, 'utf8')).slice(1);
-  const names = ['Iris setosa', 'Iris versicolor', 'Iris virginica'];
-  await writeFile(
-    tmp('named.csv'),
-    ['sepal length,sepal width,petal length,petal width,species', ...iris.map((r) => `${r.slice(0, 4).join(',')},"${names[Number(r[4])]}"`)].join('\n'),
-  );
-  await writeFile(
-    tmp('reordered.csv'),
-    ['species,petal width,petal length,sepal width,sepal length', ...iris.map((r) => `${names[Number(r[4])]},${r.slice(0, 4).reverse().join(',')}`)].join('\n'),
-  );
-  await writeFile(tmp('iris-features.csv'), iris.map((r) => r.slice(0, 4).join(',')).join('\n'));
-  await writeFile(tmp('iris-noheader.csv'), iris.map((r) => r.join(',')).join('\n'));
-  await writeFile(tmp('same.csv'), '1,2,0\n3,4,0\n5,6,0\n');
-  await writeFile(tmp('three.csv'), iris.slice(0, 5).map((r) => r.slice(0, 3).join(',')).join('\n'));
-  await writeFile(tmp('bad.csv'), 'a,b,label\n1,2,0\n3,oops,1\n4,5,0\n');
-  await writeFile(tmp('ragged.csv'), '1,2,0\n3,4,1\n5,1\n');
-  await writeFile(tmp('semicolons.csv'), '1;2;0\n3;4;1\n');
-  await writeFile(tmp('empty.csv'), '\n\n');
-  await writeFile(tmp('floats.csv'), 'a,b\n1,0.5\n2,1.5\n3,2.25\n4,3.125\n');
-});
-
-afterAll(async () => {
-  if (dir) await rm(dir, { recursive: true, force: true });
-});
-
-describe('help and version', () => {
-  it('--help, -h and help: the commands and examples on stdout, exit 0', async () => {
-    for (const args of [['--help'], ['-h'], ['help']]) {
-      const r = await run(args);
-      expect(r.code).toBe(0);
-      expect(r.stderr).toBe('');
-      expect(r.stdout).toContain('scratchnet train <data.csv> [options]');
-      expect(r.stdout).toContain('scratchnet predict <model.json> <data.csv> [options]');
-      expect(r.stdout).toContain('scratchnet train iris.csv --layers 32,16 --epochs 50 --out model.json');
-    }
-  });
-
-  it('help train / train --help list every option; help predict / predict --help', async () => {
-    const a = await run(['help', 'train']), b = await run(['train', '--help']);
-    expect(a.code).toBe(0);
-    expect(b).toEqual(a);
-    for (const opt of ['--label', '--task', '--layers', '--activation', '--epochs', '--lr', '--optimizer', '--batch-size', '--validation', '--seed', '--init', '--quiet', '--out']) {
-      expect(a.stdout).toContain(opt);
-    }
-    const c = await run(['help', 'predict']), d = await run(['predict', '-h']);
-    expect(c.code).toBe(0);
-    expect(d).toEqual(c);
-    expect(c.stdout).toContain('Usage: scratchnet predict <model.json> <data.csv>');
-    expect(c.stdout).toContain('prob_<class>');
-  });
-
-  it('no arguments: the help on stderr, exit 2', async () => {
-    const r = await run([]);
-    expect(r.code).toBe(2);
-    expect(r.stdout).toBe('');
-    expect(r.stderr).toContain('Usage:');
-  });
-
-  it('--version prints the package version', async () => {
-    for (const flag of ['--version', '-v']) {
-      const r = await run([flag]);
-      expect(r).toEqual({ code: 0, stdout: `scratchnet ${pkgVersion}\n`, stderr: '' });
-    }
-  });
-});
+const fx = useFixtures();
+const tmp = fx.tmp;
 
 describe('train and predict', () => {
   it('iris (3 classes, scikit-learn header): Softmax model, held-out accuracy >= 0.9, predictions match the library', async () => {
@@ -336,22 +212,12 @@ describe('train and predict', () => {
   });
 });
 
-describe('errors: one line on stderr, exit 1 (errors) or 2 (usage), no stack trace', () => {
-  let model: string, regModel: string;
-  beforeAll(async () => {
-    model = tmp('err-model.json');
-    expect((await run(['train', IRIS, '--epochs', '5', '--quiet', '--out', model])).code).toBe(0);
-    regModel = tmp('err-reg-model.json');
-    expect((await run(['train', tmp('reg.csv'), '--task', 'regression', '--epochs', '2', '--quiet', '--out', regModel])).code).toBe(0);
-  });
-
+describe('train errors: one line on stderr, exit 1 (errors) or 2 (usage), no stack trace', () => {
   it('missing files', async () => {
     expect(await fails(['train', tmp('nope.csv')], 1)).toBe(`scratchnet train: cannot read ${tmp('nope.csv')}: no such file`);
-    expect(await fails(['predict', tmp('nope.json'), IRIS], 1)).toBe(`scratchnet predict: cannot read ${tmp('nope.json')}: no such file`);
-    expect(await fails(['predict', model, tmp('nope.csv')], 1)).toBe(`scratchnet predict: cannot read ${tmp('nope.csv')}: no such file`);
-    expect(await fails(['train', dir], 1)).toBe(`scratchnet train: cannot read ${dir}: it is a directory`);
-    expect(await fails(['train', IRIS, '--quiet', '--out', join(dir, 'no-such-dir', 'm.json')], 1)).toBe(
-      `scratchnet train: cannot write ${join(dir, 'no-such-dir', 'm.json')}: no such directory`,
+    expect(await fails(['train', fx.dir], 1)).toBe(`scratchnet train: cannot read ${fx.dir}: it is a directory`);
+    expect(await fails(['train', IRIS, '--quiet', '--out', join(fx.dir, 'no-such-dir', 'm.json')], 1)).toBe(
+      `scratchnet train: cannot write ${join(fx.dir, 'no-such-dir', 'm.json')}: no such directory`,
     );
   });
 
@@ -360,45 +226,6 @@ describe('errors: one line on stderr, exit 1 (errors) or 2 (usage), no stack tra
     expect(await fails(['train', tmp('ragged.csv')], 1)).toBe(`scratchnet train: ${tmp('ragged.csv')}: line 3 has 2 columns, line 1 has 3`);
     expect(await fails(['train', tmp('empty.csv')], 1)).toContain('no data');
     expect(await fails(['train', tmp('semicolons.csv')], 1)).toContain('(is the delimiter ";"? pass --delimiter ";")');
-    expect(await fails(['predict', model, tmp('bad.csv')], 1)).toContain('model expects 4 features');
-  });
-
-  it('the feature count does not match the model', async () => {
-    expect(await fails(['predict', model, tmp('three.csv')], 1)).toBe(`scratchnet predict: model expects 4 features, ${tmp('three.csv')} has 3`);
-    expect(await fails(['predict', regModel, IRIS], 1)).toBe(
-      `scratchnet predict: model expects 2 features (and optionally the label column), ${IRIS} has 5 columns`,
-    );
-  });
-
-  it('files that are not model files', async () => {
-    await writeFile(tmp('not-json.json'), 'hello');
-    expect(await fails(['predict', tmp('not-json.json'), IRIS], 1)).toMatch(/is not a scratchnet model file \(it is not JSON: /);
-    expect(await fails(['predict', IRIS, IRIS], 1)).toMatch(/iris\.csv is not a scratchnet model file \(it is not JSON/);
-    await writeFile(tmp('number.json'), '42');
-    expect(await fails(['predict', tmp('number.json'), IRIS], 1)).toContain('is not a scratchnet model file (it holds a number, not an object)');
-    await writeFile(tmp('other.json'), '{"name": "something else"}');
-    expect(await fails(['predict', tmp('other.json'), IRIS], 1)).toContain('is not a scratchnet model file (no "format": "scratchnet-model")');
-    const net = new NeuralNetwork([4, 3], [new Softmax()], { seed: 0 });
-    await writeFile(tmp('bare.json'), JSON.stringify(net.toJSON()));
-    net.dispose();
-    expect(await fails(['predict', tmp('bare.json'), IRIS], 1)).toContain('is a bare network (NeuralNetwork.toJSON()), not a model file');
-    const doc = await readModel(model);
-    const variants: [string, (d: Record<string, unknown>) => void, string][] = [
-      ['v2.json', (d) => void (d.version = 2), 'is a model file of version 2; this scratchnet'],
-      ['task.json', (d) => void (d.task = 'clustering'), 'task must be "classification" or "regression"'],
-      ['scaler.json', (d) => void (d.scaler = { type: 'StandardScaler', mean: [0, 0, 0, 0], scale: [1, 1, 1, -1] }), 'scaler: scale[3] is -1'],
-      ['weights.json', (d) => void ((d.network as { layers: { weights: unknown[] }[] }).layers[0]!.weights[2] = 'x'), 'network: layers[0].weights'],
-      ['classes.json', (d) => void (d.classes = ['a', 'b']), 'a 2-class model needs 1 sigmoid output, the network has 3 "softmax"'],
-      ['inputs.json', (d) => void (d.scaler = { type: 'StandardScaler', mean: [0, 0], scale: [1, 1] }), 'the network takes 4 inputs, the scaler 2'],
-    ];
-    for (const [name, change, message] of variants) {
-      const copy = structuredClone(doc) as unknown as Record<string, unknown>;
-      change(copy);
-      await writeFile(tmp(name), JSON.stringify(copy));
-      const line = await fails(['predict', tmp(name), IRIS], 1);
-      expect(line).toContain(message);
-      expect(line.startsWith(`scratchnet predict: ${tmp(name)} is`)).toBe(true);
-    }
   });
 
   it('data that cannot be trained on', async () => {
@@ -413,15 +240,10 @@ describe('errors: one line on stderr, exit 1 (errors) or 2 (usage), no stack tra
     );
   });
 
-  it('usage errors: unknown command or option, missing arguments, bad option values (exit 2)', async () => {
-    expect(await fails(['trian', 'x.csv'], 2)).toContain('unknown command "trian"; did you mean train?');
-    expect(await fails(['data.csv'], 2)).toContain('did you mean scratchnet train data.csv?');
-    expect(await fails(['help', 'fly'], 2)).toContain('help: no command "fly"');
+  it('usage errors: missing arguments, unknown options, bad option values (exit 2)', async () => {
     expect(await fails(['train'], 2)).toContain('train: missing the data file');
     expect(await fails(['train', 'a.csv', 'b.csv'], 2)).toContain('one data file expected, got 2');
-    expect(await fails(['predict', model], 2)).toContain('predict: missing the data file');
     expect(await fails(['train', IRIS, '--epoch', '5'], 2)).toBe('scratchnet train: unknown option --epoch; did you mean --epochs? (see scratchnet help train)');
-    expect(await fails(['predict', model, IRIS, '--layers', '5'], 2)).toContain('unknown option --layers');
     expect(await fails(['train', IRIS, '--epochs'], 2)).toContain('--epochs needs a value');
     expect(await fails(['train', IRIS, '--quiet=yes'], 2)).toContain('--quiet does not take a value');
     const bad: [string, string, string][] = [
@@ -440,35 +262,41 @@ describe('errors: one line on stderr, exit 1 (errors) or 2 (usage), no stack tra
     for (const [flag, value, message] of bad) expect(await fails(['train', IRIS, flag, value], 2)).toContain(message);
     expect(await fails(['train', IRIS, '--header', '--no-header'], 2)).toContain('give --header or --no-header, not both');
   });
-
-  it('--debug adds the stack trace', async () => {
-    const r = await run(['train', tmp('bad.csv'), '--debug']);
-    expect(r.code).toBe(1);
-    expect(r.stderr.split('\n')[0]).toBe(`scratchnet train: ${tmp('bad.csv')}: line 3, column 2: "oops" is not a number`);
-    expect(r.stderr).toMatch(/\n\s+at /);
-  });
 });
 
-describe('the built dist/cli.js, as a child process', () => {
-  const cli = join(root, 'dist', 'cli.js');
-  const exec = promisify(execFile);
-  it.skipIf(!existsSync(cli))('starts with a shebang, prints its version, trains and predicts, exits 1/2 on errors', async () => {
-    expect(readFileSync(cli, 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true);
-    const v = await exec(process.execPath, [cli, '--version']);
-    expect(v.stdout).toBe(`scratchnet ${pkgVersion}\n`);
-    const model = tmp('child.json');
-    const t = await exec(process.execPath, [cli, 'train', IRIS, '--layers', '16', '--epochs', '100', '--out', model]);
-    expect(metric(t.stdout, 'validation:', 'accuracy')).toBeGreaterThanOrEqual(0.9);
-    const p = await exec(process.execPath, [cli, 'predict', model, IRIS]);
-    expect(p.stdout.split('\n')[0]).toBe('prediction,prob_setosa,prob_versicolor,prob_virginica');
-    expect(p.stderr).toMatch(/accuracy 0\.9\d+|accuracy 1\.000/);
-    const codeOf = (args: string[]) =>
-      exec(process.execPath, [cli, ...args]).then(() => 0, (e: { code: number; stderr: string }) => [e.code, e.stderr] as const);
-    const [c1, e1] = (await codeOf(['predict', model, tmp('three.csv')])) as [number, string];
-    expect(c1).toBe(1);
-    expect(e1).toBe(`scratchnet predict: model expects 4 features, ${tmp('three.csv')} has 3\n`);
-    const [c2, e2] = (await codeOf(['train', IRIS, '--bogus'])) as [number, string];
-    expect(c2).toBe(2);
-    expect(e2).toContain('unknown option --bogus');
+describe('train limits: bounded work and float32 numbers, each a named one-line error', () => {
+  it('--epochs, --patience: at most 1,000,000 (documented in --help); 2^53 − 1 is refused before reading', async () => {
+    expect((await run(['help', 'train'])).stdout).toContain('at most 1000000');
+    for (const n of ['1000001', String(2 ** 53 - 1), '1' + '0'.repeat(30)]) {
+      const line = await fails(['train', tmp('nope.csv'), '--epochs', n], 2);
+      expect(line).toMatch(/^scratchnet train: --epochs must (be at most 1000000|be an integer ≥ 1), got "\d+"$/);
+    }
+    expect(await fails(['train', IRIS, '--patience', '2000000'], 2)).toContain('--patience must be at most 1000000');
+  });
+
+  it('--layers: more parameters than a model file may hold (65536,65536 included) is refused before allocating', async () => {
+    const help = (await run(['help', 'train'])).stdout;
+    expect(help).toContain('parameters in all');
+    for (const layers of ['65536,65536', '4096,4096', '2000000']) {
+      const line = await fails(['train', tmp('nope.csv'), '--layers', layers], 2);
+      expect(line).toMatch(/--layers (must be hidden layer sizes separated by commas, like 32,16 \(or \"none\"\), each 1 to 65536|\S+ makes a network of \d+ parameters, more than the \d+ a model file may hold)/);
+    }
+    // the hidden layers fit; with iris's 4 inputs and 3 outputs they do not: found after reading (exit 1)
+    expect(await fails(['train', IRIS, '--layers', '4095,4095'], 1)).toMatch(/--layers 4095,4095 makes a network of \d+ parameters/);
+  });
+
+  it('--lr: a number float32 can hold (1e39 and 1e-50 would be Infinity and 0 in the kernels)', async () => {
+    expect((await run(['help', 'train'])).stdout).toMatch(/--lr <x> .* within float32's range\s+\(1\.2e-38 to 3\.4e38\)/);
+    for (const lr of ['1e39', '1e-50', '3.5e38']) {
+      expect(await fails(['train', IRIS, '--lr', lr], 2)).toBe(`scratchnet train: --lr ${lr} is outside float32's range (1.2e-38 to 3.4e38), which the kernels compute in`);
+    }
+  });
+
+  it('regression labels beyond float32 (1e300) are named with their row', async () => {
+    const rows = ['a,b,y', ...Array.from({ length: 20 }, (_, i) => `${i},${i * 2},${i === 7 ? '1e300' : i * 3}`)];
+    await writeFile(tmp('huge-labels.csv'), rows.join('\n'));
+    expect(await fails(['train', tmp('huge-labels.csv'), '--task', 'regression'], 1)).toBe(
+      `scratchnet train: ${tmp('huge-labels.csv')}: the label of data row 8 is 1e+300, beyond float32's range (±3.4e38) that the network computes in`,
+    );
   });
 });

@@ -14,8 +14,9 @@
  *
  * @module
  */
-import { describe, Matrix } from './core/matrix.js';
-import { RandomState } from './core/random.js';
+import { Matrix } from '../core/matrix.js';
+import { RandomState } from '../core/random.js';
+import { checkElements, describe } from '../core/validate.js';
 
 /**
  * What every generator returns.
@@ -98,7 +99,10 @@ export interface SpiralsOptions {
 export interface BlobsOptions {
   /** Number of points (default 200), dealt to the blobs in turn. */
   n?: number;
-  /** Number of blobs, one class each (default 2, at least 2; with n < classes the last ones get no points). */
+  /**
+   * Number of blobs, one class each (default 2, at least 2, at most 65,536, and n × classes at
+   * most 2^28 when y is one-hot; with n < classes the last ones get no points).
+   */
   classes?: number;
   /** Standard deviation of each blob (default 0.25); the centres are 1 from the origin. */
   spread?: number;
@@ -125,6 +129,8 @@ export interface MoonsOptions {
 
 /** The most points a generator makes (10 million: 80 MB of features). */
 const MAX_N = 10_000_000;
+/** The most blobs {@link blobs} makes. */
+const MAX_CLASSES = 65_536;
 
 /**
  * The XOR problem. Without options: the chapter's four points `[[0,0],[0,1],[1,0],[1,1]]` with
@@ -159,7 +165,7 @@ export function xor(options?: XorOptions): Dataset {
     x[2 * i + 1] = cy + noise * rng.randn();
     labels[i] = cx ^ cy;
   }
-  return dataset(x, labels, 2);
+  return dataset(fn, x, labels, 2);
 }
 
 /**
@@ -194,7 +200,7 @@ export function circle(options: CircleOptions = {}): Dataset {
     x[2 * i + 1] = r * Math.sin(angle) + noise * rng.randn();
     labels[i] = label;
   }
-  return dataset(x, labels, 2);
+  return dataset(fn, x, labels, 2);
 }
 
 /**
@@ -232,7 +238,7 @@ export function spirals(options: SpiralsOptions = {}): Dataset {
     x[2 * i + 1] = r * Math.sin(angle) + noise * rng.randn();
     labels[i] = label;
   }
-  return dataset(x, labels, 2);
+  return dataset(fn, x, labels, 2);
 }
 
 /**
@@ -258,6 +264,8 @@ export function blobs(options: BlobsOptions = {}): Dataset {
   if (typeof classes !== 'number' || !Number.isInteger(classes) || classes < 2) {
     throw new Error(`${fn}: classes must be an integer ≥ 2, got ${describe(classes)}`);
   }
+  if (classes > MAX_CLASSES) throw new Error(`${fn}: classes must be at most ${MAX_CLASSES}, got ${classes}`);
+  if (classes > 2) checkElements(fn, `y, ${n} one-hot rows of ${classes} classes,`, n * classes);
   const spread = nonNegative(fn, 'spread', o.spread, 0.25);
   const rng = generator(fn, o.seed);
   const x = new Float32Array(n * 2);
@@ -269,7 +277,7 @@ export function blobs(options: BlobsOptions = {}): Dataset {
     x[2 * i + 1] = Math.sin(angle) + spread * rng.randn();
     labels[i] = label;
   }
-  return dataset(x, labels, classes);
+  return dataset(fn, x, labels, classes);
 }
 
 /**
@@ -303,13 +311,20 @@ export function moons(options: MoonsOptions = {}): Dataset {
     x[2 * i + 1] = py + noise * rng.randn();
     labels[i] = label;
   }
-  return dataset(x, labels, 2);
+  return dataset(fn, x, labels, 2);
 }
 
 // ---------------------------------------------------------------------------------------------
 
-/** Build x, y from features and labels: y n×1 for two classes, one-hot n×k beyond. */
-function dataset(x: Float32Array, labels: Int32Array, classes: number): Dataset {
+/**
+ * Build x, y from features and labels: y n×1 for two classes, one-hot n×k beyond. Noise so large
+ * that a feature overflows float32 is an Error naming the generator.
+ */
+function dataset(fn: string, x: Float32Array, labels: Int32Array, classes: number): Dataset {
+  const bad = x.findIndex((v) => !Number.isFinite(v));
+  if (bad >= 0) {
+    throw new Error(`${fn}: the noise makes x[${bad >> 1}][${bad & 1}] overflow float32; use a noise (or spread) below about 1e37`);
+  }
   const n = labels.length;
   const cols = classes > 2 ? classes : 1;
   const y = new Float32Array(n * cols);

@@ -1,0 +1,352 @@
+/**
+ * Feature scalers fitted on training rows, as scikit-learn's: `StandardScaler` (mean 0, standard
+ * deviation 1 per column) and `MinMaxScaler` (each column's training range to a target range).
+ * Both are one per-column affine map, fitted differently; both round-trip through JSON.
+ *
+ * @module
+ */
+import { Matrix, type MatrixLike } from '../core/matrix.js';
+import { describe, finiteArray } from '../core/validate.js';
+import { toMatrix } from '../core/matrix.js';
+
+/**
+ * The one per-column affine map of both scalers: `x·a + b` (`'forward'`) or its inverse
+ * `(x − b) / a` (`'inverse'`), column j using a[j], b[j]; checks the column count and that every
+ * result is a finite float32.
+ */
+function affine(op: string, x: MatrixLike, a: readonly number[], b: readonly number[], direction: 'forward' | 'inverse'): Matrix {
+  const X = toMatrix(x, op, 'x');
+  if (X.cols !== a.length) throw new Error(`${op}: x has ${X.cols} columns, the scaler was fitted on ${a.length}`);
+  const cols = X.cols, d = X.data, out = new Float32Array(d.length);
+  for (let i = 0; i < d.length; i++) {
+    const j = i % cols;
+    const v = direction === 'forward' ? d[i]! * a[j]! + b[j]! : (d[i]! - b[j]!) / a[j]!;
+    out[i] = v;
+    if (!Number.isFinite(out[i]!)) {
+      const r = Math.floor(i / cols);
+      throw new Error(`${op}: x[${r}][${j}] = ${d[i]} maps to ${v}, which is not a finite float32`);
+    }
+  }
+  return new Matrix(X.rows, cols, out);
+}
+
+/**
+ * The JSON form of a fitted {@link StandardScaler}.
+ *
+ * @example
+ * ```ts
+ * import { StandardScaler, type StandardScalerJSON } from 'scratchnet';
+ * const json: StandardScalerJSON = new StandardScaler().fit([[1], [3]]).toJSON(); // { type: 'StandardScaler', mean: [2], scale: [1] }
+ * ```
+ */
+export interface StandardScalerJSON {
+  type: 'StandardScaler';
+  mean: number[];
+  scale: number[];
+}
+
+/**
+ * Standardize features: `(x − mean) / std` per column, with the mean and the (population)
+ * standard deviation of the data it was fitted on, as scikit-learn's `StandardScaler`. Fit it
+ * on the training rows only, then transform both training and test rows. A column that is
+ * constant in the training data gets scale 1 (it is only centred).
+ *
+ * @example
+ * ```ts
+ * import { StandardScaler } from 'scratchnet';
+ * const scaler = new StandardScaler();
+ * scaler.fitTransform([[1, 10], [3, 10]]).toArray(); // [[-1, 0], [1, 0]]
+ * scaler.transform([[5, 11]]).toArray();              // [[3, 1]]
+ * const copy = StandardScaler.fromJSON(JSON.parse(JSON.stringify(scaler)));
+ * ```
+ */
+export class StandardScaler {
+  /** Column means (after `fit`). */
+  mean: number[] | null = null;
+  /** Column standard deviations, 1 for constant columns (after `fit`). */
+  scale: number[] | null = null;
+
+  /**
+   * Learn each column's mean and standard deviation (float64).
+   *
+   * @example
+   * ```ts
+   * new StandardScaler().fit([[0], [2]]).scale; // [1]
+   * ```
+   */
+  fit(x: MatrixLike): this {
+    const X = toMatrix(x, 'StandardScaler.fit', 'x');
+    const { rows, cols } = X, d = X.data;
+    const mean = new Array<number>(cols).fill(0);
+    for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) mean[j]! += d[i * cols + j]!;
+    for (let j = 0; j < cols; j++) mean[j]! /= rows;
+    const sq = new Array<number>(cols).fill(0);
+    for (let i = 0; i < rows; i++) {
+      for (let j = 0; j < cols; j++) {
+        const t = d[i * cols + j]! - mean[j]!;
+        sq[j]! += t * t;
+      }
+    }
+    this.mean = mean;
+    this.scale = sq.map((s) => {
+      const std = Math.sqrt(s / rows);
+      return std > 0 ? std : 1;
+    });
+    return this;
+  }
+
+  /**
+   * `(x − mean) / scale`, a new Matrix. Throws before `fit` or on a different column count.
+   *
+   * @example
+   * ```ts
+   * new StandardScaler().fit([[0], [2]]).transform([[4]]).toArray(); // [[3]]
+   * ```
+   */
+  transform(x: MatrixLike): Matrix {
+    const op = 'StandardScaler.transform';
+    const [mean, scale] = this.fitted(op);
+    return affine(op, x, scale, mean, 'inverse');
+  }
+
+  /**
+   * `fit(x)` then `transform(x)`.
+   *
+   * @example
+   * ```ts
+   * new StandardScaler().fitTransform([[1], [3]]).toArray(); // [[-1], [1]]
+   * ```
+   */
+  fitTransform(x: MatrixLike): Matrix {
+    return this.fit(x).transform(x);
+  }
+
+  /**
+   * Undo `transform`: `x · scale + mean`.
+   *
+   * @example
+   * ```ts
+   * const s = new StandardScaler().fit([[1], [3]]);
+   * s.inverseTransform(s.transform([[7]])).toArray(); // [[7]]
+   * ```
+   */
+  inverseTransform(x: MatrixLike): Matrix {
+    const op = 'StandardScaler.inverseTransform';
+    const [mean, scale] = this.fitted(op);
+    return affine(op, x, scale, mean, 'forward');
+  }
+
+  /**
+   * The fitted parameters, for `JSON.stringify`.
+   *
+   * @example
+   * ```ts
+   * new StandardScaler().fit([[1], [3]]).toJSON(); // { type: 'StandardScaler', mean: [2], scale: [1] }
+   * ```
+   */
+  toJSON(): StandardScalerJSON {
+    const [mean, scale] = this.fitted('StandardScaler.toJSON');
+    return { type: 'StandardScaler', mean: [...mean], scale: [...scale] };
+  }
+
+  /**
+   * A fitted scaler from `toJSON()`'s output (validated).
+   *
+   * @example
+   * ```ts
+   * StandardScaler.fromJSON({ type: 'StandardScaler', mean: [2], scale: [1] }).transform([[3]]).toArray(); // [[1]]
+   * ```
+   */
+  static fromJSON(json: StandardScalerJSON): StandardScaler {
+    const op = 'StandardScaler.fromJSON';
+    if (json === null || typeof json !== 'object' || json.type !== 'StandardScaler') {
+      throw new Error(`${op}: expected an object with type 'StandardScaler', got ${describe(json)}`);
+    }
+    const mean = finiteArray(op, 'mean', json.mean, { nonEmpty: true });
+    const scale = finiteArray(op, 'scale', json.scale, { length: mean.length });
+    scale.forEach((s, j) => {
+      if (!(s > 0)) throw new Error(`${op}: scale[${j}] is ${s}, must be > 0`);
+    });
+    const s = new StandardScaler();
+    s.mean = mean;
+    s.scale = scale;
+    return s;
+  }
+
+  private fitted(op: string): [number[], number[]] {
+    if (!this.mean || !this.scale) throw new Error(`${op}: the scaler is not fitted; call fit(xTrain) first`);
+    return [this.mean, this.scale];
+  }
+}
+
+/**
+ * The JSON form of a fitted {@link MinMaxScaler}.
+ *
+ * @example
+ * ```ts
+ * import { MinMaxScaler, type MinMaxScalerJSON } from 'scratchnet';
+ * const json: MinMaxScalerJSON = new MinMaxScaler().fit([[1], [3]]).toJSON(); // { type: 'MinMaxScaler', featureRange: [0, 1], dataMin: [1], dataMax: [3] }
+ * ```
+ */
+export interface MinMaxScalerJSON {
+  type: 'MinMaxScaler';
+  featureRange: [number, number];
+  dataMin: number[];
+  dataMax: number[];
+}
+
+/**
+ * Rescale features linearly so that each column's training minimum and maximum map to
+ * `featureRange` (default `[0, 1]`), as scikit-learn's `MinMaxScaler`. Test values outside the
+ * training range land outside `featureRange` (they are not clipped). A constant column maps to
+ * the range's lower end.
+ *
+ * @example
+ * ```ts
+ * import { MinMaxScaler } from 'scratchnet';
+ * const scaler = new MinMaxScaler();
+ * scaler.fitTransform([[0, 5], [10, 5]]).toArray(); // [[0, 0], [1, 0]]
+ * scaler.transform([[5, 6]]).toArray();              // [[0.5, 1]]
+ * new MinMaxScaler({ featureRange: [-1, 1] }).fitTransform([[0], [4]]).toArray(); // [[-1], [1]]
+ * ```
+ */
+export class MinMaxScaler {
+  /** The target range. */
+  readonly featureRange: [number, number];
+  /** Column minima and maxima of the data it was fitted on. */
+  dataMin: number[] | null = null;
+  dataMax: number[] | null = null;
+
+  constructor(options: { featureRange?: readonly [number, number] } = {}) {
+    const op = 'MinMaxScaler';
+    if (options === null || typeof options !== 'object') throw new Error(`${op}: options must be an object like { featureRange }, got ${describe(options)}`);
+    const given: unknown = options.featureRange ?? [0, 1];
+    const r = Array.isArray(given) && given.length === 2 ? [given[0] as unknown, given[1] as unknown] : null;
+    if (!r || !r.every((v) => typeof v === 'number' && Number.isFinite(v)) || !((r[0] as number) < (r[1] as number)) ||
+      !Number.isFinite((r[1] as number) - (r[0] as number))) {
+      let shown: string;
+      try {
+        shown = JSON.stringify(r ?? given) ?? describe(given);
+      } catch {
+        shown = describe(given);
+      }
+      throw new Error(`${op}: featureRange must be [min, max] with finite min < max, got ${shown}`);
+    }
+    this.featureRange = [r[0] as number, r[1] as number];
+  }
+
+  /**
+   * Learn each column's minimum and maximum.
+   *
+   * @example
+   * ```ts
+   * new MinMaxScaler().fit([[1], [3]]).dataMax; // [3]
+   * ```
+   */
+  fit(x: MatrixLike): this {
+    const X = toMatrix(x, 'MinMaxScaler.fit', 'x');
+    const { rows, cols } = X, d = X.data;
+    const lo = new Array<number>(cols).fill(Infinity), hi = new Array<number>(cols).fill(-Infinity);
+    for (let i = 0; i < rows; i++) {
+      for (let j = 0; j < cols; j++) {
+        const v = d[i * cols + j]!;
+        if (v < lo[j]!) lo[j] = v;
+        if (v > hi[j]!) hi[j] = v;
+      }
+    }
+    this.dataMin = lo;
+    this.dataMax = hi;
+    return this;
+  }
+
+  /**
+   * Map each column from [dataMin, dataMax] to `featureRange`, a new Matrix.
+   *
+   * @example
+   * ```ts
+   * new MinMaxScaler().fit([[0], [10]]).transform([[2.5]]).toArray(); // [[0.25]]
+   * ```
+   */
+  transform(x: MatrixLike): Matrix {
+    const op = 'MinMaxScaler.transform';
+    const [scale, shift] = this.affine(op);
+    return affine(op, x, scale, shift, 'forward');
+  }
+
+  /**
+   * `fit(x)` then `transform(x)`.
+   *
+   * @example
+   * ```ts
+   * new MinMaxScaler().fitTransform([[2], [4], [3]]).toArray(); // [[0], [1], [0.5]]
+   * ```
+   */
+  fitTransform(x: MatrixLike): Matrix {
+    return this.fit(x).transform(x);
+  }
+
+  /**
+   * Undo `transform`.
+   *
+   * @example
+   * ```ts
+   * const s = new MinMaxScaler().fit([[2], [4]]);
+   * s.inverseTransform([[0.5]]).toArray(); // [[3]]
+   * ```
+   */
+  inverseTransform(x: MatrixLike): Matrix {
+    const op = 'MinMaxScaler.inverseTransform';
+    const [scale, shift] = this.affine(op);
+    return affine(op, x, scale, shift, 'inverse');
+  }
+
+  /**
+   * The fitted parameters, for `JSON.stringify`.
+   *
+   * @example
+   * ```ts
+   * new MinMaxScaler().fit([[1], [3]]).toJSON(); // { type: 'MinMaxScaler', featureRange: [0, 1], dataMin: [1], dataMax: [3] }
+   * ```
+   */
+  toJSON(): MinMaxScalerJSON {
+    if (!this.dataMin || !this.dataMax) throw new Error('MinMaxScaler.toJSON: the scaler is not fitted; call fit(xTrain) first');
+    return { type: 'MinMaxScaler', featureRange: [...this.featureRange], dataMin: [...this.dataMin], dataMax: [...this.dataMax] };
+  }
+
+  /**
+   * A fitted scaler from `toJSON()`'s output (validated).
+   *
+   * @example
+   * ```ts
+   * const s = MinMaxScaler.fromJSON({ type: 'MinMaxScaler', featureRange: [0, 1], dataMin: [0], dataMax: [2] });
+   * s.transform([[1]]).toArray(); // [[0.5]]
+   * ```
+   */
+  static fromJSON(json: MinMaxScalerJSON): MinMaxScaler {
+    const op = 'MinMaxScaler.fromJSON';
+    if (json === null || typeof json !== 'object' || json.type !== 'MinMaxScaler') {
+      throw new Error(`${op}: expected an object with type 'MinMaxScaler', got ${describe(json)}`);
+    }
+    const dataMin = finiteArray(op, 'dataMin', json.dataMin, { nonEmpty: true });
+    const dataMax = finiteArray(op, 'dataMax', json.dataMax, { length: dataMin.length });
+    dataMin.forEach((lo, j) => {
+      if (lo > dataMax[j]!) throw new Error(`${op}: dataMin[${j}] = ${lo} is greater than dataMax[${j}] = ${dataMax[j]}`);
+    });
+    const s = new MinMaxScaler({ featureRange: json.featureRange });
+    s.dataMin = dataMin;
+    s.dataMax = dataMax;
+    return s;
+  }
+
+  /** Per column: x·scale + shift. */
+  private affine(op: string): [number[], number[]] {
+    if (!this.dataMin || !this.dataMax) throw new Error(`${op}: the scaler is not fitted; call fit(xTrain) first`);
+    const [a, b] = this.featureRange;
+    const scale = this.dataMin.map((lo, j) => {
+      const range = this.dataMax![j]! - lo;
+      return (b - a) / (range > 0 ? range : 1);
+    });
+    const shift = this.dataMin.map((lo, j) => a - lo * scale[j]!);
+    return [scale, shift];
+  }
+}

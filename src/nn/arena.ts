@@ -1,0 +1,249 @@
+/**
+ * A network's arena, kept out of the public class: one block of linear memory for every layer's
+ * W, b, dW, db, a workspace block of batch buffers (resized for larger batches), the optimizer's
+ * state, and whether the network is busy training. The network and the trainer work on this;
+ * users only see `NeuralNetwork`.
+ *
+ * Busy rule: while `train()` or `trainAsync()` runs on a network (including inside its
+ * callbacks and between async slices), calls that would free, move or overwrite the memory the
+ * training uses (`dispose`, `train`, `trainAsync`, `resetOptimizer`, `backward`, a layer's
+ * `forward`/`backward`) throw an Error naming the network as busy; `predict`/`forward` still work,
+ * on temporary buffers, and see the weights of the last completed step.
+ *
+ * @module
+ * @internal
+ */
+import type { Backend, Block } from '../backend/heap.js';
+import { OptimizerId } from '../backend/contract.js';
+import { readMatrix } from '../backend/scratch.js';
+import { Matrix } from '../core/matrix.js';
+import type { LayerOwner } from './layer.js';
+import { align4, LayerBuffers } from './buffers.js';
+import { type Optimizer, optimizerKernel } from './optimizers.js';
+
+/**
+ * The optimizer's state: kept across `train()` calls while the settings match.
+ *
+ * @internal
+ */
+export interface OptimizerState {
+  key: string;
+  block: Block | null;
+  /** State arrays per parameter, each laid out like the parameter block. */
+  slots: number;
+  /** First and second state blocks (pointers; 0: none). */
+  a: number;
+  b: number;
+  /** Adam's β1^t and β2^t (built-in Adam), and the step count (a user's optimizer). */
+  pow1: number;
+  pow2: number;
+  step: number;
+}
+
+/**
+ * What `train()` last used, saved with the model.
+ *
+ * @internal
+ */
+export type TrainingConfig = { optimizer: { name: string } & Record<string, unknown>; loss: string };
+
+const MAX_STATE_ARRAYS = 8;
+
+/**
+ * The memory and busy state of one network.
+ *
+ * @internal
+ */
+export class NetworkArena implements LayerOwner {
+  readonly layers: LayerBuffers[] = [];
+  ws: Block | null = null;
+  wsRows = 0;
+  /** Batch targets (rows×outputSize floats), one f64 for loss kernels, row indices (int32). */
+  target = 0;
+  lossSlot = 0;
+  index = 0;
+  opt: OptimizerState | null = null;
+  trainingConfig: TrainingConfig | null = null;
+  disposed = false;
+  /** The operation training this network (null: idle). */
+  busy: string | null = null;
+
+  constructor(readonly be: Backend, readonly params: Block, readonly inputSize: number, readonly outputSize: number) {}
+
+  /** Throw after dispose(). */
+  checkLive(op: string): void {
+    if (this.disposed) throw new Error(`${op}: this network was disposed`);
+  }
+
+  checkIdle(op: string): void {
+    if (this.busy) {
+      throw new Error(
+        `${op}: this network is busy: ${this.busy} is training it. Call ${op.split(':')[0]} after training returns ` +
+          '(to stop it early, return false from onEpoch/onBatch or abort its signal)',
+      );
+    }
+  }
+
+  /** Batch buffers for `rows` rows, for every layer, plus targets. */
+  ensureWorkspace(rows: number, op: string): void {
+    if (this.ws && rows <= this.wsRows) return;
+    this.checkIdle(op);
+    let floats = 0;
+    for (const l of this.layers) floats += LayerBuffers.workspaceFloats(l.inputs, l.outputs, rows);
+    floats += align4(rows * this.outputSize) + 4 + align4(rows);
+    const block = this.be.alloc(floats * 4, `${op}: buffers for a batch of ${rows}`);
+    if (this.ws) this.be.release(this.ws);
+    this.ws = block;
+    this.wsRows = rows;
+    let ptr = block.ptr;
+    for (const l of this.layers) {
+      l.bind(block, ptr, rows);
+      ptr += LayerBuffers.workspaceFloats(l.inputs, l.outputs, rows) * 4;
+    }
+    this.target = ptr;
+    ptr += align4(rows * this.outputSize) * 4;
+    this.lossSlot = ptr;
+    this.index = ptr + 16;
+  }
+
+  /** Forward all layers for `rows` rows whose input is at `input` (default: the first layer's buffer). */
+  forward(rows: number, input = this.layers[0]!.xOwn): void {
+    const layers = this.layers;
+    layers[0]!.x = input;
+    for (let i = 0; i < layers.length; i++) {
+      const l = layers[i]!;
+      if (i > 0) l.x = layers[i - 1]!.y;
+      l.forward(rows);
+    }
+  }
+
+  /**
+   * The forward pass on temporary buffers, leaving the workspace and the layers' caches alone
+   * (what `predict` does while the network is busy training).
+   */
+  forwardDetached(X: Matrix, op: string): Matrix {
+    let floats = 0;
+    for (const l of this.layers) floats += LayerBuffers.workspaceFloats(l.inputs, l.outputs, X.rows);
+    const block = this.be.alloc(floats * 4, `${op}: buffers for a batch of ${X.rows}`);
+    try {
+      let ptr = block.ptr;
+      let prev: LayerBuffers | null = null;
+      for (const l of this.layers) {
+        const t: LayerBuffers = new LayerBuffers(this.be, l.inputs, l.outputs, l.activation, l.params, l.offset);
+        t.inputFrom = prev;
+        t.bind(block, ptr, X.rows);
+        ptr += LayerBuffers.workspaceFloats(l.inputs, l.outputs, X.rows) * 4;
+        if (!prev) this.be.write(t.xOwn, X.data);
+        t.forward(X.rows);
+        prev = t;
+      }
+      return readMatrix(this.be, prev!.y, X.rows, this.outputSize);
+    } finally {
+      this.be.release(block);
+    }
+  }
+
+  /** State for `optimizer`: kept when the settings match the last run's, else fresh zeros. */
+  optimizerState(optimizer: Optimizer, op: string): OptimizerState {
+    const key = optimizerKey(optimizer, op);
+    if (this.opt && this.opt.key === key) return this.opt;
+    const kernel = optimizerKernel(optimizer);
+    const slots = kernel ? kernel.slots : optimizer.stateArrays;
+    if (!Number.isInteger(slots) || slots < 0 || slots > MAX_STATE_ARRAYS) {
+      throw new Error(`${op}: optimizer.stateArrays must be an integer in [0, ${MAX_STATE_ARRAYS}], got ${String(slots)}`);
+    }
+    const bytes = this.params.bytes;
+    const block = slots ? this.be.alloc(bytes * slots, `${op}: optimizer state`) : null;
+    if (block) this.be.f32(block.ptr, block.bytes / 4).fill(0);
+    if (this.opt?.block) this.be.release(this.opt.block);
+    this.opt = { key, block, slots, a: block ? block.ptr : 0, b: block && slots > 1 ? block.ptr + bytes : 0, pow1: 1, pow2: 1, step: 0 };
+    return this.opt;
+  }
+
+  /**
+   * Backpropagate the gradient in the last layer's `g` and update each layer with `optimizer`
+   * (after L1/L2 terms), last layer first: the same sequence as the kernels' training loop.
+   */
+  backwardAndUpdate(lr: number, lastGradAtZ: boolean, optimizer: Optimizer, l1: number, l2: number): void {
+    const layers = this.layers, be = this.be, state = this.opt!;
+    const kernel = optimizerKernel(optimizer);
+    let c1 = 1, c2 = 1;
+    state.step++;
+    if (kernel && kernel.id === OptimizerId.Adam) {
+      const [b1, b2] = kernel.hyper;
+      state.pow1 *= Math.fround(b1);
+      state.pow2 *= Math.fround(b2);
+      c1 = 1 / (1 - state.pow1);
+      c2 = 1 / (1 - state.pow2);
+    }
+    for (let i = layers.length - 1; i >= 0; i--) {
+      const l = layers[i]!, n = l.inputs * l.outputs;
+      l.backward(i > 0 ? layers[i - 1]!.g : 0, lastGradAtZ && i === layers.length - 1);
+      if (l1 || l2) be.kernels.regularizeGrad(l.dw, l.w, l1, l2, n);
+      this.#update(optimizer, state, l.w, l.dw, n, lr, c1, c2);
+      this.#update(optimizer, state, l.b, l.db, l.outputs, lr, c1, c2);
+    }
+  }
+
+  /** One parameter segment, as assembly/update.ts `updateSegment` does it (or a user's update in TS). */
+  #update(optimizer: Optimizer, s: OptimizerState, p: number, g: number, n: number, lr: number, c1: number, c2: number): void {
+    const k = this.be.kernels, off = p - this.params.ptr;
+    const kernel = optimizerKernel(optimizer);
+    if (!kernel) {
+      const f32 = (ptr: number) => this.be.f32(ptr, n);
+      const state = Array.from({ length: s.slots }, (_, i) => f32(s.block!.ptr + i * this.params.bytes + off));
+      optimizer.update(f32(p), f32(g), state, lr, s.step);
+      return;
+    }
+    const [h1, h2, eps, nesterov] = kernel.hyper;
+    switch (kernel.id) {
+      case OptimizerId.SGD: k.sgdUpdate(p, g, lr, n); break;
+      case OptimizerId.Momentum: k.momentumUpdate(p, g, s.a + off, lr, h1, nesterov, n); break;
+      case OptimizerId.Adam: k.adamUpdate(p, g, s.a + off, s.b + off, lr, h1, h2, eps, c1, c2, n); break;
+      case OptimizerId.RMSprop: k.rmspropUpdate(p, g, s.a + off, lr, h1, eps, n); break;
+    }
+  }
+
+  /** Free everything (dispose). */
+  release(): void {
+    this.disposed = true;
+    this.be.release(this.params);
+    if (this.ws) this.be.release(this.ws);
+    if (this.opt?.block) this.be.release(this.opt.block);
+    this.ws = null;
+    this.opt = null;
+  }
+}
+
+/** What tells whether optimizer state can be reused: the class and its settings. */
+function optimizerKey(optimizer: Optimizer, op: string): string {
+  let settings: string;
+  try {
+    settings = JSON.stringify(optimizer.toJSON());
+  } catch (e) {
+    throw new Error(`${op}: optimizer.toJSON() failed (${(e as Error).message})`);
+  }
+  return `${optimizer.constructor.name}:${settings}`;
+}
+
+const registry = new WeakMap<object, NetworkArena>();
+
+/**
+ * Attach a network's arena to it (called once, by its constructor).
+ *
+ * @internal
+ */
+export function attachArena(net: object, arena: NetworkArena): void {
+  registry.set(net, arena);
+}
+
+/**
+ * The arena of a network (trainer code only).
+ *
+ * @internal
+ */
+export function arenaOf(net: object): NetworkArena {
+  const a = registry.get(net);
+  if (!a) throw new Error('scratchnet: not a NeuralNetwork');
+  return a;
+}

@@ -1,0 +1,98 @@
+/**
+ * The SVG helpers every chart shares: the one XML escaper of scratchnet, number formatting,
+ * option checks and the color palette. Scripts that write SVG import `escapeXml` from here.
+ *
+ * @module
+ */
+import { describe } from '../core/validate.js';
+
+/**
+ * matplotlib's tab10 palette: series and classes take its colors in order.
+ *
+ * @example
+ * ```ts
+ * PALETTE[0]; // '#1f77b4'
+ * ```
+ */
+export const PALETTE = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'];
+
+/**
+ * A pixel coordinate with at most two decimals.
+ *
+ * @example
+ * ```ts
+ * num(1.23456); // '1.23'
+ * ```
+ */
+export function num(v: number): string {
+  return String(Math.round(v * 100) / 100);
+}
+
+/** The largest width or height accepted, in pixels. */
+const MAX_PIXELS = 100_000;
+
+/**
+ * A size option in pixels: `fallback` when undefined, else a finite number in (0, 100000], or an
+ * Error naming `op` and the option.
+ *
+ * @example
+ * ```ts
+ * size('lineChartSvg', 'width', undefined, 800); // 800
+ * ```
+ */
+export function size(op: string, name: string, v: unknown, fallback: number): number {
+  if (v === undefined) return fallback;
+  if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0 || v > MAX_PIXELS) {
+    throw new Error(`${op}: options.${name} must be a positive finite number of pixels up to ${MAX_PIXELS}, got ${describe(v)}`);
+  }
+  return v;
+}
+
+/**
+ * A text option (a title, a label, a series name): a string, a number shown as written, or
+ * nothing (`undefined` or `null`: no text); anything else is an Error naming `op` and `name`.
+ *
+ * @example
+ * ```ts
+ * text('lineChartSvg', 'title', 'Loss'); // 'Loss'
+ * text('lineChartSvg', 'title', undefined); // ''
+ * ```
+ */
+export function text(op: string, name: string, v: unknown): string {
+  if (v === undefined || v === null) return '';
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number') return String(v);
+  throw new Error(`${op}: ${name} must be a string, got ${describe(v)}`);
+}
+
+/**
+ * Escape for XML text and attribute values (`& < > " '`); characters XML 1.0 forbids (control
+ * characters, lone surrogates, U+FFFE/U+FFFF) become U+FFFD. The one XML escaper of scratchnet.
+ *
+ * @example
+ * ```ts
+ * escapeXml('a < b & "c"'); // 'a &lt; b &amp; &quot;c&quot;'
+ * ```
+ */
+export function escapeXml(s: string): string {
+  return s
+    .replace(/[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, '\uFFFD')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&apos;');
+}
+
+/**
+ * `color` (#rrggbb) mixed with white: opaque, so overlapping cells show no seams.
+ *
+ * @example
+ * ```ts
+ * tint('#1f77b4', 0.5); // '#8fbbda'
+ * ```
+ */
+export function tint(color: string, alpha: number): string {
+  const c = [1, 3, 5].map((i) => parseInt(color.slice(i, i + 2), 16));
+  return `#${c.map((v) => Math.round(255 - alpha * (255 - v)).toString(16).padStart(2, '0')).join('')}`;
+}

@@ -1,0 +1,49 @@
+/**
+ * The loss and its gradient on a batch in linear memory, for the step-by-step path: a built-in
+ * loss runs its kernels; a user's `Loss` subclass gets the batch as matrices and its TypeScript
+ * `forward`/`backward` run, with their results checked before they reach the kernels.
+ *
+ * @module
+ * @internal
+ */
+import type { Backend } from '../backend/heap.js';
+import { readMatrix } from '../backend/scratch.js';
+import { Matrix } from '../core/matrix.js';
+import { lossKernel, type Loss } from '../nn/losses.js';
+
+/**
+ * The mean loss of `rows`×`cols` predictions at `pred` against targets at `target`.
+ *
+ * @internal
+ */
+export function lossValue(be: Backend, loss: Loss, slot: number, pred: number, target: number, rows: number, cols: number, op: string): number {
+  const k = lossKernel(loss);
+  if (k) {
+    k.value(be, slot, pred, target, rows, cols);
+    return be.readF64(slot);
+  }
+  const P = readMatrix(be, pred, rows, cols);
+  if (!P.data.every(Number.isFinite)) return NaN; // diverged: no user code sees non-finite predictions
+  const v: unknown = loss.forward(P, readMatrix(be, target, rows, cols));
+  if (typeof v !== 'number') throw new Error(`${op}: ${loss.name}.forward must return a number, got ${String(v)}`);
+  return v;
+}
+
+/**
+ * Write d(loss)/d(pred) at `out` (rows×cols floats).
+ *
+ * @internal
+ */
+export function lossGrad(be: Backend, loss: Loss, out: number, pred: number, target: number, rows: number, cols: number, op: string): void {
+  const k = lossKernel(loss);
+  if (k) {
+    k.grad(be, out, pred, target, rows, cols);
+    return;
+  }
+  const g: unknown = loss.backward(readMatrix(be, pred, rows, cols), readMatrix(be, target, rows, cols));
+  if (!(g instanceof Matrix) || g.rows !== rows || g.cols !== cols || g.data.length !== rows * cols) {
+    const got = g instanceof Matrix ? `a ${g.rows}x${g.cols} Matrix` : String(g);
+    throw new Error(`${op}: ${loss.name}.backward must return a ${rows}x${cols} Matrix, got ${got}`);
+  }
+  be.write(out, g.data);
+}

@@ -1,0 +1,364 @@
+/**
+ * What `train()` accepts and returns, and the validation of its options: everything is checked
+ * (and copied) before anything is allocated or changed. The loop itself is in ./train.ts.
+ *
+ * (Below: the training loop, apart from the math: it sequences kernels that the layers, losses and
+ * optimizers own (forward, loss, gradient, backward, update) over full or mini-batches, and
+ * handles what users of brain.js and tfjs expect around that: validation, early stopping, an
+ * error threshold, learning-rate schedules, callbacks, time-sliced async training with an
+ * AbortSignal, and divergence. When every activation and the loss are built in, whole epochs run
+ * inside one kernel call (assembly/network.ts `trainEpochs`, bit-identical to stepping here).
+ *
+ * @module
+ */
+import { Sigmoid, Softmax } from '../nn/activations.js';
+import { acceptsLogitsOf, BinaryCrossEntropy, checkTargets, Loss, MeanSquaredError, resolveLoss, SoftmaxCrossEntropy, type LossName } from '../nn/losses.js';
+import { Matrix, toMatrix, type MatrixLike } from '../core/matrix.js';
+import { checkSize, describe, FLOAT32_MAX } from '../core/validate.js';
+import type { NeuralNetwork } from '../nn/network.js';
+import { arenaOf } from '../nn/arena.js';
+import { resolveOptimizer, type Optimizer, type OptimizerName } from '../nn/optimizers.js';
+import { RandomState } from '../core/random.js';
+
+/**
+ * A learning-rate schedule: a step decay, an exponential decay, or a function of the epoch.
+ *
+ * @example
+ * ```ts
+ * net.train(X, y, { learningRate: 0.1, schedule: { type: 'exponential', rate: 0.99 } });
+ * ```
+ */
+export type LearningRateSchedule =
+  | { type: 'step'; every: number; factor: number }
+  | { type: 'exponential'; rate: number }
+  | ((epoch: number, initialLearningRate: number) => number);
+
+/**
+ * What is known at the end of an epoch.
+ *
+ * @example
+ * ```ts
+ * net.train(X, y, { validationSplit: 0.2, onEpoch: (epoch, loss, logs: EpochLogs) => console.log(logs.valLoss) });
+ * ```
+ */
+export interface EpochLogs {
+  epoch: number;
+  loss: number;
+  learningRate: number;
+  accuracy?: number;
+  valLoss?: number;
+  valAccuracy?: number;
+}
+
+/**
+ * Options of `NeuralNetwork.train` and `trainAsync`.
+ *
+ * @example
+ * ```ts
+ * const options: TrainOptions = { epochs: 100, learningRate: 0.01, optimizer: 'adam', batchSize: 32 };
+ * net.train(X, y, options);
+ * ```
+ */
+export interface TrainOptions {
+  /** Passes over the data (default 1000). */
+  epochs?: number;
+  /** Step size (default 0.01, the chapter's default for `backward`). */
+  learningRate?: number;
+  /**
+   * Loss name or instance. Default: `binaryCrossEntropy` after a Sigmoid output,
+   * `softmaxCrossEntropy` after Softmax, else `meanSquaredError`.
+   */
+  loss?: LossName | Loss;
+  /** `'sgd'` (default, the chapter's), `'momentum'`, `'nesterov'`, `'adam'`, `'rmsprop'`, or an Optimizer. */
+  optimizer?: OptimizerName | Optimizer;
+  /** Learning rate per epoch: `{ type: 'step', every, factor }`, `{ type: 'exponential', rate }` or `(epoch, lr0) => lr`. */
+  schedule?: LearningRateSchedule;
+  /** L1 penalty on weights (not biases): adds l1·sign(w) to their gradients. */
+  l1?: number;
+  /** L2 penalty (weight decay) on weights (not biases): adds l2·w to their gradients. */
+  l2?: number;
+  /** Rows per step (default: all rows, full batch, as the chapter). */
+  batchSize?: number;
+  /** Shuffle rows every epoch when batching (default true; seeded by `seed`). */
+  shuffle?: boolean;
+  /** Seed of the shuffling generator (default 0). */
+  seed?: number;
+  /** Held-out data evaluated after every epoch (valLoss, valAccuracy). */
+  validation?: { x: MatrixLike; y: MatrixLike };
+  /** Or hold out this fraction of the rows, taken from the end as given (like Keras). */
+  validationSplit?: number;
+  /** Also report accuracy (threshold 0.5 on one output, argmax on several). */
+  metrics?: 'accuracy'[];
+  /** Stop when the monitored loss (valLoss when there is validation data) has not improved for `patience` epochs. */
+  earlyStopping?: { patience: number; minDelta?: number; restoreBest?: boolean };
+  /** Stop once the training loss falls below this (brain.js's `errorThresh`). */
+  errorThreshold?: number;
+  /** Print `Epoch N, Loss: x.xxxx` every `logEvery` epochs, as the chapter's loop does. */
+  logEvery?: number;
+  /** Called after every epoch; return `false` to stop training. */
+  onEpoch?: (epoch: number, loss: number, logs: EpochLogs) => void | boolean;
+  /** Called after every mini-batch with its loss; return `false` to stop training. */
+  onBatch?: (batch: number, loss: number, epoch: number) => void | boolean;
+}
+
+/**
+ * Options of `trainAsync`: those of `train`, an AbortSignal, and progress reports.
+ *
+ * @example
+ * ```ts
+ * const controller = new AbortController();
+ * await net.trainAsync(X, y, { epochs: 1e6, signal: controller.signal, yieldEvery: 16 });
+ * ```
+ */
+export interface TrainAsyncOptions extends TrainOptions {
+  /** Abort training; the promise then resolves with the epochs completed (stopReason 'aborted'). */
+  signal?: AbortSignal;
+  /** Milliseconds of training between yields to the event loop (default 16: one frame). */
+  yieldEvery?: number;
+  /** Called at every yield with the epochs done so far. */
+  onProgress?: (progress: { epoch: number; epochs: number; loss: number }) => void;
+}
+
+/**
+ * Why training ended.
+ *
+ * @example
+ * ```ts
+ * const { stopReason } = net.train(X, y, { errorThreshold: 0.01 }); // 'errorThreshold' or 'epochs'
+ * ```
+ */
+export type StopReason = 'epochs' | 'callback' | 'errorThreshold' | 'earlyStopping' | 'aborted';
+
+/**
+ * What `train()` returns.
+ *
+ * @example
+ * ```ts
+ * const { loss, epochs, stopped } = net.train(X, y, { epochs: 100 }); loss.length === epochs;
+ * ```
+ */
+export interface TrainResult {
+  /** The loss of each epoch's forward passes, before their updates (mean over rows). */
+  loss: number[];
+  /** Training accuracy per epoch (with `metrics: ['accuracy']`). */
+  accuracy?: number[];
+  /** Validation loss per epoch (with validation data). */
+  valLoss?: number[];
+  /** Validation accuracy per epoch (with validation data and `metrics: ['accuracy']`). */
+  valAccuracy?: number[];
+  /** The learning rate of each epoch. */
+  learningRate: number[];
+  /** Epochs completed. */
+  epochs: number;
+  /** True when training ended before `epochs`. */
+  stopped: boolean;
+  /** Why it ended. */
+  stopReason: StopReason;
+  /** With early stopping: the epoch whose weights were kept (or the best one seen). */
+  bestEpoch?: number;
+}
+
+/**
+ * Thrown when the loss stops being finite; the weights are those of the last finite loss.
+ *
+ * @example
+ * ```ts
+ * try { net.train(X, y, { learningRate: 1e6 }); } catch (e) { if (e instanceof TrainingDivergedError) console.log(e.epoch, e.loss); }
+ * ```
+ */
+export class TrainingDivergedError extends Error {
+  /** The epoch (0-based) whose loss was not finite. */
+  readonly epoch: number;
+  /** The losses of the epochs completed before it. */
+  readonly loss: number[];
+  constructor(message: string, epoch: number, loss: number[]) {
+    super(message);
+    this.name = 'TrainingDivergedError';
+    this.epoch = epoch;
+    this.loss = loss;
+  }
+}
+
+/** Most epochs one call may run (its per-epoch history is kept in memory). */
+export const MAX_EPOCHS = 10_000_000;
+
+/** @internal */
+export function positiveInt(op: string, name: string, v: unknown): number {
+  checkSize(op, name, v);
+  return v;
+}
+
+/** @internal */
+export function nonNegative(op: string, name: string, v: unknown): number {
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || v > FLOAT32_MAX) {
+    throw new Error(`${op}: ${name} must be a finite number ≥ 0, got ${describe(v)}${typeof v === 'number' && v > FLOAT32_MAX ? ' (beyond float32)' : ''}`);
+  }
+  return v;
+}
+
+function defaultLoss(net: NeuralNetwork): Loss {
+  const act = net.layers[net.layers.length - 1]!.activation;
+  if (act instanceof Sigmoid) return new BinaryCrossEntropy();
+  if (act instanceof Softmax) return new SoftmaxCrossEntropy();
+  return new MeanSquaredError();
+}
+
+function scheduleFn(op: string, s: unknown, lr0: number): (epoch: number) => number {
+  if (s === undefined) return () => lr0;
+  if (typeof s === 'function') {
+    return (epoch) => {
+      const lr: unknown = s(epoch, lr0);
+      checkLearningRate(`${op}: schedule(${epoch})`, lr);
+      return lr;
+    };
+  }
+  const o = s as { type?: unknown; every?: unknown; factor?: unknown; rate?: unknown };
+  if (o && o.type === 'step') {
+    const every = positiveInt(op, 'schedule.every', o.every);
+    const factor = nonNegative(op, 'schedule.factor', o.factor);
+    return (epoch) => lr0 * factor ** Math.floor(epoch / every);
+  }
+  if (o && o.type === 'exponential') {
+    const rate = nonNegative(op, 'schedule.rate', o.rate);
+    return (epoch) => lr0 * rate ** epoch;
+  }
+  throw new Error(`${op}: schedule must be { type: 'step', every, factor }, { type: 'exponential', rate } or a function, got ${describe(s)}`);
+}
+
+/**
+ * Everything `train()` was asked to do, validated before anything is allocated or changed.
+ *
+ * @internal
+ */
+export interface Plan {
+  X: Matrix;
+  Y: Matrix;
+  valX: Matrix | null;
+  valY: Matrix | null;
+  epochs: number;
+  batch: number;
+  loss: Loss;
+  optimizer: Optimizer;
+  lr: (epoch: number) => number;
+  l1: number;
+  l2: number;
+  shuffle: boolean;
+  rng: RandomState;
+  accuracy: boolean;
+  early: { patience: number; minDelta: number; restoreBest: boolean } | null;
+  errorThreshold: number;
+  logEvery: number;
+  onEpoch: TrainOptions['onEpoch'];
+  onBatch: TrainOptions['onBatch'];
+}
+
+/**
+ * Validate and copy `train()`'s arguments.
+ *
+ * @internal
+ */
+export function validate(net: NeuralNetwork, x: MatrixLike, y: MatrixLike, options: TrainOptions, op: string): Plan {
+  const arena = arenaOf(net);
+  arena.checkLive(op);
+  arena.checkIdle(op);
+  if (options === null || typeof options !== 'object') throw new Error(`${op}: options must be an object, got ${describe(options)}`);
+  let X = checkInput(net, x, op, 'input');
+  let Y = toMatrix(y, op, 'y');
+  if (Y.rows !== X.rows) throw new Error(`${op}: x has ${X.rows} rows but y has ${Y.rows}`);
+  if (Y.cols !== net.outputSize) throw new Error(`${op}: y has ${Y.cols} columns, network outputs ${net.outputSize}`);
+  const epochs = positiveInt(op, 'epochs', options.epochs ?? 1000);
+  if (epochs > MAX_EPOCHS) throw new Error(`${op}: epochs must be at most ${MAX_EPOCHS} per call, got ${epochs} (call train() again to go on)`);
+  const lr0 = options.learningRate ?? 0.01;
+  checkLearningRate(op, lr0);
+  const lr = scheduleFn(op, options.schedule, lr0);
+  const loss = options.loss === undefined ? defaultLoss(net) : resolveLoss(options.loss, op);
+  const optimizer = resolveOptimizer(options.optimizer ?? 'sgd', op);
+  const l1 = nonNegative(op, 'l1', options.l1 ?? 0), l2 = nonNegative(op, 'l2', options.l2 ?? 0);
+  const last = net.layers[net.layers.length - 1]!;
+  if (loss.fromLogits && !acceptsLogitsOf(loss, last.activation)) {
+    const wants = loss instanceof SoftmaxCrossEntropy ? 'a Softmax (or Linear)' : 'a Sigmoid (or Linear)';
+    throw new Error(
+      `${op}: the ${loss.name} loss takes logits and needs ${wants} output layer, the last layer has ${last.activation.name}`,
+    );
+  }
+  let valX: Matrix | null = null, valY: Matrix | null = null;
+  if (options.validation !== undefined && options.validationSplit !== undefined) {
+    throw new Error(`${op}: give validation or validationSplit, not both`);
+  }
+  if (options.validation !== undefined) {
+    const v = options.validation;
+    if (v === null || typeof v !== 'object') throw new Error(`${op}: validation must be { x, y }`);
+    valX = checkInput(net, v.x, `${op}: validation`, 'x');
+    valY = toMatrix(v.y, `${op}: validation`, 'y');
+    if (valY.rows !== valX.rows || valY.cols !== net.outputSize) {
+      throw new Error(`${op}: validation y is ${valY.rows}x${valY.cols}, expected ${valX.rows}x${net.outputSize}`);
+    }
+  } else if (options.validationSplit !== undefined) {
+    const f = options.validationSplit;
+    if (typeof f !== 'number' || !(f > 0 && f < 1)) throw new Error(`${op}: validationSplit must be in (0, 1), got ${describe(f)}`);
+    const nVal = Math.round(X.rows * f);
+    if (nVal < 1 || nVal >= X.rows) {
+      throw new Error(`${op}: validationSplit ${f} of ${X.rows} rows leaves ${nVal} validation and ${X.rows - nVal} training rows`);
+    }
+    const nTrain = X.rows - nVal;
+    valX = new Matrix(nVal, X.cols, X.data.slice(nTrain * X.cols));
+    valY = new Matrix(nVal, Y.cols, Y.data.slice(nTrain * Y.cols));
+    X = new Matrix(nTrain, X.cols, X.data.slice(0, nTrain * X.cols));
+    Y = new Matrix(nTrain, Y.cols, Y.data.slice(0, nTrain * Y.cols));
+  }
+  checkTargets(loss, Y, op);
+  if (valY) checkTargets(loss, valY, `${op}: validation`);
+  const batch = Math.min(positiveInt(op, 'batchSize', options.batchSize ?? X.rows), X.rows);
+  const shuffle = bool(op, 'shuffle', options.shuffle, true);
+  const seed = options.seed ?? 0;
+  if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) {
+    throw new Error(`${op}: seed must be an integer in [0, 2^32 - 1], got ${describe(seed)}`);
+  }
+  const metrics = options.metrics ?? [];
+  if (!Array.isArray(metrics) || metrics.some((m) => m !== 'accuracy')) {
+    throw new Error(`${op}: metrics must be an array of 'accuracy', got ${describe(metrics)}`);
+  }
+  let early: Plan['early'] = null;
+  if (options.earlyStopping !== undefined) {
+    const e = options.earlyStopping;
+    if (e === null || typeof e !== 'object') throw new Error(`${op}: earlyStopping must be { patience, minDelta?, restoreBest? }`);
+    early = {
+      patience: positiveInt(op, 'earlyStopping.patience', e.patience),
+      minDelta: nonNegative(op, 'earlyStopping.minDelta', e.minDelta ?? 0),
+      restoreBest: bool(op, 'earlyStopping.restoreBest', e.restoreBest, true),
+    };
+  }
+  const errorThreshold = options.errorThreshold === undefined ? 0 : nonNegative(op, 'errorThreshold', options.errorThreshold);
+  const logEvery = options.logEvery === undefined ? 0 : positiveInt(op, 'logEvery', options.logEvery);
+  for (const name of ['onEpoch', 'onBatch'] as const) {
+    if (options[name] !== undefined && typeof options[name] !== 'function') throw new Error(`${op}: ${name} must be a function`);
+  }
+  return {
+    X, Y, valX, valY, epochs, batch, loss, optimizer, lr, l1, l2, shuffle, rng: new RandomState(seed),
+    accuracy: metrics.includes('accuracy'), early, errorThreshold, logEvery, onEpoch: options.onEpoch, onBatch: options.onBatch,
+  };
+}
+
+
+function bool(op: string, name: string, v: unknown, fallback: boolean): boolean {
+  if (v === undefined) return fallback;
+  if (typeof v !== 'boolean') throw new Error(`${op}: ${name} must be true or false, got ${describe(v)}`);
+  return v;
+}
+
+function checkInput(net: NeuralNetwork, x: MatrixLike, op: string, name: string): Matrix {
+  const X = toMatrix(x, op, name);
+  if (X.cols !== net.inputSize) throw new Error(`${op}: ${name} has ${X.cols} columns, network expects ${net.inputSize}`);
+  return X;
+}
+
+/**
+ * Throw unless the learning rate is a finite float32 number > 0.
+ *
+ * @internal
+ */
+export function checkLearningRate(op: string, lr: unknown): asserts lr is number {
+  if (typeof lr !== 'number' || !Number.isFinite(lr) || lr <= 0 || lr > FLOAT32_MAX) {
+    throw new Error(`${op}: learningRate must be a finite number > 0, got ${describe(lr)}${typeof lr === 'number' && lr > FLOAT32_MAX ? ' (beyond float32)' : ''}`);
+  }
+}
