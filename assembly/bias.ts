@@ -13,13 +13,27 @@ export function addBiasRows(out: usize, x: usize, bias: usize, rows: i32, cols: 
   }
 }
 
-/** out[j] = Σ_i x[i, j] (NumPy's `x.sum(axis=0, keepdims=True)`), overwriting the 1×cols out. */
+/**
+ * out[j] = Σ_i x[i, j] (NumPy's `x.sum(axis=0, keepdims=True)`), overwriting the 1×cols out.
+ * The sums start at 0 (0 + row 0 first, so −0 inputs give +0 exactly as a zero-filled start
+ * would), without a memory.fill: for the tiny layers of the chapter's XOR that call is most of
+ * the kernel's time.
+ */
 export function sumColumns(out: usize, x: usize, rows: i32, cols: i32): void {
   const C = <usize>cols << 2;
-  memory.fill(out, 0, C);
-  for (let i: usize = 0; i < <usize>rows; i++) {
+  if (rows <= 0) {
+    memory.fill(out, 0, C);
+    return;
+  }
+  let j: usize = 0;
+  if (ASC_FEATURE_SIMD) {
+    const zero = f32x4.splat(0);
+    for (; j + 16 <= C; j += 16) v128.store(out + j, f32x4.add(zero, v128.load(x + j)));
+  }
+  for (; j < C; j += 4) store<f32>(out + j, <f32>0 + load<f32>(x + j));
+  for (let i: usize = 1; i < <usize>rows; i++) {
     const xo = x + i * C;
-    let j: usize = 0;
+    j = 0;
     if (ASC_FEATURE_SIMD) {
       for (; j + 16 <= C; j += 16) v128.store(out + j, f32x4.add(v128.load(out + j), v128.load(xo + j)));
     }

@@ -403,7 +403,7 @@ function finish8(cp: usize, lo: v128, hi: v128, valid: usize, acc: bool): void {
   if (valid > 4) finish(cp + 16, hi, valid - 4, acc);
 }
 
-function tile4x8(cp: usize, ap: usize, bp: usize, kc: usize, ars: usize, acs: usize, rowBytes: usize, valid: usize, acc: bool): void {
+export function tile4x8(cp: usize, ap: usize, bp: usize, kc: usize, ars: usize, acs: usize, rowBytes: usize, valid: usize, acc: bool): void {
   let c0a = f32x4.splat(0), c0b = f32x4.splat(0), c1a = f32x4.splat(0), c1b = f32x4.splat(0);
   let c2a = f32x4.splat(0), c2b = f32x4.splat(0), c3a = f32x4.splat(0), c3b = f32x4.splat(0);
   const a1 = ars, a2 = ars * 2, a3 = ars * 3;

@@ -20,10 +20,50 @@ import { update } from './update';
 import { f64Field, intField, layerRow, ptrField, realField } from './plan';
 
 /**
+ * memory.copy of `bytes` (a multiple of 4; no overlap). A few hundred bytes (the chapter's XOR:
+ * 136) go by a loop: an engine's memory.copy is a call with a fixed cost larger than that copy.
+ */
+@inline function copyBytes(dst: usize, src: usize, bytes: usize): void {
+  if (bytes > 1024) {
+    memory.copy(dst, src, bytes);
+    return;
+  }
+  let i: usize = 0;
+  if (ASC_FEATURE_SIMD) for (; i + 16 <= bytes; i += 16) v128.store(dst + i, v128.load(src + i));
+  for (; i < bytes; i += 4) store<u32>(dst + i, load<u32>(src + i));
+}
+
+/**
+ * Copy every layer's weights and bias between the parameters and the backup (laid out like the
+ * parameters): `save` copies into the backup, else back. The gradients are not copied: nothing
+ * reads them after a restore (half the bytes of copying the whole parameter block every step).
+ */
+function backupWeights(plan: usize, layers: i32, params: usize, backup: usize, save: bool): void {
+  for (let l = 0; l < layers; l++) {
+    const r = layerRow(plan, l);
+    const w = ptrField(r, L.W), b = ptrField(r, L.B), out = <usize>intField(r, L.Out);
+    const wBytes = (<usize>intField(r, L.In) * out) << 2;
+    const wk = backup + (w - params), bk = backup + (b - params);
+    if (save) {
+      copySegment(wk, w, wBytes);
+      copySegment(bk, b, out << 2);
+    } else {
+      copySegment(w, wk, wBytes);
+      copySegment(b, bk, out << 2);
+    }
+  }
+}
+
+/** copyBytes, split across threads when large (threads build). */
+@inline function copySegment(dst: usize, src: usize, bytes: usize): void {
+  if (!(ASC_FEATURE_THREADS && parallelCopy(dst, src, bytes))) copyBytes(dst, src, bytes);
+}
+
+/**
  * Run `epochs` epochs of the plan; write the number completed (i32) at `done`. A batch whose
  * loss is not finite stops training: its loss is written to LossOut, FailedRow gets its first
- * row, `done` stays at that epoch's index, and the parameters are restored from the backup, which
- * holds the weights that produced the last finite loss (copied after each finite loss).
+ * row, `done` stays at that epoch's index, and the weights and biases are restored from the
+ * backup, which holds those that produced the last finite loss (copied after each finite loss).
  */
 export function trainEpochs(plan: usize, epochs: i32, done: usize): void {
   const layers = intField(plan, PlanField.Layers), lossKind = intField(plan, PlanField.Loss), lr = realField(plan, PlanField.LearningRate);
@@ -32,7 +72,7 @@ export function trainEpochs(plan: usize, epochs: i32, done: usize): void {
   const x0 = ptrField(plan, PlanField.Input), target = ptrField(plan, PlanField.Target);
   const lossOut = ptrField(plan, PlanField.LossOut), lossSlot = ptrField(plan, PlanField.LossSlot);
   const inSize = intField(plan, PlanField.InputSize), outSize = intField(plan, PlanField.OutputSize);
-  const params = ptrField(plan, PlanField.Params), backup = ptrField(plan, PlanField.Backup), paramBytes = ptrField(plan, PlanField.ParamBytes);
+  const params = ptrField(plan, PlanField.Params), backup = ptrField(plan, PlanField.Backup);
   const l1 = realField(plan, PlanField.L1), l2 = realField(plan, PlanField.L2);
   const accOut = ptrField(plan, PlanField.AccuracyOut), threshold = realField(plan, PlanField.AccuracyThreshold);
   const adam = intField(plan, PlanField.Optimizer) == OptimizerId.Adam;
@@ -64,7 +104,7 @@ export function trainEpochs(plan: usize, epochs: i32, done: usize): void {
       else softmaxCrossEntropyLoss(lossSlot, pred, target, rows, outSize);
       const value = load<f64>(lossSlot);
       if (!isFinite(value)) {
-        if (backup != 0) memory.copy(params, backup, paramBytes);
+        if (backup != 0) backupWeights(plan, layers, params, backup, false);
         store<f64>(lossOut + (<usize>e << 3), value);
         store<i32>(plan + (<usize>PlanField.FailedRow << 2), start);
         store<i32>(done, e);
@@ -75,7 +115,7 @@ export function trainEpochs(plan: usize, epochs: i32, done: usize): void {
         accuracyCount(lossSlot, pred, target, rows, outSize, threshold);
         correct += load<f64>(lossSlot);
       }
-      if (backup != 0 && !(ASC_FEATURE_THREADS && parallelCopy(backup, params, paramBytes))) memory.copy(backup, params, paramBytes);
+      if (backup != 0) backupWeights(plan, layers, params, backup, true);
       let c1: f32 = 1, c2: f32 = 1;
       if (adam) {
         const p1 = load<f64>(pow1) * beta1, p2 = load<f64>(pow2) * beta2;

@@ -1,12 +1,14 @@
-"""NumPy side of `npm run bench` (scripts/bench.ts runs it as a child process).
+"""NumPy side of `npm run bench` (scripts/bench/ runs it as a child process).
 
 Reads a JSON config on stdin, prints one JSON object on stdout (the last line):
   W1  the chapter's code (its classes and its XOR training loop, verbatim, float64);
   W2  784-256-128-10 ReLU/ReLU/softmax cross-entropy, batch 64, SGD, from the weights and data
       scratchnet wrote to files: a float32 loop, and the chapter's classes (float64) with a
       Linear output layer and the loss taken on the logits;
-  W3  np.matmul (float32, into a preallocated output) on the given shapes.
-The BLAS thread count is whatever the environment says (bench.ts sets OPENBLAS_NUM_THREADS=1 for
+  W3  np.matmul (float32, into a preallocated output) on the given shapes;
+  W4  784-128-10 ReLU/softmax cross-entropy, batch 64, Adam, shuffled with scratchnet's own row
+      orders (order.i32), from scratchnet's starting weights: a float32 loop.
+The BLAS thread count is whatever the environment says (scripts/bench/lib/numpy.ts sets OPENBLAS_NUM_THREADS=1 for
 the one-thread column); the count actually in force is read back from OpenBLAS and reported.
 """
 import contextlib
@@ -20,6 +22,10 @@ import time
 from typing import List, Tuple, Optional
 
 import numpy as np
+
+# The clock of every measurement: wall time, or (config "clock": "cpu", one BLAS thread) this
+# process's CPU time, which other processes on a shared machine do not inflate.
+clock = time.perf_counter
 
 
 # ---------------------------------------------------------------------------------------------
@@ -172,17 +178,17 @@ def run_w1(cfg: dict) -> dict:
     with contextlib.redirect_stdout(sink):
         warm = 0.0
         while True:  # warm-up: shortened runs until warmup_s has passed
-            t = time.perf_counter()
+            t = clock()
             chapter_xor(min(epochs, 1000))
-            warm += time.perf_counter() - t
+            warm += clock() - t
             if warm >= float(cfg.get("warmup_s", 0.3)):
                 break
         us = []
         losses: List[float] = []
         for _ in range(int(cfg["reps"])):
-            t = time.perf_counter()
+            t = clock()
             losses = chapter_xor(epochs)
-            us.append((time.perf_counter() - t) / epochs * 1e6)
+            us.append((clock() - t) / epochs * 1e6)
     return {
         "us_per_epoch": us,
         "loss": float(losses[-1]),
@@ -229,19 +235,49 @@ def load_w2(cfg: dict):
     return x, y, params
 
 
-def mlp_f32(x, y, params, batch: int, lr: float, epochs: int):
+class AdamF32:
+    """Adam as scratchnet's kernel computes it (float32): m, v, then lr·(m·c1) / (sqrt(v·c2) + eps)."""
+
+    def __init__(self, shapes, lr: float, beta1=0.9, beta2=0.999, eps=1e-7):
+        self.m = [np.zeros(s, dtype=np.float32) for s in shapes]
+        self.v = [np.zeros(s, dtype=np.float32) for s in shapes]
+        self.lr, self.b1, self.b2, self.eps = np.float32(lr), np.float32(beta1), np.float32(beta2), np.float32(eps)
+        self.p1 = self.p2 = 1.0
+        self.c1 = self.c2 = np.float32(1)
+
+    def step(self):
+        self.p1 *= float(self.b1)
+        self.p2 *= float(self.b2)
+        self.c1, self.c2 = np.float32(1 / (1 - self.p1)), np.float32(1 / (1 - self.p2))
+
+    def update(self, i: int, p, g):
+        m, v = self.m[i], self.v[i]
+        m *= self.b1
+        m += (1 - self.b1) * g
+        v *= self.b2
+        v += (1 - self.b2) * (g * g)
+        p -= self.lr * (m * self.c1) / (np.sqrt(v * self.c2) + self.eps)
+
+
+def mlp_f32(x, y, params, batch: int, lr: float, epochs: int, optimizer: str = "sgd", orders=None):
     """A float32 training loop: the same products, in the same order, as scratchnet's."""
     W = [w.copy() for w, _ in params]
     B = [b.copy() for _, b in params]
     lr32 = np.float32(lr)
     n = x.shape[0]
     L = len(W)
+    adam = AdamF32([a.shape for pair in zip(W, B) for a in pair], lr) if optimizer == "adam" else None
     times, epoch_loss = [], []
-    for _ in range(epochs):
-        t0 = time.perf_counter()
+    for e in range(epochs):
+        t0 = clock()
         total = 0.0
+        order = orders[e] if orders is not None else None
         for start in range(0, n, batch):
-            xb, tb = x[start:start + batch], y[start:start + batch]
+            if order is not None:
+                rows_ix = order[start:start + batch]
+                xb, tb = x[rows_ix], y[rows_ix]
+            else:
+                xb, tb = x[start:start + batch], y[start:start + batch]
             rows = xb.shape[0]
             inputs, zs = [], []
             a = xb
@@ -252,6 +288,8 @@ def mlp_f32(x, y, params, batch: int, lr: float, epochs: int):
                 a = np.maximum(z, np.float32(0)) if i < L - 1 else z
             loss, g = softmax_cross_entropy(zs[-1], tb)
             total += loss * rows
+            if adam is not None:
+                adam.step()
             for i in range(L - 1, -1, -1):
                 if i < L - 1:
                     g = g * (zs[i] > 0)
@@ -259,11 +297,15 @@ def mlp_f32(x, y, params, batch: int, lr: float, epochs: int):
                 db = g.sum(axis=0, keepdims=True)
                 if i > 0:
                     g_next = g @ W[i].T
-                W[i] -= lr32 * dw
-                B[i] -= lr32 * db
+                if adam is not None:
+                    adam.update(2 * i, W[i], dw)
+                    adam.update(2 * i + 1, B[i], db)
+                else:
+                    W[i] -= lr32 * dw
+                    B[i] -= lr32 * db
                 if i > 0:
                     g = g_next
-        times.append(time.perf_counter() - t0)
+        times.append(clock() - t0)
         epoch_loss.append(total / n)
     return times, epoch_loss
 
@@ -280,7 +322,7 @@ def mlp_chapter_f64(x, y, params, batch: int, lr: float, epochs: int):
     n = x.shape[0]
     times, epoch_loss = [], []
     for _ in range(epochs):
-        t0 = time.perf_counter()
+        t0 = clock()
         total = 0.0
         for start in range(0, n, batch):
             xb, tb = x64[start:start + batch], y64[start:start + batch]
@@ -288,17 +330,26 @@ def mlp_chapter_f64(x, y, params, batch: int, lr: float, epochs: int):
             loss, grad_output = softmax_cross_entropy(output, tb)
             total += loss * xb.shape[0]
             network.backward(grad_output, lr)
-        times.append(time.perf_counter() - t0)
+        times.append(clock() - t0)
         epoch_loss.append(total / n)
     return times, epoch_loss
 
 
 def run_w2(cfg: dict) -> dict:
+    """W2 (SGD, rows in order) or W4 (Adam, scratchnet's shuffled orders): per-epoch rates and losses."""
     x, y, params = load_w2(cfg)
     out = {}
-    variants = {"f32": mlp_f32, "chapter_f64": mlp_chapter_f64}
+    epochs = int(cfg["epochs"])
+    orders = None
+    if cfg.get("shuffled"):
+        orders = np.fromfile(os.path.join(cfg["dir"], "order.i32"), dtype="<i4").reshape(epochs, x.shape[0])
+    opt = cfg.get("optimizer", "sgd")
+    variants = {
+        "f32": lambda *a: mlp_f32(*a, optimizer=opt, orders=orders),
+        "chapter_f64": mlp_chapter_f64,
+    }
     for name in cfg["variants"]:
-        times, losses = variants[name](x, y, params, int(cfg["batch"]), float(cfg["lr"]), int(cfg["epochs"]))
+        times, losses = variants[name](x, y, params, int(cfg["batch"]), float(cfg["lr"]), epochs)
         out[name] = {
             "samples_per_sec": [x.shape[0] / t for t in times[1:]],  # epoch 0 is the warm-up
             "epoch_loss": losses,
@@ -311,22 +362,22 @@ def run_w2(cfg: dict) -> dict:
 # ---------------------------------------------------------------------------------------------
 
 def sample_calls(fn, reps: int, target_ms: float, warmup_ms: float, budget_ms: float) -> List[float]:
-    t = time.perf_counter(); fn(); first = max((time.perf_counter() - t) * 1e3, 1e-4)
+    t = clock(); fn(); first = max((clock() - t) * 1e3, 1e-4)
     inner = max(1, min(1_000_000, int(np.ceil(target_ms / first))))
     warm = first
     while True:
-        t = time.perf_counter()
+        t = clock()
         for _ in range(inner):
             fn()
-        warm += (time.perf_counter() - t) * 1e3
+        warm += (clock() - t) * 1e3
         if warm >= warmup_ms:
             break
     per_call, spent = [], 0.0
     for _ in range(reps):
-        t = time.perf_counter()
+        t = clock()
         for _ in range(inner):
             fn()
-        dt = (time.perf_counter() - t) * 1e3
+        dt = (clock() - t) * 1e3
         per_call.append(dt / inner)
         spent += dt
         if spent + dt > budget_ms:
@@ -387,7 +438,10 @@ def blas_info() -> dict:
 
 
 def main() -> None:
+    global clock
     cfg = json.loads(sys.stdin.read() or "{}")
+    if cfg.get("clock") == "cpu":
+        clock = time.process_time
     out = {"numpy": np.__version__, "python": platform.python_version(), "blas": blas_info()}
     if cfg.get("w1"):
         out["w1"] = run_w1(cfg["w1"])
@@ -395,6 +449,8 @@ def main() -> None:
         out["w2"] = run_w2(cfg["w2"])
     if cfg.get("w3"):
         out["w3"] = run_w3(cfg["w3"])
+    if cfg.get("w4"):
+        out["w4"] = run_w2(cfg["w4"])
     sys.stdout.write("\n" + json.dumps(out) + "\n")
 
 

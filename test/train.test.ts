@@ -306,3 +306,42 @@ describe('losses beyond the chapter, in train()', () => {
     b.dispose();
   });
 });
+
+describe('a large training set given as a Matrix', () => {
+  // At 2^20 values and more, x's finiteness is checked by a SIMD pass in WASM after the copy in
+  // (src/training/train.ts LARGE_INPUT) rather than in JS: the same errors, at the same positions.
+  const rows = 1024, cols = 1024;
+  const make = (bad?: [number, number, number]) => {
+    const data = new Float32Array(rows * cols);
+    for (let i = 0; i < data.length; i++) data[i] = ((i * 7919) % 1000) / 1000;
+    if (bad) data[bad[0] * cols + bad[1]] = bad[2];
+    return new Matrix(rows, cols, data);
+  };
+  const y = new Matrix(rows, 1, Float32Array.from({ length: rows }, (_, i) => i % 2));
+
+  it('trains on finite data with the same losses as the same values given as arrays', () => {
+    const x = make();
+    const a = new NeuralNetwork([cols, 2, 1], [new ReLU(), new Sigmoid()], { seed: 5 });
+    const b = new NeuralNetwork([cols, 2, 1], [new ReLU(), new Sigmoid()], { seed: 5 });
+    const options = { epochs: 2, batchSize: 256, learningRate: 0.01, seed: 1 };
+    const la = a.train(x, y, options).loss;
+    expect(la.every(Number.isFinite)).toBe(true);
+    expect(la).toEqual(b.train(x.toArray(), y.toArray(), options).loss);
+    a.dispose();
+    b.dispose();
+  });
+
+  it('rejects NaN and ±Infinity naming the position, leaving the weights as they were', () => {
+    const net = new NeuralNetwork([cols, 2, 1], [new ReLU(), new Sigmoid()], { seed: 5 });
+    const w = net.layers[0]!.weights.data.slice();
+    const used = backendInfo().usedBytes;
+    expect(() => net.train(make([700, 3, NaN]), y, { epochs: 1 })).toThrow(/NeuralNetwork\.train: input\[700\]\[3\] is NaN, not a finite number/);
+    expect(() => net.train(make([0, 0, -Infinity]), y, { epochs: 1 })).toThrow(/input\[0\]\[0\] is -Infinity, not a finite number/);
+    expect(() => net.train(make([1023, 1023, Infinity]), y, { epochs: 1 })).toThrow(/input\[1023\]\[1023\] is Infinity, not a finite number/);
+    // in the validationSplit's part: numbered as rows of x
+    expect(() => net.train(make([1000, 5, NaN]), y, { epochs: 1, validationSplit: 0.25 })).toThrow(/input\[1000\]\[5\] is NaN/);
+    expect(net.layers[0]!.weights.data).toEqual(w);
+    expect(backendInfo().usedBytes).toBe(used);
+    net.dispose();
+  });
+});

@@ -1,36 +1,56 @@
-// The demo page: controls, the decision-boundary canvas, the stats and the loss chart. Training
-// happens in ./worker.js; this thread only draws what the worker posts.
+// The playground page: controls, the settings in the URL hash, the network view, the output plot,
+// the losses and downloads. Training runs in ./worker.js; this thread only draws what it posts.
+// Chapter mode lives in ./chapter.js (loaded when first opened).
 //
-// For automated tests: window.demoState = { epoch, loss, accuracy, samplesPerSec, status, dataset,
-// ready } is kept up to date, and document.body.dataset.status is 'idle' | 'training' | 'paused'
-// | 'error'.
+// For automated tests: window.demoState mirrors what is shown (epoch, losses, status, frames of the
+// view drawn, the config), and document.body.dataset.status is 'idle' | 'training' | 'paused' | 'error'.
 
-const PALETTE = ['#f59322', '#0877bd', '#2ca02c', '#9467bd', '#d62728', '#17becf'];
-const NOISE_DEFAULTS = { xor: 0.1, circle: 0.05, spirals: 0.02, blobs: 0.25, moons: 0.1 };
-const MAX_HIDDEN_LAYERS = 8;
-const MAX_UNITS = 256;
+import { NetView, FEATURES, NEG_HEX, POS_HEX, diverging } from './netview.js';
+
+/** Class colours: Okabe–Ito orange and blue first, then four that stay apart under deuteranopia. */
+export const PALETTE = [NEG_HEX, POS_HEX, '#999933', '#cc79a7', '#332288', '#882255'];
+const DATASETS = {
+  classification: [['circle', 'Circle'], ['xor', 'XOR'], ['spirals', 'Two spirals'], ['blobs', 'Gaussian blobs'], ['moons', 'Moons']],
+  regression: [['plane', 'Plane'], ['bumps', 'Four bumps']],
+};
+const NOISE_DEFAULTS = { xor: 0.1, circle: 0.05, spirals: 0.02, blobs: 0.25, moons: 0.1, plane: 0, bumps: 0 };
+const MAX_LAYERS = 6;
+const MAX_UNITS = 8;
 
 const $ = (id) => document.getElementById(id);
 const el = {
-  start: $('start'), reset: $('reset'), dataset: $('dataset'), classes: $('classes'), classesField: $('classes-field'),
-  noise: $('noise'), noiseValue: $('noise-value'), noiseLabel: $('noise-label'), n: $('n'), seed: $('seed'),
-  seedHint: $('seed-hint'), hidden: $('hidden'), hiddenHint: $('hidden-hint'), activation: $('activation'),
-  lr: $('lr'), optimizer: $('optimizer'), batch: $('batch'), init: $('init'), canvas: $('boundary'), legend: $('legend'), status: $('status'),
-  epoch: $('epoch'), loss: $('loss'), accuracy: $('accuracy'), speed: $('speed'), arch: $('arch'),
-  chart: $('loss-chart'), error: $('error'), backend: $('backend'),
+  start: $('start'), step: $('step'), reset: $('reset'), epoch: $('epoch'), status: $('status'),
+  lr: $('lr'), activation: $('activation'), reg: $('reg'), regRate: $('reg-rate'), problem: $('problem'), optimizer: $('optimizer'),
+  init: $('init'), dataset: $('dataset'), classes: $('classes'), classesField: $('classes-field'), ratio: $('ratio'),
+  ratioValue: $('ratio-value'), noise: $('noise'), noiseValue: $('noise-value'), noiseLabel: $('noise-label'), n: $('n'),
+  batch: $('batch'), seed: $('seed'), seedHint: $('seed-hint'), showTest: $('show-test'), liveView: $('live-view'),
+  share: $('share'), shareNote: $('share-note'), layerAdd: $('layer-add'), layerRemove: $('layer-remove'), layersLabel: $('layers-label'),
+  arch: $('arch'), net: $('net'), testLoss: $('test-loss'), trainLoss: $('train-loss'), accuracy: $('accuracy'),
+  speed: $('speed'), chart: $('loss-chart'), canvas: $('boundary'), legend: $('legend'), error: $('error'), backend: $('backend'),
+  dlJson: $('dl-json'), dlSvg: $('dl-svg'), dlOnnx: $('dl-onnx'), dlTfjs: $('dl-tfjs'),
+  modePlayground: $('mode-playground'), modeChapter: $('mode-chapter'), playground: $('playground'), chapter: $('chapter'),
 };
 
 /** What an automated test watches. */
-const state = { epoch: 0, loss: NaN, accuracy: NaN, samplesPerSec: 0, status: 'idle', dataset: el.dataset.value, ready: false, backend: null };
+const state = {
+  ready: false, status: 'idle', mode: 'playground', epoch: 0, loss: NaN, trainLoss: NaN, testLoss: NaN, accuracy: NaN, epochsPerSec: 0,
+  viewFrames: 0, progressCount: 0, history: null, config: null, backend: null, exports: null, dataCount: 0,
+};
 window.demoState = state;
+window.demoPalette = { classes: PALETTE, negative: NEG_HEX, positive: POS_HEX };
 
-let fatal = false; // the worker could not load the package: nothing will work until a reload
-let data = null; // the last 'data' message
-let progress = null; // the last 'progress' message
+/** Settings kept outside the form controls. */
+let features = ['x1', 'x2'];
+let hidden = [4, 2];
+let fatal = false;
+let data = null;
+let progress = null;
+let fresh = false; // a progress message not drawn yet
+let unacknowledged = 0; // frames (progress with the view) received since the worker last heard
 let drawPending = false;
 
 // ---------------------------------------------------------------------------------------------
-// Errors: visible on the page and in the console.
+// Errors.
 
 function showError(message, level = 'error') {
   el.error.textContent = message;
@@ -62,29 +82,51 @@ const worker = new Worker('./worker.js', { type: 'module' });
 worker.onmessage = (event) => {
   const msg = event.data;
   switch (msg.type) {
-    case 'ready':
+    case 'ready': {
       state.ready = true;
       state.backend = msg.backend;
-      el.backend.textContent =
-        `kernels: ${msg.backend.build}${msg.backend.simd ? ' (SIMD)' : ''} · ${msg.backend.threads} thread${msg.backend.threads === 1 ? '' : 's'}`;
-      if (msg.backend.threadsNote) el.backend.title = msg.backend.threadsNote;
+      state.exports = msg.exports;
+      const b = msg.backend;
+      el.backend.textContent = `kernels: ${b.build}${b.simd ? ' (SIMD)' : ''} · ${b.threads} thread${b.threads === 1 ? '' : 's'}`;
+      if (b.threadsNote) el.backend.title = b.threadsNote;
+      for (const [button, ok, what] of [[el.dlOnnx, msg.exports.onnx, 'toONNX'], [el.dlTfjs, msg.exports.tfjs, 'toTfjs']]) {
+        button.disabled = !ok;
+        button.title = ok ? '' : `needs a scratchnet build with NeuralNetwork.${what}()`;
+      }
       break;
+    }
     case 'data':
       data = msg;
+      state.dataCount++;
+      buildView();
       drawLegend();
       requestDraw();
       break;
     case 'progress':
       progress = msg;
+      fresh = true;
+      if (msg.grid) unacknowledged++;
+      state.progressCount++;
       state.epoch = msg.epoch;
-      state.loss = msg.loss;
-      state.accuracy = msg.accuracy;
-      state.samplesPerSec = msg.samplesPerSec;
+      state.trainLoss = msg.trainLoss;
+      state.loss = msg.trainLoss;
+      state.testLoss = msg.testLoss;
+      state.accuracy = msg.testAccuracy;
+      state.epochsPerSec = msg.epochsPerSec;
+      if (msg.history) {
+        state.history = msg.history;
+        state.historyEpoch = msg.epoch;
+      }
+      if (msg.weights) state.weights = msg.weights;
       if (msg.svg !== undefined) el.chart.innerHTML = msg.svg;
+      if (view && msg.layerSizes.join() !== view.shape) buildView();
       requestDraw();
       break;
     case 'status':
       setStatus(msg.status);
+      break;
+    case 'file':
+      for (const f of msg.files) save(f.name, f.mime, f.data);
       break;
     case 'error':
       if (!state.ready) {
@@ -106,59 +148,132 @@ worker.onerror = (event) => {
     '(is the server serving /dist/scratchnet.browser.js?)');
   setStatus('error');
 };
-worker.onmessageerror = () => showError('a message from the worker could not be read');
 
-// ---------------------------------------------------------------------------------------------
-// Controls.
-
-function parseHidden(text) {
-  const t = text.trim();
-  if (t === '') return { sizes: [] };
-  const parts = t.split(/[\s,]+/).filter(Boolean);
-  if (parts.length > MAX_HIDDEN_LAYERS) return { error: `at most ${MAX_HIDDEN_LAYERS} hidden layers` };
-  const sizes = [];
-  for (const p of parts) {
-    if (!/^\d+$/.test(p) || +p < 1 || +p > MAX_UNITS) return { error: `"${p}" is not a layer size (a whole number 1–${MAX_UNITS})` };
-    sizes.push(+p);
-  }
-  return { sizes };
+function save(name, mime, content) {
+  const url = URL.createObjectURL(new Blob([content], { type: mime }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
+// ---------------------------------------------------------------------------------------------
+// Settings: the controls, the features and layers, and the URL hash.
+
+/** Hash key → the form control holding it (the order is the hash's). */
+const FIELDS = {
+  problem: el.problem, dataset: el.dataset, classes: el.classes, n: el.n, noise: el.noise, ratio: el.ratio, batch: el.batch,
+  seed: el.seed, activation: el.activation, lr: el.lr, reg: el.reg, regRate: el.regRate, optimizer: el.optimizer, init: el.init,
+};
+
 function parseSeed(text) {
-  const t = text.trim();
+  const t = String(text).trim();
   if (!/^\d+$/.test(t) || +t > 4294967295) return { error: 'a whole number 0–4294967295' };
   return { seed: +t };
 }
 
+function fillDatasets() {
+  const list = DATASETS[el.problem.value] ?? DATASETS.classification;
+  const keep = el.dataset.value;
+  el.dataset.replaceChildren(...list.map(([v, label]) => new Option(label, v)));
+  el.dataset.value = list.some(([v]) => v === keep) ? keep : list[0][0];
+}
+
+function syncFields() {
+  const blobs = el.dataset.value === 'blobs';
+  el.classesField.hidden = !blobs;
+  el.noiseLabel.textContent = blobs ? 'Spread' : 'Noise';
+  el.noiseValue.textContent = Number(el.noise.value).toFixed(2);
+  el.ratioValue.textContent = `${el.ratio.value}%`;
+  el.regRate.disabled = el.reg.value === 'none';
+  el.layersLabel.textContent = `${hidden.length} hidden layer${hidden.length === 1 ? '' : 's'}`;
+  el.layerAdd.disabled = hidden.length >= MAX_LAYERS;
+  el.layerRemove.disabled = hidden.length === 0;
+}
+
 /** The config from the controls, or null (with the fields marked) when something is invalid. */
 function readConfig() {
-  const hidden = parseHidden(el.hidden.value);
   const seed = parseSeed(el.seed.value);
-  el.hiddenHint.textContent = hidden.error ?? '';
-  el.hidden.setAttribute('aria-invalid', String(!!hidden.error));
   el.seedHint.textContent = seed.error ?? '';
   el.seed.setAttribute('aria-invalid', String(!!seed.error));
-  if (hidden.error || seed.error) return null;
-  const dataset = el.dataset.value;
+  if (seed.error) return null;
+  const problem = el.problem.value;
   return {
-    dataset,
-    n: Number(el.n.value),
-    noise: Number(el.noise.value),
-    seed: seed.seed,
-    classes: dataset === 'blobs' ? Number(el.classes.value) : 2,
-    hidden: hidden.sizes,
-    activation: el.activation.value,
-    init: el.init.value,
-    optimizer: el.optimizer.value,
-    learningRate: Number(el.lr.value),
-    batchSize: Number(el.batch.value),
+    problem, dataset: el.dataset.value, n: Number(el.n.value), noise: Number(el.noise.value), seed: seed.seed,
+    classes: el.dataset.value === 'blobs' ? Number(el.classes.value) : 2, ratio: Number(el.ratio.value),
+    features: FEATURES.filter((f) => features.includes(f)), hidden: [...hidden], activation: el.activation.value,
+    init: el.init.value, optimizer: el.optimizer.value, learningRate: Number(el.lr.value), batchSize: Number(el.batch.value),
+    reg: el.reg.value, regRate: Number(el.regRate.value),
   };
 }
 
+/** The hash of the current settings: `#problem=…&dataset=…&…&features=x1,x2&hidden=4,2`. */
+function hashOf() {
+  const p = new URLSearchParams();
+  if (state.mode === 'chapter') p.set('mode', 'chapter');
+  for (const [key, control] of Object.entries(FIELDS)) p.set(key, control.value);
+  p.set('features', FEATURES.filter((f) => features.includes(f)).join(','));
+  p.set('hidden', hidden.join(','));
+  p.set('showTest', el.showTest.checked ? '1' : '0');
+  if (chapter) for (const [k, v] of Object.entries(chapter.settings())) p.set(k, v);
+  else for (const k of ['cseed', 'clr']) if (pendingChapter[k] !== undefined) p.set(k, pendingChapter[k]);
+  return '#' + p.toString();
+}
+
+function writeHash() {
+  const h = hashOf();
+  if (location.hash !== h) history.replaceState(null, '', h);
+}
+
+const pendingChapter = {};
+
+/** Apply a hash to the controls; returns the names of values it could not use. */
+function applyHash(hash) {
+  const p = new URLSearchParams(hash.replace(/^#/, ''));
+  const bad = [];
+  const setSelect = (control, v) => {
+    if ([...control.options].some((o) => o.value === v)) control.value = v;
+    else bad.push(v);
+  };
+  if (p.has('problem')) setSelect(el.problem, p.get('problem'));
+  fillDatasets();
+  for (const [key, control] of Object.entries(FIELDS)) {
+    if (key === 'problem' || !p.has(key)) continue;
+    const v = p.get(key);
+    if (control.tagName === 'SELECT') setSelect(control, v);
+    else if (control.type === 'range') {
+      const x = Number(v);
+      if (v !== '' && Number.isFinite(x) && x >= +control.min && x <= +control.max) control.value = v;
+      else bad.push(`${key}=${v}`);
+    } else if (parseSeed(v).error) bad.push(`${key}=${v}`);
+    else control.value = v;
+  }
+  if (p.has('features')) {
+    const f = p.get('features').split(',').filter(Boolean);
+    if (f.length && f.every((x) => FEATURES.includes(x))) features = f;
+    else bad.push(`features=${p.get('features')}`);
+  }
+  if (p.has('hidden')) {
+    const raw = p.get('hidden');
+    const h = raw === '' ? [] : raw.split(',').map(Number);
+    if (h.length <= MAX_LAYERS && h.every((x) => Number.isInteger(x) && x >= 1 && x <= MAX_UNITS)) hidden = h;
+    else bad.push(`hidden=${raw}`);
+  }
+  if (p.has('showTest')) el.showTest.checked = p.get('showTest') === '1';
+  for (const k of ['cseed', 'clr']) if (p.has(k)) pendingChapter[k] = p.get(k);
+  syncFields();
+  return { bad, mode: p.get('mode') === 'chapter' ? 'chapter' : 'playground' };
+}
+
 function sendConfig() {
+  syncFields();
+  writeHash();
   const config = readConfig();
   if (!config) return;
-  state.dataset = config.dataset;
+  state.config = config;
   if (state.status === 'error' && !fatal) {
     clearError();
     setStatus('idle');
@@ -166,33 +281,39 @@ function sendConfig() {
   worker.postMessage({ type: 'config', config });
 }
 
-let debounce = 0;
-function sendConfigSoon(ms) {
-  clearTimeout(debounce);
-  debounce = setTimeout(sendConfig, ms);
-}
-
-function syncDatasetFields() {
-  const blobs = el.dataset.value === 'blobs';
-  el.classesField.hidden = !blobs;
-  el.noiseLabel.textContent = blobs ? 'Spread' : 'Noise';
-  el.noiseValue.textContent = Number(el.noise.value).toFixed(2);
-}
-
-el.dataset.addEventListener('change', () => {
+el.problem.addEventListener('change', () => {
+  fillDatasets();
   el.noise.value = String(NOISE_DEFAULTS[el.dataset.value] ?? 0.1);
-  syncDatasetFields();
   sendConfig();
 });
-el.noise.addEventListener('input', () => {
-  syncDatasetFields();
-  sendConfigSoon(120);
+el.dataset.addEventListener('change', () => {
+  el.noise.value = String(NOISE_DEFAULTS[el.dataset.value] ?? 0.1);
+  sendConfig();
 });
-for (const input of [el.hidden, el.seed]) {
-  input.addEventListener('input', () => sendConfigSoon(500));
-  input.addEventListener('change', () => sendConfigSoon(0));
+let debounce = 0;
+for (const range of [el.noise, el.ratio]) {
+  range.addEventListener('input', () => {
+    syncFields();
+    clearTimeout(debounce);
+    debounce = setTimeout(sendConfig, 150);
+  });
 }
-for (const select of [el.classes, el.n, el.activation, el.lr, el.optimizer, el.batch, el.init]) select.addEventListener('change', sendConfig);
+el.seed.addEventListener('change', sendConfig);
+for (const s of [el.classes, el.n, el.batch, el.activation, el.lr, el.reg, el.regRate, el.optimizer, el.init]) s.addEventListener('change', sendConfig);
+el.showTest.addEventListener('change', () => {
+  writeHash();
+  requestDraw();
+});
+el.liveView.addEventListener('change', () => worker.postMessage({ type: 'view', on: el.liveView.checked }));
+
+el.layerAdd.addEventListener('click', () => {
+  if (hidden.length < MAX_LAYERS) hidden.push(2);
+  sendConfig();
+});
+el.layerRemove.addEventListener('click', () => {
+  hidden.pop();
+  sendConfig();
+});
 
 el.start.addEventListener('click', () => {
   if (fatal) return;
@@ -207,20 +328,65 @@ el.start.addEventListener('click', () => {
     return;
   }
   clearError();
-  worker.postMessage({ type: 'config', config });
   worker.postMessage({ type: 'start' });
+});
+el.step.addEventListener('click', () => {
+  if (fatal) return;
+  clearError();
+  worker.postMessage({ type: 'step' });
 });
 el.reset.addEventListener('click', () => {
   if (fatal) return;
   clearError();
-  clearTimeout(debounce);
-  const config = readConfig();
-  if (config) worker.postMessage({ type: 'config', config });
   worker.postMessage({ type: 'reset' });
 });
+el.share.addEventListener('click', async () => {
+  writeHash();
+  try {
+    await navigator.clipboard.writeText(location.href);
+    el.shareNote.textContent = 'Link copied: it opens this run with the same settings and seed.';
+  } catch {
+    el.shareNote.textContent = 'The address bar holds the link to this run.';
+  }
+});
+for (const [button, what] of [[el.dlJson, 'json'], [el.dlSvg, 'svg'], [el.dlOnnx, 'onnx'], [el.dlTfjs, 'tfjs']]) {
+  button.addEventListener('click', () => worker.postMessage({ type: 'download', what }));
+}
 
 // ---------------------------------------------------------------------------------------------
-// Drawing.
+// The network view.
+
+let view = null;
+
+function buildView() {
+  if (!data) return;
+  const outputs = data.problem === 'regression' || data.classes <= 2 ? 1 : data.classes;
+  view ??= new NetView(el.net, {
+    toggleFeature(name) {
+      const on = features.includes(name);
+      if (on && features.length === 1) {
+        showError('the network needs at least one input feature', 'warn');
+        return;
+      }
+      features = on ? features.filter((f) => f !== name) : FEATURES.filter((f) => f === name || features.includes(f));
+      sendConfig();
+    },
+    resizeLayer(l, delta) {
+      hidden[l] = Math.max(1, Math.min(MAX_UNITS, hidden[l] + delta));
+      sendConfig();
+    },
+    editWeight(layer, i, j, value) {
+      worker.postMessage({ type: 'setWeight', layer, i, j, value });
+    },
+  });
+  const h = progress && progress.layerSizes.length === hidden.length + 2 ? progress.layerSizes.slice(1, -1) : hidden;
+  view.build({ active: data.features, hidden: h, outputs, gridSize: data.gridSize, neuronGrid: data.neuronGrid, maxLayer: MAX_UNITS });
+  view.shape = [data.features.length, ...h, outputs].join();
+  view.setFeatureMaps(data.features, data.featureMaps, data.gridSize);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Drawing: stats, the output over the plane with the points, and the network view.
 
 function requestDraw() {
   if (drawPending) return;
@@ -231,21 +397,31 @@ function requestDraw() {
   });
 }
 
-function hexToRgb(hex) {
-  const v = parseInt(hex.slice(1), 16);
-  return [(v >> 16) & 255, (v >> 8) & 255, v & 255];
-}
-const RGB = PALETTE.map(hexToRgb);
-const mix = (a, b, t) => a + (b - a) * t;
-
 const surface = document.createElement('canvas');
 
+function outputKind() {
+  if (!data) return 'binary';
+  return data.problem === 'regression' ? 'regression' : data.classes > 2 ? 'multi' : 'binary';
+}
+
 function draw() {
+  const t0 = performance.now();
+  drawFrame();
+  state.drawMs = 0.9 * (state.drawMs || 0) + 0.1 * (performance.now() - t0);
+}
+
+function drawFrame() {
   drawStats();
+  if (progress && fresh && view && progress.weights) view.update(progress, outputKind());
+  if (progress && fresh && progress.grid) state.viewFrames++;
+  if (unacknowledged) {
+    worker.postMessage({ type: 'drawn', frames: unacknowledged }); // the worker sends frames as they are drawn
+    unacknowledged = 0;
+  }
+  fresh = false;
   const canvas = el.canvas;
   const dpr = window.devicePixelRatio || 1;
-  const cssSize = canvas.clientWidth || 440;
-  const size = Math.round(cssSize * dpr);
+  const size = Math.round((canvas.clientWidth || 300) * dpr);
   if (canvas.width !== size || canvas.height !== size) {
     canvas.width = size;
     canvas.height = size;
@@ -255,87 +431,75 @@ function draw() {
   ctx.fillStyle = '#fff';
   ctx.fillRect(0, 0, size, size);
   if (!data) return;
+  if (progress && progress.grid && progress.grid.length === data.gridSize * data.gridSize * progress.outputs) drawSurface(ctx, size);
 
-  // The decision surface: the grid's outputs interpolated bilinearly at every pixel, then coloured
-  // (interpolating outputs rather than colours keeps the boundary smooth between grid points).
-  if (progress && progress.grid.length === data.gridSize * data.gridSize * progress.outputs) {
-    const g = data.gridSize, p = progress.grid, k = progress.outputs;
-    const s = Math.min(size, 600); // surface resolution, scaled up to the canvas when smaller
-    if (surface.width !== s) {
-      surface.width = s;
-      surface.height = s;
-    }
-    const sctx = surface.getContext('2d');
-    const img = sctx.createImageData(s, s);
-    const pix = img.data;
-    const probs = new Float32Array(k);
-    for (let yy = 0; yy < s; yy++) {
-      // grid value j sits at pixel centre (j + 0.5) / g of the way across
-      const gy = Math.min(g - 1, Math.max(0, ((yy + 0.5) / s) * g - 0.5));
-      const r0 = Math.floor(gy), r1 = Math.min(g - 1, r0 + 1), fy = gy - r0;
-      for (let xx = 0; xx < s; xx++) {
-        const gx = Math.min(g - 1, Math.max(0, ((xx + 0.5) / s) * g - 0.5));
-        const c0 = Math.floor(gx), c1 = Math.min(g - 1, c0 + 1), fx = gx - c0;
-        const w00 = (1 - fx) * (1 - fy), w01 = fx * (1 - fy), w10 = (1 - fx) * fy, w11 = fx * fy;
-        const i00 = (r0 * g + c0) * k, i01 = (r0 * g + c1) * k, i10 = (r1 * g + c0) * k, i11 = (r1 * g + c1) * k;
-        for (let j = 0; j < k; j++) probs[j] = w00 * p[i00 + j] + w01 * p[i01 + j] + w10 * p[i10 + j] + w11 * p[i11 + j];
-        let rgb, strength;
-        if (k === 1) {
-          const v = Math.min(1, Math.max(0, probs[0]));
-          rgb = v >= 0.5 ? RGB[1] : RGB[0];
-          strength = Math.abs(v - 0.5) * 2;
-        } else {
-          let best = 0;
-          for (let j = 1; j < k; j++) if (probs[j] > probs[best]) best = j;
-          rgb = RGB[best % RGB.length];
-          strength = Math.max(0, (probs[best] - 1 / k) / (1 - 1 / k));
-        }
-        const t = 0.5 * Math.sqrt(strength); // pastel, never the points' full colour
-        const o = 4 * (yy * s + xx);
-        pix[o] = mix(255, rgb[0], t);
-        pix[o + 1] = mix(255, rgb[1], t);
-        pix[o + 2] = mix(255, rgb[2], t);
-        pix[o + 3] = 255;
-      }
-    }
-    sctx.putImageData(img, 0, 0);
-    ctx.imageSmoothingEnabled = true;
-    ctx.imageSmoothingQuality = 'high';
-    ctx.drawImage(surface, 0, 0, size, size);
-  }
-
-  // Axes through the origin, when it is in view.
-  const [x0, x1, y0, y1] = data.range;
-  const px = (x) => ((x - x0) / (x1 - x0)) * size;
-  const py = (y) => ((y1 - y) / (y1 - y0)) * size;
-  ctx.strokeStyle = 'rgba(0,0,0,0.12)';
+  const B = data.box;
+  const px = (x) => ((x + B) / (2 * B)) * size;
+  const py = (y) => ((B - y) / (2 * B)) * size;
+  ctx.strokeStyle = 'rgba(0,0,0,0.15)';
   ctx.lineWidth = dpr;
   ctx.beginPath();
-  if (x0 < 0 && x1 > 0) { ctx.moveTo(px(0), 0); ctx.lineTo(px(0), size); }
-  if (y0 < 0 && y1 > 0) { ctx.moveTo(0, py(0)); ctx.lineTo(size, py(0)); }
+  ctx.moveTo(px(0), 0); ctx.lineTo(px(0), size);
+  ctx.moveTo(0, py(0)); ctx.lineTo(size, py(0));
   ctx.stroke();
 
-  // The data points.
-  const pts = data.points, labels = data.labels;
-  const r = (labels.length <= 300 ? 4 : labels.length <= 1000 ? 3.2 : 2.5) * dpr;
-  ctx.lineWidth = 1 * dpr;
-  ctx.strokeStyle = '#fff';
-  for (let i = 0; i < labels.length; i++) {
-    ctx.beginPath();
-    ctx.arc(px(pts[2 * i]), py(pts[2 * i + 1]), r, 0, 2 * Math.PI);
-    ctx.fillStyle = PALETTE[labels[i] % PALETTE.length];
-    ctx.fill();
-    ctx.stroke();
+  // training points with a white ring; test points (when shown) with a dark ring
+  const pts = data.points, n = pts.length / 2, r = (n <= 300 ? 3.6 : 2.8) * dpr, rgb = new Uint8ClampedArray(4);
+  for (const test of [0, 1]) {
+    if (test && !el.showTest.checked) continue;
+    ctx.lineWidth = (test ? 1.6 : 1) * dpr;
+    // regression points can be near white: a grey ring keeps them visible
+    ctx.strokeStyle = test ? '#1d2430' : data.labels ? '#fff' : 'rgba(29, 36, 48, 0.45)';
+    for (let i = 0; i < n; i++) {
+      if (data.isTest[i] !== test) continue;
+      ctx.beginPath();
+      ctx.arc(px(pts[2 * i]), py(pts[2 * i + 1]), r, 0, 2 * Math.PI);
+      if (data.labels) ctx.fillStyle = PALETTE[data.labels[i] % PALETTE.length];
+      else {
+        diverging(data.values[i], rgb, 0);
+        ctx.fillStyle = `rgb(${rgb[0]},${rgb[1]},${rgb[2]})`;
+      }
+      ctx.fill();
+      ctx.stroke();
+    }
   }
-
-  // Range labels in the corners.
   ctx.font = `${11 * dpr}px system-ui, sans-serif`;
-  ctx.fillStyle = 'rgba(0,0,0,0.45)';
+  ctx.fillStyle = 'rgba(0,0,0,0.55)';
   ctx.textBaseline = 'bottom';
   ctx.textAlign = 'left';
-  ctx.fillText(`x₁ ${x0.toFixed(1)} … ${x1.toFixed(1)}`, 6 * dpr, size - 4 * dpr);
-  ctx.textAlign = 'right';
-  ctx.fillText(`x₂ ${y0.toFixed(1)} … ${y1.toFixed(1)}`, size - 6 * dpr, size - 4 * dpr);
+  ctx.fillText(`x₁, x₂: −${B} … ${B}`, 6 * dpr, size - 4 * dpr);
+}
+
+const RGB = PALETTE.map((h) => [1, 3, 5].map((i) => parseInt(h.slice(i, i + 2), 16)));
+
+/** The output over the plane: one pixel per grid point, scaled up smoothly by drawImage. */
+function drawSurface(ctx, size) {
+  const g = data.gridSize, p = progress.grid, k = progress.outputs, kind = outputKind();
+  if (surface.width !== g) {
+    surface.width = g;
+    surface.height = g;
+  }
+  const sctx = surface.getContext('2d');
+  const img = sctx.createImageData(g, g);
+  const pix = img.data;
+  for (let i = 0; i < g * g; i++) {
+    const o = 4 * i;
+    if (kind === 'regression') diverging(p[i] * 0.8, pix, o);
+    else if (kind === 'binary') diverging((Math.min(1, Math.max(0, p[i])) * 2 - 1) * 0.45, pix, o);
+    else {
+      let best = 0;
+      for (let j = 1; j < k; j++) if (p[i * k + j] > p[i * k + best]) best = j;
+      const rgb = RGB[best % RGB.length], t = 0.55 * Math.sqrt(Math.max(0, (p[i * k + best] - 1 / k) / (1 - 1 / k)));
+      pix[o] = 255 + (rgb[0] - 255) * t;
+      pix[o + 1] = 255 + (rgb[1] - 255) * t;
+      pix[o + 2] = 255 + (rgb[2] - 255) * t;
+      pix[o + 3] = 255;
+    }
+  }
+  sctx.putImageData(img, 0, 0);
+  ctx.imageSmoothingEnabled = true;
+  ctx.imageSmoothingQuality = 'low';
+  ctx.drawImage(surface, 0, 0, size, size);
 }
 
 function formatLoss(v) {
@@ -346,33 +510,84 @@ function formatLoss(v) {
 function formatRate(v) {
   if (!v) return '–';
   if (v >= 1e6) return `${(v / 1e6).toFixed(1)}M`;
-  if (v >= 1e3) return `${(v / 1e3).toFixed(0)}k`;
+  if (v >= 1e4) return `${(v / 1e3).toFixed(0)}k`;
   return v.toFixed(0);
 }
 
 function drawStats() {
   if (!progress) return;
   el.epoch.textContent = progress.epoch.toLocaleString('en-US');
-  el.loss.textContent = formatLoss(progress.loss);
-  el.accuracy.textContent = Number.isFinite(progress.accuracy) ? `${(progress.accuracy * 100).toFixed(1)}%` : '–';
-  el.speed.textContent = formatRate(progress.samplesPerSec);
-  el.arch.textContent = `network ${progress.layerSizes.join(' → ')} · ${progress.parameters.toLocaleString('en-US')} parameters · ` +
-    `${data ? data.labels.length : 0} points`;
+  el.trainLoss.textContent = formatLoss(progress.trainLoss);
+  el.testLoss.textContent = formatLoss(progress.testLoss);
+  el.accuracy.textContent = Number.isFinite(progress.testAccuracy) ? `${(progress.testAccuracy * 100).toFixed(1)}%` : '–';
+  el.speed.textContent = formatRate(progress.epochsPerSec);
+  el.arch.textContent = `${progress.layerSizes.join('-')} · ${progress.parameters.toLocaleString('en-US')} parameters` +
+    (data ? ` · ${data.nTrain} training, ${data.nTest} test points` : '');
 }
 
 function drawLegend() {
-  el.legend.replaceChildren(
-    ...Array.from({ length: data.classes }, (_, k) => {
+  const items = [];
+  if (data.problem === 'regression') {
+    const s = document.createElement('span');
+    s.innerHTML = '−1 <span class="ramp"></span> +1';
+    items.push(s);
+  } else {
+    for (let k = 0; k < data.classes; k++) {
       const s = document.createElement('span');
+      s.className = 'dot';
       s.style.setProperty('--dot', PALETTE[k % PALETTE.length]);
       s.textContent = `class ${k}`;
-      return s;
-    }),
-  );
+      items.push(s);
+    }
+  }
+  const t = document.createElement('span');
+  t.textContent = el.showTest.checked ? 'dark ring: test point' : '';
+  items.push(t);
+  el.legend.replaceChildren(...items);
 }
+el.showTest.addEventListener('change', () => data && drawLegend());
 
-// Start: the first config builds the data and the network.
-syncDatasetFields();
+// ---------------------------------------------------------------------------------------------
+// Modes.
+
+let chapter = null;
+let chapterLoading = null;
+
+async function setMode(mode) {
+  state.mode = mode;
+  document.body.dataset.mode = mode;
+  el.modePlayground.setAttribute('aria-pressed', String(mode === 'playground'));
+  el.modeChapter.setAttribute('aria-pressed', String(mode === 'chapter'));
+  el.playground.hidden = mode !== 'playground';
+  el.chapter.hidden = mode !== 'chapter';
+  if (mode === 'chapter') {
+    if (state.status === 'training') worker.postMessage({ type: 'pause' });
+    chapterLoading ??= import('./chapter.js').then((m) => m.startChapter({ ...pendingChapter, onChange: writeHash, onError: showError }));
+    chapter = await chapterLoading;
+  } else {
+    chapter?.pause();
+    requestAnimationFrame(() => view?.layout());
+  }
+  writeHash();
+}
+el.modePlayground.addEventListener('click', () => setMode('playground'));
+el.modeChapter.addEventListener('click', () => setMode('chapter'));
+
+window.addEventListener('hashchange', () => {
+  if (location.hash === hashOf()) return;
+  const { bad, mode } = applyHash(location.hash);
+  if (bad.length) showError(`the link has settings this page does not know, ignored: ${bad.join(', ')}`, 'warn');
+  chapter?.applySettings(pendingChapter);
+  sendConfig();
+  setMode(mode);
+});
+
+// Start: the hash (if any) sets the controls; the first config builds the data and the network.
+el.problem.value = 'classification';
+fillDatasets();
+const initial = applyHash(location.hash);
+if (initial.bad.length) showError(`the link has settings this page does not know, ignored: ${initial.bad.join(', ')}`, 'warn');
 setStatus('idle');
 sendConfig();
+setMode(initial.mode);
 window.addEventListener('resize', requestDraw);

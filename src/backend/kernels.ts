@@ -27,6 +27,8 @@ export interface Kernels {
   addBiasRows(out: Ptr, x: Ptr, bias: Ptr, rows: number, cols: number): void;
   sumColumns(out: Ptr, x: Ptr, rows: number, cols: number): void;
   gatherRows(out: Ptr, src: Ptr, index: Ptr, count: number, cols: number): void;
+  /** Index of the first NaN or ±Infinity among n floats at p, or −1. */
+  firstNonFinite(p: Ptr, n: number): number;
   sgdUpdate(param: Ptr, grad: Ptr, learningRate: number, n: number): void;
   trainEpochs(plan: Ptr, epochs: number, done: Ptr): void;
   momentumUpdate(param: Ptr, grad: Ptr, velocity: Ptr, lr: number, momentum: number, nesterov: number, n: number): void;

@@ -25,6 +25,11 @@ export interface MatmulOptions {
 /**
  * The matrix product `op(A) · op(B)` (NumPy's `a @ b`), computed by the WASM gemm kernel.
  *
+ * Arrays of rows are validated as they are converted (empty, ragged, non-numeric or non-finite
+ * input is an Error naming the position). A `Matrix` is used as it is, in one copy into WASM
+ * memory and one copy of the product out: like NumPy, a NaN or ±Infinity it holds propagates into
+ * the result rather than being searched for.
+ *
  * @example
  * ```ts
  * import { init, matmul } from 'scratchnet';
@@ -34,8 +39,9 @@ export interface MatmulOptions {
  * ```
  */
 export function matmul(a: MatrixLike, b: MatrixLike, options: MatmulOptions = {}): Matrix {
-  const A = toMatrix(a, 'matmul', 'a');
-  const B = toMatrix(b, 'matmul', 'b');
+  // A Matrix is already a dense float32 matrix of a valid shape: no per-element pass over it.
+  const A = a instanceof Matrix ? a : toMatrix(a, 'matmul', 'a');
+  const B = b instanceof Matrix ? b : toMatrix(b, 'matmul', 'b');
   const ta = options.transposeA === true, tb = options.transposeB === true;
   const [m, k] = ta ? [A.cols, A.rows] : [A.rows, A.cols];
   const [k2, n] = tb ? [B.cols, B.rows] : [B.rows, B.cols];

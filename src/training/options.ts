@@ -232,6 +232,8 @@ function scheduleFn(op: string, s: unknown, lr0: number): (epoch: number) => num
  */
 export interface Plan {
   X: Matrix;
+  /** False when x (and a validationSplit's part of it) still needs its finiteness check: see LARGE_INPUT. */
+  xChecked: boolean;
   Y: Matrix;
   valX: Matrix | null;
   valY: Matrix | null;
@@ -253,6 +255,15 @@ export interface Plan {
 }
 
 /**
+ * A Matrix x of at least this many values has its finiteness checked in WASM after the copy in
+ * (one SIMD pass, Trainer) rather than in JS before anything is allocated: rejecting such an x may
+ * have grown WebAssembly memory (the copy is released); smaller inputs are checked up front.
+ *
+ * @internal
+ */
+export const LARGE_INPUT = 1 << 20;
+
+/**
  * Validate and copy `train()`'s arguments.
  *
  * @internal
@@ -262,7 +273,10 @@ export function validate(net: NeuralNetwork, x: MatrixLike, y: MatrixLike, optio
   arena.checkLive(op);
   arena.checkIdle(op);
   if (options === null || typeof options !== 'object') throw new Error(`${op}: options must be an object, got ${describe(options)}`);
-  let X = checkInput(net, x, op, 'input');
+  // A large Matrix is float32 already: its values are checked by one SIMD pass in WASM after the
+  // copy in (Trainer), not by a per-element pass here (a data set may be 60,000 x 784).
+  const xChecked = !(x instanceof Matrix && x.cols === net.inputSize && x.data.length >= LARGE_INPUT);
+  let X = xChecked ? checkInput(net, x, op, 'input') : (x as Matrix);
   let Y = toMatrix(y, op, 'y');
   if (Y.rows !== X.rows) throw new Error(`${op}: x has ${X.rows} rows but y has ${Y.rows}`);
   if (Y.cols !== net.outputSize) throw new Error(`${op}: y has ${Y.cols} columns, network outputs ${net.outputSize}`);
@@ -334,7 +348,7 @@ export function validate(net: NeuralNetwork, x: MatrixLike, y: MatrixLike, optio
     if (options[name] !== undefined && typeof options[name] !== 'function') throw new Error(`${op}: ${name} must be a function`);
   }
   return {
-    X, Y, valX, valY, epochs, batch, loss, optimizer, lr, l1, l2, shuffle, rng: new RandomState(seed),
+    X, xChecked, Y, valX, valY, epochs, batch, loss, optimizer, lr, l1, l2, shuffle, rng: new RandomState(seed),
     accuracy: metrics.includes('accuracy'), early, errorThreshold, logEvery, onEpoch: options.onEpoch, onBatch: options.onBatch,
   };
 }

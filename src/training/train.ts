@@ -95,14 +95,18 @@ export class Trainer {
     }
     const bytes = arena.params.bytes;
     try {
-      arena.ensureWorkspace(p.batch, op);
+      // A large Matrix x is checked right after its copy in, before the workspace may grow.
+      if (p.xChecked) arena.ensureWorkspace(p.batch, op);
       this.train = this.upload(p.X, p.Y, op, 'the training set');
+      if (!p.xChecked) this.checkFinite(this.train.x, p.X, op);
+      if (p.valX && p.valY) this.val = this.upload(p.valX, p.valY, op, 'the validation set');
+      if (this.val && !p.xChecked && !options.validation) this.checkFinite(this.val.x, p.valX!, op, p.X.rows);
+      if (!p.xChecked) arena.ensureWorkspace(p.batch, op);
       if (this.order) {
         const b = this.alloc(align4(n) * 4, `${op}: the row order`);
         this.index = b.ptr;
         be.writeI32(this.index, this.order);
       }
-      if (p.valX && p.valY) this.val = this.upload(p.valX, p.valY, op, 'the validation set');
       this.backup = this.alloc(bytes, `${op}: a backup of the weights`);
       if (p.early?.restoreBest) this.best = this.alloc(bytes, `${op}: the best weights`);
       const prev = arena.opt;
@@ -138,6 +142,17 @@ export class Trainer {
     const b = this.arena.be.alloc(bytes, what);
     this.blocks.push(b);
     return b;
+  }
+
+  /**
+   * Throw the error toMatrix would for the first NaN or ±Infinity of `x`, found by one SIMD pass
+   * over its copy at `ptr` (rows numbered from `firstRow`: a validationSplit's part).
+   */
+  private checkFinite(ptr: number, x: Matrix, op: string, firstRow = 0): void {
+    const i = this.arena.be.kernels.firstNonFinite(ptr, x.data.length);
+    if (i < 0) return;
+    const r = Math.floor(i / x.cols);
+    throw new Error(`${op}: input[${firstRow + r}][${i - r * x.cols}] is ${x.data[i]}, not a finite number`);
   }
 
   private upload(x: Matrix, y: Matrix, op: string, what: string): Rows {
@@ -287,7 +302,7 @@ export class Trainer {
       const pred = this.fused ? last.z : last.y;
       const value = lossValue(be, p.loss, arena.lossSlot, pred, target, rows, out, this.op);
       if (!Number.isFinite(value)) {
-        be.copy(params.ptr, this.backup.ptr, params.bytes / 4); // back to the weights of the last finite loss
+        this.backupWeights(false); // back to the weights of the last finite loss
         return { losses: [value], accs: null };
       }
       total += value * rows;
@@ -296,7 +311,7 @@ export class Trainer {
         k.accuracyCount(arena.lossSlot, pred, target, rows, out, this.threshold);
         correct += be.readF64(arena.lossSlot);
       }
-      be.copy(this.backup.ptr, params.ptr, params.bytes / 4);
+      this.backupWeights(true);
       lossGrad(be, p.loss, last.g, pred, target, rows, out, this.op);
       arena.backwardAndUpdate(lr, this.fused, p.optimizer, p.l1, p.l2);
       if (p.onBatch && p.onBatch(batchNo, value, epoch) === false) {
@@ -305,6 +320,21 @@ export class Trainer {
       }
     }
     return { losses: [total / seen], accs: p.accuracy ? [correct / seen] : null };
+  }
+
+  /**
+   * Copy every layer's weights and bias into the backup (`save`) or back, as the kernel loop does
+   * (assembly/network.ts backupWeights): not the gradients, which nothing reads after a restore.
+   */
+  private backupWeights(save: boolean): void {
+    const be = this.arena.be, base = this.arena.params.ptr, backup = this.backup.ptr;
+    for (const l of this.arena.layers) {
+      for (const [ptr, floats] of [[l.w, l.inputs * l.outputs], [l.b, l.outputs]] as const) {
+        const kept = backup + (ptr - base);
+        if (save) be.copy(kept, ptr, floats);
+        else be.copy(ptr, kept, floats);
+      }
+    }
   }
 
   private endEpoch(loss: number, accuracy: number | undefined, lr: number): void {
@@ -320,6 +350,12 @@ export class Trainer {
     r.loss.push(loss);
     r.learningRate.push(lr);
     r.epochs++;
+    if (!this.val && !p.logEvery && !p.early && !p.onEpoch) {
+      // Nothing looks at this epoch's logs: no object per epoch (the chapter's XOR runs 10,000).
+      if (accuracy !== undefined) r.accuracy?.push(accuracy);
+      if (p.errorThreshold && loss < p.errorThreshold) this.stop('errorThreshold');
+      return;
+    }
     const logs: EpochLogs = { epoch: e, loss, learningRate: lr };
     if (accuracy !== undefined) r.accuracy?.push((logs.accuracy = accuracy));
     if (this.val) {

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { NeuralNetwork, RandomState, ReLU, Sigmoid, Softmax, type Activation } from '../../src/index.js';
+import { NeuralNetwork, RandomState, ReLU, Sigmoid, Softmax, type Activation } from '../../../src/index.js';
 
 /** The chapter's XOR inputs and targets. */
 export const XOR_X = [[0, 0], [0, 1], [1, 0], [1, 1]];
@@ -22,9 +22,12 @@ export interface LayerParams {
 export const W1_SIZES = [2, 4, 1] as const;
 /** The W2 network: 784-256-128-10, ReLU/ReLU/Softmax. */
 export const W2_SIZES = [784, 256, 128, 10] as const;
+/** The W4 network (the MNIST-shaped epoch): 784-128-10, ReLU/Softmax. */
+export const W4_SIZES = [784, 128, 10] as const;
 
 export const w1Activations = (): Activation[] => [new ReLU(), new Sigmoid()];
-export const w2Activations = (): Activation[] => [new ReLU(), new ReLU(), new Softmax()];
+/** ReLU on every hidden layer, Softmax on the output (W2, W4). */
+export const mlpActivations = (layers: number): Activation[] => [...Array.from({ length: layers - 1 }, () => new ReLU()), new Softmax()];
 
 /** Copy of a network's parameters (`layer.weights.data` / `layer.bias.data`). */
 export function snapshot(net: NeuralNetwork): LayerParams[] {
@@ -48,13 +51,13 @@ export function load(net: NeuralNetwork, params: readonly LayerParams[]): void {
 export const newW1Net = (): NeuralNetwork => new NeuralNetwork([...W1_SIZES], w1Activations(), { seed: 42 });
 
 /**
- * The W2 starting weights: a scratchnet network (seed 42), whose weights are then rescaled to He
- * initialisation (randn·sqrt(2/fan_in) from RandomState(7), biases zero) so the loss actually
- * moves in a few epochs (with the chapter's randn·0.01 a 4-layer net sits at ln 10 and every
- * implementation would "agree" trivially). Every implementation starts from these numbers.
+ * Starting weights of an MLP of `sizes` (W2, W4): a scratchnet network (seed 42), whose weights
+ * are then rescaled to He initialisation (randn·sqrt(2/fan_in) from RandomState(7), biases zero)
+ * so the loss actually moves in a few epochs (with the chapter's randn·0.01 a deep net sits at
+ * ln 10 and every implementation would "agree" trivially). Every implementation starts from these.
  */
-export function w2InitialParams(): LayerParams[] {
-  const net = new NeuralNetwork([...W2_SIZES], w2Activations(), { seed: 42 });
+export function mlpInitialParams(sizes: readonly number[]): LayerParams[] {
+  const net = new NeuralNetwork([...sizes], mlpActivations(sizes.length - 1), { seed: 42 });
   const rng = new RandomState(7);
   for (const l of net.layers) {
     const scale = Math.sqrt(2 / l.inputSize);
@@ -68,11 +71,39 @@ export function w2InitialParams(): LayerParams[] {
   return params;
 }
 
-/** A W2 network starting from `params`. */
-export function newW2Net(params: readonly LayerParams[]): NeuralNetwork {
-  const net = new NeuralNetwork([...W2_SIZES], w2Activations(), { seed: 42 });
+/** An MLP (ReLU hidden layers, Softmax output) starting from `params`. */
+export function newMlp(params: readonly LayerParams[]): NeuralNetwork {
+  const sizes = [params[0]!.inputSize, ...params.map((p) => p.outputSize)];
+  const net = new NeuralNetwork(sizes, mlpActivations(params.length), { seed: 42 });
   load(net, params);
   return net;
+}
+
+/**
+ * The row orders `net.train({ shuffle: true, seed })` uses, epoch by epoch: one RandomState(seed)
+ * shuffling the same order array in place each epoch (src/training/train.ts), so NumPy can be
+ * given exactly scratchnet's batches.
+ */
+export function shuffleOrders(n: number, epochs: number, seed: number): Int32Array {
+  const rng = new RandomState(seed);
+  const order = Int32Array.from({ length: n }, (_, i) => i);
+  const out = new Int32Array(n * epochs);
+  for (let e = 0; e < epochs; e++) {
+    rng.shuffle(order);
+    out.set(order, e * n);
+  }
+  return out;
+}
+
+/**
+ * Floating-point operations of one training sample through an MLP of `sizes`: forward 2·in·out
+ * per layer, dW 2·in·out per layer, dX 2·in·out per layer but the first (elementwise work and the
+ * optimizer are not counted: they are O(in+out), not O(in·out)).
+ */
+export function mlpTrainFlops(sizes: readonly number[]): number {
+  let f = 0;
+  for (let i = 0; i + 1 < sizes.length; i++) f += 2 * sizes[i]! * sizes[i + 1]! * (i === 0 ? 2 : 3);
+  return f;
 }
 
 /** The synthetic W2 data set: inputs in [0, 1) and one-hot labels of a random linear teacher. */
@@ -139,6 +170,12 @@ export const W2_SHAPES: readonly GemmShape[] = [
   { id: 'dW3 (64x128)ᵀ·64x10', what: 'W2 dW3 (transA)', m: 128, n: 10, k: 64, transA: 1, transB: 0 },
   { id: 'dX2 64x128·(256x128)ᵀ', what: 'W2 dX2 = dZ2·W2ᵀ (transB)', m: 64, n: 256, k: 128, transA: 0, transB: 1 },
   { id: 'dX3 64x10·(128x10)ᵀ', what: 'W2 dX3 = dZ3·W3ᵀ (transB)', m: 64, n: 128, k: 10, transA: 0, transB: 1 },
+];
+
+/** The products one W4 training step runs (batch 64) that W2 does not already have. */
+export const W4_SHAPES: readonly GemmShape[] = [
+  { id: 'W4 fwd1 64x784·784x128', what: 'W4 forward layer 1', m: 64, n: 128, k: 784, transA: 0, transB: 0 },
+  { id: 'W4 dW1 (64x784)ᵀ·64x128', what: 'W4 dW1 = Xᵀ·dZ1 (transA)', m: 784, n: 128, k: 64, transA: 1, transB: 0 },
 ];
 
 /** Floating-point operations of one product (2·m·n·k). */

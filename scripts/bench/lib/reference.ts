@@ -5,11 +5,11 @@
  *
  * @module
  */
-import * as act from '../../src/reference/activations.js';
-import { addBiasRows, gatherRows, sumColumns } from '../../src/reference/bias.js';
-import { gemm } from '../../src/reference/gemm.js';
-import * as L from '../../src/reference/losses.js';
-import { sgdUpdate } from '../../src/reference/optimizers.js';
+import * as act from '../../../src/reference/activations.js';
+import { addBiasRows, gatherRows, sumColumns } from '../../../src/reference/bias.js';
+import { gemm } from '../../../src/reference/gemm.js';
+import * as L from '../../../src/reference/losses.js';
+import { sgdUpdate } from '../../../src/reference/optimizers.js';
 import type { LayerParams } from './data.js';
 
 type F = Float32Array;

@@ -5,8 +5,17 @@
  */
 import { median } from './timing.js';
 
-/** The three workloads. */
-export type Workload = 'W1' | 'W2' | 'W3';
+/** The workloads, and 'limit': the machine's own limit measured in the same run. */
+export type Workload = 'limit' | 'W1' | 'W2' | 'W3' | 'W4';
+
+/** Which measured peak a row is held against. */
+export type PeakKind = 'simd' | 'relaxed';
+
+/** The machine's limit measured in this run: GFLOP/s of one thread's 4×8 micro-kernel. */
+export interface Limits {
+  simd: number | null;
+  relaxed: number | null;
+}
 
 /** One measured (or skipped) implementation on one workload case. */
 export interface BenchResult {
@@ -40,6 +49,16 @@ export interface BenchResult {
   note?: string;
   /** True for the row every other row of its case is compared with. */
   baseline?: boolean;
+  /**
+   * What "% of limit" needs: floating-point operations per unit of the metric (per sample for
+   * samples/s, per epoch for µs/epoch, 1e9 for GFLOP/s), the threads the row ran on, and the peak
+   * it is held against (limit = that peak × threads). Filled in by {@link addLimits}.
+   */
+  work?: { flops: number; threads: number; peak: PeakKind };
+  /** W3 matmul rows: matmul's speed ÷ the bare kernel's, from interleaved pairs. */
+  matmulVsKernel?: number;
+  /** Achieved FLOP/s as a percentage of the limit (null when unknown). */
+  limitPct?: number | null;
 }
 
 /** A measured result from its samples. */
@@ -68,6 +87,20 @@ export function addRatios(results: BenchResult[]): void {
   }
 }
 
+/** Fill in `limitPct` of every result that says what work it did. */
+export function addLimits(results: BenchResult[], limits: Limits): void {
+  for (const r of results) {
+    if (!r.work || r.median === null || !(r.median > 0)) continue;
+    const peak = limits[r.work.peak];
+    if (peak === null || !(peak > 0)) {
+      r.limitPct = null;
+      continue;
+    }
+    const flopPerSec = r.higherIsBetter ? r.median * r.work.flops : r.work.flops / (r.median * 1e-6);
+    r.limitPct = (100 * flopPerSec) / (peak * 1e9 * r.work.threads);
+  }
+}
+
 /** A number with about 3–4 significant digits, no exponent for everyday magnitudes. */
 export function fmt(v: number): string {
   if (!Number.isFinite(v)) return String(v);
@@ -87,6 +120,13 @@ function ratioText(r: BenchResult): string {
   return r.ratio >= 10 ? `${r.ratio.toFixed(0)}x` : r.ratio >= 1 ? `${r.ratio.toFixed(2)}x` : `${r.ratio.toPrecision(2)}x`;
 }
 
+/** "% of limit" cell: the percentage and which peak (× threads) it is of. */
+export function limitText(r: BenchResult): string {
+  if (r.limitPct === undefined || r.limitPct === null || !r.work) return '';
+  const pct = r.limitPct >= 10 ? r.limitPct.toFixed(0) : r.limitPct >= 0.1 ? r.limitPct.toFixed(1) : r.limitPct.toPrecision(2);
+  return `${pct}% ${r.work.peak}${r.work.threads > 1 ? `×${r.work.threads}` : ''}`;
+}
+
 function lossText(r: BenchResult): string {
   if (r.loss === undefined) return '';
   const own = r.loss.toFixed(6);
@@ -97,13 +137,14 @@ function lossText(r: BenchResult): string {
 
 /** The results as an aligned text table (one row each; skipped rows say why). */
 export function formatTable(results: readonly BenchResult[]): string {
-  const header = ['workload', 'case', 'implementation', 'metric', 'median', 'speed vs scratchnet', 'final loss (Δ vs scratchnet)', 'note'];
+  const header = ['workload', 'case', 'implementation', 'metric', 'median', '% of limit', 'speed vs scratchnet', 'final loss (Δ vs scratchnet)', 'note'];
   const rows = results.map((r) => [
     r.workload,
     r.case,
     r.impl,
     r.metric,
     r.median === null ? 'skipped' : fmt(r.median),
+    limitText(r),
     ratioText(r),
     lossText(r),
     r.skipped ? `skipped: ${r.skipped}` : (r.note ?? ''),
@@ -115,7 +156,7 @@ export function formatTable(results: readonly BenchResult[]): string {
       .map((cell, c) => {
         if (c === header.length - 1) return cell;
         const pad = widths[c]! - [...cell].length;
-        return c === 4 || c === 5 ? ' '.repeat(pad) + cell : cell + ' '.repeat(pad);
+        return c >= 4 && c <= 6 ? ' '.repeat(pad) + cell : cell + ' '.repeat(pad);
       })
       .join('  ')
       .trimEnd();

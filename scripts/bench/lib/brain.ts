@@ -9,6 +9,7 @@
  * @module
  */
 import type { LayerParams } from './data.js';
+import { now } from './timing.js';
 
 interface BrainNet {
   train(data: { input: number[]; output: number[] }[], options: Record<string, unknown>): { error: number; iterations: number };
@@ -64,9 +65,9 @@ export function brainXor(brain: BrainModule, params: readonly LayerParams[], ite
     { input: [1, 0], output: [1] },
     { input: [1, 1], output: [0] },
   ];
-  const t = performance.now();
+  const t = now();
   const status = net.train(data, { iterations, errorThresh: 1e-12, learningRate: lr, log: false });
-  const ms = performance.now() - t;
+  const ms = now() - t;
   let bce = 0;
   for (const d of data) {
     const p = net.run(d.input)[0]!, y = d.output[0]!;

@@ -8,7 +8,7 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { GemmShape, LayerParams, W2Data } from './data.js';
-import { sampleCalls, type SampleOptions } from './timing.js';
+import { now, sampleCalls, type SampleOptions } from './timing.js';
 
 type TF = typeof import('@tensorflow/tfjs');
 
@@ -106,7 +106,7 @@ export async function tfjsXor(
   try {
     for (let done = 0, c = 0; done < epochs; c++) {
       const n = Math.min(chunk, epochs - done);
-      const t = performance.now();
+      const t = now();
       for (let e = 0; e < n; e++) {
         const last = done + e === epochs - 1;
         if (last) {
@@ -119,7 +119,7 @@ export async function tfjsXor(
           });
         }
       }
-      const dt = performance.now() - t;
+      const dt = now() - t;
       if (c > 0) usPerEpoch.push((dt / n) * 1000);
       done += n;
     }
@@ -137,14 +137,27 @@ export interface EpochRun {
   leakedTensors: number;
 }
 
+/** How {@link tfjsMlp} trains. */
+export interface TfMlpRun {
+  epochs: number;
+  batchSize: number;
+  lr: number;
+  optimizer: 'sgd' | 'adam';
+  shuffle: boolean;
+  /**
+   * Warm up with one untimed epoch on this many rows first, then time all `epochs` (for slow
+   * epochs); without it epoch 0 is the warm-up.
+   */
+  warmupRows?: number;
+}
+
 /**
- * W2 in tfjs-layers: Dense(256, relu) → Dense(128, relu) → Dense(10, softmax),
- * `categoricalCrossentropy`, `tf.train.sgd(lr)`, `model.fit({ batchSize, epochs, shuffle: false })`
- * with scratchnet's starting weights (`layer.setWeights`). Epoch 0 is the warm-up.
+ * W2/W4 in tfjs-layers: Dense(relu) … → Dense(softmax), `categoricalCrossentropy`,
+ * `tf.train.sgd(lr)` or `tf.train.adam(lr)`, `model.fit({ batchSize, epochs, shuffle })` with
+ * scratchnet's starting weights (`layer.setWeights`).
  */
 export async function tfjsMlp(
-  h: TfHandle, backend: 'wasm' | 'cpu', params: readonly LayerParams[], data: W2Data,
-  epochs: number, batchSize: number, lr: number,
+  h: TfHandle, backend: 'wasm' | 'cpu', params: readonly LayerParams[], data: W2Data, o: TfMlpRun,
 ): Promise<EpochRun> {
   await use(h, backend);
   const tf = h.tf;
@@ -165,23 +178,29 @@ export async function tfjsMlp(
     layer.setWeights(w);
     tf.dispose(w);
   });
-  model.compile({ optimizer: tf.train.sgd(lr), loss: 'categoricalCrossentropy' });
+  model.compile({ optimizer: o.optimizer === 'adam' ? tf.train.adam(o.lr) : tf.train.sgd(o.lr), loss: 'categoricalCrossentropy' });
   const xs = tf.tensor2d(data.x, [data.n, data.inputSize]);
   const ys = tf.tensor2d(data.y, [data.n, data.classes]);
   const stamps: number[] = [];
   let run: EpochRun;
   try {
-    const start = performance.now();
+    if (o.warmupRows !== undefined) {
+      const r = Math.min(o.warmupRows, data.n);
+      const [wx, wy] = [xs.slice([0, 0], [r, data.inputSize]), ys.slice([0, 0], [r, data.classes])];
+      await model.fit(wx, wy, { batchSize: o.batchSize, epochs: 1, shuffle: o.shuffle, verbose: 0 });
+      tf.dispose([wx, wy]);
+    }
+    const start = now();
     const history = await model.fit(xs, ys, {
-      batchSize,
-      epochs,
-      shuffle: false,
+      batchSize: o.batchSize,
+      epochs: o.epochs,
+      shuffle: o.shuffle,
       verbose: 0,
-      callbacks: { onEpochEnd: async () => void stamps.push(performance.now()) },
+      callbacks: { onEpochEnd: async () => void stamps.push(now()) },
     });
     const times = stamps.map((s, i) => s - (i === 0 ? start : stamps[i - 1]!));
     run = {
-      samplesPerSec: times.slice(1).map((ms) => data.n / (ms / 1000)),
+      samplesPerSec: times.slice(o.warmupRows !== undefined ? 0 : 1).map((ms) => data.n / (ms / 1000)),
       epochLoss: (history.history.loss as number[]).map(Number),
       leakedTensors: 0,
     };

@@ -29,6 +29,7 @@ export interface NumpyOutput {
   blas: { threads?: number; name?: string; version?: string; corename?: string; config?: string; [k: string]: unknown };
   w1?: { us_per_epoch: number[]; loss: number; log: number[] };
   w2?: Record<string, { samples_per_sec: number[]; epoch_loss: number[] }>;
+  w4?: Record<string, { samples_per_sec: number[]; epoch_loss: number[] }>;
   w3?: Record<string, { per_call_ms: number[] }>;
 }
 
@@ -42,12 +43,16 @@ export function runNumpy(script: string, config: unknown, threads: 1 | 'all', ti
   return runJsonChild<NumpyOutput>(PYTHON, [script], { name: 'bench_numpy.py', timeoutMs, env, input: JSON.stringify(config) });
 }
 
-/** Write the W2 data and starting weights as raw little-endian float32 files; returns the folder. */
-export function writeW2Files(data: W2Data, params: readonly LayerParams[]): { dir: string; cleanup: () => void } {
+/**
+ * Write an MLP workload's data and starting weights as raw little-endian float32 files (and the
+ * row order of every epoch as int32, `order.i32`, when shuffled); returns the folder.
+ */
+export function writeMlpFiles(data: W2Data, params: readonly LayerParams[], orders: Int32Array | null): { dir: string; cleanup: () => void } {
   const dir = mkdtempSync(join(tmpdir(), 'scratchnet-bench-'));
   const raw = (a: Float32Array) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
   writeFileSync(join(dir, 'x.f32'), raw(data.x));
   writeFileSync(join(dir, 'y.f32'), raw(data.y));
+  if (orders) writeFileSync(join(dir, 'order.i32'), new Uint8Array(orders.buffer, orders.byteOffset, orders.byteLength));
   params.forEach((p, i) => {
     writeFileSync(join(dir, `w${i}.f32`), raw(p.weights));
     writeFileSync(join(dir, `b${i}.f32`), raw(p.bias));

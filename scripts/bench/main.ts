@@ -1,0 +1,135 @@
+// `npm run bench`: scratchnet against the machine's limit and its peers, side by side, in one run.
+//
+//   limit  the gemm's 4×8 f32x4 micro-kernel on L1-resident data (SIMD, and relaxed SIMD where
+//          available), measured at the start, between workloads and at the end → GFLOP/s
+//   W1  the chapter's XOR: [2, 4, 1] ReLU/Sigmoid, BCE, full batch, SGD lr 0.1, 10,000 epochs → µs/epoch
+//   W2  MLP 784-256-128-10 ReLU/ReLU/Softmax, softmax cross-entropy, batch 64, SGD lr 0.01,
+//       8,192 seeded synthetic samples, 1 warm-up epoch then 3 timed epochs       → samples/s
+//   W3  gemm at n = 32 … 1024 and at the W2/W4 shapes (forward, dW = Xᵀ·dY, dX = dY·Wᵀ) → GFLOP/s
+//   W4  the MNIST-shaped epoch: 60,000 × 784, 784-128-10, Adam 1e-3, batch 64, shuffled → samples/s
+//
+// Every training and gemm row also shows "% of limit": its FLOP/s over the measured peak × threads.
+// Peers: scratchnet's scalar and relaxed builds (child processes), the plain-TS reference
+// (src/reference), a plain-JS loop (W1), TensorFlow.js 4.22 (wasm, cpu), brain.js (W1), and NumPy
+// (scripts/bench_numpy.py; 1 BLAS thread and all). Medians of ≥ 3 repetitions after warm-up.
+//
+// Flags: --only W1,W4  --reps N  --quick (fewer reps, sizes and samples)  --profile (where a
+// training step's time goes, W2 and W4 shapes). Writes bench-results.json and out/bench.svg.
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { init, setThreads } from '../../src/index.js';
+import { buildSupported, loadBackend } from '../../src/backend/load.js';
+import type { Backend } from '../../src/backend/heap.js';
+import { makeW2Data, mlpInitialParams, W2_SIZES, W4_SIZES } from './lib/data.js';
+import { addLimits, addRatios, measured, type Limits } from './lib/results.js';
+import { errText, loadTfPeer, log, machineInfo, makeInputs, runBuildChildren, runNumpyPeer, type Ctx } from './context.js';
+import { PeakSamples } from './limit.js';
+import { setClock, withWallClock } from './lib/timing.js';
+import { makeConfig, parseOptions } from './options.js';
+import { runProfile } from './profile.js';
+import { report } from './report.js';
+import { scratchnetMlp, scratchnetXor, type ChildOutput } from './scratchnet.js';
+import { runW1 } from './w1.js';
+import { runW2, w2Run } from './w2.js';
+import { runW3 } from './w3.js';
+import { runW4, w4Run } from './w4.js';
+
+const opts = parseOptions(process.argv.slice(2));
+const cfg = makeConfig(opts);
+setClock(opts.clock);
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const scriptPath = fileURLToPath(import.meta.url);
+/** One thread for the baseline rows; the "N threads" rows switch to every core. */
+const cores = os.availableParallelism?.() ?? os.cpus().length;
+
+if (opts.child) {
+  // scalar: the single-threaded scalar build; relaxed: the relaxed-SIMD build (this child runs
+  // with --experimental-wasm-relaxed-simd), on one thread and (W2, W4) on every core
+  const info = opts.child === 'scalar' ? await init({ simd: false, threads: 1 }) : await init({ threads: cores });
+  if (opts.child === 'relaxed' && info.build !== 'relaxed') throw new Error(`relaxed child got the ${info.build} build`);
+  await setThreads(1);
+  const out: ChildOutput = { build: info.build, threads: cores };
+  const c = { opts, cfg } as Ctx;
+  if (opts.only.has('W1')) out.w1 = scratchnetXor(cfg.w1.epochs, cfg.w1.lr, cfg.w1.reps, cfg.w1.warmupMs);
+  for (const [w, key, sizes, n, run, seed] of [
+    ['W2', 'w2', W2_SIZES, cfg.w2.n, w2Run(c), undefined], ['W4', 'w4', W4_SIZES, cfg.w4.n, w4Run(c), 2025],
+  ] as const) {
+    if (!opts.only.has(w)) continue;
+    const data = makeW2Data(n, seed), params = mlpInitialParams(sizes);
+    out[key] = scratchnetMlp(data, params, run);
+    if (opts.child === 'relaxed' && cores > 1) {
+      await setThreads(cores);
+      out[`${key}Threads`] = await withWallClock(() => scratchnetMlp(data, params, run));
+      await setThreads(1);
+    }
+  }
+  process.stdout.write(`\n${JSON.stringify(out)}\n`);
+  process.exit(0);
+}
+
+const t0 = performance.now();
+// The standard SIMD build (what Node 20 runs without flags), every core available; baseline rows
+// run on one thread, the "N threads" rows on all of them.
+const info = await init({ relaxedSimd: false, threads: cores });
+await setThreads(1);
+const relaxedOk = buildSupported('relaxed');
+const peakBackend = async (flavor: 'simd' | 'relaxed'): Promise<Backend | null> => {
+  if (flavor === 'relaxed' && !relaxedOk) return null;
+  try {
+    return await loadBackend(flavor, { threads: 1 });
+  } catch (e) {
+    log(`limit: the ${flavor} build did not load (${errText(e)})`);
+    return null;
+  }
+};
+const ctx: Ctx = {
+  opts, cfg, info, cores,
+  results: [],
+  machine: machineInfo(info, relaxedOk),
+  peaks: {
+    simd: new PeakSamples(await peakBackend('simd'), cfg.limit.kc, cfg.limit.passes, cfg.limit.sample),
+    relaxed: new PeakSamples(await peakBackend('relaxed'), cfg.limit.kc, cfg.limit.passes, cfg.limit.sample),
+  },
+  w2: null, w4: null,
+  tf: { handle: null, reason: '' },
+  numpy: {},
+  children: { scalar: null, relaxed: null, scalarReason: '', relaxedReason: '' },
+};
+const measurePeaks = () => {
+  ctx.peaks.simd.measure();
+  ctx.peaks.relaxed.measure();
+};
+log(`bench: ${ctx.machine.cpuModel} x${ctx.machine.cpuCount}, Node ${process.version}, scratchnet ${info.build} build` +
+  `${opts.quick ? ', --quick' : ''}; ${opts.profile ? 'profile' : `workloads ${[...opts.only].join(', ')}`}`);
+measurePeaks();
+
+if (opts.profile) {
+  await runProfile(ctx);
+  process.exit(0);
+}
+
+Object.assign(ctx, makeInputs(opts, cfg));
+await loadTfPeer(ctx);
+await runNumpyPeer(ctx, `${root}scripts/bench_numpy.py`);
+await runBuildChildren(ctx, scriptPath);
+measurePeaks();
+
+const workloads = [['W1', runW1], ['W2', runW2], ['W3', runW3], ['W4', runW4]] as const;
+for (const [w, run] of workloads) {
+  if (!opts.only.has(w)) continue;
+  await run(ctx);
+  measurePeaks();
+}
+
+const limits: Limits = { simd: ctx.peaks.simd.value, relaxed: ctx.peaks.relaxed.value };
+const limitRows = ([['simd', ctx.peaks.simd], ['relaxed', ctx.peaks.relaxed]] as const)
+  .filter(([, p]) => p.samples.length)
+  .map(([kind, p]) => measured(
+    { workload: 'limit', case: `4x8 f32x4 tile, kc=${cfg.limit.kc}, L1`, impl: `${kind === 'simd' ? 'SIMD' : 'relaxed SIMD'} peak, 1 thread`, metric: 'GFLOP/s', higherIsBetter: true, baseline: kind === 'simd', work: { flops: 1e9, threads: 1, peak: kind } },
+    p.samples,
+    { note: `peakTile (assembly/peak.ts → gemm.ts tile4x8), ${p.samples.length} samples taken between workloads; the limit of every row below is this × its threads` },
+  ));
+ctx.results.unshift(...limitRows);
+addRatios(ctx.results);
+addLimits(ctx.results, limits);
+report(ctx, limits, (performance.now() - t0) / 1000, root);

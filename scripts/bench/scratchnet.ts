@@ -1,0 +1,80 @@
+/**
+ * scratchnet's own runs (the main process and the other-build children run the same code):
+ * W1 with `net.train` on the chapter's XOR, W2/W4 with `net.train` on mini-batches, timed per
+ * epoch with `onEpoch` stamps (epoch 0 is the warm-up).
+ *
+ * @module
+ */
+import { Matrix } from '../../src/index.js';
+import { newMlp, newW1Net, XOR_X, XOR_Y, type LayerParams, type W2Data } from './lib/data.js';
+import { now, sampleRuns } from './lib/timing.js';
+
+/** W1 with `net.train`: µs/epoch of each timed run, and the loss history of the last run. */
+export function scratchnetXor(epochs: number, lr: number, reps: number, warmupMs: number): { us: number[]; loss: number[] } {
+  let loss: number[] = [];
+  const run = () => {
+    const net = newW1Net();
+    const t = now();
+    const r = net.train(XOR_X, XOR_Y, { epochs, learningRate: lr, loss: 'binaryCrossEntropy' });
+    const ms = now() - t;
+    net.dispose();
+    loss = r.loss;
+    return ms;
+  };
+  const ms = sampleRuns(run, reps, warmupMs);
+  return { us: ms.map((m) => (m / epochs) * 1000), loss };
+}
+
+/** How an MLP run trains. */
+export interface MlpRun {
+  epochs: number;
+  batch: number;
+  lr: number;
+  optimizer: 'sgd' | 'adam';
+  shuffle: boolean;
+  seed: number;
+}
+
+/** The net.train() options of a run (without callbacks). */
+export const mlpTrainOptions = (run: MlpRun) => ({
+  epochs: run.epochs, batchSize: run.batch, learningRate: run.lr, optimizer: run.optimizer,
+  loss: 'softmaxCrossEntropy' as const, shuffle: run.shuffle, seed: run.seed,
+});
+
+/** samples/s of each timed epoch (all but the first) and every epoch's loss. */
+export interface MlpTiming {
+  samplesPerSec: number[];
+  loss: number[];
+}
+
+/** An MLP from `params` trained on `data` with `net.train`, timed per epoch. */
+export function scratchnetMlp(data: W2Data, params: readonly LayerParams[], run: MlpRun): MlpTiming {
+  const net = newMlp(params);
+  const X = new Matrix(data.n, data.inputSize, data.x);
+  const Y = new Matrix(data.n, data.classes, data.y);
+  const stamps: number[] = [];
+  try {
+    const start = now();
+    const r = net.train(X, Y, {
+      ...mlpTrainOptions(run),
+      onEpoch: () => {
+        stamps.push(now());
+      },
+    });
+    const times = stamps.map((s, i) => s - (i === 0 ? start : stamps[i - 1]!));
+    return { samplesPerSec: times.slice(1).map((ms) => data.n / (ms / 1000)), loss: r.loss };
+  } finally {
+    net.dispose();
+  }
+}
+
+/** What a child process prints: its build's W1/W2/W4 runs, on one thread and (W2, W4) on every core. */
+export interface ChildOutput {
+  build: string;
+  threads: number;
+  w1?: { us: number[]; loss: number[] };
+  w2?: MlpTiming;
+  w2Threads?: MlpTiming;
+  w4?: MlpTiming;
+  w4Threads?: MlpTiming;
+}

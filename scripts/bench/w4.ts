@@ -1,0 +1,126 @@
+/**
+ * W4, the MNIST-shaped epoch: 60,000 × 784 seeded random samples, 784-128-10 ReLU/Softmax,
+ * softmax cross-entropy, Adam lr 1e-3, batch 64, shuffled every epoch → samples/s (and seconds
+ * per epoch in the note), on 1 and every thread, against tfjs-wasm and NumPy float32 (which is
+ * given scratchnet's own row orders, so it sees the same batches).
+ *
+ * @module
+ */
+import { Matrix, setThreads } from '../../src/index.js';
+import { mlpTrainFlops, newMlp, W4_SIZES, type LayerParams, type W2Data } from './lib/data.js';
+import { fmt, measured, skipped, type BenchResult, type PeakKind } from './lib/results.js';
+import { median, now, withWallClock } from './lib/timing.js';
+import { tfjsMlp } from './lib/tfjs.js';
+import { errText, log, npLabel, npThreads, tfSkip, tfThreads, wasmNote, type Ctx } from './context.js';
+import { mlpTrainOptions, scratchnetMlp, type MlpRun } from './scratchnet.js';
+
+/** W4's training settings. */
+export const w4Run = (ctx: Ctx): MlpRun => {
+  const c = ctx.cfg.w4;
+  return { epochs: 1 + c.timedEpochs, batch: c.batch, lr: c.lr, optimizer: 'adam', shuffle: true, seed: c.seed };
+};
+
+/** Milliseconds of one whole net.train() call. */
+function timeTrain(data: W2Data, params: readonly LayerParams[], run: MlpRun): number {
+  const net = newMlp(params);
+  try {
+    const X = new Matrix(data.n, data.inputSize, data.x), Y = new Matrix(data.n, data.classes, data.y);
+    const t = now();
+    net.train(X, Y, mlpTrainOptions(run));
+    return now() - t;
+  } finally {
+    net.dispose();
+  }
+}
+
+const secs = (n: number, rates: readonly number[]) => rates.map((r) => (n / r).toFixed(2)).join(', ');
+
+/** Run W4 and append its rows to ctx.results. */
+export async function runW4(ctx: Ctx): Promise<void> {
+  const { data, params } = ctx.w4!;
+  const { results, children, cores, info, numpy, cfg } = ctx;
+  const run = w4Run(ctx);
+  const flops = mlpTrainFlops(W4_SIZES);
+  const work = (threads = 1, peak: PeakKind = 'simd') => ({ flops, threads, peak });
+  const base = { workload: 'W4' as const, case: `mnist-shaped 784-128-10 n=${data.n} b=${run.batch} adam shuffled`, metric: 'samples/s', higherIsBetter: true };
+  const row = (r: BenchResult) => results.push(r);
+  log(`W4 scratchnet (${data.n} samples, ${run.epochs} epochs) ...`);
+  const sn = scratchnetMlp(data, params, run);
+  const snFinal = sn.loss.at(-1)!;
+  row(measured({ ...base, impl: 'scratchnet', baseline: true, work: work() }, sn.samplesPerSec, {
+    loss: snFinal, lossScratchnet: snFinal, lossHistory: sn.loss,
+    note: `${info.build} build, 1 thread; net.train(); s/epoch ${secs(data.n, sn.samplesPerSec)}; losses ${sn.loss.map((l) => l.toFixed(4)).join(' → ')}`,
+  }));
+  if (cores > 1) {
+    await setThreads(cores);
+    const t = await withWallClock(() => scratchnetMlp(data, params, run));
+    await setThreads(1);
+    row(measured({ ...base, impl: `scratchnet, ${cores} threads`, work: work(cores) }, t.samplesPerSec, {
+      loss: t.loss.at(-1)!, lossScratchnet: snFinal, lossHistory: t.loss,
+      note: `setThreads(${cores}); s/epoch ${secs(data.n, t.samplesPerSec)}; losses ${t.loss.every((l, i) => l === sn.loss[i]) ? 'bit-identical to 1 thread' : 'DIFFER from 1 thread'}`,
+    }));
+  }
+  // Goal: repeated train() calls (one per epoch, as users do to log or evaluate) must not pay much
+  // for the data set each call. Per call: 2·T(1 epoch) − T(2 epochs), interleaved, medians.
+  {
+    log('W4 train() per-call cost (one call per epoch vs two epochs per call) ...');
+    const calls: number[] = [], epochsMs: number[] = [];
+    for (let r = 0; r < Math.max(3, ctx.opts.reps ?? 3); r++) {
+      const t1 = timeTrain(data, params, { ...run, epochs: 1 }), t2 = timeTrain(data, params, { ...run, epochs: 2 });
+      calls.push(2 * t1 - t2);
+      epochsMs.push(t2 - t1);
+    }
+    const c = median(calls), e = median(epochsMs);
+    row(measured({ ...base, case: `${base.case} · per train() call`, impl: 'scratchnet train() setup', metric: 'ms', higherIsBetter: false }, calls, {
+      note: `what a train() call costs beyond its epochs (validation, copying ${data.n}x${data.inputSize} into WASM memory, plan): ` +
+        `${fmt(c)} ms = ${((100 * c) / e).toFixed(1)}% of a ${fmt(e)} ms epoch (medians of ${calls.length} interleaved 1- and 2-epoch calls)`,
+    }));
+  }
+  const rx = children.relaxed;
+  if (rx?.w4) {
+    row(measured({ ...base, impl: 'scratchnet relaxed-SIMD build', work: work(1, 'relaxed') }, rx.w4.samplesPerSec, {
+      loss: rx.w4.loss.at(-1)!, lossScratchnet: snFinal, lossHistory: rx.w4.loss, note: `1 thread, child process; s/epoch ${secs(data.n, rx.w4.samplesPerSec)}`,
+    }));
+    if (rx.w4Threads) {
+      row(measured({ ...base, impl: `scratchnet relaxed-SIMD, ${rx.threads} threads`, work: work(rx.threads, 'relaxed') }, rx.w4Threads.samplesPerSec, {
+        loss: rx.w4Threads.loss.at(-1)!, lossScratchnet: snFinal, lossHistory: rx.w4Threads.loss,
+        note: `child process, setThreads(${rx.threads}); s/epoch ${secs(data.n, rx.w4Threads.samplesPerSec)}`,
+      }));
+    }
+  } else row(skipped({ ...base, impl: 'scratchnet relaxed-SIMD build' }, children.relaxedReason || 'not run'));
+
+  {
+    const impl = 'tfjs wasm';
+    const why = tfSkip(ctx, 'wasm');
+    if (why) row(skipped({ ...base, impl }, why));
+    else {
+      log(`W4 ${impl} (warm-up on ${cfg.w4.tfWarmupRows} rows, then ${cfg.w4.tfTimedEpochs} epochs) ...`);
+      try {
+        const r = await tfjsMlp(ctx.tf.handle!, 'wasm', params, data, {
+          epochs: cfg.w4.tfTimedEpochs, batchSize: run.batch, lr: run.lr, optimizer: 'adam', shuffle: true, warmupRows: cfg.w4.tfWarmupRows,
+        });
+        row(measured({ ...base, impl, work: work(tfThreads(ctx)) }, r.samplesPerSec, {
+          loss: r.epochLoss.at(-1)!, lossScratchnet: sn.loss[Math.min(sn.loss.length, r.epochLoss.length) - 1],
+          lossHistory: r.epochLoss,
+          note: `model.fit(shuffle: true: its own order), tf.train.adam(${run.lr}), same starting weights; one warm-up epoch on ` +
+            `${cfg.w4.tfWarmupRows} rows first; s/epoch ${secs(data.n, r.samplesPerSec)}; ${wasmNote(ctx)}`,
+        }));
+      } catch (e) {
+        row(skipped({ ...base, impl }, `failed: ${errText(e)}`));
+      }
+    }
+  }
+
+  for (const [which, o, fallback] of [['one', numpy.one, 1], ['all', numpy.all, cores]] as const) {
+    const impl = npLabel('float32 loop', o, fallback);
+    const r = o?.w4?.['f32'];
+    if (r) {
+      row(measured({ ...base, impl, work: work(npThreads(o, fallback)) }, r.samples_per_sec, {
+        loss: r.epoch_loss.at(-1)!, lossScratchnet: snFinal, lossHistory: r.epoch_loss,
+        note: `float32 loop with Adam as scratchnet computes it, batches gathered (x[order]) in scratchnet's own shuffled order; s/epoch ${secs(data.n, r.samples_per_sec)}`,
+      }));
+    } else if (which === 'one' || cores > 1) {
+      row(skipped({ ...base, impl }, numpy.reason ?? (which === 'one' ? numpy.oneErr : numpy.allErr) ?? 'not run'));
+    }
+  }
+}
