@@ -5,7 +5,7 @@
 // the tarball carries: its size, no source maps, small .d.ts files, publint and
 // @arethetypeswrong/cli clean. `npm test` builds dist/ first.
 import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, posix } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collectErrors, launchChromium, serve } from '../support/browser.js';
@@ -60,6 +60,20 @@ describe('the packed tarball, installed in a fresh project', () => {
       ...['relaxed', 'simd', 'scalar', 'threads', 'threads-relaxed'].map((b) => `dist/backend/builds/${b}.generated.js`),
     ]));
     expect(files.filter((f) => !f.startsWith('dist/') && !['package.json', 'README.md', 'LICENSE'].includes(f))).toEqual([]);
+  });
+
+  it('every relative import of the shipped JavaScript names a shipped file (dist/reference is shipped only in part)', async () => {
+    const shipped = new Set(packed.files.map((f) => f.path));
+    const missing: string[] = [];
+    for (const f of shipped) {
+      if (!f.endsWith('.js')) continue;
+      const code = await readFile(join(dir, 'node_modules/scratchnet', f), 'utf8');
+      for (const m of code.matchAll(/(?:\bfrom|\bimport)\s*\(?\s*["'](\.{1,2}\/[^"']+)["']/g)) {
+        const target = posix.normalize(posix.join(posix.dirname(f), m[1]!));
+        if (!shipped.has(target)) missing.push(`${f} → ${m[1]}`);
+      }
+    }
+    expect(missing).toEqual([]);
   });
 
   it('weighs at most 250 KB packed, with no source maps and no base64 literal types in the .d.ts', () => {
