@@ -4,8 +4,9 @@
  * @module
  */
 import { backend } from '../backend/load.js';
+import { describe } from './validate.js';
 import { Matrix, toMatrix, type MatrixLike } from './matrix.js';
-import { readMatrix, withScratch } from '../backend/scratch.js';
+import { readMatrix, withScratch } from './scratch.js';
 
 /**
  * Options of {@link matmul}.
@@ -40,9 +41,11 @@ export interface MatmulOptions {
  */
 export function matmul(a: MatrixLike, b: MatrixLike, options: MatmulOptions = {}): Matrix {
   // A Matrix is already a dense float32 matrix of a valid shape: no per-element pass over it.
-  const A = a instanceof Matrix ? a : toMatrix(a, 'matmul', 'a');
-  const B = b instanceof Matrix ? b : toMatrix(b, 'matmul', 'b');
-  const ta = options.transposeA === true, tb = options.transposeB === true;
+  // (a subclass of Matrix goes through toMatrix, which reads its true shape and storage)
+  const A = isPlainMatrix(a) ? a : toMatrix(a, 'matmul', 'a');
+  const B = isPlainMatrix(b) ? b : toMatrix(b, 'matmul', 'b');
+  if (options === null || typeof options !== 'object') throw new Error(`matmul: options must be an object, got ${describe(options)}`);
+  const ta = flag(options.transposeA, 'transposeA'), tb = flag(options.transposeB, 'transposeB');
   const [m, k] = ta ? [A.cols, A.rows] : [A.rows, A.cols];
   const [k2, n] = tb ? [B.cols, B.rows] : [B.rows, B.cols];
   if (k !== k2) {
@@ -57,4 +60,14 @@ export function matmul(a: MatrixLike, b: MatrixLike, options: MatmulOptions = {}
     be.checkThreads('matmul');
     return readMatrix(be, pc!, m, n);
   });
+}
+
+function flag(v: unknown, name: string): boolean {
+  if (v === undefined) return false;
+  if (typeof v !== 'boolean') throw new Error(`matmul: options.${name} must be true or false, got ${describe(v)}`);
+  return v;
+}
+
+function isPlainMatrix(m: unknown): m is Matrix {
+  return m instanceof Matrix && Object.getPrototypeOf(m) === Matrix.prototype;
 }

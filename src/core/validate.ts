@@ -201,3 +201,31 @@ export function checkElements(op: string, what: string, n: number): void {
     throw new Error(`${op}: ${what} would hold ${n} values, more than the ${MAX_ELEMENTS} (1 GiB of float32) allowed`);
   }
 }
+
+/**
+ * An options object read once into a plain copy of its known keys: `{}` for `undefined`; an
+ * Error naming `op` for anything but a plain object, and for a key it does not know (a typo such
+ * as `logy` must not pass silently). An explicit `undefined` means "the default", as if absent.
+ *
+ * @example
+ * ```ts
+ * readOptions('gunzip', { maxBytes: 10 }, ['maxBytes']); // { maxBytes: 10 }
+ * readOptions('gunzip', { maxbytes: 10 }, ['maxBytes']); // throws 'gunzip: unknown option "maxbytes" (known: maxBytes)'
+ * ```
+ */
+export function readOptions(op: string, options: unknown, known: readonly string[]): Record<string, unknown> {
+  if (options === undefined) return {};
+  if (options === null || typeof options !== 'object' || Array.isArray(options) || ArrayBuffer.isView(options)) {
+    throw new Error(`${op}: options must be an object like { ${known.join(', ')} }, got ${describe(options)}`);
+  }
+  for (const key of Object.keys(options)) {
+    if (!known.includes(key)) throw new Error(`${op}: unknown option "${key}" (known: ${known.join(', ')})`);
+  }
+  const o = options as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const k of known) {
+    const v = o[k];
+    if (v !== undefined) out[k] = v;
+  }
+  return out;
+}

@@ -7,7 +7,7 @@
  * @module
  */
 import { Matrix } from '../core/matrix.js';
-import { describe } from '../core/validate.js';
+import { describe, readOptions } from '../core/validate.js';
 
 // ---------------------------------------------------------------------------------------------
 // CSV
@@ -250,21 +250,21 @@ class F32Builder {
 export function parseCsv(text: string, options: CsvOptions = {}): CsvData {
   const op = 'parseCsv';
   if (typeof text !== 'string') throw new Error(`${op}: text must be a string, got ${describe(text)}`);
-  if (options === null || typeof options !== 'object') throw new Error(`${op}: options must be an object`);
-  const headerOpt = options.header ?? 'auto';
+  const o = readOptions(op, options, ['header', 'labelColumn', 'delimiter', 'classes']) as CsvOptions;
+  const headerOpt = o.header ?? 'auto';
   if (headerOpt !== true && headerOpt !== false && headerOpt !== 'auto' && headerOpt !== 'sklearn') {
     throw new Error(`${op}: header must be true, false, 'auto' or 'sklearn', got ${describe(headerOpt)}`);
   }
-  const delimiter = options.delimiter ?? ',';
+  const delimiter = o.delimiter ?? ',';
   if (typeof delimiter !== 'string' || delimiter.length !== 1 || delimiter === '"' || delimiter === '\n' || delimiter === '\r') {
     throw new Error(`${op}: delimiter must be one character other than a quote or a line end, got ${describe(delimiter)}`);
   }
-  const labelOpt = options.labelColumn === undefined ? -1 : options.labelColumn;
+  const labelOpt = o.labelColumn === undefined ? -1 : o.labelColumn;
   if (labelOpt !== null && typeof labelOpt !== 'string' && !(typeof labelOpt === 'number' && Number.isInteger(labelOpt))) {
     throw new Error(`${op}: labelColumn must be an integer, a column name or null, got ${describe(labelOpt)}`);
   }
   let classes: string[] | undefined;
-  const c: unknown = options.classes;
+  const c: unknown = o.classes;
   if (c !== undefined) {
     if (!Array.isArray(c)) throw new Error(`${op}: classes must be an array of strings, got ${describe(c)}`);
     classes = Array.from(c as unknown[], (v, i) => {

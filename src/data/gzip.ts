@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { describe } from '../core/validate.js';
+import { describe, readOptions } from '../core/validate.js';
 
 /**
  * The default cap on what {@link gunzip} and `loadIdx` inflate: 512 MiB (MNIST's largest file
@@ -69,9 +69,7 @@ export function toBytes(bytes: unknown, op: string): Uint8Array {
  * ```
  */
 export function maxBytesOption(op: string, options: unknown): number {
-  if (options === undefined) return GUNZIP_MAX_BYTES;
-  if (options === null || typeof options !== 'object') throw new Error(`${op}: options must be an object like { maxBytes }, got ${describe(options)}`);
-  const v: unknown = (options as GunzipOptions).maxBytes;
+  const v: unknown = readOptions(op, options, ['maxBytes']).maxBytes;
   if (v === undefined) return GUNZIP_MAX_BYTES;
   if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > MAX_BYTES_LIMIT) {
     throw new Error(`${op}: options.maxBytes must be an integer from 1 to ${MAX_BYTES_LIMIT} (2 GiB), got ${describe(v)}`);

@@ -42,19 +42,25 @@ export interface IdxData {
 /** The most bytes of values an IDX file may declare: 2 GiB. */
 const MAX_IDX_BYTES = 2 ** 31;
 
-const IDX_TYPES: Record<number, [IdxType, number]> = {
-  0x08: ['ubyte', 1],
-  0x09: ['byte', 1],
-  0x0b: ['short', 2],
-  0x0c: ['int', 4],
-  0x0d: ['float', 4],
-  0x0e: ['double', 8],
+type IdxArray = IdxData['data'];
+type IdxArrayType = { new (n: number): IdxArray; new (buffer: ArrayBuffer): IdxArray };
+
+/** Per magic byte: the type, its size in bytes, its array, and how to read one big-endian value. */
+const IDX_TYPES: Record<number, [IdxType, number, IdxArrayType, (v: DataView, at: number) => number]> = {
+  0x08: ['ubyte', 1, Uint8Array, (v, at) => v.getUint8(at)],
+  0x09: ['byte', 1, Int8Array, (v, at) => v.getInt8(at)],
+  0x0b: ['short', 2, Int16Array, (v, at) => v.getInt16(at, false)],
+  0x0c: ['int', 4, Int32Array, (v, at) => v.getInt32(at, false)],
+  0x0d: ['float', 4, Float32Array, (v, at) => v.getFloat32(at, false)],
+  0x0e: ['double', 8, Float64Array, (v, at) => v.getFloat64(at, false)],
 };
 
 interface IdxHeader {
   type: IdxType;
   /** Bytes per value. */
   size: number;
+  array: IdxArrayType;
+  read: (v: DataView, at: number) => number;
   shape: number[];
   /** Number of values. */
   count: number;
@@ -78,7 +84,7 @@ function idxHeader(op: string, b: Uint8Array, complete: boolean): IdxHeader | nu
   }
   const t = IDX_TYPES[b[2]!];
   if (!t) throw new Error(`${op}: unknown element type ${hex(b[2]!)} (expected 0x08 ubyte, 0x09 byte, 0x0b short, 0x0c int, 0x0d float or 0x0e double)`);
-  const [type, size] = t;
+  const [type, size, array, read] = t;
   const ndim = b[3]!;
   if (ndim < 1) throw new Error(`${op}: the file has 0 dimensions`);
   const headerBytes = 4 + 4 * ndim;
@@ -97,7 +103,7 @@ function idxHeader(op: string, b: Uint8Array, complete: boolean): IdxHeader | nu
   if (count * size > MAX_IDX_BYTES) {
     throw new Error(`${op}: dimensions [${shape.join(', ')}] of ${type} need ${count * size} bytes, more than the ${MAX_IDX_BYTES} (2 GiB) an IDX file may hold`);
   }
-  return { type, size, shape, count, headerBytes, expected: headerBytes + count * size };
+  return { type, size, array, read, shape, count, headerBytes, expected: headerBytes + count * size };
 }
 
 /**
@@ -129,31 +135,11 @@ export function parseIdx(bytes: Uint8Array | ArrayBuffer): IdxData {
     );
   }
   const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
-  let data: IdxData['data'];
-  const at = headerBytes;
-  switch (type) {
-    case 'ubyte':
-      data = b.slice(at, expected);
-      break;
-    case 'byte':
-      data = new Int8Array(b.slice(at, expected).buffer);
-      break;
-    case 'short':
-      data = new Int16Array(count);
-      for (let i = 0; i < count; i++) data[i] = view.getInt16(at + 2 * i, false);
-      break;
-    case 'int':
-      data = new Int32Array(count);
-      for (let i = 0; i < count; i++) data[i] = view.getInt32(at + 4 * i, false);
-      break;
-    case 'float':
-      data = new Float32Array(count);
-      for (let i = 0; i < count; i++) data[i] = view.getFloat32(at + 4 * i, false);
-      break;
-    case 'double':
-      data = new Float64Array(count);
-      for (let i = 0; i < count; i++) data[i] = view.getFloat64(at + 8 * i, false);
-      break;
+  let data: IdxArray;
+  if (size === 1) data = new h.array(b.slice(headerBytes, expected).buffer); // a copy, no byte order
+  else {
+    data = new h.array(count);
+    for (let i = 0; i < count; i++) data[i] = h.read(view, headerBytes + size * i);
   }
   return { shape, type, data };
 }

@@ -5,9 +5,8 @@
  *
  * @module
  */
-import { Matrix, type MatrixLike } from '../core/matrix.js';
-import { describe, finiteArray } from '../core/validate.js';
-import { toMatrix } from '../core/matrix.js';
+import { Matrix, toMatrix, type MatrixLike } from '../core/matrix.js';
+import { describe, finiteArray, readOptions } from '../core/validate.js';
 
 /**
  * The one per-column affine map of both scalers: `x·a + b` (`'forward'`) or its inverse
@@ -219,8 +218,7 @@ export class MinMaxScaler {
 
   constructor(options: { featureRange?: readonly [number, number] } = {}) {
     const op = 'MinMaxScaler';
-    if (options === null || typeof options !== 'object') throw new Error(`${op}: options must be an object like { featureRange }, got ${describe(options)}`);
-    const given: unknown = options.featureRange ?? [0, 1];
+    const given: unknown = readOptions(op, options, ['featureRange']).featureRange ?? [0, 1];
     const r = Array.isArray(given) && given.length === 2 ? [given[0] as unknown, given[1] as unknown] : null;
     if (!r || !r.every((v) => typeof v === 'number' && Number.isFinite(v)) || !((r[0] as number) < (r[1] as number)) ||
       !Number.isFinite((r[1] as number) - (r[0] as number))) {

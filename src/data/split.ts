@@ -3,10 +3,9 @@
  *
  * @module
  */
-import { Matrix, type MatrixLike } from '../core/matrix.js';
+import { Matrix, toMatrix, type MatrixLike } from '../core/matrix.js';
 import { RandomState } from '../core/random.js';
-import { describe } from '../core/validate.js';
-import { toMatrix } from '../core/matrix.js';
+import { describe, readOptions } from '../core/validate.js';
 import { argmaxRows, checkLabelArray, isLabels } from './encoding.js';
 
 /**
@@ -77,22 +76,22 @@ export function trainTestSplit(
   options: SplitOptions = {},
 ): Split<number[]> | Split<Matrix> {
   const op = 'trainTestSplit';
-  if (options === null || typeof options !== 'object') throw new Error(`${op}: options must be an object`);
+  const o = readOptions(op, options, ['testFraction', 'seed', 'stratify']) as SplitOptions;
   const X = toMatrix(x, op, 'x');
   const n = X.rows;
   const yLabels = isLabels(y) ? checkLabelArray(y, op, 'y') : null;
   const Y = yLabels ? null : toMatrix(y, op, 'y');
   const ny = yLabels ? yLabels.length : Y!.rows;
   if (ny !== n) throw new Error(`${op}: x has ${n} rows but y has ${ny}`);
-  const testFraction = options.testFraction ?? 0.2;
+  const testFraction = o.testFraction ?? 0.2;
   if (typeof testFraction !== 'number' || !(testFraction > 0 && testFraction < 1)) {
     throw new Error(`${op}: testFraction must be a number in (0, 1), got ${describe(testFraction)}`);
   }
-  const seed = options.seed ?? 0;
+  const seed = o.seed ?? 0;
   if (typeof seed !== 'number' || !Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) {
     throw new Error(`${op}: seed must be an integer in [0, 2^32 - 1], got ${describe(seed)}`);
   }
-  const stratify = options.stratify ?? false;
+  const stratify = o.stratify ?? false;
   if (typeof stratify !== 'boolean') throw new Error(`${op}: stratify must be true or false, got ${describe(stratify)}`);
   const nTest = Math.ceil(testFraction * n - 1e-9);
   if (nTest < 1 || nTest > n - 1) {

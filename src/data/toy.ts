@@ -16,7 +16,7 @@
  */
 import { Matrix } from '../core/matrix.js';
 import { RandomState } from '../core/random.js';
-import { checkElements, describe } from '../core/validate.js';
+import { checkElements, describe, readOptions } from '../core/validate.js';
 
 /**
  * What every generator returns.
@@ -333,20 +333,6 @@ function dataset(fn: string, x: Float32Array, labels: Int32Array, classes: numbe
     else y[i * cols + labels[i]!] = 1;
   }
   return { x: new Matrix(n, 2, x), y: new Matrix(n, cols, y), labels };
-}
-
-/** The options object, checked for type and unknown keys (a typo should not pass silently). */
-function readOptions(fn: string, options: unknown, known: readonly string[]): Record<string, unknown> {
-  if (options === undefined) return {};
-  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
-    throw new Error(`${fn}: options must be an object like { ${known.join(', ')} }, got ${describe(options)}`);
-  }
-  for (const key of Object.keys(options)) {
-    if (!known.includes(key)) throw new Error(`${fn}: unknown option "${key}" (known: ${known.join(', ')})`);
-  }
-  const o = options as Record<string, unknown>;
-  // An explicit undefined means "the default", as if the key were absent.
-  return Object.fromEntries(known.filter((k) => o[k] !== undefined).map((k) => [k, o[k]]));
 }
 
 function count(fn: string, name: string, v: unknown, fallback: number): number {

@@ -12,7 +12,7 @@ import type { Backend } from '../backend/heap.js';
 import { activationKernels, type ActivationKernels } from '../backend/kernels.js';
 import { Matrix, toMatrix, type MatrixLike } from '../core/matrix.js';
 import { checkFloat32, describe } from '../core/validate.js';
-import { readMatrix, withScratch } from '../backend/scratch.js';
+import { readMatrix, withScratch } from '../core/scratch.js';
 import { ActivationId } from '../backend/contract.js';
 
 /**

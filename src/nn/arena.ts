@@ -15,7 +15,7 @@
  */
 import type { Backend, Block } from '../backend/heap.js';
 import { OptimizerId } from '../backend/contract.js';
-import { readMatrix } from '../backend/scratch.js';
+import { readMatrix } from '../core/scratch.js';
 import { Matrix } from '../core/matrix.js';
 import type { LayerOwner } from './layer.js';
 import { align4, LayerBuffers } from './buffers.js';

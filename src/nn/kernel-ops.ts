@@ -8,7 +8,7 @@
  * @internal
  */
 import type { Backend } from '../backend/heap.js';
-import { readMatrix } from '../backend/scratch.js';
+import { readMatrix } from '../core/scratch.js';
 import { Matrix } from '../core/matrix.js';
 import { type Activation, activationKernel, kernelsOf } from './activations.js';
 

@@ -12,7 +12,7 @@ import type { Backend, Block } from '../backend/heap.js';
 import { Matrix, matrixView, toMatrix, type MatrixLike } from '../core/matrix.js';
 import { checkSize, describe, FLOAT32_MAX } from '../core/validate.js';
 import { globalRandom, RandomState } from '../core/random.js';
-import { readMatrix } from '../backend/scratch.js';
+import { readMatrix } from '../core/scratch.js';
 import { attachBuffers, LayerBuffers } from './buffers.js';
 
 /**

@@ -11,7 +11,7 @@ import { backend } from '../backend/load.js';
 import type { Backend } from '../backend/heap.js';
 import { Matrix, toMatrix, type MatrixLike } from '../core/matrix.js';
 import { describe } from '../core/validate.js';
-import { readMatrix, withScratch } from '../backend/scratch.js';
+import { readMatrix, withScratch } from '../core/scratch.js';
 import { LossId } from '../backend/contract.js';
 
 /**

@@ -12,7 +12,7 @@ import { networkLayer, Layer, initScale, type Init } from './layer.js';
 import { Matrix, toMatrix, type MatrixLike } from '../core/matrix.js';
 import { checkSize, describe } from '../core/validate.js';
 import { RandomState, globalRandom } from '../core/random.js';
-import { readMatrix } from '../backend/scratch.js';
+import { readMatrix } from '../core/scratch.js';
 import { resolveOptimizer } from './optimizers.js';
 import { activationToJSON, parseNetworkJSON, type FromJSONOptions, type NetworkJSON } from './serialize.js';
 import { resolveLoss } from './losses.js';

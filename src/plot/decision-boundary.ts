@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { argmax, checkElements, describe } from '../core/validate.js';
+import { argmax, checkElements, describe, readOptions } from '../core/validate.js';
 import { escapeXml, num, PALETTE, size, text, tint } from './svg.js';
 
 /**
@@ -40,8 +40,8 @@ export interface Predictor {
  * A 2-D decision boundary as SVG: the model's predicted class over a grid covering the data (a
  * heat map, paler where it is less sure), with the points on top, colored by their label. One
  * output column is read as P(class 1) (threshold 0.5); several as class scores (argmax). Labels
- * are class indices (integers ≥ 0). What `predict` returns is checked: one row per grid cell,
- * finite numbers, else an Error naming what is wrong.
+ * are class indices (integers ≥ 0), at most a million points. What `predict` returns is checked:
+ * one row per grid cell, finite numbers, else an Error naming what is wrong.
  *
  * @example
  * ```ts
@@ -62,14 +62,14 @@ export function decisionBoundarySvg(
     throw new Error(`${op}: model must have a predict(x) method`);
   }
   const { xs, ys, cls } = readPoints(op, points, labels);
-  if (options === null || typeof options !== 'object') throw new Error(`${op}: options must be an object, got ${describe(options)}`);
-  const width = size(op, 'width', options.width, 480), height = size(op, 'height', options.height, 480);
-  const resolution: unknown = options.resolution ?? 80;
+  const o = readOptions(op, options, ['title', 'width', 'height', 'resolution']) as DecisionBoundaryOptions;
+  const width = size(op, 'width', o.width, 480), height = size(op, 'height', o.height, 480);
+  const resolution: unknown = o.resolution ?? 80;
   if (typeof resolution !== 'number' || !Number.isInteger(resolution) || resolution < 1 || resolution > MAX_RESOLUTION) {
     throw new Error(`${op}: options.resolution must be an integer from 1 to ${MAX_RESOLUTION}, got ${describe(resolution)}`);
   }
   const res = resolution;
-  const titleText = text(op, 'options.title', options.title);
+  const titleText = text(op, 'options.title', o.title);
   // extents by loops: Math.min(...xs) overflows the call stack for a few hundred thousand points
   let xMin = Infinity, xMax = -Infinity, yMin = Infinity, yMax = -Infinity;
   for (let i = 0; i < xs.length; i++) {
@@ -130,8 +130,11 @@ export function decisionBoundarySvg(
 
 /** The most grid cells per side (a million predictions). */
 const MAX_RESOLUTION = 1000;
-/** The most points drawn (each is a circle element of about 90 bytes). */
-const MAX_POINTS = 10_000_000;
+/**
+ * The most points drawn: each is a circle element of about 90 characters, and a JavaScript string
+ * holds at most 2^29 (V8), so a million points (90 MB of SVG) is the sane limit.
+ */
+const MAX_POINTS = 1_000_000;
 
 /** Points and labels, checked and copied once: finite x, y and integer labels ≥ 0. */
 function readPoints(op: string, points: unknown, labels: unknown): { xs: Float64Array; ys: Float64Array; cls: Float64Array } {

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { describe } from '../core/validate.js';
+import { describe, readOptions } from '../core/validate.js';
 import { escapeXml, num, PALETTE, size, text } from './svg.js';
 import { linearTicks, logTicks, tickLabels, unit, type Scale } from './ticks.js';
 
@@ -53,6 +53,16 @@ export interface LineChartOptions {
   logY?: boolean;
 }
 
+/**
+ * The keys of {@link LineChartOptions}: any other key is an Error (a typo such as `logy`).
+ *
+ * @example
+ * ```ts
+ * CHART_OPTIONS.includes('logY'); // true
+ * ```
+ */
+export const CHART_OPTIONS = ['title', 'xLabel', 'yLabel', 'width', 'height', 'logY'] as const;
+
 /** Estimated width of one character of the 12px tick font, for margins. */
 const CHAR_W = 7;
 
@@ -65,8 +75,9 @@ const CHAR_W = 7;
  * twice the plot's width in pixels are downsampled to the minimum and maximum of each pixel
  * column (plus the ends of each unbroken run), so a 100,000-epoch curve keeps its shape, its
  * spikes and its global extremes in a few thousand points. All text is escaped for XML.
- * Throws only on malformed arguments (series not an array, values not an array, a width or
- * height that is not a positive finite number).
+ * Throws an Error naming the argument only on malformed ones: series not an array, values not
+ * an array (or more than 10 million values in all), a title or name that is not a string, `logY`
+ * not a boolean, a width or height that is not a positive finite number of at most 100,000 pixels.
  *
  * @example
  * ```ts
@@ -285,7 +296,7 @@ function seriesPoints(
   return segments;
 }
 
-/** The most values a series may have (a 10-million-epoch curve). */
+/** The most values all series together may have (a 10-million-epoch curve): the SVG stays a string. */
 const MAX_VALUES = 10_000_000;
 
 /** A series as drawn: read once, values copied (anything not a number is NaN: skipped). */
@@ -303,6 +314,7 @@ function readChart(op: string, series: unknown, options: unknown): {
   const n = series.length;
   if (n > PALETTE.length * 100) throw new Error(`${op}: ${n} series are too many to draw (at most ${PALETTE.length * 100})`);
   const lines: Line[] = [];
+  let total = 0;
   for (let i = 0; i < n; i++) {
     const s: unknown = series[i];
     if (s === null || typeof s !== 'object') throw new Error(`${op}: series[${i}] must be an object { name, values }, got ${describe(s)}`);
@@ -312,6 +324,8 @@ function readChart(op: string, series: unknown, options: unknown): {
     if (!Number.isInteger(len) || len < 0 || len > MAX_VALUES) {
       throw new Error(`${op}: series[${i}].values has a length of ${len}, not an integer from 0 to ${MAX_VALUES}`);
     }
+    total += len;
+    if (total > MAX_VALUES) throw new Error(`${op}: the series hold more than ${MAX_VALUES} values together, too many to draw`);
     const copy = new Float64Array(len);
     for (let j = 0; j < len; j++) {
       const v: unknown = (values as ArrayLike<unknown>)[j];
@@ -323,8 +337,7 @@ function readChart(op: string, series: unknown, options: unknown): {
       color: color === undefined || color === null ? PALETTE[i % PALETTE.length]! : text(op, `series[${i}].color`, color),
     });
   }
-  if (options === null || typeof options !== 'object') throw new Error(`${op}: options must be an object, got ${describe(options)}`);
-  const o = options as LineChartOptions;
+  const o = readOptions(op, options, CHART_OPTIONS) as LineChartOptions;
   const logY: unknown = o.logY;
   if (logY !== undefined && typeof logY !== 'boolean') throw new Error(`${op}: options.logY must be true or false, got ${describe(logY)}`);
   return {

@@ -126,7 +126,7 @@ export function clean(v: number): number {
  *
  * @example
  * ```ts
- * tickLabels(linearTicks(0, 1, 2, false)); // ['0.0', '0.5', '1.0']
+ * tickLabels(linearTicks(0, 1, 2, false)); // ['0', '0.5', '1.0']
  * ```
  */
 export function tickLabels(s: Scale): string[] {

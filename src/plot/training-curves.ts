@@ -3,8 +3,8 @@
  *
  * @module
  */
-import { describe } from '../core/validate.js';
-import { lineChartSvg, type LineChartOptions, type LineSeries } from './line-chart.js';
+import { describe, readOptions } from '../core/validate.js';
+import { CHART_OPTIONS, lineChartSvg, type LineChartOptions, type LineSeries } from './line-chart.js';
 
 /**
  * The per-epoch histories `trainingCurvesSvg` reads (a `TrainResult` has them).
@@ -41,12 +41,12 @@ export function trainingCurvesSvg(
   const op = 'trainingCurvesSvg';
   if (!history || !Array.isArray(history.loss)) throw new Error(`${op}: expected a training result with a loss array`);
   if (metric !== 'loss' && metric !== 'accuracy') throw new Error(`${op}: metric must be 'loss' or 'accuracy', got ${describe(metric)}`);
-  if (options === null || typeof options !== 'object') throw new Error(`${op}: options must be an object, got ${describe(options)}`);
+  const o = readOptions(op, options, CHART_OPTIONS);
   const [train, val] = metric === 'loss' ? [history.loss, history.valLoss] : [history.accuracy, history.valAccuracy];
   if (!train) throw new Error(`${op}: this run recorded no accuracy (train with metrics: ['accuracy'])`);
   const series: LineSeries[] = [{ name: 'training', values: train }];
   if (val) series.push({ name: 'validation', values: val });
   const name = metric === 'loss' ? 'Loss' : 'Accuracy';
-  return lineChartSvg(series, { title: `${name} over training`, xLabel: 'Epoch', yLabel: name, logY: metric === 'loss', ...options });
+  return lineChartSvg(series, { title: `${name} over training`, xLabel: 'Epoch', yLabel: name, logY: metric === 'loss', ...o });
 }
 

@@ -7,7 +7,7 @@
  * @internal
  */
 import type { Backend } from '../backend/heap.js';
-import { readMatrix } from '../backend/scratch.js';
+import { readMatrix } from '../core/scratch.js';
 import { Matrix } from '../core/matrix.js';
 import { lossKernel, type Loss } from '../nn/losses.js';
 

@@ -87,3 +87,9 @@ describe('gunzip: decompression bombs (maxBytes)', () => {
     expect(Buffer.from(await pending).equals(Buffer.from(data))).toBe(true);
   });
 });
+
+describe('gunzip: a typo in the options is an Error, not a silent default', () => {
+  it('names the unknown key and the known ones', async () => {
+    await namedError(() => gunzip(new Uint8Array([0x1f, 0x8b]), { maxbytes: 1 } as never), 'gunzip: unknown option "maxbytes" (known: maxBytes)');
+  });
+});

@@ -148,3 +148,9 @@ describe('idxToMatrix: what parseIdx returns, checked', () => {
     await namedError(() => idxToMatrix({ shape: [1], type: 'int', data: new DataView(new ArrayBuffer(1)) as never }), 'idxToMatrix: idx must be what parseIdx() returns');
   });
 });
+
+describe('loadIdx: a typo in the options is an Error, not a silent default', () => {
+  it('names the unknown key and the known ones', async () => {
+    await namedError(() => loadIdx(new Uint8Array(8), { max: 1 } as never), 'loadIdx: unknown option "max" (known: maxBytes)');
+  });
+});

@@ -129,3 +129,9 @@ describe('scalers: found by the fuzz tests', () => {
     await namedError(() => new StandardScaler().fit([Object.create(null)]), 'StandardScaler.fit: x must be an array of rows (number[][]); row 0 is an unprintable object');
   });
 });
+
+describe('MinMaxScaler: a typo in the options is an Error, not a silent default', () => {
+  it('names the unknown key and the known ones', async () => {
+    await namedError(() => new MinMaxScaler({ range: [0, 1] } as never), 'MinMaxScaler: unknown option "range" (known: featureRange)');
+  });
+});

@@ -5,6 +5,7 @@ import type { CsvData } from '../../src/data/csv.js';
 import { argmaxRows, oneHot } from '../../src/data/encoding.js';
 import { trainTestSplit } from '../../src/data/split.js';
 import { counts, realData } from '../support/data-fixtures.js';
+import { namedError } from '../support/named-error.js';
 
 let digits: CsvData, iris: CsvData, cancer: CsvData;
 
@@ -92,5 +93,11 @@ describe('trainTestSplit: large classes', () => {
     const s = trainTestSplit(x, y, { stratify: true, seed: 1, testFraction: 0.1 });
     expect(s.yTest.length).toBe(30_000);
     expect(counts(s.yTest)[1]).toBe(1);
+  });
+});
+
+describe('trainTestSplit: a typo in the options is an Error, not a silent default', () => {
+  it('names the unknown key and the known ones', async () => {
+    await namedError(() => trainTestSplit([[1], [2]], [0, 1], { testSize: 0.5 } as never), 'trainTestSplit: unknown option "testSize" (known: testFraction, seed, stratify)');
   });
 });

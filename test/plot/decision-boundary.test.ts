@@ -80,3 +80,18 @@ describe('decisionBoundarySvg: big inputs and garbage from predict', () => {
     expect(decisionBoundarySvg(half, [[-1e300, 0], [1e300, 1]], [0, 1], { resolution: 2 })).not.toMatch(/NaN/);
   });
 });
+
+describe('decisionBoundarySvg: output that cannot be a string', () => {
+  it('more than a million points is a named Error, not "Invalid string length"', async () => {
+    const points = { length: 1_000_001 };
+    const many = new Proxy([] as number[][], { get: (t, k, r) => (k === 'length' ? points.length : Reflect.get(t, k, r)) });
+    await namedError(() => decisionBoundarySvg({ predict: () => null } as never, many, new Int32Array(1_000_001)), 'decisionBoundarySvg: 1000001 points are too many to draw (at most 1000000)');
+  });
+});
+
+describe('decisionBoundarySvg: a typo in the options is an Error, not a silent default', () => {
+  it('names the unknown key and the known ones', async () => {
+    const half = { predict: (g: number[][]) => ({ rows: g.length, cols: 1, data: new Float32Array(g.length) }) };
+    await namedError(() => decisionBoundarySvg(half, [[0, 0]], [0], { res: 10 } as never), 'decisionBoundarySvg: unknown option "res" (known: title, width, height, resolution)');
+  });
+});

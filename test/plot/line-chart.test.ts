@@ -278,7 +278,7 @@ describe('lineChartSvg: options are checked, values read once', () => {
     await namedError(() => lineChartSvg([{ name: Symbol('s') as never, values: [1] }]), 'lineChartSvg: series[0].name must be a string');
     await namedError(() => lineChartSvg(one, { width: 1e9 }), 'options.width must be a positive finite number of pixels up to 100000');
     await namedError(() => lineChartSvg(null as never), 'lineChartSvg: series must be an array of { name, values }, got null');
-    await namedError(() => lineChartSvg(one, 5 as never), 'lineChartSvg: options must be an object, got 5');
+    await namedError(() => lineChartSvg(one, 5 as never), 'lineChartSvg: options must be an object like { title, xLabel, yLabel, width, height, logY }, got 5');
     // a number as a title is shown as written
     expect(lineChartSvg(one, { title: 42 as never })).toContain('<title>42</title>');
   });
@@ -312,5 +312,20 @@ describe('lineChartSvg: found by the fuzz tests', () => {
       noBadNumbers(svg);
       expect(svg).not.toMatch(/NaN|Infinity/);
     }
+  });
+});
+
+describe('lineChartSvg: output that cannot be a string', () => {
+  it('many series sharing one long array are capped in total, not copied a thousand times', async () => {
+    const long = new Float64Array(200_000).map((_, i) => Math.sin(i));
+    const series = Array.from({ length: 100 }, (_, i) => ({ name: `s${i}`, values: long }));
+    await namedError(() => lineChartSvg(series), 'lineChartSvg: the series hold more than 10000000 values together, too many to draw');
+    expect(seriesPaths(lineChartSvg(series.slice(0, 5))).length).toBe(5);
+  });
+});
+
+describe('lineChartSvg: a typo in the options is an Error, not a silent default', () => {
+  it('names the unknown key and the known ones', async () => {
+    await namedError(() => lineChartSvg([{ name: 'a', values: [1] }], { logy: true } as never), 'lineChartSvg: unknown option "logy" (known: title, xLabel, yLabel, width, height, logY)');
   });
 });

@@ -29,3 +29,9 @@ describe('trainingCurvesSvg: bad arguments', () => {
     await namedError(() => trainingCurvesSvg(null as never), 'trainingCurvesSvg: expected a training result with a loss array');
   });
 });
+
+describe('trainingCurvesSvg: a typo in the options is an Error, not a silent default', () => {
+  it('names the unknown key and the known ones', async () => {
+    await namedError(() => trainingCurvesSvg({ loss: [1] }, 'loss', { colour: 'red' } as never), 'trainingCurvesSvg: unknown option "colour" (known: title, xLabel, yLabel, width, height, logY)');
+  });
+});

@@ -4,8 +4,8 @@
  *
  * @module
  */
-import type { Backend } from './heap.js';
-import { Matrix } from '../core/matrix.js';
+import type { Backend } from '../backend/heap.js';
+import { Matrix } from './matrix.js';
 
 /**
  * Allocate room for `sizes` floats each (16-byte aligned), call `fn` with their pointers, and
