@@ -244,8 +244,14 @@ export function initBackend(options: InitOptions = {}): Promise<Backend> {
   }
   requested = want;
   pending = (async () => {
-    const threads = options.threads ?? (threadsSupported().ok ? await availableCores() : 1);
-    return loadBackend(want, { ...options, threads });
+    const support = threadsSupported();
+    const cores = await availableCores();
+    const b = await loadBackend(want, { ...options, threads: options.threads ?? (support.ok ? cores : 1) });
+    // by default every core: where the platform cannot give them, say why it runs on one
+    if (options.threads === undefined && !support.ok && cores > 1 && b.threadsNote === null) {
+      b.threadsNote = `${support.why ?? 'threads unavailable'}, so 1 thread is used`;
+    }
+    return b;
   })().then(
     (b) => (current = b),
     (err) => {
