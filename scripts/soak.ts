@@ -54,3 +54,43 @@ const Y = new Matrix(n, 4);
 for (let i = 0; i < n; i++) Y.data[i * 4 + rng.integer(4)] = 1;
 const mlp = new NeuralNetwork([32, 16, 4], [new ReLU(), new Softmax()], { seed: 1 });
 soak('MLP [32,16,4] softmax, batch 8, shuffled', mlp, X, Y, 8, 10_240);
+
+// Concurrency soak: several networks train at once with trainAsync, while predictions of every
+// network (large batches, through temporary buffers) run between the slices, round after round.
+// Each network must end bit-identical to the same training run alone, and memory must stay flat.
+async function concurrentSoak(rounds: number): Promise<void> {
+  const seeds = [1, 2, 3, 4];
+  const probe = new Matrix(512, 32, Float32Array.from({ length: 512 * 32 }, () => rng.random()));
+  const make = (s: number) => new NeuralNetwork([32, 16, 4], [new ReLU(), new Softmax()], { seed: s });
+  const opts = { epochs: 30, batchSize: 16, learningRate: 0.05, optimizer: 'adam' as const, yieldEvery: 1 };
+  const alone = seeds.map((s) => {
+    const net = make(s);
+    net.train(X, Y, opts);
+    const w = net.layers.flatMap((l) => Array.from(l.weights.data));
+    net.dispose();
+    return w;
+  });
+  const t = performance.now();
+  let first = 0, predictions = 0, mismatches = 0;
+  for (let r = 0; r < rounds; r++) {
+    const nets = seeds.map(make);
+    await Promise.all(nets.map((net) => net.trainAsync(X, Y, {
+      ...opts,
+      onProgress: () => {
+        for (const other of nets) if (!other.disposed) { other.predict(probe); predictions++; }
+      },
+    })));
+    nets.forEach((net, i) => {
+      const w = net.layers.flatMap((l) => Array.from(l.weights.data));
+      if (w.some((v, j) => !Object.is(v, alone[i]![j]))) mismatches++;
+      net.dispose();
+    });
+    gc?.();
+    if (r === 0) first = backendInfo().usedBytes;
+  }
+  const { usedBytes, memoryBytes } = backendInfo();
+  console.log(`\nconcurrent trainAsync: ${rounds} rounds of ${seeds.length} networks, ${predictions.toLocaleString()} predictions between slices, in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+  console.log(`  networks not bit-identical to training alone: ${mismatches}; allocated change after round 1: ${usedBytes - first} B; wasm ${mib(memoryBytes)} MiB`);
+  if (mismatches || usedBytes !== first) process.exitCode = 1;
+}
+await concurrentSoak(Math.max(2, Math.round(STEPS / 50_000)));

@@ -20,6 +20,7 @@ export { matmul, type MatmulOptions } from './core/ops.js';
 export { Activation, ReLU, Sigmoid, Tanh, LeakyReLU, Linear, Softmax } from './nn/activations.js';
 export { Layer, type LayerOptions } from './nn/layer.js';
 export { NeuralNetwork, type NetworkOptions } from './nn/network.js';
+export type { TrainingConfig } from './nn/arena.js';
 export {
   Loss, BinaryCrossEntropy, BinaryCrossEntropyFromLogits, MeanSquaredError, SoftmaxCrossEntropy, losses, type LossName,
 } from './nn/losses.js';

@@ -32,7 +32,7 @@ const PHASES = [
   ['backward gemms dW', 'Xᵀ·dZ per layer (gemm transA)'],
   ['backward gemms dX', 'dZ·Wᵀ per layer but the first (gemm transB)'],
   ['bias gradients', 'column sums per layer'],
-  ['weights backup', 'copy of all parameters each step (restored if a loss is not finite)'],
+  ['weights backup', 'copy of every layer\'s weights and biases each step (restored if a loss is not finite)'],
   ['optimizer update', 'SGD or Adam over every W and b'],
 ] as const;
 type Phase = (typeof PHASES)[number][0];
@@ -66,6 +66,7 @@ function phaseTimes(be: Backend, sizes: readonly number[], batch: number, n: num
   const input = (i: number) => (i === 0 ? x0 : L[i - 1]!.y);
   const paramFloats = L.reduce((s, l) => s + 2 * (l.inSize * l.out + l.out), 0);
   const backup = f32(paramFloats), params = f32(paramFloats);
+  const weightFloats = L.reduce((s, l) => s + l.inSize * l.out + l.out, 0);
   const last = L.length - 1;
   const run: Record<Phase, () => void> = {
     'gather': () => {
@@ -89,7 +90,7 @@ function phaseTimes(be: Backend, sizes: readonly number[], batch: number, n: num
       if (i > 0) k.gemm!(dx[i]!, l.g, l.w, batch, l.inSize, l.out, 0, 1);
     }),
     'bias gradients': () => L.forEach((l) => k.sumColumns!(l.db, l.g, batch, l.out)),
-    'weights backup': () => be.copy(backup, params, paramFloats),
+    'weights backup': () => be.copy(backup, params, weightFloats),
     'optimizer update': () => L.forEach((l) => {
       if (adam) {
         k.adamUpdate!(l.w, l.dw, l.m, l.v, 1e-9, 0.9, 0.999, 1e-7, 1.1, 1.001, l.inSize * l.out);

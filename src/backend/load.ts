@@ -228,6 +228,11 @@ export interface InitOptions {
  * @internal
  */
 export function initBackend(options: InitOptions = {}): Promise<Backend> {
+  try {
+    checkInitOptions(options);
+  } catch (e) {
+    return Promise.reject(e);
+  }
   const want = bestFlavor(options);
   if (pending) {
     if (want !== requested) {
@@ -239,8 +244,14 @@ export function initBackend(options: InitOptions = {}): Promise<Backend> {
   }
   requested = want;
   pending = (async () => {
-    const threads = options.threads ?? (threadsSupported().ok ? await availableCores() : 1);
-    return loadBackend(want, { ...options, threads });
+    const support = threadsSupported();
+    const cores = await availableCores();
+    const b = await loadBackend(want, { ...options, threads: options.threads ?? (support.ok ? cores : 1) });
+    // by default every core: where the platform cannot give them, say why it runs on one
+    if (options.threads === undefined && !support.ok && cores > 1 && b.threadsNote === null) {
+      b.threadsNote = `${support.why ?? 'threads unavailable'}, so 1 thread is used`;
+    }
+    return b;
   })().then(
     (b) => (current = b),
     (err) => {
@@ -249,6 +260,31 @@ export function initBackend(options: InitOptions = {}): Promise<Backend> {
     },
   );
   return pending;
+}
+
+const INIT_KEYS = ['simd', 'relaxedSimd', 'threads', 'maxMemoryMB', 'threadTimeoutMs'];
+
+/** Every option of init() is checked, whether or not this call is the one that loads (no silent coercion). */
+function checkInitOptions(o: unknown): asserts o is InitOptions {
+  const shown = (v: unknown) => (typeof v === 'string' ? `"${v}" (a string)` : String(v));
+  if (o === null || typeof o !== 'object') throw new Error(`init: options must be an object, got ${shown(o)}`);
+  const opts = o as Record<string, unknown>;
+  for (const k of Object.keys(opts)) if (!INIT_KEYS.includes(k)) throw new Error(`init: unknown option "${k}" (known: ${INIT_KEYS.join(', ')})`);
+  for (const k of ['simd', 'relaxedSimd']) {
+    if (opts[k] !== undefined && typeof opts[k] !== 'boolean') throw new Error(`init: ${k} must be true or false, got ${shown(opts[k])}`);
+  }
+  const int = (k: string, lo: number, hi: number) => {
+    const v = opts[k];
+    if (v !== undefined && !(typeof v === 'number' && Number.isInteger(v) && v >= lo && v <= hi)) {
+      throw new Error(`init: ${k} must be an integer in [${lo}, ${hi}], got ${shown(v)}`);
+    }
+  };
+  int('threads', 1, 256);
+  int('maxMemoryMB', 1, 4096);
+  const t = opts.threadTimeoutMs;
+  if (t !== undefined && !(typeof t === 'number' && Number.isFinite(t) && t > 0)) {
+    throw new Error(`init: threadTimeoutMs must be a finite number > 0, got ${shown(t)}`);
+  }
 }
 
 /**

@@ -41,9 +41,13 @@ export interface OptimizerState {
 }
 
 /**
- * What `train()` last used, saved with the model.
+ * What `train()` last used (the optimizer's settings and the loss's name), saved with the model.
  *
- * @internal
+ * @example
+ * ```ts
+ * net.train(X, y, { optimizer: 'adam' });
+ * const config: TrainingConfig | null = net.trainingConfig; // { optimizer: { name: 'adam', ... }, loss: ... }
+ * ```
  */
 export type TrainingConfig = { optimizer: { name: string } & Record<string, unknown>; loss: string };
 

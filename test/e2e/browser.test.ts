@@ -70,7 +70,12 @@ describe('what a page downloads', () => {
     try {
       await page.goto(`${fresh.url}/xor.html`);
       await page.waitForFunction(() => 'result' in window, null, { timeout: 60_000 });
-      const { info } = (await page.evaluate(() => (window as unknown as { result: unknown }).result)) as { info: { build: string } };
+      const { info } = (await page.evaluate(() => (window as unknown as { result: unknown }).result)) as {
+        info: { build: string; threads: number; threadsNote: string | null };
+      };
+      // not cross-origin isolated: init() runs on one thread and says why
+      expect(info.threads).toBe(1);
+      expect(info.threadsNote).toMatch(/cross-origin isolated/);
       const fetched = fresh.log.filter((r) => r.path.startsWith('/dist/'));
       expect(fetched.map((r) => r.path).sort()).toEqual([`/dist/backend/builds/${info.build}.generated.js`, '/dist/scratchnet.browser.js']);
       const total = fetched.reduce((n, r) => n + r.bytes, 0);

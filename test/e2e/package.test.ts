@@ -5,7 +5,7 @@
 // the tarball carries: its size, no source maps, small .d.ts files, publint and
 // @arethetypeswrong/cli clean. `npm test` builds dist/ first.
 import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, posix } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collectErrors, launchChromium, serve } from '../support/browser.js';
@@ -24,7 +24,7 @@ const TRAIN_XOR = `
   const result = { build: info.build, last: loss[loss.length - 1], predictions: Array.from(net.predict(X).data, Math.round) };`;
 
 /** Serve `mounts`, open /index.html (which sets window.result from TRAIN_XOR), check it learned XOR cleanly. */
-async function trainXorInChromium(mounts: Record<string, string>): Promise<{ build: string; last: number; predictions: number[] }> {
+async function trainXorInChromium(mounts: Record<string, string>): Promise<{ build: string; last: number; predictions: number[]; fetched: string[] }> {
   const server = await serve(mounts);
   try {
     const page = await browser.newPage();
@@ -36,7 +36,7 @@ async function trainXorInChromium(mounts: Record<string, string>): Promise<{ bui
     expect(r.predictions).toEqual([0, 1, 1, 0]);
     expect(errors).toEqual([]);
     await page.close();
-    return r;
+    return { ...r, fetched: server.log.map((x) => x.path) };
   } finally {
     await server.close();
   }
@@ -60,6 +60,20 @@ describe('the packed tarball, installed in a fresh project', () => {
       ...['relaxed', 'simd', 'scalar', 'threads', 'threads-relaxed'].map((b) => `dist/backend/builds/${b}.generated.js`),
     ]));
     expect(files.filter((f) => !f.startsWith('dist/') && !['package.json', 'README.md', 'LICENSE'].includes(f))).toEqual([]);
+  });
+
+  it('every relative import of the shipped JavaScript names a shipped file (dist/reference is shipped only in part)', async () => {
+    const shipped = new Set(packed.files.map((f) => f.path));
+    const missing: string[] = [];
+    for (const f of shipped) {
+      if (!f.endsWith('.js')) continue;
+      const code = await readFile(join(dir, 'node_modules/scratchnet', f), 'utf8');
+      for (const m of code.matchAll(/(?:\bfrom|\bimport)\s*\(?\s*["'](\.{1,2}\/[^"']+)["']/g)) {
+        const target = posix.normalize(posix.join(posix.dirname(f), m[1]!));
+        if (!shipped.has(target)) missing.push(`${f} → ${m[1]}`);
+      }
+    }
+    expect(missing).toEqual([]);
   });
 
   it('weighs at most 250 KB packed, with no source maps and no base64 literal types in the .d.ts', () => {
@@ -161,6 +175,11 @@ window.result = result;
 </script>`);
     const r = await trainXorInChromium({ '/': dir });
     expect(r.build).not.toBe('scalar');
+    // the bundle and the one build it runs (threads-relaxed here: the page is cross-origin isolated), nothing else
+    const ours = r.fetched.filter((p) => p.includes('/scratchnet/')).sort();
+    expect(ours).toHaveLength(2);
+    expect(ours[0]).toMatch(/^\/node_modules\/scratchnet\/dist\/backend\/builds\/(threads-)?relaxed\.generated\.js$/);
+    expect(ours[1]).toBe('/node_modules/scratchnet/dist/scratchnet.browser.js');
   }, 120_000);
 
   it('(4) the same page built with Vite runs in Chromium', async () => {
@@ -171,8 +190,13 @@ window.result = result;
 ${TRAIN_XOR}
 window.result = result;`);
     await run(process.execPath, [join(root, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'], { cwd: app });
-    const built = await readdir(join(app, 'dist', 'assets'));
-    expect(built.some((f) => f.endsWith('.js'))).toBe(true);
-    await trainXorInChromium({ '/': join(app, 'dist') });
+    // Vite makes each build a chunk of its own ("AGFzbQ" is "\0asm" in base64); the page fetches one
+    const assets = join(app, 'dist', 'assets');
+    const isBuild = async (f: string) => (await readFile(join(assets, f), 'utf8')).includes('AGFzbQ');
+    const chunks = (await readdir(assets)).filter((f) => f.endsWith('.js'));
+    expect((await Promise.all(chunks.map(isBuild))).filter(Boolean)).toHaveLength(5);
+    const r = await trainXorInChromium({ '/': join(app, 'dist') });
+    const fetched = r.fetched.filter((p) => p.endsWith('.js')).map((p) => p.replace(/^\/assets\//, ''));
+    expect((await Promise.all(fetched.map(isBuild))).filter(Boolean)).toHaveLength(1);
   }, 180_000);
 });

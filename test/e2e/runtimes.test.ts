@@ -4,7 +4,7 @@
 // after the first run. In each: the build init() chose, the chapter's XOR log, a 784-256-128-10
 // network trained on 1 and 2 threads (bit-identical), toJSON/fromJSON exact, and the CLI's
 // train/predict on a CSV. The runtimes run in parallel. `npm test` builds dist/ first.
-import { copyFile, rm } from 'node:fs/promises';
+import { copyFile, readFile, rm } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -42,6 +42,8 @@ interface CheckResult {
 }
 
 let dir: string;
+/** The CLI's script, as the installed package.json's `bin` names it. */
+let installedBin: string;
 /** Each runtime's binary, fetched (or found in the npx cache) while the tarball is packed. */
 const binaries = new Map<string, Promise<string>>();
 
@@ -58,6 +60,7 @@ beforeAll(async () => {
     binaries.set(rt.name, p);
   }
   ({ dir } = await packAndInstall('scratchnet-runtimes-'));
+  installedBin = (JSON.parse(await readFile(join(dir, 'node_modules/scratchnet/package.json'), 'utf8')) as { bin: { scratchnet: string } }).bin.scratchnet;
   await copyFile(join(root, 'test/e2e/support/runtime-check.mjs'), join(dir, 'check.mjs'));
 }, 300_000);
 
@@ -86,7 +89,7 @@ describe.concurrent('the packed tarball in each runtime', () => {
       expect(r.mnistShaped[0]!.loss.at(-1)!).toBeLessThan(r.mnistShaped[0]!.loss[0]!);
       expect(r.roundTrip).toEqual({ sameDigest: true, samePredictions: true, sameText: true });
       // the CLI, run by this runtime
-      const cli = 'node_modules/scratchnet/dist/cli.js';
+      const cli = join('node_modules/scratchnet', installedBin);
       const csv = join(root, 'test/fixtures/iris.csv');
       const model = `iris-${rt.spec.replace(/\W/g, '')}.json`;
       await exec([cli, 'train', csv, '--layers', '8', '--epochs', '60', '--out', model, '--quiet']);

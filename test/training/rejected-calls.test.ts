@@ -76,7 +76,7 @@ describe('4. shapes that lie', () => {
     }
     const n = new NeuralNetwork([2, 3, 1], [new Bad(), new Sigmoid()], { seed: 1 });
     expect(() => n.predict(X)).toThrow(/a custom activation must return/); // (allocates its own workspace once)
-    rejects(() => n.predict(X), /tanh\.forward: a custom activation must return a 4x3 Matrix, got 1x1/);
+    rejects(() => n.predict(X), /tanh\.forward: a custom activation must return a 4x3 Matrix, got a 1x1 Matrix/);
     rejects(() => n.train(X, Y, { epochs: 2 }), /a custom activation must return a 4x3 Matrix/, n);
     n.dispose();
   });

@@ -4,11 +4,11 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import {
   Activation, BinaryCrossEntropy, init, Layer, LeakyReLU, Linear, Matrix, MeanSquaredError, NeuralNetwork, ReLU,
   RandomState, Sigmoid, Softmax, SoftmaxCrossEntropy, Tanh, seed,
-} from '../src/index.js';
-import * as refAct from '../src/reference/activations.js';
-import * as refBias from '../src/reference/bias.js';
-import * as refGemm from '../src/reference/gemm.js';
-import * as refLoss from '../src/reference/losses.js';
+} from '../../src/index.js';
+import * as refAct from '../../src/reference/activations.js';
+import * as refBias from '../../src/reference/bias.js';
+import * as refGemm from '../../src/reference/gemm.js';
+import * as refLoss from '../../src/reference/losses.js';
 
 beforeAll(async () => {
   await init();

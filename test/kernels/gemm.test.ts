@@ -2,9 +2,9 @@
 // WASM builds: odd sizes, 1×1, primes, tall/skinny, every transpose combination, overwrite and
 // accumulate. Tolerance scales with Σ|a||b| (float32 rounding of a k-term dot product).
 import { beforeAll, describe, expect, it } from 'vitest';
-import { RandomState } from '../src/core/random.js';
-import { randomF32, reference, wasmImpls, type Impl } from './support/kernels.js';
-import { BUILDS } from './support/kernels.js';
+import { RandomState } from '../../src/core/random.js';
+import { randomF32, reference, wasmImpls, type Impl } from '../support/kernels.js';
+import { BUILDS } from '../support/kernels.js';
 
 const impls: Impl[] = [];
 beforeAll(async () => impls.push(...(await wasmImpls())));

@@ -2,9 +2,9 @@
 // against src/reference/dense.ts, in every build, on shapes that take the packed path with its
 // per-row-block epilogue and shapes that do not.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { RandomState } from '../src/core/random.js';
-import { ACTIVATION_IDS } from '../src/reference/dense.js';
-import { BUILDS, closeness, randomF32, reference, wasmImpls, type Impl } from './support/kernels.js';
+import { RandomState } from '../../src/core/random.js';
+import { ACTIVATION_IDS } from '../../src/reference/dense.js';
+import { BUILDS, closeness, randomF32, reference, wasmImpls, type Impl } from '../support/kernels.js';
 
 const impls: Impl[] = [];
 beforeAll(async () => impls.push(...(await wasmImpls())));

@@ -1,8 +1,8 @@
 // The SGD update (assembly/optimizers.ts) against src/reference/optimizers.ts.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { RandomState } from '../src/core/random.js';
-import { closeness, randomF32, reference, wasmImpls, type Impl } from './support/kernels.js';
-import { BUILDS } from './support/kernels.js';
+import { RandomState } from '../../src/core/random.js';
+import { closeness, randomF32, reference, wasmImpls, type Impl } from '../support/kernels.js';
+import { BUILDS } from '../support/kernels.js';
 
 const impls: Impl[] = [];
 beforeAll(async () => impls.push(...(await wasmImpls())));

@@ -2,8 +2,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   Activation, backendInfo, init, LeakyReLU, Matrix, NeuralNetwork, ReLU, Sigmoid, Softmax, Tanh, seed,
-} from '../src/index.js';
-import { globalRandom } from '../src/core/random.js';
+} from '../../src/index.js';
+import { globalRandom } from '../../src/core/random.js';
 
 beforeAll(async () => {
   await init();

@@ -4,11 +4,11 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { backendInfo, init, matmul, Matrix, NeuralNetwork, RandomState, ReLU, setThreads, shutdown, Softmax, Tanh } from '../src/index.js';
-import { backend } from '../src/backend/load.js';
+import { backendInfo, init, matmul, Matrix, NeuralNetwork, RandomState, ReLU, setThreads, shutdown, Softmax, Tanh } from '../../src/index.js';
+import { backend } from '../../src/backend/load.js';
 
 const run = promisify(execFile);
-const root = fileURLToPath(new URL('..', import.meta.url));
+const root = fileURLToPath(new URL('../..', import.meta.url));
 
 beforeAll(async () => {
   await init({ threads: 2, threadTimeoutMs: 2000 });

@@ -1,8 +1,8 @@
 // Bias add, column sums and row gathering (assembly/bias.ts) against src/reference/bias.ts.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { RandomState } from '../src/core/random.js';
-import { closeness, randomF32, reference, wasmImpls, type Impl } from './support/kernels.js';
-import { BUILDS } from './support/kernels.js';
+import { RandomState } from '../../src/core/random.js';
+import { closeness, randomF32, reference, wasmImpls, type Impl } from '../support/kernels.js';
+import { BUILDS } from '../support/kernels.js';
 
 const impls: Impl[] = [];
 beforeAll(async () => impls.push(...(await wasmImpls())));

@@ -5,8 +5,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import {
   BinaryCrossEntropy, init, LeakyReLU, Linear, Matrix, MeanSquaredError, NeuralNetwork, ReLU, Sigmoid, Softmax,
   SoftmaxCrossEntropy, Tanh, TrainingDivergedError, seed,
-} from '../src/index.js';
-import { StepByStep } from './support/step-by-step.js';
+} from '../../src/index.js';
+import { StepByStep } from '../support/step-by-step.js';
 
 beforeAll(async () => {
   await init();

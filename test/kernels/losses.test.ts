@@ -1,9 +1,9 @@
 // Loss kernels (assembly/losses.ts) against their plain-TS twins in both builds, and every
 // gradient kernel against centred finite differences of the float64 reference loss.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { RandomState } from '../src/core/random.js';
-import { closeness, randomF32, reference, wasmImpls, type Impl } from './support/kernels.js';
-import { BUILDS } from './support/kernels.js';
+import { RandomState } from '../../src/core/random.js';
+import { closeness, randomF32, reference, wasmImpls, type Impl } from '../support/kernels.js';
+import { BUILDS } from '../support/kernels.js';
 
 const impls: Impl[] = [];
 beforeAll(async () => impls.push(...(await wasmImpls())));

@@ -3,9 +3,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import {
   Adam, init, Linear, Matrix, MeanSquaredError, Momentum, NeuralNetwork, ReLU, RMSprop, SGD, Sigmoid, Softmax,
   SoftmaxCrossEntropy, Tanh, BinaryCrossEntropy, BinaryCrossEntropyFromLogits, backendInfo, RandomState,
-} from '../src/index.js';
-import { StepByStep } from './support/step-by-step.js';
-import { blobs, circle, spirals } from '../src/data/toy.js';
+} from '../../src/index.js';
+import { StepByStep } from '../support/step-by-step.js';
+import { blobs, circle, spirals } from '../../src/data/toy.js';
 
 beforeAll(async () => {
   await init();

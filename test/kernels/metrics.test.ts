@@ -1,7 +1,7 @@
 // The accuracy kernel (assembly/metrics.ts) against src/reference/metrics.ts, in every build.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { RandomState } from '../src/core/random.js';
-import { BUILDS, randomF32, reference, wasmImpls, type Impl } from './support/kernels.js';
+import { RandomState } from '../../src/core/random.js';
+import { BUILDS, randomF32, reference, wasmImpls, type Impl } from '../support/kernels.js';
 
 const impls: Impl[] = [];
 beforeAll(async () => impls.push(...(await wasmImpls())));

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { backendInfo, init, Layer, Linear, NeuralNetwork, ReLU, Sigmoid, Softmax, Tanh } from '../src/index.js';
+import { backendInfo, init, Layer, Linear, NeuralNetwork, ReLU, Sigmoid, Softmax, Tanh } from '../../src/index.js';
 
 beforeAll(async () => {
   // one thread: the single-threaded build's memory is not shared, so growth detaches old views (the

@@ -2,9 +2,9 @@
 // on odd sizes and with aliasing; then derivatives and backward kernels against centred finite
 // differences of the float64 reference.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { RandomState } from '../src/core/random.js';
-import { closeness, randomF32, reference, wasmImpls, type Impl } from './support/kernels.js';
-import { BUILDS } from './support/kernels.js';
+import { RandomState } from '../../src/core/random.js';
+import { closeness, randomF32, reference, wasmImpls, type Impl } from '../support/kernels.js';
+import { BUILDS } from '../support/kernels.js';
 
 const impls: Impl[] = [];
 beforeAll(async () => impls.push(...(await wasmImpls())));

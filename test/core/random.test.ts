@@ -1,6 +1,6 @@
 // The NumPy-compatible generator (src/random.ts). Oracle values from NumPy 2.4 (float64).
 import { describe, expect, it } from 'vitest';
-import { RandomState, seed, globalRandom } from '../src/core/random.js';
+import { RandomState, seed, globalRandom } from '../../src/core/random.js';
 
 describe('RandomState (NumPy legacy MT19937)', () => {
   it('reproduces np.random.seed(42); np.random.randn(5)', () => {
