@@ -82,6 +82,15 @@ export function buildSupported(flavor: Build): boolean {
   });
 }
 
+/** Inflate a gzip-compressed build with the engine's DecompressionStream (Node ≥ 18, Deno, Bun, browsers since 2023). */
+async function gunzipBytes(bytes: Uint8Array<ArrayBuffer>): Promise<ArrayBuffer> {
+  if (typeof DecompressionStream !== 'function') {
+    throw new Error('this engine has no DecompressionStream, which scratchnet needs to unpack its kernels');
+  }
+  const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'));
+  return new Response(stream).arrayBuffer();
+}
+
 /** Import, decode and compile a build once; a failure is a clear Error and is not cached. */
 function compiled(name: Build): Promise<WebAssembly.Module> {
   let m = moduleCache.get(name);
@@ -89,7 +98,7 @@ function compiled(name: Build): Promise<WebAssembly.Module> {
     m = BUILDS[name]().then(
       async ({ base64 }) => {
         try {
-          return await WebAssembly.compile(decodeBase64(base64));
+          return await WebAssembly.compile(await gunzipBytes(decodeBase64(base64)));
         } catch (e) {
           throw new Error(`init: this engine could not compile the ${name} build of the kernels: ${(e as Error).message}`);
         }

@@ -190,9 +190,9 @@ window.result = result;
 ${TRAIN_XOR}
 window.result = result;`);
     await run(process.execPath, [join(root, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'], { cwd: app });
-    // Vite makes each build a chunk of its own ("AGFzbQ" is "\0asm" in base64); the page fetches one
+    // Vite makes each build a chunk of its own ("H4sI" starts a gzip stream in base64: the builds are gzip'd wasm); the page fetches one
     const assets = join(app, 'dist', 'assets');
-    const isBuild = async (f: string) => (await readFile(join(assets, f), 'utf8')).includes('AGFzbQ');
+    const isBuild = async (f: string) => (await readFile(join(assets, f), 'utf8')).includes('H4sI');
     const chunks = (await readdir(assets)).filter((f) => f.endsWith('.js'));
     expect((await Promise.all(chunks.map(isBuild))).filter(Boolean)).toHaveLength(5);
     const r = await trainXorInChromium({ '/': join(app, 'dist') });
