@@ -1,8 +1,9 @@
 // The two browser engines besides Chromium (test/e2e/browser.test.ts): Firefox (SpiderMonkey)
 // and WebKit (JavaScriptCore, Safari's engine). In each: the kernel suite on every build the
 // engine validates, the browser entry through an import map (XOR and the chapter's log), threads
-// on a cross-origin-isolated page (bit-identical to 1 thread), and the live demo training XOR in
-// its Web Worker. They are Debian packages, so this file runs in `npm run test:engines` (which
+// on a cross-origin-isolated page (bit-identical to 1 thread), the live demo training XOR in
+// its Web Worker, and the playground (the network view's maps updating while training, chapter
+// mode's log; the rest of the playground is test/e2e/playground.test.ts, in Chromium). They are Debian packages, so this file runs in `npm run test:engines` (which
 // .ci/run calls after installing them), not in `npm test`; a missing engine fails with the
 // install command, never skips. `npm run test:engines` builds dist/ first.
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -132,5 +133,74 @@ for (const { name, launch, builds, threads } of ENGINES) {
         await demo.close();
       }
     }, 180_000);
+
+    it('the playground: one heat map per neuron of a 2-8-8-1 network, changing while training; chapter mode logs 0.6931 … 0.4775; no errors', async () => {
+      const { startDemoServer } = await import('../../scripts/demo-server.js');
+      const demo = await startDemoServer({ port: 0 });
+      try {
+        let t = Date.now();
+        await page.goto(`${demo.url}#dataset=circle&features=x1,x2&hidden=8,8&activation=tanh&lr=0.03&batch=10&seed=1`);
+        await page.waitFor('window.demoState?.ready && window.demoState.progressCount > 0', 60_000, 'window.demoState');
+        // 7 feature boxes, 8 + 8 + 1 neuron boxes, 2·8 + 8·8 + 8 weight lines
+        expect(await page.run(`return ['#net .feature', '#net .col > .neuron', '#net path.hit'].map((q) => document.querySelectorAll(q).length);`))
+          .toEqual([7, 17, 2 * 8 + 8 * 8 + 8]);
+        // every neuron's map drawn once (the first frame follows the first progress message)
+        await page.waitFor(`(${MAPS}).every((m) => m.colored > 0.2)`, 30_000, `(${MAPS}).map((m) => m.colored)`);
+        const read = () => page.run<{ epoch: number; frames: number; maps: { sum: number; colored: number }[] }>(
+          `return { epoch: demoState.epoch, frames: demoState.viewFrames, maps: ${MAPS} };`);
+        const initial = await read();
+        expect(initial.maps).toHaveLength(17);
+        await page.run(`document.querySelector('#start').click();`);
+        await page.waitFor(`demoState.status === 'training' && demoState.epoch > 50 && demoState.viewFrames > ${initial.frames}`, 60_000, 'window.demoState');
+        const a = await read();
+        await page.waitFor(`demoState.epoch > ${a.epoch + 100} && demoState.viewFrames > ${a.frames + 2}`, 60_000, 'window.demoState');
+        const b = await read();
+        await page.run(`document.querySelector('#start').click();`);
+        await page.waitFor(`demoState.status === 'paused'`, 30_000, 'window.demoState');
+        const changed = (x: typeof a, y: typeof a) => y.maps.filter((m, i) => m.sum !== x.maps[i]!.sum).length;
+        for (const m of b.maps) expect(m.colored).toBeGreaterThan(0.2);
+        expect(changed(initial, a)).toBeGreaterThan(12);
+        expect(changed(a, b)).toBeGreaterThan(12);
+        expect(await page.errors()).toEqual([]);
+        expect(await page.run(`return document.querySelector('#error').textContent;`)).toBe('');
+        const playgroundMs = Date.now() - t;
+
+        // chapter mode, from the link (a fresh page load, not a hash change on the playground)
+        t = Date.now();
+        await page.goto('about:blank');
+        await page.goto(`${demo.url}#mode=chapter`);
+        await page.waitFor('window.demoState?.chapter?.epoch === 0 && window.demoState.chapter.log.length === 1', 60_000, 'window.demoState?.chapter');
+        expect(await page.run(`const c = demoState.chapter;
+          return { seed: document.querySelector('#ch-seed').value, loss: c.loss.toFixed(4), log: c.log };`))
+          .toEqual({ seed: '42', loss: CHAPTER_LOG[0], log: [`Epoch 0, Loss: ${CHAPTER_LOG[0]}`] });
+        await page.run(`document.querySelector('#ch-run').click();`);
+        await page.waitFor('demoState.chapter.epoch === 10000 && !demoState.chapter.running', 60_000, '{ epoch: demoState.chapter.epoch, running: demoState.chapter.running }');
+        const chapter = await page.run<{ epoch: number; loss: string; log: string[]; shown: string }>(`const c = demoState.chapter;
+          return { epoch: c.epoch, loss: c.loss.toFixed(4), log: c.log, shown: document.querySelector('#ch-loss').textContent };`);
+        expect(chapter).toEqual({ epoch: 10000, loss: '0.4775', shown: '0.4775', log: CHAPTER_LOG.map((l, i) => `Epoch ${i * 1000}, Loss: ${l}`) });
+        expect(await page.errors()).toEqual([]);
+        expect(await page.run(`return document.querySelector('#error').textContent;`)).toBe('');
+        console.log(`${name} playground: ${b.epoch - a.epoch} epochs and ${b.frames - a.frames} view frames between the two reads; ` +
+          `network view ${(playgroundMs / 1000).toFixed(1)} s, chapter mode to epoch 10,000 ${((Date.now() - t) / 1000).toFixed(1)} s`);
+      } finally {
+        await demo.close();
+      }
+    }, 240_000);
   });
 }
+
+/**
+ * The playground's neuron maps as the page drew them: for each neuron box, a hash of the pixels of
+ * the shared canvas inside it and the share of them that are not white (as test/e2e/playground.test.ts).
+ */
+const MAPS = `(() => {
+  const c = document.querySelector('#net canvas.maps'), ctx = c.getContext('2d'), r0 = c.getBoundingClientRect();
+  const k = c.width / r0.width;
+  return [...document.querySelectorAll('#net .col > .neuron')].map((b) => {
+    const r = b.getBoundingClientRect();
+    const d = ctx.getImageData(Math.round((r.left - r0.left + 3) * k), Math.round((r.top - r0.top + 3) * k), Math.round((r.width - 6) * k), Math.round((r.height - 6) * k)).data;
+    let sum = 0, colored = 0;
+    for (let i = 0; i < d.length; i += 4) { sum = (sum * 31 + d[i] + 7 * d[i + 1] + 13 * d[i + 2]) % 1000000007; if (d[i] < 245 || d[i + 2] < 245) colored++; }
+    return { sum, colored: colored / (d.length / 4) };
+  });
+})()`;

@@ -21,6 +21,12 @@ export interface EnginePage {
   run<T>(body: string): Promise<T>;
   /** Poll `expression` in the page until it is truthy; on timeout, throw with `describe`'s value. */
   waitFor(expression: string, timeoutMs: number, describe?: string): Promise<void>;
+  /**
+   * What the page logged as an error since the last goto: console.error and uncaught errors and
+   * rejections. Firefox reports them over BiDi from the start; WebKit's classic WebDriver has no
+   * console, so goto() installs a recorder in the page once it has loaded (earlier ones are missed).
+   */
+  errors(): Promise<string[]>;
   close(): Promise<void>;
 }
 
@@ -68,10 +74,15 @@ export async function launchFirefox(): Promise<Engine> {
     version,
     async newPage() {
       const page: Page = await browser.newPage();
+      let errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(String(e)));
+      page.on('console', (m) => void (m.type() === 'error' && errors.push(m.text())));
       const self: EnginePage = {
         async goto(url) {
+          errors = [];
           await page.goto(url);
         },
+        errors: async () => [...errors],
         run: <T>(body: string) => page.evaluate(`(async () => { ${body} })()`) as Promise<T>,
         waitFor: (expression, timeoutMs, describe = 'null') =>
           poll(() => page.evaluate(`!!(${expression})`), timeoutMs, async () => JSON.stringify(await page.evaluate(describe))),
@@ -82,6 +93,15 @@ export async function launchFirefox(): Promise<Engine> {
     close: () => browser.close(),
   };
 }
+
+/** The page's console.error and uncaught errors into window.engineErrors (for a driver with no console). */
+const RECORD_ERRORS = `if (!window.engineErrors) {
+  const errors = window.engineErrors = [];
+  const original = console.error.bind(console);
+  console.error = (...args) => { errors.push(args.map(String).join(' ')); original(...args); };
+  addEventListener('error', (e) => errors.push(String(e.error ?? e.message)));
+  addEventListener('unhandledrejection', (e) => errors.push(String(e.reason)));
+}`;
 
 async function freePort(): Promise<number> {
   const s = createServer();
@@ -141,8 +161,10 @@ export async function launchWebKit(options: { sharedArrayBuffer?: boolean } = {}
     const page: EnginePage = {
       async goto(url) {
         await call('POST', `${s}/url`, { url });
+        await run(RECORD_ERRORS);
       },
       run,
+      errors: () => run<string[]>('return window.engineErrors ?? ["no error recorder on this page"];'),
       waitFor: (expression, timeoutMs, describe = 'null') =>
         poll(() => run(`return !!(${expression});`), timeoutMs, async () => JSON.stringify(await run(`return ${describe};`))),
       close: async () => undefined, // one window per session: the next goto reuses it
