@@ -1,4 +1,4 @@
-// The NumPy-compatible generator (src/random.ts). Oracle values from NumPy 2.4 (float64).
+// The NumPy-compatible generator (src/core/random.ts). Oracle values from NumPy 2.4 (float64).
 import { describe, expect, it } from 'vitest';
 import { RandomState, seed, globalRandom } from '../../src/core/random.js';
 

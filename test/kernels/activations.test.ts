@@ -1,4 +1,4 @@
-// Activation kernels (assembly/activations.ts) against their plain-TS twins, in both WASM builds,
+// Activation kernels (assembly/activations.ts) against their plain-TS twins, in the SIMD, scalar and relaxed-SIMD builds,
 // on odd sizes and with aliasing; then derivatives and backward kernels against centred finite
 // differences of the float64 reference.
 import { beforeAll, describe, expect, it } from 'vitest';

@@ -1,4 +1,4 @@
-// Loss kernels (assembly/losses.ts) against their plain-TS twins in both builds, and every
+// Loss kernels (assembly/losses.ts) against their plain-TS twins in the SIMD, scalar and relaxed-SIMD builds, and every
 // gradient kernel against centred finite differences of the float64 reference loss.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { RandomState } from '../../src/core/random.js';

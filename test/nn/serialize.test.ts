@@ -1,4 +1,4 @@
-// Saving and loading networks (src/serialize.ts, NeuralNetwork.toJSON / fromJSON).
+// Saving and loading networks (src/nn/serialize.ts, NeuralNetwork.toJSON / fromJSON).
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   Activation, backendInfo, init, LeakyReLU, Matrix, NeuralNetwork, ReLU, Sigmoid, Softmax, Tanh, seed,

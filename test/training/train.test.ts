@@ -1,4 +1,4 @@
-// The training toolkit (src/train.ts, src/optimizers.ts): each option shows its effect.
+// The training toolkit (src/training/, src/nn/optimizers.ts): each option shows its effect.
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   Adam, init, Linear, Matrix, MeanSquaredError, Momentum, NeuralNetwork, ReLU, RMSprop, SGD, Sigmoid, Softmax,

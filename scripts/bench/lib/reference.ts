@@ -1,6 +1,6 @@
 /**
  * The plain-TypeScript peer: the kernels of src/reference/*.ts composed into the very training
- * loop scratchnet runs (src/layer.ts, src/network.ts, src/train.ts), kernel for kernel, on
+ * loop scratchnet runs (src/nn/buffers.ts, src/nn/arena.ts, src/training/train.ts), kernel for kernel, on
  * Float32Arrays instead of WebAssembly memory.
  *
  * @module
