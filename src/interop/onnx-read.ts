@@ -131,10 +131,10 @@ export function readOnnxModel(bytes: unknown, limits: SpecLimits, op: string): O
       while (o.next()) {
         if (o.field === 1) domain = o.string();
         else if (o.field === 2) version = o.int();
-        else o.skip();
+        else o.skipField();
       }
       if (domain === '' || domain === 'ai.onnx') opset = version;
-    } else r.skip();
+    } else r.skipField();
   }
   if (ir === null || !graph) throw new Error(`${op}: not an ONNX model (no ${ir === null ? 'ir_version' : 'graph'} in ModelProto; ${buf.length} bytes)`);
   if (opset === null) throw new Error(`${op}: the model declares no opset for the default ONNX domain`);
@@ -155,7 +155,7 @@ function readGraph(r: ProtoReader, op: string, maxItems: number): OnnxModel['gra
       case 11: cap(g.inputs, 'inputs').push(readValue(r.message('ValueInfoProto'))); break;
       case 12: cap(g.outputs, 'outputs').push(readValue(r.message('ValueInfoProto'))); break;
       case 15: r.fail('sparse initializers are not supported (store the weights as dense initializers)');
-      default: r.skip();
+      default: r.skipField();
     }
   }
   return g;
@@ -175,7 +175,7 @@ function readNode(r: ProtoReader, index: number, op: string, maxItems: number): 
         n.attrs.set(name, attr);
         break;
       }
-      default: r.skip();
+      default: r.skipField();
     }
     if (n.inputs.length + n.outputs.length + n.attrs.size > maxItems) r.fail(`more than ${maxItems} inputs, outputs and attributes in one node`);
   }
@@ -191,7 +191,7 @@ function readAttr(r: ProtoReader, op: string, maxItems: number): [string, OnnxAt
       case 2: a.f = r.float(); break;
       case 3: a.i = r.int(); break;
       case 5: a.t = readTensor(r.message('TensorProto'), op, maxItems); break;
-      default: r.skip(); // graphs, strings, lists: no supported op reads them
+      default: r.skipField(); // graphs, strings, lists: no supported op reads them
     }
   }
   return [name, a];
@@ -218,9 +218,9 @@ function readTensor(r: ProtoReader, op: string, maxItems: number): OnnxTensor {
           t.floatCount++;
         } else r.fail(`float_data has wire type ${r.wire}`);
         break;
-      case 13: external = true; r.skip(); break;
+      case 13: external = true; r.skipField(); break;
       case 14: if (r.int() === 1) external = true; break;
-      default: r.skip();
+      default: r.skipField();
     }
   }
   if (external) throw new Error(`${op}: tensor ${quote(t.name)} keeps its values in external data (a separate file); supported: values inside the .onnx file`);
@@ -235,7 +235,7 @@ function readValue(r: ProtoReader): OnnxValue {
       const type = r.message('TypeProto');
       while (type.next()) {
         if (type.field !== 1) {
-          type.skip();
+          type.skipField();
           continue;
         }
         const tensor = type.message('TypeProto.Tensor');
@@ -248,7 +248,7 @@ function readValue(r: ProtoReader): OnnxValue {
             const shape = tensor.message('TensorShapeProto');
             while (shape.next()) {
               if (shape.field !== 1) {
-                shape.skip();
+                shape.skipField();
                 continue;
               }
               if (v.dims.length >= MAX_RANK) shape.fail(`more than ${MAX_RANK} dimensions`);
@@ -256,14 +256,14 @@ function readValue(r: ProtoReader): OnnxValue {
               let value: number | null = null;
               while (d.next()) {
                 if (d.field === 1) value = d.int();
-                else d.skip();
+                else d.skipField();
               }
               v.dims.push(value !== null && value > 0 ? value : null);
             }
-          } else tensor.skip();
+          } else tensor.skipField();
         }
       }
-    } else r.skip();
+    } else r.skipField();
   }
   return v;
 }

@@ -109,7 +109,7 @@ export class ProtoWriter {
  * const bytes = new ProtoWriter().int(1, 7).string(2, 'scratchnet').finish();
  * const r = new ProtoReader(bytes, 'NeuralNetwork.fromONNX', 'ModelProto');
  * let ir = 0;
- * while (r.next()) if (r.field === 1) ir = r.int(); else r.skip();
+ * while (r.next()) if (r.field === 1) ir = r.int(); else r.skipField();
  * ir; // 7
  * ```
  */
@@ -229,7 +229,7 @@ export class ProtoReader {
   }
 
   /** Skip the current field. */
-  skip(): void {
+  skipField(): void {
     if (this.wire === VARINT) this.varint();
     else if (this.wire === LEN) this.range();
     else {

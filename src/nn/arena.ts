@@ -19,7 +19,7 @@ import { readMatrix } from '../core/scratch.js';
 import { Matrix } from '../core/matrix.js';
 import type { LayerOwner } from './layer.js';
 import { align4, LayerBuffers } from './buffers.js';
-import { type Optimizer, optimizerKernel } from './optimizers.js';
+import { type Optimizer, type OptimizerKernel, optimizerKernel } from './optimizers.js';
 
 /**
  * The optimizer's state: kept across `train()` calls while the settings match.
@@ -184,15 +184,16 @@ export class NetworkArena implements LayerOwner {
       const l = layers[i]!, n = l.inputs * l.outputs;
       l.backward(i > 0 ? layers[i - 1]!.g : 0, lastGradAtZ && i === layers.length - 1);
       if (l1 || l2) be.kernels.regularizeGrad(l.dw, l.w, l1, l2, n);
-      this.#update(optimizer, state, l.w, l.dw, n, lr, c1, c2);
-      this.#update(optimizer, state, l.b, l.db, l.outputs, lr, c1, c2);
+      this.#update(optimizer, kernel, state, l.w, l.dw, n, lr, c1, c2);
+      this.#update(optimizer, kernel, state, l.b, l.db, l.outputs, lr, c1, c2);
     }
   }
 
   /** One parameter segment, as assembly/update.ts `updateSegment` does it (or a user's update in TS). */
-  #update(optimizer: Optimizer, s: OptimizerState, p: number, g: number, n: number, lr: number, c1: number, c2: number): void {
+  #update(
+    optimizer: Optimizer, kernel: OptimizerKernel | null, s: OptimizerState, p: number, g: number, n: number, lr: number, c1: number, c2: number,
+  ): void {
     const k = this.be.kernels, off = p - this.params.ptr;
-    const kernel = optimizerKernel(optimizer);
     if (!kernel) {
       const f32 = (ptr: number) => this.be.f32(ptr, n);
       const state = Array.from({ length: s.slots }, (_, i) => f32(s.block!.ptr + i * this.params.bytes + off));

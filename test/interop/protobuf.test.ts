@@ -42,7 +42,7 @@ describe('ProtoWriter / ProtoReader', () => {
   it('refuses overflow, truncation, groups and lengths past the message, naming them', () => {
     const read = (bytes: number[]): void => {
       const r = new ProtoReader(new Uint8Array(bytes), 'op', 'Msg');
-      while (r.next()) r.skip();
+      while (r.next()) r.skipField();
     };
     expect(() => read([0x08, ...Array(10).fill(0x80), 0x01])).toThrow('op: corrupt protobuf: a varint longer than 10 bytes (in Msg, byte 11)');
     expect(() => read([0x08, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x10])).toThrow(/op: varint > 2\^53/);
