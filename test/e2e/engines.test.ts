@@ -15,6 +15,7 @@ import { serve } from '../support/browser.js';
 import { CHAPTER_LOG } from '../support/chapter.js';
 import { launchFirefox, launchWebKit, type Engine, type EnginePage } from './support/engines.js';
 import { PAGE_DONE, writeTestPages } from './support/pages.js';
+import { PLAYGROUND_MAPS } from './support/playground.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 let dir: string;
@@ -145,9 +146,9 @@ for (const { name, launch, builds, threads } of ENGINES) {
         expect(await page.run(`return ['#net .feature', '#net .col > .neuron', '#net path.hit'].map((q) => document.querySelectorAll(q).length);`))
           .toEqual([7, 17, 2 * 8 + 8 * 8 + 8]);
         // every neuron's map drawn once (the first frame follows the first progress message)
-        await page.waitFor(`(${MAPS}).every((m) => m.colored > 0.2)`, 30_000, `(${MAPS}).map((m) => m.colored)`);
+        await page.waitFor(`(${PLAYGROUND_MAPS}).every((m) => m.colored > 0.2)`, 30_000, `(${PLAYGROUND_MAPS}).map((m) => m.colored)`);
         const read = () => page.run<{ epoch: number; frames: number; maps: { sum: number; colored: number }[] }>(
-          `return { epoch: demoState.epoch, frames: demoState.viewFrames, maps: ${MAPS} };`);
+          `return { epoch: demoState.epoch, frames: demoState.viewFrames, maps: ${PLAYGROUND_MAPS} };`);
         const initial = await read();
         expect(initial.maps).toHaveLength(17);
         await page.run(`document.querySelector('#start').click();`);
@@ -189,18 +190,4 @@ for (const { name, launch, builds, threads } of ENGINES) {
   });
 }
 
-/**
- * The playground's neuron maps as the page drew them: for each neuron box, a hash of the pixels of
- * the shared canvas inside it and the share of them that are not white (as test/e2e/playground.test.ts).
- */
-const MAPS = `(() => {
-  const c = document.querySelector('#net canvas.maps'), ctx = c.getContext('2d'), r0 = c.getBoundingClientRect();
-  const k = c.width / r0.width;
-  return [...document.querySelectorAll('#net .col > .neuron')].map((b) => {
-    const r = b.getBoundingClientRect();
-    const d = ctx.getImageData(Math.round((r.left - r0.left + 3) * k), Math.round((r.top - r0.top + 3) * k), Math.round((r.width - 6) * k), Math.round((r.height - 6) * k)).data;
-    let sum = 0, colored = 0;
-    for (let i = 0; i < d.length; i += 4) { sum = (sum * 31 + d[i] + 7 * d[i + 1] + 13 * d[i + 2]) % 1000000007; if (d[i] < 245 || d[i + 2] < 245) colored++; }
-    return { sum, colored: colored / (d.length / 4) };
-  });
-})()`;
+

@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDemoServer, type DemoServer } from '../../scripts/demo-server.js';
 import { collectErrors, launchChromium } from '../support/browser.js';
 import { CHAPTER_LOG } from '../support/chapter.js';
+import { PLAYGROUND_MAPS } from './support/playground.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const out = join(root, 'out', 'test');
@@ -72,17 +73,7 @@ describe('the playground (npm run demo)', () => {
       expect(await page.locator('#net .col > .neuron').count()).toBe(17);
       expect(await page.locator('#net path.hit').count()).toBe(2 * 8 + 8 * 8 + 8);
       // each neuron's square holds a map: pixels of the shared canvas inside every box, not all white
-      const maps = `(() => {
-        const c = document.querySelector('#net canvas.maps'), ctx = c.getContext('2d'), r0 = c.getBoundingClientRect();
-        const k = c.width / r0.width;
-        return [...document.querySelectorAll('#net .col > .neuron')].map((b) => {
-          const r = b.getBoundingClientRect();
-          const d = ctx.getImageData(Math.round((r.left - r0.left + 3) * k), Math.round((r.top - r0.top + 3) * k), Math.round((r.width - 6) * k), Math.round((r.height - 6) * k)).data;
-          let sum = 0, colored = 0;
-          for (let i = 0; i < d.length; i += 4) { sum = (sum * 31 + d[i] + 7 * d[i + 1] + 13 * d[i + 2]) % 1000000007; if (d[i] < 245 || d[i + 2] < 245) colored++; }
-          return { sum, colored: colored / (d.length / 4) };
-        });
-      })()`;
+      const maps = PLAYGROUND_MAPS;
       const before = (await page.evaluate(maps)) as { sum: number; colored: number }[];
       expect(before).toHaveLength(17);
       for (const m of before) expect(m.colored).toBeGreaterThan(0.2);
