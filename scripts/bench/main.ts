@@ -7,6 +7,7 @@
 //       8,192 seeded synthetic samples, 1 warm-up epoch then 3 timed epochs       → samples/s
 //   W3  gemm at n = 32 … 1024 and at the W2/W4 shapes (forward, dW = Xᵀ·dY, dX = dY·Wᵀ) → GFLOP/s
 //   W4  the MNIST-shaped epoch: 60,000 × 784, 784-128-10, Adam 1e-3, batch 64, shuffled → samples/s
+//   W5  inference: predict() on 10,000 × 784 through 784-256-128-10 → samples/s
 //
 // Every training and gemm row also shows "% of limit": its FLOP/s over the measured peak × threads.
 // Peers: scratchnet's scalar and relaxed builds (child processes), the plain-TS reference
@@ -33,6 +34,7 @@ import { runW1 } from './w1.js';
 import { runW2, w2Run } from './w2.js';
 import { runW3 } from './w3.js';
 import { runW4, w4Run } from './w4.js';
+import { runW5 } from './w5.js';
 
 const opts = parseOptions(process.argv.slice(2));
 const cfg = makeConfig(opts);
@@ -114,7 +116,7 @@ await runNumpyPeer(ctx, `${root}scripts/bench_numpy.py`);
 await runBuildChildren(ctx, scriptPath);
 measurePeaks();
 
-const workloads = [['W1', runW1], ['W2', runW2], ['W3', runW3], ['W4', runW4]] as const;
+const workloads = [['W1', runW1], ['W2', runW2], ['W3', runW3], ['W4', runW4], ['W5', runW5]] as const;
 for (const [w, run] of workloads) {
   if (!opts.only.has(w)) continue;
   await run(ctx);

@@ -8,7 +8,7 @@ import type { Clock, SampleOptions } from './lib/timing.js';
 import type { Workload } from './lib/results.js';
 
 /** The workloads `--only` takes. */
-export const WORKLOADS: readonly Workload[] = ['W1', 'W2', 'W3', 'W4'];
+export const WORKLOADS: readonly Workload[] = ['W1', 'W2', 'W3', 'W4', 'W5'];
 
 /** Parsed command line. */
 export interface Options {
@@ -26,7 +26,7 @@ export interface Options {
 /** Print usage (and `msg`) and exit. */
 export function usage(msg?: string): never {
   if (msg) console.error(`bench: ${msg}`);
-  console.error('usage: npm run bench -- [--only W1,W2,W3,W4] [--reps N] [--quick] [--clock cpu|wall] [--profile]');
+  console.error('usage: npm run bench -- [--only W1,W2,W3,W4,W5] [--reps N] [--quick] [--clock cpu|wall] [--profile]');
   process.exit(msg ? 2 : 0);
 }
 
@@ -109,6 +109,11 @@ export function makeConfig(opts: Options) {
       /** tfjs-wasm is ~10x slower: one warm-up epoch on this many rows, then `tfTimedEpochs`. */
       tfWarmupRows: q ? 1000 : 6000,
       tfTimedEpochs: r ?? 3,
+    },
+    w5: {
+      /** Rows predicted per call (the issue's inference workload: 10,000 x 784). */
+      n: q ? 2000 : 10_000,
+      reps: r ?? (q ? 3 : 7),
     },
     profile: {
       /** W2 shapes on this many rows, W4 on cfg.w4.n; batches per timed kernel call batch. */

@@ -17,6 +17,7 @@ const TITLES: Record<Workload, string> = {
   W2: 'W2 — MLP 784-256-128-10, softmax cross-entropy, batch 64, SGD',
   W3: 'W3 — gemm C = op(A)·op(B), float32',
   W4: 'W4 — MNIST-shaped epoch, 60,000 × 784, 784-128-10, Adam, batch 64, shuffled',
+  W5: 'W5 — inference, predict() on 10,000 × 784 through 784-256-128-10',
 };
 
 /** Print the table and notes to stdout; write bench-results.json and out/bench.svg under `root`. */

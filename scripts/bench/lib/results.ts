@@ -6,7 +6,7 @@
 import { median } from './timing.js';
 
 /** The workloads, and 'limit': the machine's own limit measured in the same run. */
-export type Workload = 'limit' | 'W1' | 'W2' | 'W3' | 'W4';
+export type Workload = 'limit' | 'W1' | 'W2' | 'W3' | 'W4' | 'W5';
 
 /** Which measured peak a row is held against. */
 export type PeakKind = 'simd' | 'relaxed';
