@@ -13,7 +13,7 @@
  */
 import { Sigmoid, Softmax } from '../nn/activations.js';
 import { acceptsLogitsOf, BinaryCrossEntropy, checkTargets, Loss, MeanSquaredError, resolveLoss, SoftmaxCrossEntropy, type LossName } from '../nn/losses.js';
-import { Matrix, toMatrix, type MatrixLike } from '../core/matrix.js';
+import { Matrix, plainMatrix, toMatrix, type MatrixLike } from '../core/matrix.js';
 import { checkSize, describe, FLOAT32_MAX } from '../core/validate.js';
 import type { NeuralNetwork } from '../nn/network.js';
 import { arenaOf } from '../nn/arena.js';
@@ -277,8 +277,9 @@ export function validate(net: NeuralNetwork, x: MatrixLike, y: MatrixLike, optio
   if (options === null || typeof options !== 'object') throw new Error(`${op}: options must be an object, got ${describe(options)}`);
   // A large Matrix is float32 already: its values are checked by one SIMD pass in WASM after the
   // copy in (Trainer), not by a per-element pass here (a data set may be 60,000 x 784).
-  const xChecked = !(x instanceof Matrix && x.cols === net.inputSize && x.data.length >= LARGE_INPUT);
-  let X = xChecked ? checkInput(net, x, op, 'input') : (x as Matrix);
+  const plain = plainMatrix(x); // (a subclass goes through toMatrix, which reads its true shape)
+  const xChecked = !(plain && plain.cols === net.inputSize && plain.data.length >= LARGE_INPUT);
+  let X = xChecked ? checkInput(net, x, op, 'input') : plain!;
   let Y = toMatrix(y, op, 'y');
   if (Y.rows !== X.rows) throw new Error(`${op}: x has ${X.rows} rows but y has ${Y.rows}`);
   if (Y.cols !== net.outputSize) throw new Error(`${op}: y has ${Y.cols} columns, network outputs ${net.outputSize}`);

@@ -82,6 +82,22 @@ describe('4. shapes that lie', () => {
   });
 });
 
+describe('a large Matrix is checked by one SIMD pass in WASM, with the same named errors', () => {
+  it('predict and train name the first NaN or Infinity of a 2^20-value input, and change nothing', () => {
+    const n = new NeuralNetwork([1024, 4, 1], [new ReLU(), new Sigmoid()], { seed: 2 });
+    const rows = 1100, x = new Matrix(rows, 1024, new Float32Array(rows * 1024).fill(0.25));
+    n.predict(x); // its workspace for this batch
+    x.data[700 * 1024 + 5] = NaN;
+    rejects(() => n.predict(x), /NeuralNetwork\.predict: input\[700\]\[5\] is NaN, not a finite number/, n);
+    x.data[700 * 1024 + 5] = 0.25;
+    x.data[1099 * 1024 + 1023] = -Infinity;
+    rejects(() => n.forward(x), /NeuralNetwork\.forward: input\[1099\]\[1023\] is -Infinity, not a finite number/, n);
+    x.data[1099 * 1024 + 1023] = 0.25;
+    expect(n.predict(x).rows).toBe(rows);
+    n.dispose();
+  });
+});
+
 describe('5. unbounded work from one number', () => {
   it('epochs beyond the per-call cap are refused before anything runs', () => {
     const n = make();
