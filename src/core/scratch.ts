@@ -37,3 +37,16 @@ export function withScratch<T>(b: Backend, what: string, sizes: readonly number[
 export function readMatrix(b: Backend, ptr: number, rows: number, cols: number): Matrix {
   return new Matrix(rows, cols, b.read(ptr, rows * cols));
 }
+
+/**
+ * Throw what `toMatrix` would for the first NaN or ±Infinity of `x`, found by one SIMD pass
+ * (`firstNonFinite`) over its copy at `ptr` in linear memory; rows are numbered from `firstRow`.
+ *
+ * @internal
+ */
+export function checkFiniteCopy(b: Backend, ptr: number, x: Matrix, op: string, firstRow = 0): void {
+  const i = b.kernels.firstNonFinite(ptr, x.data.length);
+  if (i < 0) return;
+  const r = Math.floor(i / x.cols);
+  throw new Error(`${op}: input[${firstRow + r}][${i - r * x.cols}] is ${x.data[i]}, not a finite number`);
+}

@@ -16,6 +16,7 @@ import { lossKernel } from '../nn/losses.js';
 import { optimizerKernel } from '../nn/optimizers.js';
 import { arenaOf, type NetworkArena, type OptimizerState } from '../nn/arena.js';
 import { Matrix, type MatrixLike } from '../core/matrix.js';
+import { checkFiniteCopy } from '../core/scratch.js';
 import type { NeuralNetwork } from '../nn/network.js';
 import { PlanField as F, PlanLayerField as LF } from '../backend/contract.js';
 import { planBytes, PlanInMemory, PlanWriter } from './plan.js';
@@ -98,9 +99,9 @@ export class Trainer {
       // A large Matrix x is checked right after its copy in, before the workspace may grow.
       if (p.xChecked) arena.ensureWorkspace(p.batch, op);
       this.train = this.upload(p.X, p.Y, op, 'the training set');
-      if (!p.xChecked) this.checkFinite(this.train.x, p.X, op);
+      if (!p.xChecked) checkFiniteCopy(this.arena.be, this.train.x, p.X, op);
       if (p.valX && p.valY) this.val = this.upload(p.valX, p.valY, op, 'the validation set');
-      if (this.val && !p.xChecked && !options.validation) this.checkFinite(this.val.x, p.valX!, op, p.X.rows);
+      if (this.val && !p.xChecked && !options.validation) checkFiniteCopy(this.arena.be, this.val.x, p.valX!, op, p.X.rows);
       if (!p.xChecked) arena.ensureWorkspace(p.batch, op);
       if (this.order) {
         const b = this.alloc(align4(n) * 4, `${op}: the row order`);
@@ -142,17 +143,6 @@ export class Trainer {
     const b = this.arena.be.alloc(bytes, what);
     this.blocks.push(b);
     return b;
-  }
-
-  /**
-   * Throw the error toMatrix would for the first NaN or ±Infinity of `x`, found by one SIMD pass
-   * over its copy at `ptr` (rows numbered from `firstRow`: a validationSplit's part).
-   */
-  private checkFinite(ptr: number, x: Matrix, op: string, firstRow = 0): void {
-    const i = this.arena.be.kernels.firstNonFinite(ptr, x.data.length);
-    if (i < 0) return;
-    const r = Math.floor(i / x.cols);
-    throw new Error(`${op}: input[${firstRow + r}][${i - r * x.cols}] is ${x.data[i]}, not a finite number`);
   }
 
   private upload(x: Matrix, y: Matrix, op: string, what: string): Rows {
