@@ -137,6 +137,32 @@ describe('7. float32 overflow is caught where numbers enter', () => {
     n.dispose();
   });
 
+  it.each([
+    ['full batch, kernel loop', { batchSize: undefined }],
+    ['mini-batches, kernel loop', { batchSize: 1 }],
+    ['stepped from TS (onBatch)', { batchSize: 1, onBatch: () => true }],
+  ])('a loss that is not finite at the very first step keeps the weights it started with (%s)', (_, extra) => {
+    // a disposed network leaves its weights in freed memory: a restore must never read them
+    const junk = new NeuralNetwork([1, 1], [new Linear()], { seed: 0 });
+    junk.layers[0]!.weights.set(0, 0, 12345);
+    junk.train([[1]], [[0]], { epochs: 2, learningRate: 1e-9, loss: 'meanSquaredError' });
+    junk.dispose();
+    const n = new NeuralNetwork([1, 1], [new Linear()], { seed: 0 });
+    n.layers[0]!.weights.set(0, 0, 3e30);
+    const weights = () => JSON.stringify(n.toJSON().layers);
+    const before = weights();
+    let caught: unknown = null;
+    try {
+      n.train([[1e10], [1]], [[0], [0]], { epochs: 3, learningRate: 0.1, loss: 'meanSquaredError', ...extra });
+    } catch (e) {
+      caught = e;
+    }
+    expect(caught).toBeInstanceOf(TrainingDivergedError);
+    expect((caught as Error).message).toMatch(/the loss became Infinity at epoch 0/);
+    expect(weights()).toBe(before);
+    n.dispose();
+  });
+
   it("the final-update check reads only weights and biases, never padding left by an earlier network's memory", () => {
     const first = new NeuralNetwork([2, 8, 1], [new Tanh(), new Sigmoid()], { seed: 4 });
     const d = xor();
