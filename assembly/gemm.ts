@@ -19,6 +19,7 @@
 
 import { ActivationId, Command, ProductJob } from '../src/backend/contract';
 import { biasActivate } from './epilogue';
+import { stepTile } from './gradient-step';
 import { activeThreads, join, jobWord, panelShare, post } from './threads';
 
 const KC: usize = 256;
@@ -59,8 +60,8 @@ function multiply(c: usize, a: usize, b: usize, m: i32, n: i32, k: i32, transA: 
   const bcs: usize = transB ? K << 2 : 4;
   if (ASC_FEATURE_SIMD) {
     if (scratch != 0 && M >= 4 && N >= 8 && M * N * K >= PACK_MIN_WORK) {
-      if (ASC_FEATURE_THREADS && parallelProduct(c, a, b, M, N, K, transA, transB, acc, 0, 0, 0, 0)) return;
-      packedMultiply(c, a, b, M, N, K, ars, acs, brs, bcs, acc, 0, N, 0, 0, 0, 0);
+      if (ASC_FEATURE_THREADS && parallelProduct(c, a, b, M, N, K, transA, transB, acc, 0, 0, 0, 0, 0)) return;
+      packedMultiply(c, a, b, M, N, K, ars, acs, brs, bcs, acc, 0, N, 0, 0, 0, 0, 0);
     } else if (!transB) {
       rowsTimesPanel(c, a, b, M, N, K, ars, acs, brs, acc);
     } else if (!transA) {
@@ -292,15 +293,31 @@ export function gemmWithEpilogue(c: usize, a: usize, b: usize, m: i32, n: i32, k
   if (!ASC_FEATURE_SIMD) return false;
   const M = <usize>m, N = <usize>n, K = <usize>k;
   if (scratch == 0 || M < 4 || N < 8 || N > NC || K == 0 || M * N * K < PACK_MIN_WORK) return false;
-  if (ASC_FEATURE_THREADS && parallelProduct(c, a, b, M, N, K, false, false, false, y, bias, id, alpha)) return true;
-  packedMultiply(c, a, b, M, N, K, K << 2, 4, N << 2, 4, false, 0, N, y, bias, id, alpha);
+  if (ASC_FEATURE_THREADS && parallelProduct(c, a, b, M, N, K, false, false, false, y, bias, id, alpha, 0)) return true;
+  packedMultiply(c, a, b, M, N, K, K << 2, 4, N << 2, 4, false, 0, N, y, bias, id, alpha, 0);
+  return true;
+}
+
+/**
+ * The weight gradient dW = Aᵀ·B (A stored k×m, B k×n; dW m×n at `c`) handed tile by tile to the
+ * SGD step described at `step` (a `GradientStep` block, see gradient-step.ts) while in
+ * registers: dW itself is not stored. Returns false, doing nothing, unless the product takes the
+ * packed path in whole 4×8 tiles and one K block (m a multiple of 4, n of 8, n ≤ 512, k ≤ 256);
+ * the caller then runs gemm and the update separately (the same operations per element).
+ */
+export function gemmStep(c: usize, a: usize, b: usize, m: i32, n: i32, k: i32, step: usize): bool {
+  if (!ASC_FEATURE_SIMD) return false;
+  const M = <usize>m, N = <usize>n, K = <usize>k;
+  if (scratch == 0 || M % 4 != 0 || N % 8 != 0 || N > NC || K == 0 || K > KC || M * N * K < PACK_MIN_WORK) return false;
+  if (ASC_FEATURE_THREADS && parallelProduct(c, a, b, M, N, K, true, false, false, 0, 0, 0, 0, step)) return true;
+  packedMultiply(c, a, b, M, N, K, 4, M << 2, N << 2, 4, false, 0, N, 0, 0, 0, 0, step);
   return true;
 }
 
 function packedMultiply(
   c: usize, a: usize, b: usize, M: usize, N: usize, K: usize,
   ars: usize, acs: usize, brs: usize, bcs: usize, acc: bool,
-  j0: usize, j1: usize, y: usize, bias: usize, id: i32, alpha: f32,
+  j0: usize, j1: usize, y: usize, bias: usize, id: i32, alpha: f32, step: usize,
 ): void {
   const rowBytes = N << 2;
   if (K == 0) {
@@ -323,6 +340,20 @@ function packedMultiply(
         panel += (kc * width) << 2;
         jp += width;
       }
+      if (step != 0) {
+        // A fused step (whole 4×8 tiles, one K block: see gemmStep) reads and writes the weights
+        // at each tile: sweep each 4-row strip across the panels, so those rows are walked left
+        // to right (each cache line once), with the strip of A kept in L1.
+        for (let i: usize = 0; i < M; i += 4) {
+          panel = scratch;
+          const cp = c + i * rowBytes + (jc << 2);
+          for (let jp: usize = 0; jp < nc; jp += 8) {
+            tile4x8(cp + (jp << 2), aBlock + i * ars, panel, kc, ars, acs, rowBytes, 8, false, step, cp + (jp << 2) - c);
+            panel += kc << 5;
+          }
+        }
+        continue;
+      }
       for (let ic: usize = 0; ic < M; ic += MC) {
         const iEnd = min(M, ic + MC);
         panel = scratch;
@@ -333,7 +364,7 @@ function packedMultiply(
           const cCol = c + ((jc + jp) << 2);
           let i = ic;
           if (width == 8) {
-            for (; i + 4 <= iEnd; i += 4) tile4x8(cCol + i * rowBytes, aBlock + i * ars, panel, kc, ars, acs, rowBytes, valid, accumulate);
+            for (; i + 4 <= iEnd; i += 4) tile4x8(cCol + i * rowBytes, aBlock + i * ars, panel, kc, ars, acs, rowBytes, valid, accumulate, 0, 0);
             for (; i < iEnd; i++) tile1x8(cCol + i * rowBytes, aBlock + i * ars, panel, kc, acs, valid, accumulate);
           } else {
             for (; i + 4 <= iEnd; i += 4) tile4x4(cCol + i * rowBytes, aBlock + i * ars, panel, kc, ars, acs, rowBytes, valid, accumulate);
@@ -356,11 +387,11 @@ function packedMultiply(
  */
 function packedColumns(
   c: usize, a: usize, b: usize, M: usize, N: usize, K: usize, transA: bool, transB: bool, acc: bool,
-  j0: usize, j1: usize, y: usize, bias: usize, id: i32, alpha: f32,
+  j0: usize, j1: usize, y: usize, bias: usize, id: i32, alpha: f32, step: usize,
 ): void {
   const ars: usize = transA ? 4 : K << 2, acs: usize = transA ? M << 2 : 4;
   const brs: usize = transB ? 4 : N << 2, bcs: usize = transB ? K << 2 : 4;
-  packedMultiply(c, a, b, M, N, K, ars, acs, brs, bcs, acc, j0, j1, y, bias, id, alpha);
+  packedMultiply(c, a, b, M, N, K, ars, acs, brs, bcs, acc, j0, j1, y, bias, id, alpha, step);
 }
 
 // Panel layout: for p in 0..kc, `width` consecutive floats B(p, j0..j0+width), zero-padded.
@@ -422,7 +453,11 @@ function finish8(cp: usize, lo: v128, hi: v128, valid: usize, acc: bool): void {
   if (valid > 4) finish(cp + 16, hi, valid - 4, acc);
 }
 
-export function tile4x8(cp: usize, ap: usize, bp: usize, kc: usize, ars: usize, acs: usize, rowBytes: usize, valid: usize, acc: bool): void {
+/**
+ * The micro-kernel: a 4×8 tile of C over a kc-deep packed panel. With a `step` block (see
+ * gradient-step.ts) the tile goes to the SGD step instead of C (`off`: its byte offset in C).
+ */
+export function tile4x8(cp: usize, ap: usize, bp: usize, kc: usize, ars: usize, acs: usize, rowBytes: usize, valid: usize, acc: bool, step: usize, off: usize): void {
   let c0a = f32x4.splat(0), c0b = f32x4.splat(0), c1a = f32x4.splat(0), c1b = f32x4.splat(0);
   let c2a = f32x4.splat(0), c2b = f32x4.splat(0), c3a = f32x4.splat(0), c3b = f32x4.splat(0);
   const a1 = ars, a2 = ars * 2, a3 = ars * 3;
@@ -439,6 +474,10 @@ export function tile4x8(cp: usize, ap: usize, bp: usize, kc: usize, ars: usize, 
     c3a = madd(av, b0, c3a); c3b = madd(av, b1, c3b);
     ap += acs;
     bp += 32;
+  }
+  if (step != 0) {
+    stepTile(step, off, rowBytes, c0a, c0b, c1a, c1b, c2a, c2b, c3a, c3b);
+    return;
   }
   finish8(cp, c0a, c0b, valid, acc); cp += rowBytes;
   finish8(cp, c1a, c1b, valid, acc); cp += rowBytes;
@@ -501,7 +540,7 @@ const PARALLEL_MIN_WORK: usize = 1 << 17;
  */
 function parallelProduct(
   c: usize, a: usize, b: usize, M: usize, N: usize, K: usize, transA: bool, transB: bool, acc: bool,
-  y: usize, bias: usize, id: i32, alpha: f32,
+  y: usize, bias: usize, id: i32, alpha: f32, step: usize,
 ): bool {
   const threads = activeThreads();
   if (threads < 2 || N < 16 || M * N * K < PARALLEL_MIN_WORK) return false;
@@ -510,7 +549,7 @@ function parallelProduct(
   store<i32>(jobWord(ProductJob.TransA), transA ? 1 : 0); store<i32>(jobWord(ProductJob.TransB), transB ? 1 : 0);
   store<i32>(jobWord(ProductJob.Accumulate), acc ? 1 : 0); store<i32>(jobWord(ProductJob.Y), <i32>y);
   store<i32>(jobWord(ProductJob.Bias), <i32>bias); store<i32>(jobWord(ProductJob.Activation), id);
-  store<f32>(jobWord(ProductJob.Alpha), alpha);
+  store<f32>(jobWord(ProductJob.Alpha), alpha); store<i32>(jobWord(ProductJob.Step), <i32>step);
   post(Command.Product, threads);
   productShare(0, threads);
   if (join(threads) && y != 0 && id == ActivationId.Softmax) biasActivate(c, y, bias, <i32>N, 0, <i32>M, 0, <i32>N, id, alpha);
@@ -530,5 +569,6 @@ export function productShare(id: i32, threads: i32): void {
     <usize>load<i32>(jobWord(ProductJob.M)), N, <usize>load<i32>(jobWord(ProductJob.K)),
     load<i32>(jobWord(ProductJob.TransA)) != 0, load<i32>(jobWord(ProductJob.TransB)) != 0, load<i32>(jobWord(ProductJob.Accumulate)) != 0,
     j0, j1, y, <usize>load<i32>(jobWord(ProductJob.Bias)), act, load<f32>(jobWord(ProductJob.Alpha)),
+    <usize>load<i32>(jobWord(ProductJob.Step)),
   );
 }

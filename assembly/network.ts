@@ -4,8 +4,9 @@
 // that the host's step-by-step path calls, in the same order, so the results are bit-identical.
 // The plan's layout (`PlanField`, `PlanLayerField`) is in the TS ↔ kernel contract.
 
-import { LossId, OptimizerId, PlanField, PlanLayerField as L } from '../src/backend/contract';
-import { gemm } from './gemm';
+import { GradientStep as S, LossId, OptimizerId, PlanField, PlanLayerField as L } from '../src/backend/contract';
+import { gemm, gemmStep } from './gemm';
+import { fusable, STEP_BLOCK } from './gradient-step';
 import { gatherRows, sumColumns } from './bias';
 import { denseForward } from './dense';
 import { activateBackward } from './epilogue';
@@ -73,6 +74,19 @@ function swapBytes(p: usize, q: usize, bytes: usize): void {
   }
 }
 
+/** Fill the fused step's block for one layer's weights (read at `param`, written at `out`); returns it. */
+function describeStep(plan: usize, out: usize, param: usize, lr: f32): usize {
+  const d = STEP_BLOCK;
+  store<i32>(d + (<usize>S.Out << 2), <i32>out);
+  store<i32>(d + (<usize>S.Param << 2), <i32>param);
+  store<f32>(d + (<usize>S.LearningRate << 2), lr);
+  const l1 = realField(plan, PlanField.L1), l2 = realField(plan, PlanField.L2);
+  store<f32>(d + (<usize>S.L1 << 2), l1);
+  store<f32>(d + (<usize>S.L2 << 2), l2);
+  store<i32>(d + (<usize>S.Regularize << 2), l1 != 0 || l2 != 0 ? 1 : 0);
+  return d;
+}
+
 /** copyBytes, split across threads when large (threads build). */
 @inline function copySegment(dst: usize, src: usize, bytes: usize): void {
   if (!(ASC_FEATURE_THREADS && parallelCopy(dst, src, bytes))) copyBytes(dst, src, bytes);
@@ -108,6 +122,8 @@ export function trainEpochs(plan: usize, epochs: i32, done: usize): void {
   // the backup's distance from the parameters, and whether the live weights are the backup's
   const other: usize = backup != 0 ? backup - params : 0;
   let flipped = false;
+  // the optimizer step fused into the dW product needs the second copy (and SGD)
+  const step = backup != 0 && fusable(intField(plan, PlanField.Optimizer));
   const fused = lossKind == LossId.SoftmaxCrossEntropy || lossKind == LossId.BinaryCrossEntropyLogits;
   for (let e = 0; e < epochs; e++) {
     let total: f64 = 0, correct: f64 = 0;
@@ -163,11 +179,16 @@ export function trainEpochs(plan: usize, epochs: i32, done: usize): void {
         const inp = intField(r, L.In), out = intField(r, L.Out), gl = ptrField(r, L.G), dx = ptrField(r, L.DX);
         const w = ptrField(r, L.W), b = ptrField(r, L.B);
         if (!(fused && l == layers - 1)) activateBackward(intField(r, L.Activation), gl, gl, ptrField(r, L.Z), ptrField(r, L.Y), rows, out, realField(r, L.Alpha));
-        gemm(ptrField(r, L.DW), ptrField(r, L.X), gl, inp, out, rows, 1, 0);
+        // With two copies of the weights, SGD takes dW tile by tile from the product
+        // (gradient-step.ts): the step writes the other copy, so dX below still reads these weights.
+        const stepped = step && gemmStep(ptrField(r, L.DW), ptrField(r, L.X), gl, inp, out, rows, describeStep(plan, w + next, w + live, lr));
+        if (!stepped) gemm(ptrField(r, L.DW), ptrField(r, L.X), gl, inp, out, rows, 1, 0);
         sumColumns(ptrField(r, L.DB), gl, rows, out);
         if (dx != 0) gemm(dx, gl, w + live, rows, inp, out, 0, 1);
-        if (l1 != 0 || l2 != 0) regularizeGrad(ptrField(r, L.DW), w + live, l1, l2, inp * out);
-        update(plan, w + next, w + live, ptrField(r, L.DW), inp * out, lr, c1, c2, w - params);
+        if (!stepped) {
+          if (l1 != 0 || l2 != 0) regularizeGrad(ptrField(r, L.DW), w + live, l1, l2, inp * out);
+          update(plan, w + next, w + live, ptrField(r, L.DW), inp * out, lr, c1, c2, w - params);
+        }
         update(plan, b + next, b + live, ptrField(r, L.DB), out, lr, c1, c2, b - params);
       }
       if (backup != 0) flipped = !flipped;

@@ -13,5 +13,5 @@ import { tile4x8 } from './gemm';
 export function peakTile(c: usize, a: usize, b: usize, kc: i32, reps: i32): void {
   if (!ASC_FEATURE_SIMD || kc <= 0) return;
   const K = <usize>kc;
-  for (let r = 0; r < reps; r++) tile4x8(c, a, b, K, K << 2, 4, 32, 8, true);
+  for (let r = 0; r < reps; r++) tile4x8(c, a, b, K, K << 2, 4, 32, 8, true, 0, 0);
 }

@@ -186,6 +186,27 @@ export enum ProductJob {
   Activation = 11,
   /** f32. */
   Alpha = 12,
+  /** ptr: a {@link GradientStep} applied to each tile of the product instead of storing it (0: none). */
+  Step = 13,
+}
+
+/**
+ * A weight gradient applied where it is computed (assembly/gradient-step.ts): the training loop's
+ * dW = Xᵀ·dZ product hands each 4×8 register tile of dW straight to SGD, which reads the weights
+ * at Param and writes the new ones at Out (the other copy of the weights). Word index of each
+ * field.
+ */
+export enum GradientStep {
+  Out = 0,
+  Param = 1,
+  /** f32s. */
+  LearningRate = 2,
+  L1 = 3,
+  L2 = 4,
+  /** i32: 1 when L1 or L2 is not 0 (the gradient is regularized first, as regularizeGrad does). */
+  Regularize = 5,
+  /** Words in the block. */
+  Words = 8,
 }
 
 /** An optimizer-update job (one parameter segment split by ranges). */
