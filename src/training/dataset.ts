@@ -91,6 +91,12 @@ const collected =
 let memoryOf: (d: Dataset) => DatasetMemory;
 let isDatasetBrand: (x: unknown) => boolean;
 
+/** The memory of `self`, a Dataset's member's `this` (a brand check: a look-alike gets a named Error). */
+function own(self: unknown, member: string): DatasetMemory {
+  if (!isDatasetBrand(self)) throw new Error(`Dataset.${member}: called on an object that is not a Dataset (made without its constructor)`);
+  return memoryOf(self as Dataset);
+}
+
 /**
  * Training data that lives in WebAssembly memory: inputs `x` (one row per sample) and targets
  * `y` (same number of rows), copied in once and checked once (every value finite), then given to
@@ -154,11 +160,6 @@ export class Dataset {
     if (new.target === Dataset) Object.freeze(this);
   }
 
-  #own(member: string): DatasetMemory {
-    if (!isDatasetBrand(this)) throw new Error(`Dataset.${member}: called on an object that is not a Dataset`);
-    return this.#memory;
-  }
-
   /**
    * Number of rows (samples). Still readable after `dispose()`.
    *
@@ -168,7 +169,7 @@ export class Dataset {
    * ```
    */
   get rows(): number {
-    return this.#own('rows').rows;
+    return own(this, 'rows').rows;
   }
 
   /**
@@ -180,7 +181,7 @@ export class Dataset {
    * ```
    */
   get inputSize(): number {
-    return this.#own('inputSize').inputSize;
+    return own(this, 'inputSize').inputSize;
   }
 
   /**
@@ -192,7 +193,7 @@ export class Dataset {
    * ```
    */
   get outputSize(): number {
-    return this.#own('outputSize').outputSize;
+    return own(this, 'outputSize').outputSize;
   }
 
   /**
@@ -206,7 +207,7 @@ export class Dataset {
    * ```
    */
   get disposed(): boolean {
-    return this.#own('disposed').disposed;
+    return own(this, 'disposed').disposed;
   }
 
   /**
@@ -221,7 +222,7 @@ export class Dataset {
    * ```
    */
   toMatrices(): { x: Matrix; y: Matrix } {
-    const m = this.#own('toMatrices');
+    const m = own(this, 'toMatrices');
     if (m.disposed) throw new Error('Dataset.toMatrices: this Dataset was disposed');
     return { x: readMatrix(m.be, m.x, m.rows, m.inputSize), y: readMatrix(m.be, m.y, m.rows, m.outputSize) };
   }
@@ -238,7 +239,7 @@ export class Dataset {
    * ```
    */
   dispose(): void {
-    const m = this.#own('dispose');
+    const m = own(this, 'dispose');
     if (m.disposed) return;
     if (m.users) {
       throw new Error(
