@@ -85,7 +85,7 @@ describe('training on a Dataset is bit-identical to training on the matrices', (
       const train = new Dataset(X, Y), val = new Dataset(VX, VY);
       const options: TrainOptions = { epochs: 3, batchSize: 32, learningRate: 1e-3, optimizer: 'adam', metrics: ['accuracy'] };
       const matrices = outcome((n) => n.train(X, Y, { ...options, validation: { x: VX, y: VY } }));
-      expect(matrices.result.valLoss).toHaveLength(3);
+      expect((matrices.result as TrainResult).valLoss).toHaveLength(3);
       expectIdentical(matrices, outcome((n) => n.train(train, { ...options, validation: val })));
       expectIdentical(matrices, outcome((n) => n.train(train, { ...options, validation: { x: VX, y: VY } })));
       expectIdentical(matrices, outcome((n) => n.train(X, Y, { ...options, validation: val })));
@@ -334,8 +334,8 @@ describe('errors: named, and nothing changed', () => {
 
   it('train(dataset, y, options): the targets are in the Dataset', async () => {
     const net = make(), ds = new Dataset(X, Y);
-    await rejects(() => net.train(ds, Y as never, { epochs: 1 } as never), /^NeuralNetwork\.train: the Dataset holds the targets; call train\(dataset, options\)$/, net);
-    await rejects(() => net.train(ds, { epochs: 1 }, {} as never), /the Dataset holds the targets/, net);
+    await rejects(() => net.train(ds as never, Y as never, { epochs: 1 } as never), /^NeuralNetwork\.train: the Dataset holds the targets; call train\(dataset, options\)$/, net);
+    await rejects(() => net.train(ds as never, { epochs: 1 } as never, {} as never), /the Dataset holds the targets/, net);
     await rejects(() => net.trainAsync(ds, Y.toArray() as never), /^NeuralNetwork\.trainAsync: the Dataset holds the targets/, net);
     await rejects(() => net.train(ds, null as never), /^NeuralNetwork\.train: options must be an object, got null/, net);
     ds.dispose();
