@@ -36,6 +36,13 @@ interface Rows {
 
 const MAX_CHUNK = 1024;
 
+/** 0, 1, ..., n − 1 (a loop: Int32Array.from with a mapping function is 20x slower on 60,000 rows). */
+function identity(n: number): Int32Array {
+  const order = new Int32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  return order;
+}
+
 /** What a rejected run puts back: the weights, the optimizer's state, the saved config. */
 interface Snapshot {
   params: Block;
@@ -89,7 +96,7 @@ export class Trainer {
     this.perEpoch = Boolean(
       options.schedule || p.val || split || p.early || p.errorThreshold || p.onEpoch || (p.batch < n && p.shuffle),
     );
-    this.order = p.batch < n ? Int32Array.from({ length: n }, (_, i) => i) : null;
+    this.order = p.batch < n ? identity(n) : null;
     this.result = { loss: [], learningRate: [], epochs: 0, stopped: false, stopReason: 'epochs' };
     if (p.accuracy) this.result.accuracy = [];
     if (p.val || split) {
@@ -240,8 +247,9 @@ export class Trainer {
     const { be, layers } = this.arena;
     for (const l of layers) {
       for (const [ptr, n] of [[l.w, l.inputs * l.outputs], [l.b, l.outputs]] as const) {
-        const bad = be.f32(ptr, n).find((v) => !Number.isFinite(v));
-        if (bad === undefined) continue;
+        const i = be.kernels.firstNonFinite(ptr, n); // one SIMD pass (a JS pass was 1.4 ms of a 784-128-10 call)
+        if (i < 0) continue;
+        const bad = be.read(ptr + i * 4, 1)[0]!;
         this.backupWeights(false);
         const r = this.result, e = Math.max(0, r.epochs - 1);
         throw new TrainingDivergedError(
