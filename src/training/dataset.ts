@@ -8,7 +8,7 @@
  * @module
  */
 import type { Backend, Block } from '../backend/heap.js';
-import { backend } from '../backend/load.js';
+import { currentBackend } from '../backend/load.js';
 import { Matrix, plainMatrix, toMatrix, type MatrixLike } from '../core/matrix.js';
 import { checkFiniteCopy, readMatrix } from '../core/scratch.js';
 import { align4 } from '../nn/buffers.js';
@@ -138,7 +138,8 @@ export class Dataset {
    * ```
    */
   constructor(x: MatrixLike, y: MatrixLike) {
-    const op = 'Dataset', be = backend();
+    const op = 'Dataset', be = currentBackend();
+    if (!be) throw new Error(`${op}: call \`await init()\` once before making a Dataset (its data lives in the kernels' memory)`);
     // A Matrix is float32 already: its values are checked by one SIMD pass over the copy.
     const X = plainMatrix(x) ?? toMatrix(x, op, 'x');
     const Y = plainMatrix(y) ?? toMatrix(y, op, 'y');

@@ -5,7 +5,7 @@
 // named Error that leaves the network and the allocator as they were.
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   backendInfo, Dataset, init, Matrix, NeuralNetwork, RandomState, ReLU, setThreads, shutdown, Sigmoid, Softmax, Tanh,
   type TrainOptions, type TrainResult,
@@ -351,6 +351,12 @@ describe('errors: named, and nothing changed', () => {
     net.dispose();
   });
 
+  it('before init()', async () => {
+    vi.resetModules();
+    const fresh = await import('../../src/index.js'); // a module graph whose init() has not run
+    await namedError(() => new fresh.Dataset([[1]], [[1]]), /^Dataset: call `await init\(\)` once before making a Dataset/);
+  });
+
   it('a Dataset in another backend\'s memory', async () => {
     const ds = new Dataset([[1]], [[1]]);
     const other = await loadBackend('simd');
@@ -362,6 +368,21 @@ describe('errors: named, and nothing changed', () => {
 });
 
 describe('dispose() while training reads it', () => {
+  it('two networks train on one Dataset at once (trainAsync), each as alone', async () => {
+    const ds = new Dataset(X, Y);
+    const options: TrainOptions = { epochs: 4, batchSize: 64, learningRate: 1e-3, optimizer: 'adam', validationSplit: 0.25 };
+    const alone = outcome((n) => n.train(ds, options));
+    const a = make(), b = make();
+    const [ra, rb] = await Promise.all([a.trainAsync(ds, { ...options, yieldEvery: 0.01 }), b.trainAsync(ds, { ...options, yieldEvery: 0.01 })]);
+    expect(ra).toEqual(alone.result);
+    expect(rb).toEqual(alone.result);
+    expect(firstDifference(alone.params, params(a))).toBe(-1);
+    expect(firstDifference(alone.params, params(b))).toBe(-1);
+    a.dispose();
+    b.dispose();
+    ds.dispose();
+  });
+
   it('from a train() callback: refused, training goes on unchanged; dispose after it returns works', () => {
     const ds = new Dataset(X, Y);
     const options: TrainOptions = { epochs: 3, batchSize: 64, learningRate: 1e-3, optimizer: 'adam', validationSplit: 0.2 };
