@@ -377,7 +377,26 @@ function packPanel(dst: usize, src: usize, kc: usize, width: usize, valid: usize
     }
     return;
   }
-  for (let p: usize = 0; p < kc; p++) {
+  let p0: usize = 0;
+  if (brs == 4 && valid == width) {
+    // op(B) = Bᵀ of a row-major B: B(p..p+3, j) is contiguous, so 4×4 blocks load as columns
+    // of the panel and are transposed in registers into its rows.
+    const rowBytes = width << 2;
+    for (; p0 + 4 <= kc; p0 += 4) {
+      for (let h: usize = 0; h < width; h += 4) {
+        const s = src + (p0 << 2) + h * bcs;
+        const r0 = v128.load(s), r1 = v128.load(s + bcs), r2 = v128.load(s + 2 * bcs), r3 = v128.load(s + 3 * bcs);
+        const t0 = v128.shuffle<f32>(r0, r1, 0, 4, 1, 5), t1 = v128.shuffle<f32>(r0, r1, 2, 6, 3, 7);
+        const t2 = v128.shuffle<f32>(r2, r3, 0, 4, 1, 5), t3 = v128.shuffle<f32>(r2, r3, 2, 6, 3, 7);
+        const d = dst + ((p0 * width + h) << 2);
+        v128.store(d, v128.shuffle<f32>(t0, t2, 0, 1, 4, 5));
+        v128.store(d + rowBytes, v128.shuffle<f32>(t0, t2, 2, 3, 6, 7));
+        v128.store(d + 2 * rowBytes, v128.shuffle<f32>(t1, t3, 0, 1, 4, 5));
+        v128.store(d + 3 * rowBytes, v128.shuffle<f32>(t1, t3, 2, 3, 6, 7));
+      }
+    }
+  }
+  for (let p = p0; p < kc; p++) {
     const d = dst + ((p * width) << 2);
     const s = src + p * brs;
     let j: usize = 0;

@@ -34,23 +34,42 @@ import { f64Field, intField, layerRow, ptrField, realField } from './plan';
 }
 
 /**
- * Copy every layer's weights and bias between the parameters and the backup (laid out like the
- * parameters): `save` copies into the backup, else back. The gradients are not copied: nothing
- * reads them after a restore (half the bytes of copying the whole parameter block every step).
+ * Copy every layer's weights and bias from the backup (laid out like the parameters) back into
+ * the parameters. The gradients are not copied: nothing reads them after a restore.
  */
-function backupWeights(plan: usize, layers: i32, params: usize, backup: usize, save: bool): void {
+function restoreWeights(plan: usize, layers: i32, params: usize, backup: usize): void {
   for (let l = 0; l < layers; l++) {
     const r = layerRow(plan, l);
     const w = ptrField(r, L.W), b = ptrField(r, L.B), out = <usize>intField(r, L.Out);
-    const wBytes = (<usize>intField(r, L.In) * out) << 2;
-    const wk = backup + (w - params), bk = backup + (b - params);
-    if (save) {
-      copySegment(wk, w, wBytes);
-      copySegment(bk, b, out << 2);
-    } else {
-      copySegment(w, wk, wBytes);
-      copySegment(b, bk, out << 2);
+    copySegment(w, backup + (w - params), (<usize>intField(r, L.In) * out) << 2);
+    copySegment(b, backup + (b - params), out << 2);
+  }
+}
+
+/** Exchange every layer's weights and bias with the backup's. */
+function swapWeights(plan: usize, layers: i32, params: usize, backup: usize): void {
+  for (let l = 0; l < layers; l++) {
+    const r = layerRow(plan, l);
+    const w = ptrField(r, L.W), b = ptrField(r, L.B), out = <usize>intField(r, L.Out);
+    swapBytes(w, backup + (w - params), (<usize>intField(r, L.In) * out) << 2);
+    swapBytes(b, backup + (b - params), out << 2);
+  }
+}
+
+/** Exchange `bytes` (a multiple of 4) at `p` and `q` (no overlap). */
+function swapBytes(p: usize, q: usize, bytes: usize): void {
+  let i: usize = 0;
+  if (ASC_FEATURE_SIMD) {
+    for (; i + 16 <= bytes; i += 16) {
+      const a = v128.load(p + i);
+      v128.store(p + i, v128.load(q + i));
+      v128.store(q + i, a);
     }
+  }
+  for (; i < bytes; i += 4) {
+    const a = load<u32>(p + i);
+    store<u32>(p + i, load<u32>(q + i));
+    store<u32>(q + i, a);
   }
 }
 
@@ -62,8 +81,15 @@ function backupWeights(plan: usize, layers: i32, params: usize, backup: usize, s
 /**
  * Run `epochs` epochs of the plan; write the number completed (i32) at `done`. A batch whose
  * loss is not finite stops training: its loss is written to LossOut, FailedRow gets its first
- * row, `done` stays at that epoch's index, and the weights and biases are restored from the
- * backup, which holds those that produced the last finite loss (copied after each finite loss).
+ * row, `done` stays at that epoch's index, and the parameters get back the weights and biases
+ * that produced the last finite loss (those the backup holds when the call starts, or those
+ * before the last update).
+ *
+ * With a backup, nothing is copied per step: the parameters and the backup take turns. Each
+ * update reads the weights of one copy and writes the new weights into the other, which keeps
+ * the weights before it. When the call ends on the backup's turn the two are exchanged once, so
+ * the parameters hold the final weights and the backup those before the last update, as the
+ * host expects.
  */
 export function trainEpochs(plan: usize, epochs: i32, done: usize): void {
   const layers = intField(plan, PlanField.Layers), lossKind = intField(plan, PlanField.Loss), lr = realField(plan, PlanField.LearningRate);
@@ -79,6 +105,9 @@ export function trainEpochs(plan: usize, epochs: i32, done: usize): void {
   const beta1 = <f64>realField(plan, PlanField.Hyper1), beta2 = <f64>realField(plan, PlanField.Hyper2);
   const pow1 = f64Field(plan, PlanField.Pow1), pow2 = f64Field(plan, PlanField.Pow2);
   const last = layerRow(plan, layers - 1);
+  // the backup's distance from the parameters, and whether the live weights are the backup's
+  const other: usize = backup != 0 ? backup - params : 0;
+  let flipped = false;
   const fused = lossKind == LossId.SoftmaxCrossEntropy || lossKind == LossId.BinaryCrossEntropyLogits;
   for (let e = 0; e < epochs; e++) {
     let total: f64 = 0, correct: f64 = 0;
@@ -88,10 +117,11 @@ export function trainEpochs(plan: usize, epochs: i32, done: usize): void {
         gatherRows(x0, dataX, index + (<usize>start << 2), rows, inSize);
         gatherRows(target, dataY, index + (<usize>start << 2), rows, outSize);
       }
+      const live: usize = flipped ? other : 0, next: usize = flipped ? 0 : other;
       for (let l = 0; l < layers; l++) {
         const r = layerRow(plan, l);
         denseForward(
-          ptrField(r, L.Z), ptrField(r, L.Y), ptrField(r, L.X), ptrField(r, L.W), ptrField(r, L.B),
+          ptrField(r, L.Z), ptrField(r, L.Y), ptrField(r, L.X), ptrField(r, L.W) + live, ptrField(r, L.B) + live,
           rows, intField(r, L.Out), intField(r, L.In), intField(r, L.Activation), realField(r, L.Alpha),
         );
       }
@@ -104,7 +134,8 @@ export function trainEpochs(plan: usize, epochs: i32, done: usize): void {
       else softmaxCrossEntropyLoss(lossSlot, pred, target, rows, outSize);
       const value = load<f64>(lossSlot);
       if (!isFinite(value)) {
-        if (backup != 0) backupWeights(plan, layers, params, backup, false);
+        // on the backup's turn the parameters already hold the weights before the last update
+        if (backup != 0 && !flipped) restoreWeights(plan, layers, params, backup);
         store<f64>(lossOut + (<usize>e << 3), value);
         store<i32>(plan + (<usize>PlanField.FailedRow << 2), start);
         store<i32>(done, e);
@@ -115,7 +146,6 @@ export function trainEpochs(plan: usize, epochs: i32, done: usize): void {
         accuracyCount(lossSlot, pred, target, rows, outSize, threshold);
         correct += load<f64>(lossSlot);
       }
-      if (backup != 0) backupWeights(plan, layers, params, backup, true);
       let c1: f32 = 1, c2: f32 = 1;
       if (adam) {
         const p1 = load<f64>(pow1) * beta1, p2 = load<f64>(pow2) * beta2;
@@ -131,17 +161,20 @@ export function trainEpochs(plan: usize, epochs: i32, done: usize): void {
       for (let l = layers - 1; l >= 0; l--) {
         const r = layerRow(plan, l);
         const inp = intField(r, L.In), out = intField(r, L.Out), gl = ptrField(r, L.G), dx = ptrField(r, L.DX);
+        const w = ptrField(r, L.W), b = ptrField(r, L.B);
         if (!(fused && l == layers - 1)) activateBackward(intField(r, L.Activation), gl, gl, ptrField(r, L.Z), ptrField(r, L.Y), rows, out, realField(r, L.Alpha));
         gemm(ptrField(r, L.DW), ptrField(r, L.X), gl, inp, out, rows, 1, 0);
         sumColumns(ptrField(r, L.DB), gl, rows, out);
-        if (dx != 0) gemm(dx, gl, ptrField(r, L.W), rows, inp, out, 0, 1);
-        if (l1 != 0 || l2 != 0) regularizeGrad(ptrField(r, L.DW), ptrField(r, L.W), l1, l2, inp * out);
-        update(plan, ptrField(r, L.W), ptrField(r, L.DW), inp * out, lr, c1, c2);
-        update(plan, ptrField(r, L.B), ptrField(r, L.DB), out, lr, c1, c2);
+        if (dx != 0) gemm(dx, gl, w + live, rows, inp, out, 0, 1);
+        if (l1 != 0 || l2 != 0) regularizeGrad(ptrField(r, L.DW), w + live, l1, l2, inp * out);
+        update(plan, w + next, w + live, ptrField(r, L.DW), inp * out, lr, c1, c2, w - params);
+        update(plan, b + next, b + live, ptrField(r, L.DB), out, lr, c1, c2, b - params);
       }
+      if (backup != 0) flipped = !flipped;
     }
     store<f64>(lossOut + (<usize>e << 3), total / <f64>n);
     if (accOut != 0) store<f64>(accOut + (<usize>e << 3), correct / <f64>n);
   }
+  if (flipped) swapWeights(plan, layers, params, backup);
   store<i32>(done, epochs);
 }

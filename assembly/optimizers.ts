@@ -1,23 +1,27 @@
 // Parameter updates.
 
-/** Plain SGD, in place: param -= learningRate · grad over n floats. */
-export function sgdUpdate(param: usize, grad: usize, learningRate: f32, n: i32): void {
+// Each update writes the new parameters to `out` and reads the old ones from `param`: the same
+// pointer updates in place; two pointers keep the old parameters (the training loop alternates
+// between two copies instead of backing the weights up before each step). State is in place.
+
+/** Plain SGD: out = param − learningRate · grad over n floats. */
+export function sgdUpdate(out: usize, param: usize, grad: usize, learningRate: f32, n: i32): void {
   const end = <usize>n << 2;
   let i: usize = 0;
   if (ASC_FEATURE_SIMD) {
     const lr = f32x4.splat(learningRate);
     for (; i + 16 <= end; i += 16) {
-      v128.store(param + i, f32x4.sub(v128.load(param + i), f32x4.mul(lr, v128.load(grad + i))));
+      v128.store(out + i, f32x4.sub(v128.load(param + i), f32x4.mul(lr, v128.load(grad + i))));
     }
   }
-  for (; i < end; i += 4) store<f32>(param + i, load<f32>(param + i) - learningRate * load<f32>(grad + i));
+  for (; i < end; i += 4) store<f32>(out + i, load<f32>(param + i) - learningRate * load<f32>(grad + i));
 }
 
 /**
- * Momentum SGD, in place (Keras / tfjs form): v = μ·v − lr·g; then p += v, or with Nesterov
- * p += μ·v − lr·g (the look-ahead step). `velocity` has n floats.
+ * Momentum SGD (Keras / tfjs form): v = μ·v − lr·g; then out = p + v, or with Nesterov
+ * out = p + μ·v − lr·g (the look-ahead step). `velocity` has n floats.
  */
-export function momentumUpdate(param: usize, grad: usize, velocity: usize, learningRate: f32, momentum: f32, nesterov: i32, n: i32): void {
+export function momentumUpdate(out: usize, param: usize, grad: usize, velocity: usize, learningRate: f32, momentum: f32, nesterov: i32, n: i32): void {
   const end = <usize>n << 2;
   let i: usize = 0;
   if (ASC_FEATURE_SIMD) {
@@ -27,23 +31,23 @@ export function momentumUpdate(param: usize, grad: usize, velocity: usize, learn
       const v = f32x4.sub(f32x4.mul(mu, v128.load(velocity + i)), g);
       v128.store(velocity + i, v);
       const step = nesterov ? f32x4.sub(f32x4.mul(mu, v), g) : v;
-      v128.store(param + i, f32x4.add(v128.load(param + i), step));
+      v128.store(out + i, f32x4.add(v128.load(param + i), step));
     }
   }
   for (; i < end; i += 4) {
     const g = learningRate * load<f32>(grad + i);
     const v = momentum * load<f32>(velocity + i) - g;
     store<f32>(velocity + i, v);
-    store<f32>(param + i, load<f32>(param + i) + (nesterov ? momentum * v - g : v));
+    store<f32>(out + i, load<f32>(param + i) + (nesterov ? momentum * v - g : v));
   }
 }
 
 /**
- * Adam (Kingma & Ba), bias-corrected, in place: m = β1·m + (1 − β1)·g; v = β2·v + (1 − β2)·g²;
- * p −= lr · (m·c1) / (√(v·c2) + ε), where c1 = 1/(1 − β1^t) and c2 = 1/(1 − β2^t) for step t.
+ * Adam (Kingma & Ba), bias-corrected: m = β1·m + (1 − β1)·g; v = β2·v + (1 − β2)·g²;
+ * out = p − lr · (m·c1) / (√(v·c2) + ε), where c1 = 1/(1 − β1^t) and c2 = 1/(1 − β2^t) for step t.
  */
 export function adamUpdate(
-  param: usize, grad: usize, m: usize, v: usize, learningRate: f32, beta1: f32, beta2: f32, epsilon: f32,
+  out: usize, param: usize, grad: usize, m: usize, v: usize, learningRate: f32, beta1: f32, beta2: f32, epsilon: f32,
   c1: f32, c2: f32, n: i32,
 ): void {
   const end = <usize>n << 2;
@@ -58,7 +62,7 @@ export function adamUpdate(
       v128.store(m + i, mm);
       v128.store(v + i, vv);
       const step = f32x4.div(f32x4.mul(lr, f32x4.mul(mm, k1)), f32x4.add(f32x4.sqrt(f32x4.mul(vv, k2)), eps));
-      v128.store(param + i, f32x4.sub(v128.load(param + i), step));
+      v128.store(out + i, f32x4.sub(v128.load(param + i), step));
     }
   }
   for (; i < end; i += 4) {
@@ -67,12 +71,12 @@ export function adamUpdate(
     const vv = beta2 * load<f32>(v + i) + (1 - beta2) * g * g;
     store<f32>(m + i, mm);
     store<f32>(v + i, vv);
-    store<f32>(param + i, load<f32>(param + i) - (learningRate * (mm * c1)) / (Mathf.sqrt(vv * c2) + epsilon));
+    store<f32>(out + i, load<f32>(param + i) - (learningRate * (mm * c1)) / (Mathf.sqrt(vv * c2) + epsilon));
   }
 }
 
-/** RMSprop, in place: s = ρ·s + (1 − ρ)·g²; p −= lr·g / (√s + ε). */
-export function rmspropUpdate(param: usize, grad: usize, s: usize, learningRate: f32, rho: f32, epsilon: f32, n: i32): void {
+/** RMSprop: s = ρ·s + (1 − ρ)·g²; out = p − lr·g / (√s + ε). */
+export function rmspropUpdate(out: usize, param: usize, grad: usize, s: usize, learningRate: f32, rho: f32, epsilon: f32, n: i32): void {
   const end = <usize>n << 2;
   let i: usize = 0;
   if (ASC_FEATURE_SIMD) {
@@ -81,14 +85,14 @@ export function rmspropUpdate(param: usize, grad: usize, s: usize, learningRate:
       const g = v128.load(grad + i);
       const ss = f32x4.add(f32x4.mul(r, v128.load(s + i)), f32x4.mul(o, f32x4.mul(g, g)));
       v128.store(s + i, ss);
-      v128.store(param + i, f32x4.sub(v128.load(param + i), f32x4.div(f32x4.mul(lr, g), f32x4.add(f32x4.sqrt(ss), eps))));
+      v128.store(out + i, f32x4.sub(v128.load(param + i), f32x4.div(f32x4.mul(lr, g), f32x4.add(f32x4.sqrt(ss), eps))));
     }
   }
   for (; i < end; i += 4) {
     const g = load<f32>(grad + i);
     const ss = rho * load<f32>(s + i) + (1 - rho) * g * g;
     store<f32>(s + i, ss);
-    store<f32>(param + i, load<f32>(param + i) - (learningRate * g) / (Mathf.sqrt(ss) + epsilon));
+    store<f32>(out + i, load<f32>(param + i) - (learningRate * g) / (Mathf.sqrt(ss) + epsilon));
   }
 }
 

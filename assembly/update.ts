@@ -1,21 +1,22 @@
 // The optimizer update of one parameter segment, as the training plan says (kind, hyperparameters,
-// state blocks laid out like the parameters), split across threads when large.
+// state blocks laid out like the parameters), split across threads when large. The new values go
+// to `out`, the old ones are read from `p` (the same pointer: in place); the optimizer's state is
+// found at `off`, the segment's byte offset in the parameter block.
 
 import { Command, OptimizerId, PlanField, UpdateJob } from '../src/backend/contract';
 import { adamUpdate, momentumUpdate, rmspropUpdate, sgdUpdate } from './optimizers';
 import { intField, ptrField, realField } from './plan';
 import { elementwiseThreads, join, jobWord, post, rangeShare } from './threads';
 
-/** Update n floats at `p` with gradient `g` on this thread (also a worker's share of a split update). */
-export function updateSegment(plan: usize, p: usize, g: usize, n: i32, lr: f32, c1: f32, c2: f32): void {
+/** Update n floats read at `p` into `out` with gradient `g` on this thread (also a worker's share of a split update). */
+export function updateSegment(plan: usize, out: usize, p: usize, g: usize, n: i32, lr: f32, c1: f32, c2: f32, off: usize): void {
   const kind = intField(plan, PlanField.Optimizer);
-  if (kind == OptimizerId.SGD) { sgdUpdate(p, g, lr, n); return; }
-  const off = p - ptrField(plan, PlanField.Params);
+  if (kind == OptimizerId.SGD) { sgdUpdate(out, p, g, lr, n); return; }
   const a = ptrField(plan, PlanField.StateA) + off;
   const h1 = realField(plan, PlanField.Hyper1), eps = realField(plan, PlanField.Epsilon);
-  if (kind == OptimizerId.Momentum) momentumUpdate(p, g, a, lr, h1, intField(plan, PlanField.Nesterov), n);
-  else if (kind == OptimizerId.Adam) adamUpdate(p, g, a, ptrField(plan, PlanField.StateB) + off, lr, h1, realField(plan, PlanField.Hyper2), eps, c1, c2, n);
-  else rmspropUpdate(p, g, a, lr, h1, eps, n);
+  if (kind == OptimizerId.Momentum) momentumUpdate(out, p, g, a, lr, h1, intField(plan, PlanField.Nesterov), n);
+  else if (kind == OptimizerId.Adam) adamUpdate(out, p, g, a, ptrField(plan, PlanField.StateB) + off, lr, h1, realField(plan, PlanField.Hyper2), eps, c1, c2, n);
+  else rmspropUpdate(out, p, g, a, lr, h1, eps, n);
 }
 
 /** A worker's share of the update job in the control block. */
@@ -23,27 +24,31 @@ export function updateShare(id: i32, threads: i32): void {
   const n = <usize>load<i32>(jobWord(UpdateJob.Count));
   const from = rangeShare(id, threads, n), to = rangeShare(id + 1, threads, n);
   if (from >= to) return;
+  const skip = from << 2;
   updateSegment(
-    <usize>load<i32>(jobWord(UpdateJob.Plan)), <usize>load<i32>(jobWord(UpdateJob.Param)) + (from << 2),
-    <usize>load<i32>(jobWord(UpdateJob.Grad)) + (from << 2), <i32>(to - from),
+    <usize>load<i32>(jobWord(UpdateJob.Plan)), <usize>load<i32>(jobWord(UpdateJob.Out)) + skip,
+    <usize>load<i32>(jobWord(UpdateJob.Param)) + skip, <usize>load<i32>(jobWord(UpdateJob.Grad)) + skip, <i32>(to - from),
     load<f32>(jobWord(UpdateJob.LearningRate)), load<f32>(jobWord(UpdateJob.Correction1)), load<f32>(jobWord(UpdateJob.Correction2)),
+    <usize>load<i32>(jobWord(UpdateJob.StateOffset)) + skip,
   );
 }
 
 /** `updateSegment`, split across threads when the segment is large. */
-export function update(plan: usize, p: usize, g: usize, n: i32, lr: f32, c1: f32, c2: f32): void {
+export function update(plan: usize, out: usize, p: usize, g: usize, n: i32, lr: f32, c1: f32, c2: f32, off: usize): void {
   const threads = ASC_FEATURE_THREADS ? elementwiseThreads(<usize>n) : 1;
   if (threads < 2) {
-    updateSegment(plan, p, g, n, lr, c1, c2);
+    updateSegment(plan, out, p, g, n, lr, c1, c2, off);
     return;
   }
   store<i32>(jobWord(UpdateJob.Plan), <i32>plan);
+  store<i32>(jobWord(UpdateJob.Out), <i32>out);
   store<i32>(jobWord(UpdateJob.Param), <i32>p);
   store<i32>(jobWord(UpdateJob.Grad), <i32>g);
   store<i32>(jobWord(UpdateJob.Count), n);
   store<f32>(jobWord(UpdateJob.LearningRate), lr);
   store<f32>(jobWord(UpdateJob.Correction1), c1);
   store<f32>(jobWord(UpdateJob.Correction2), c2);
+  store<i32>(jobWord(UpdateJob.StateOffset), <i32>off);
   post(Command.Update, threads);
   updateShare(0, threads);
   join(threads);

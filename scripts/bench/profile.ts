@@ -32,8 +32,7 @@ const PHASES = [
   ['backward gemms dW', 'Xᵀ·dZ per layer (gemm transA)'],
   ['backward gemms dX', 'dZ·Wᵀ per layer but the first (gemm transB)'],
   ['bias gradients', 'column sums per layer'],
-  ['weights backup', 'copy of every layer\'s weights and biases each step (restored if a loss is not finite)'],
-  ['optimizer update', 'SGD or Adam over every W and b'],
+  ['optimizer update', 'SGD or Adam over every W and b, into the other copy of the weights (the loop alternates two copies, so the weights before a step are kept without a copy)'],
 ] as const;
 type Phase = (typeof PHASES)[number][0];
 
@@ -58,15 +57,13 @@ function phaseTimes(be: Backend, sizes: readonly number[], batch: number, n: num
     return {
       inSize, out,
       w: f32(inSize * out, () => rnd() * 0.1), b: f32(out, () => 0), dw: f32(inSize * out), db: f32(out),
+      w2: f32(inSize * out), b2: f32(out),
       z: f32(batch * out, rnd), y: f32(batch * out), g: f32(batch * out, () => rnd() * 1e-3),
       m: f32(inSize * out + out), v: f32(inSize * out + out),
     };
   });
   const dx = L.map((l) => f32(batch * l.inSize));
   const input = (i: number) => (i === 0 ? x0 : L[i - 1]!.y);
-  const paramFloats = L.reduce((s, l) => s + 2 * (l.inSize * l.out + l.out), 0);
-  const backup = f32(paramFloats), params = f32(paramFloats);
-  const weightFloats = L.reduce((s, l) => s + l.inSize * l.out + l.out, 0);
   const last = L.length - 1;
   const run: Record<Phase, () => void> = {
     'gather': () => {
@@ -90,14 +87,13 @@ function phaseTimes(be: Backend, sizes: readonly number[], batch: number, n: num
       if (i > 0) k.gemm!(dx[i]!, l.g, l.w, batch, l.inSize, l.out, 0, 1);
     }),
     'bias gradients': () => L.forEach((l) => k.sumColumns!(l.db, l.g, batch, l.out)),
-    'weights backup': () => be.copy(backup, params, weightFloats),
     'optimizer update': () => L.forEach((l) => {
       if (adam) {
-        k.adamUpdate!(l.w, l.dw, l.m, l.v, 1e-9, 0.9, 0.999, 1e-7, 1.1, 1.001, l.inSize * l.out);
-        k.adamUpdate!(l.b, l.db, l.m + l.inSize * l.out * 4, l.v + l.inSize * l.out * 4, 1e-9, 0.9, 0.999, 1e-7, 1.1, 1.001, l.out);
+        k.adamUpdate!(l.w2, l.w, l.dw, l.m, l.v, 1e-9, 0.9, 0.999, 1e-7, 1.1, 1.001, l.inSize * l.out);
+        k.adamUpdate!(l.b2, l.b, l.db, l.m + l.inSize * l.out * 4, l.v + l.inSize * l.out * 4, 1e-9, 0.9, 0.999, 1e-7, 1.1, 1.001, l.out);
       } else {
-        k.sgdUpdate!(l.w, l.dw, 1e-9, l.inSize * l.out);
-        k.sgdUpdate!(l.b, l.db, 1e-9, l.out);
+        k.sgdUpdate!(l.w2, l.w, l.dw, 1e-9, l.inSize * l.out);
+        k.sgdUpdate!(l.b2, l.b, l.db, 1e-9, l.out);
       }
     }),
   };

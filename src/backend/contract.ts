@@ -192,15 +192,19 @@ export enum ProductJob {
 export enum UpdateJob {
   /** ptr: the training plan (optimizer kind, hyperparameters, state). */
   Plan = 0,
-  Param = 1,
-  Grad = 2,
+  /** ptr: where the new parameters go (may be Param: in place). */
+  Out = 1,
+  Param = 2,
+  Grad = 3,
   /** i32: floats in the segment. */
-  Count = 3,
+  Count = 4,
   /** f32. */
-  LearningRate = 4,
+  LearningRate = 5,
   /** f32: Adam's bias corrections. */
-  Correction1 = 5,
-  Correction2 = 6,
+  Correction1 = 6,
+  Correction2 = 7,
+  /** i32: byte offset of the segment in the parameter block (and so in the optimizer's state). */
+  StateOffset = 8,
 }
 
 /** A copy job (the weights' backup, split by ranges). */

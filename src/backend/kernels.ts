@@ -29,11 +29,11 @@ export interface Kernels {
   gatherRows(out: Ptr, src: Ptr, index: Ptr, count: number, cols: number): void;
   /** Index of the first NaN or ±Infinity among n floats at p, or −1. */
   firstNonFinite(p: Ptr, n: number): number;
-  sgdUpdate(param: Ptr, grad: Ptr, learningRate: number, n: number): void;
+  sgdUpdate(out: Ptr, param: Ptr, grad: Ptr, learningRate: number, n: number): void;
   trainEpochs(plan: Ptr, epochs: number, done: Ptr): void;
-  momentumUpdate(param: Ptr, grad: Ptr, velocity: Ptr, lr: number, momentum: number, nesterov: number, n: number): void;
-  adamUpdate(param: Ptr, grad: Ptr, m: Ptr, v: Ptr, lr: number, beta1: number, beta2: number, eps: number, c1: number, c2: number, n: number): void;
-  rmspropUpdate(param: Ptr, grad: Ptr, s: Ptr, lr: number, rho: number, eps: number, n: number): void;
+  momentumUpdate(out: Ptr, param: Ptr, grad: Ptr, velocity: Ptr, lr: number, momentum: number, nesterov: number, n: number): void;
+  adamUpdate(out: Ptr, param: Ptr, grad: Ptr, m: Ptr, v: Ptr, lr: number, beta1: number, beta2: number, eps: number, c1: number, c2: number, n: number): void;
+  rmspropUpdate(out: Ptr, param: Ptr, grad: Ptr, s: Ptr, lr: number, rho: number, eps: number, n: number): void;
   regularizeGrad(grad: Ptr, param: Ptr, l1: number, l2: number, n: number): void;
   accuracyCount(out: Ptr, pred: Ptr, target: Ptr, rows: number, cols: number, threshold: number): void;
   denseForward(z: Ptr, y: Ptr, x: Ptr, w: Ptr, b: Ptr, rows: number, out: number, inp: number, id: number, alpha: number): void;

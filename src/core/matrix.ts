@@ -53,9 +53,12 @@ const growableOf =
 
 /** Whether a buffer can change length (a resizable ArrayBuffer or a growable SharedArrayBuffer). */
 function lengthCanChange(buffer: ArrayBufferLike): boolean {
+  // The getter of the buffer's own kind answers; the other kind's getter throws. An ArrayBuffer
+  // (the common case) is asked first, so no exception is made on the way (one costs ~30 µs).
   for (const get of [resizableOf, growableOf]) {
+    if (get === undefined) continue;
     try {
-      if (get?.call(buffer) === true) return true;
+      return get.call(buffer) === true;
     } catch {
       // the other kind of buffer
     }
@@ -127,6 +130,8 @@ function notMade(member: string): never {
 
 // Set by matrixView just around `new Matrix`, so the constructor makes a view instead of storage.
 let pendingView: ViewSource | null = null;
+// Set by ownedMatrix just around `new Matrix`: a fresh array only this module can reach, taken as is.
+let pendingOwned: Float32Array | null = null;
 let isMatrix = (x: unknown): x is Matrix => x instanceof Matrix;
 let canonical = (m: Matrix): Matrix => m;
 
@@ -180,7 +185,9 @@ export class Matrix {
     this.#rows = rows;
     this.#cols = cols;
     this.#view = view;
-    this.#data = view !== null ? EMPTY : data === undefined ? allocate('Matrix', rows, cols) : adopt(data, rows, cols);
+    const owned = pendingOwned;
+    pendingOwned = null;
+    this.#data = view !== null ? EMPTY : owned !== null ? sealed(owned) : data === undefined ? allocate('Matrix', rows, cols) : adopt(data, rows, cols);
     if (new.target === Matrix) Object.freeze(this);
   }
 
@@ -350,6 +357,22 @@ function makeView(source: ViewSource, rows: number, cols: number): Matrix {
     return new Matrix(rows, cols);
   } finally {
     pendingView = null;
+  }
+}
+
+/**
+ * A Matrix that takes `data` as its storage, without a check or a second view: only for a fresh
+ * Float32Array of exactly rows·cols values that no caller can reach (a result copied out of
+ * linear memory).
+ *
+ * @internal
+ */
+export function ownedMatrix(rows: number, cols: number, data: Float32Array): Matrix {
+  pendingOwned = data;
+  try {
+    return new Matrix(rows, cols);
+  } finally {
+    pendingOwned = null;
   }
 }
 

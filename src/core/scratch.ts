@@ -5,7 +5,7 @@
  * @module
  */
 import type { Backend } from '../backend/heap.js';
-import { Matrix } from './matrix.js';
+import { ownedMatrix, type Matrix } from './matrix.js';
 
 /**
  * Allocate room for `sizes` floats each (16-byte aligned), call `fn` with their pointers, and
@@ -35,7 +35,7 @@ export function withScratch<T>(b: Backend, what: string, sizes: readonly number[
  * @internal
  */
 export function readMatrix(b: Backend, ptr: number, rows: number, cols: number): Matrix {
-  return new Matrix(rows, cols, b.read(ptr, rows * cols));
+  return ownedMatrix(rows, cols, b.read(ptr, rows * cols));
 }
 
 /**

@@ -202,10 +202,10 @@ export class NetworkArena implements LayerOwner {
     }
     const [h1, h2, eps, nesterov] = kernel.hyper;
     switch (kernel.id) {
-      case OptimizerId.SGD: k.sgdUpdate(p, g, lr, n); break;
-      case OptimizerId.Momentum: k.momentumUpdate(p, g, s.a + off, lr, h1, nesterov, n); break;
-      case OptimizerId.Adam: k.adamUpdate(p, g, s.a + off, s.b + off, lr, h1, h2, eps, c1, c2, n); break;
-      case OptimizerId.RMSprop: k.rmspropUpdate(p, g, s.a + off, lr, h1, eps, n); break;
+      case OptimizerId.SGD: k.sgdUpdate(p, p, g, lr, n); break;
+      case OptimizerId.Momentum: k.momentumUpdate(p, p, g, s.a + off, lr, h1, nesterov, n); break;
+      case OptimizerId.Adam: k.adamUpdate(p, p, g, s.a + off, s.b + off, lr, h1, h2, eps, c1, c2, n); break;
+      case OptimizerId.RMSprop: k.rmspropUpdate(p, p, g, s.a + off, lr, h1, eps, n); break;
     }
   }
 

@@ -64,6 +64,6 @@ export function activationBackward(
 
 /** The chapter's update: param −= learningRate · grad, over `count` floats. */
 export function sgdStep(be: Backend, o: { param: Ptr; grad: Ptr; learningRate: number; count: number }): void {
-  be.kernels.sgdUpdate(o.param, o.grad, o.learningRate, o.count);
+  be.kernels.sgdUpdate(o.param, o.param, o.grad, o.learningRate, o.count);
 }
 

@@ -99,7 +99,7 @@ export class SGD extends Optimizer {
   }
   update(param: Float32Array, grad: Float32Array, state: readonly Float32Array[], learningRate: number): void {
     void state;
-    twin.sgdUpdate(param, grad, learningRate, param.length);
+    twin.sgdUpdate(param, param, grad, learningRate, param.length);
   }
 }
 
@@ -130,7 +130,7 @@ export class Momentum extends Optimizer {
     register(this, Momentum, { id: OptimizerId.Momentum, slots: 1, hyper: [this.momentum, 0, 0, this.nesterov ? 1 : 0] });
   }
   update(param: Float32Array, grad: Float32Array, state: readonly Float32Array[], learningRate: number): void {
-    twin.momentumUpdate(param, grad, state[0]!, learningRate, this.momentum, this.nesterov ? 1 : 0, param.length);
+    twin.momentumUpdate(param, param, grad, state[0]!, learningRate, this.momentum, this.nesterov ? 1 : 0, param.length);
   }
   override toJSON() {
     return { name: this.name, momentum: this.momentum, nesterov: this.nesterov };
@@ -161,7 +161,7 @@ export class Adam extends Optimizer {
   }
   update(param: Float32Array, grad: Float32Array, state: readonly Float32Array[], learningRate: number, step: number): void {
     const c1 = 1 / (1 - Math.fround(this.beta1) ** step), c2 = 1 / (1 - Math.fround(this.beta2) ** step);
-    twin.adamUpdate(param, grad, state[0]!, state[1]!, learningRate, this.beta1, this.beta2, this.epsilon, c1, c2, param.length);
+    twin.adamUpdate(param, param, grad, state[0]!, state[1]!, learningRate, this.beta1, this.beta2, this.epsilon, c1, c2, param.length);
   }
   override toJSON() {
     return { name: this.name, beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon };
@@ -188,7 +188,7 @@ export class RMSprop extends Optimizer {
     register(this, RMSprop, { id: OptimizerId.RMSprop, slots: 1, hyper: [this.rho, 0, this.epsilon, 0] });
   }
   update(param: Float32Array, grad: Float32Array, state: readonly Float32Array[], learningRate: number): void {
-    twin.rmspropUpdate(param, grad, state[0]!, learningRate, this.rho, this.epsilon, param.length);
+    twin.rmspropUpdate(param, param, grad, state[0]!, learningRate, this.rho, this.epsilon, param.length);
   }
   override toJSON() {
     return { name: this.name, rho: this.rho, epsilon: this.epsilon };

@@ -120,6 +120,8 @@ export class Trainer {
         be.writeI32(this.index, this.order);
       }
       this.backup = this.alloc(bytes, `${op}: a backup of the weights`);
+      // the weights of the last finite loss: until a step has run, those the call started with
+      be.copy(this.backup.ptr, arena.params.ptr, bytes / 4);
       if (p.early?.restoreBest) this.best = this.alloc(bytes, `${op}: the best weights`);
       const prev = arena.opt;
       const snap = this.alloc(bytes, `${op}: a copy of the weights to restore on failure`);

@@ -80,11 +80,11 @@ describe('ids mean the same on both sides', () => {
     const X = [[0.5, -1, 2], [1, 0.25, -0.5], [-1, 1, 1], [0.3, 0.2, 0.1]];
     const Y = [[1, 0], [0, 1], [0.5, 0.5], [2, -1]];
     const cases: [Optimizer, (w: Float32Array, g: Float32Array) => void][] = [
-      [new SGD(), (w, g) => ref.sgdUpdate(w, g, 0.05, w.length)],
-      [new Momentum({ momentum: 0.8 }), (w, g) => ref.momentumUpdate(w, g, new Float32Array(w.length), 0.05, 0.8, 0, w.length)],
-      [new Momentum({ momentum: 0.8, nesterov: true }), (w, g) => ref.momentumUpdate(w, g, new Float32Array(w.length), 0.05, 0.8, 1, w.length)],
-      [new Adam(), (w, g) => ref.adamUpdate(w, g, new Float32Array(w.length), new Float32Array(w.length), 0.05, 0.9, 0.999, 1e-7, 1 / (1 - Math.fround(0.9)), 1 / (1 - Math.fround(0.999)), w.length)],
-      [new RMSprop({ rho: 0.9 }), (w, g) => ref.rmspropUpdate(w, g, new Float32Array(w.length), 0.05, 0.9, 1e-7, w.length)],
+      [new SGD(), (w, g) => ref.sgdUpdate(w, w, g, 0.05, w.length)],
+      [new Momentum({ momentum: 0.8 }), (w, g) => ref.momentumUpdate(w, w, g, new Float32Array(w.length), 0.05, 0.8, 0, w.length)],
+      [new Momentum({ momentum: 0.8, nesterov: true }), (w, g) => ref.momentumUpdate(w, w, g, new Float32Array(w.length), 0.05, 0.8, 1, w.length)],
+      [new Adam(), (w, g) => ref.adamUpdate(w, w, g, new Float32Array(w.length), new Float32Array(w.length), 0.05, 0.9, 0.999, 1e-7, 1 / (1 - Math.fround(0.9)), 1 / (1 - Math.fround(0.999)), w.length)],
+      [new RMSprop({ rho: 0.9 }), (w, g) => ref.rmspropUpdate(w, w, g, new Float32Array(w.length), 0.05, 0.9, 1e-7, w.length)],
     ];
     for (const [optimizer, rule] of cases) {
       const net = new NeuralNetwork([3, 2], [new Linear()], { seed: 9, init: 1 });

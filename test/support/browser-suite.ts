@@ -76,8 +76,8 @@ function suite(k: KernelSet, build: string, failures: string[]): number {
     k.sumColumns!(s2, p, r, c);
     check(failures, `${build} sumColumns ${r}x${c}`, s2, s1);
     const w1 = p.slice(), w2 = p.slice();
-    reference.sgdUpdate!(w1, t, 0.1, n);
-    k.sgdUpdate!(w2, t, 0.1, n);
+    reference.sgdUpdate!(w1, w1, t, 0.1, n);
+    k.sgdUpdate!(w2, w2, t, 0.1, n);
     check(failures, `${build} sgdUpdate ${n}`, w2, w1);
     checks += 4;
   }

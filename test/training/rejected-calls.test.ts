@@ -4,7 +4,7 @@
 // network's outputs are intact.
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  backendInfo, circle, init, LeakyReLU, Linear, Matrix, NeuralNetwork, ReLU, Sigmoid, Tanh, TrainingDivergedError, xor,
+  backendInfo, circle, init, LeakyReLU, Linear, Matrix, NeuralNetwork, RandomState, ReLU, Sigmoid, Tanh, TrainingDivergedError, xor,
 } from '../../src/index.js';
 
 beforeAll(async () => {
@@ -135,6 +135,63 @@ describe('7. float32 overflow is caught where numbers enter', () => {
     expect((caught as Error).message).toMatch(/the last update at epoch 0 made a weight -?Infinity/);
     expect(Array.from(n.layers[0]!.weights.data)).toEqual(before);
     n.dispose();
+  });
+
+  it.each([
+    ['full batch, kernel loop', { batchSize: undefined }],
+    ['mini-batches, kernel loop', { batchSize: 1 }],
+    ['stepped from TS (onBatch)', { batchSize: 1, onBatch: () => true }],
+  ])('a loss that is not finite at the very first step keeps the weights it started with (%s)', (_, extra) => {
+    // a disposed network leaves its weights in freed memory: a restore must never read them
+    const junk = new NeuralNetwork([1, 1], [new Linear()], { seed: 0 });
+    junk.layers[0]!.weights.set(0, 0, 12345);
+    junk.train([[1]], [[0]], { epochs: 2, learningRate: 1e-9, loss: 'meanSquaredError' });
+    junk.dispose();
+    const n = new NeuralNetwork([1, 1], [new Linear()], { seed: 0 });
+    n.layers[0]!.weights.set(0, 0, 3e30);
+    const weights = () => JSON.stringify(n.toJSON().layers);
+    const before = weights();
+    let caught: unknown = null;
+    try {
+      n.train([[1e10], [1]], [[0], [0]], { epochs: 3, learningRate: 0.1, loss: 'meanSquaredError', ...extra });
+    } catch (e) {
+      caught = e;
+    }
+    expect(caught).toBeInstanceOf(TrainingDivergedError);
+    expect((caught as Error).message).toMatch(/the loss became Infinity at epoch 0/);
+    expect(weights()).toBe(before);
+    n.dispose();
+  });
+
+  it('divergence after an odd or an even number of steps: the kernel loop keeps the same weights as the step path', () => {
+    // The kernel loop alternates between two copies of the weights (no copy per step); the TS
+    // step path (forced by onBatch) copies a backup before each update. Both must end on the
+    // weights of the last finite loss, whichever copy was live when the loss overflowed.
+    const rng = new RandomState(3);
+    const x = Array.from({ length: 32 }, () => [rng.random() * 4 - 2, rng.random() * 4 - 2]);
+    const y = x.map(([a, b]) => [a! * b!]);
+    const parities = new Set<number>();
+    for (const lr of [0.5, 0.8, 1, 1.3, 1.7, 2.2, 3, 4, 6, 9]) {
+      const make = () => new NeuralNetwork([2, 8, 1], [new Tanh(), new Linear()], { seed: 1, init: 'xavier' });
+      const a = make(), b = make();
+      const opts = { epochs: 40, batchSize: 4, learningRate: lr, loss: 'meanSquaredError' as const, shuffle: false };
+      let ea: unknown = null, eb: unknown = null, steps = 0;
+      try { a.train(x, y, opts); } catch (e) { ea = e; }
+      try { b.train(x, y, { ...opts, onBatch: () => { steps++; return true; } }); } catch (e) { eb = e; }
+      expect(ea === null, `lr ${lr}`).toBe(eb === null);
+      if (ea !== null) {
+        expect(ea).toBeInstanceOf(TrainingDivergedError);
+        expect((ea as Error).message).toBe((eb as Error).message);
+        parities.add(steps % 2);
+      }
+      a.layers.forEach((l, i) => {
+        expect(Array.from(l.weights.data), `lr ${lr} layer ${i}`).toEqual(Array.from(b.layers[i]!.weights.data));
+        expect(Array.from(l.bias.data)).toEqual(Array.from(b.layers[i]!.bias.data));
+      });
+      a.dispose();
+      b.dispose();
+    }
+    expect([...parities].sort()).toEqual([0, 1]);
   });
 
   it("the final-update check reads only weights and biases, never padding left by an earlier network's memory", () => {

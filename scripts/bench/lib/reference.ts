@@ -103,8 +103,8 @@ export class RefNet {
       gemm(l.dw, x, l.g, l.inp, l.out, rows, 1, 0);
       sumColumns(l.db, l.g, rows, l.out);
       if (i > 0) gemm(layers[i - 1]!.g, l.g, l.w, rows, l.inp, l.out, 0, 1);
-      sgdUpdate(l.w, l.dw, learningRate, l.inp * l.out);
-      sgdUpdate(l.b, l.db, learningRate, l.out);
+      sgdUpdate(l.w, l.w, l.dw, learningRate, l.inp * l.out);
+      sgdUpdate(l.b, l.b, l.db, learningRate, l.out);
     }
     return value;
   }
