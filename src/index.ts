@@ -24,6 +24,7 @@ export type { TrainingConfig } from './nn/arena.js';
 export {
   Loss, BinaryCrossEntropy, BinaryCrossEntropyFromLogits, MeanSquaredError, SoftmaxCrossEntropy, losses, type LossName,
 } from './nn/losses.js';
+export { Dataset } from './training/dataset.js';
 export {
   TrainingDivergedError, type TrainOptions, type TrainAsyncOptions, type TrainResult, type EpochLogs, type StopReason,
   type LearningRateSchedule,
@@ -45,7 +46,7 @@ export { accuracy } from './data/metrics.js';
 export { StandardScaler, MinMaxScaler, type StandardScalerJSON, type MinMaxScalerJSON } from './data/scalers.js';
 export { trainTestSplit, type SplitOptions, type Split } from './data/split.js';
 export {
-  xor, circle, spirals, blobs, moons, type Dataset, type XorOptions, type CircleOptions, type SpiralsOptions,
+  xor, circle, spirals, blobs, moons, type ToyDataset, type XorOptions, type CircleOptions, type SpiralsOptions,
   type BlobsOptions, type MoonsOptions,
 } from './data/toy.js';
 export type { InitOptions } from './backend/load.js';

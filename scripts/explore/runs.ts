@@ -6,7 +6,7 @@
  * @module
  */
 import {
-  circle, moons, NeuralNetwork, Sigmoid, spirals, TrainingDivergedError, xor, type Activation, type Dataset, type Init,
+  circle, moons, NeuralNetwork, Sigmoid, spirals, TrainingDivergedError, xor, type Activation, type ToyDataset, type Init,
 } from '../../src/index.js';
 import { builtinActivation } from '../../src/nn/serialize.js';
 
@@ -67,9 +67,9 @@ export const ACT_COLOR: Record<Act, string> = { relu: '#1f77b4', leaky: '#17becf
 const KERNEL_NAME: Record<Act, string> = { relu: 'relu', leaky: 'leakyRelu', tanh: 'tanh', sigmoid: 'sigmoid' };
 const makeAct = (a: Act): Activation => builtinActivation(KERNEL_NAME[a])!;
 
-const dataCache = new Map<DataName, Dataset>();
+const dataCache = new Map<DataName, ToyDataset>();
 /** The data sets, all with their default options (n = 200, data seed 0) except XOR: the chapter's 4 points. */
-export function data(name: DataName): Dataset {
+export function data(name: DataName): ToyDataset {
   let d = dataCache.get(name);
   if (!d) {
     d = name === 'xor' ? xor() : name === 'circle' ? circle() : name === 'moons' ? moons() : spirals();
@@ -84,7 +84,7 @@ export function buildNet(s: Setup, seed: number): NeuralNetwork {
   return new NeuralNetwork(s.sizes, acts, { seed, init: s.init });
 }
 
-export function trainNet(net: NeuralNetwork, s: Setup, d: Dataset): { curve: number[]; diverged: boolean } {
+export function trainNet(net: NeuralNetwork, s: Setup, d: ToyDataset): { curve: number[]; diverged: boolean } {
   try {
     const r = net.train(d.x, d.y, { epochs: s.epochs, learningRate: s.lr, optimizer: s.optimizer, loss: 'binaryCrossEntropy' });
     return { curve: r.loss, diverged: false };

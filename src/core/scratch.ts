@@ -39,14 +39,14 @@ export function readMatrix(b: Backend, ptr: number, rows: number, cols: number):
 }
 
 /**
- * Throw what `toMatrix` would for the first NaN or ±Infinity of `x`, found by one SIMD pass
- * (`firstNonFinite`) over its copy at `ptr` in linear memory; rows are numbered from `firstRow`.
+ * Throw what `toMatrix(x, op, name)` would for the first NaN or ±Infinity of `x`, found by one
+ * SIMD pass (`firstNonFinite`) over its copy at `ptr` in linear memory.
  *
  * @internal
  */
-export function checkFiniteCopy(b: Backend, ptr: number, x: Matrix, op: string, firstRow = 0): void {
+export function checkFiniteCopy(b: Backend, ptr: number, x: Matrix, op: string, name = 'input'): void {
   const i = b.kernels.firstNonFinite(ptr, x.data.length);
   if (i < 0) return;
   const r = Math.floor(i / x.cols);
-  throw new Error(`${op}: input[${firstRow + r}][${i - r * x.cols}] is ${x.data[i]}, not a finite number`);
+  throw new Error(`${op}: ${name}[${r}][${i - r * x.cols}] is ${x.data[i]}, not a finite number`);
 }

@@ -23,10 +23,10 @@ import { checkElements, describe, readOptions } from '../core/validate.js';
  *
  * @example
  * ```ts
- * const { x, y, labels }: Dataset = moons({ n: 100, seed: 1 }); // x 100x2, y 100x1, labels 0/1
+ * const { x, y, labels }: ToyDataset = moons({ n: 100, seed: 1 }); // x 100x2, y 100x1, labels 0/1
  * ```
  */
-export interface Dataset {
+export interface ToyDataset {
   /** n×2 features. */
   x: Matrix;
   /** Targets: n×1 zeros and ones for two classes, n×k one-hot rows for k > 2 classes. */
@@ -149,7 +149,7 @@ const MAX_CLASSES = 65_536;
  * net.predict(x).toArray(); // ≈ [[0], [1], [1], [0]]
  * ```
  */
-export function xor(options?: XorOptions): Dataset {
+export function xor(options?: XorOptions): ToyDataset {
   const fn = 'xor';
   if (options === undefined) return xor({ n: 4, noise: 0 });
   const o = readOptions(fn, options, ['n', 'noise', 'seed']);
@@ -182,7 +182,7 @@ export function xor(options?: XorOptions): Dataset {
  * labels[1]; // 1: row 1 is in the inner disc
  * ```
  */
-export function circle(options: CircleOptions = {}): Dataset {
+export function circle(options: CircleOptions = {}): ToyDataset {
   const fn = 'circle';
   const o = readOptions(fn, options, ['n', 'noise', 'seed']);
   const n = count(fn, 'n', o.n, 200);
@@ -216,7 +216,7 @@ export function circle(options: CircleOptions = {}): Dataset {
  * labels.slice(0, 4);   // Int32Array [0, 1, 0, 1]
  * ```
  */
-export function spirals(options: SpiralsOptions = {}): Dataset {
+export function spirals(options: SpiralsOptions = {}): ToyDataset {
   const fn = 'spirals';
   const o = readOptions(fn, options, ['n', 'noise', 'seed', 'turns']);
   const n = count(fn, 'n', o.n, 200);
@@ -256,7 +256,7 @@ export function spirals(options: SpiralsOptions = {}): Dataset {
  * net.train(x, y, { epochs: 300, learningRate: 0.5 }); // softmax cross-entropy
  * ```
  */
-export function blobs(options: BlobsOptions = {}): Dataset {
+export function blobs(options: BlobsOptions = {}): ToyDataset {
   const fn = 'blobs';
   const o = readOptions(fn, options, ['n', 'classes', 'spread', 'seed']);
   const n = count(fn, 'n', o.n, 200);
@@ -292,7 +292,7 @@ export function blobs(options: BlobsOptions = {}): Dataset {
  * x.get(0, 0); // ≈ 1 + noise: the first point of the upper moon, t = 0
  * ```
  */
-export function moons(options: MoonsOptions = {}): Dataset {
+export function moons(options: MoonsOptions = {}): ToyDataset {
   const fn = 'moons';
   const o = readOptions(fn, options, ['n', 'noise', 'seed']);
   const n = count(fn, 'n', o.n, 200);
@@ -320,7 +320,7 @@ export function moons(options: MoonsOptions = {}): Dataset {
  * Build x, y from features and labels: y n×1 for two classes, one-hot n×k beyond. Noise so large
  * that a feature overflows float32 is an Error naming the generator.
  */
-function dataset(fn: string, x: Float32Array, labels: Int32Array, classes: number): Dataset {
+function dataset(fn: string, x: Float32Array, labels: Int32Array, classes: number): ToyDataset {
   const bad = x.findIndex((v) => !Number.isFinite(v));
   if (bad >= 0) {
     throw new Error(`${fn}: the noise makes x[${bad >> 1}][${bad & 1}] overflow float32; use a noise (or spread) below about 1e37`);

@@ -94,6 +94,18 @@ export function checkTargets(loss: Loss, target: Matrix, op: string): void {
 }
 
 /**
+ * The check `checkTargets` runs for `loss` (null: it accepts any finite target). The function is
+ * the same object for every loss that checks the same thing, so a data set that passed it once
+ * can remember that (src/training/dataset.ts).
+ *
+ * @internal
+ */
+export function targetCheck(loss: Loss): LossKernel['checkTargets'] | null {
+  const check = builtIns.get(loss)?.checkTargets;
+  return check && check !== NO_CHECK ? check : null;
+}
+
+/**
  * Whether a loss on logits can take the pre-activation of `a` (a user's loss: any activation).
  *
  * @internal
@@ -137,15 +149,18 @@ function kernelBackward(k: LossKernel, pred: MatrixLike, target: MatrixLike, op:
 
 type Kernel = Omit<LossKernel, 'checkTargets' | 'acceptsLogitsOf'> & Partial<Pick<LossKernel, 'checkTargets' | 'acceptsLogitsOf'>>;
 
+const NO_CHECK = (): void => {};
+
 function register(loss: Loss, cls: { prototype: Loss }, k: Kernel): void {
   builtIns.set(loss, {
-    checkTargets: () => {}, acceptsLogitsOf: () => false, ...k,
+    checkTargets: NO_CHECK, acceptsLogitsOf: () => false, ...k,
     forward: cls.prototype.forward, backward: cls.prototype.backward,
   });
 }
 
 const inRange = (lo: number, hi: number, why: string) => (t: Matrix, op: string) => checkRange(t, op, lo, hi, why);
 const PROBABILITIES = inRange(0, 1, 'binary cross-entropy targets must lie in [0, 1]');
+const NON_NEGATIVE = inRange(0, Infinity, 'softmax cross-entropy targets must be non-negative');
 
 /**
  * Binary cross-entropy, as the chapter computes it: −mean(y·log(p + 1e-15) + (1 − y)·log(1 − p + 1e-15)).
@@ -221,7 +236,7 @@ export class SoftmaxCrossEntropy extends Loss {
       id: LossId.SoftmaxCrossEntropy,
       value: (be, out, pred, target, rows, cols) => be.kernels.softmaxCrossEntropyLoss(out, pred, target, rows, cols),
       grad: (be, out, pred, target, rows, cols) => be.kernels.softmaxCrossEntropyGrad(out, pred, target, rows, cols, 1 / rows),
-      checkTargets: inRange(0, Infinity, 'softmax cross-entropy targets must be non-negative'),
+      checkTargets: NON_NEGATIVE,
       acceptsLogitsOf: (a) => a instanceof Softmax || a instanceof Linear,
     });
   }

@@ -23,6 +23,8 @@ import { attachArena, NetworkArena, type TrainingConfig } from './arena.js';
 import { sgdStep } from './kernel-ops.js';
 import { checkLearningRate, LARGE_INPUT } from '../training/options.js';
 import { trainNetwork, trainNetworkAsync, type TrainAsyncOptions, type TrainOptions, type TrainResult } from '../training/train.js';
+import { isDataset, type Dataset } from '../training/dataset.js';
+import type { TrainData } from '../training/options.js';
 
 /**
  * Options of {@link NeuralNetwork}.
@@ -59,6 +61,21 @@ function copyArray(op: string, name: string, v: unknown, what: string): unknown[
   } catch (e) {
     throw new Error(`${op}: ${name} could not be read as an array of ${what} (${(e as Error).message})`);
   }
+}
+
+/** `train(dataset, options)` or `train(x, y, options)`, as the data and the options. */
+function trainArgs<O extends TrainOptions>(op: string, x: unknown, y: unknown, options: O | undefined): [TrainData, O] {
+  if (!isDataset(x)) return [{ x: x as MatrixLike, y: y as MatrixLike }, options === undefined ? ({} as O) : options];
+  let matrix = Array.isArray(y);
+  try {
+    matrix ||= y instanceof Matrix;
+  } catch {
+    // a Proxy whose getPrototypeOf trap throws: not a Matrix
+  }
+  if (matrix || options !== undefined) {
+    throw new Error(`${op}: the Dataset holds the targets; call ${op.split('.')[1]}(dataset, options)`);
+  }
+  return [x, (y === undefined ? {} : y) as O];
 }
 
 /**
@@ -242,15 +259,21 @@ export class NeuralNetwork {
   }
 
   /**
-   * Train on inputs `x` and targets `y`; see {@link TrainOptions}. Returns the loss of every epoch.
+   * Train on inputs `x` and targets `y`, or on a {@link Dataset} (already in WebAssembly memory:
+   * nothing is copied or checked again, which is what repeated calls on the same data want); see
+   * {@link TrainOptions}. Returns the loss of every epoch.
    *
    * @example
    * ```ts
    * const { loss } = net.train(X, y, { epochs: 10000, learningRate: 0.1, loss: 'binaryCrossEntropy' });
+   * const data = new Dataset(X, y);
+   * net.train(data, { epochs: 100, learningRate: 0.1 }); // the same as net.train(X, y, ...)
    * ```
    */
-  train(x: MatrixLike, y: MatrixLike, options: TrainOptions = {}): TrainResult {
-    return trainNetwork(this, x, y, options);
+  train(data: Dataset, options?: TrainOptions): TrainResult;
+  train(x: MatrixLike, y: MatrixLike, options?: TrainOptions): TrainResult;
+  train(x: MatrixLike | Dataset, y?: MatrixLike | TrainOptions, options?: TrainOptions): TrainResult {
+    return trainNetwork(this, ...trainArgs('NeuralNetwork.train', x, y, options));
   }
 
   /**
@@ -258,18 +281,22 @@ export class NeuralNetwork {
    * event loop between them so a page or server stays responsive; reports progress; stops
    * cleanly on an AbortSignal with the weights of the last completed epoch. The network is busy
    * until the promise settles: a second `train`/`trainAsync`, `dispose` or `resetOptimizer`
-   * meanwhile is rejected; `predict` works.
+   * meanwhile is rejected; `predict` works. Given a {@link Dataset}, that Dataset cannot be
+   * disposed until the promise settles either.
    *
    * @example
    * ```ts
    * const controller = new AbortController();
    * const result = await net.trainAsync(X, y, { epochs: 100000, signal: controller.signal,
    *   onProgress: ({ epoch, loss }) => console.log(epoch, loss) });
+   * await net.trainAsync(new Dataset(X, y), { epochs: 100 });
    * ```
    */
-  trainAsync(x: MatrixLike, y: MatrixLike, options: TrainAsyncOptions = {}): Promise<TrainResult> {
+  trainAsync(data: Dataset, options?: TrainAsyncOptions): Promise<TrainResult>;
+  trainAsync(x: MatrixLike, y: MatrixLike, options?: TrainAsyncOptions): Promise<TrainResult>;
+  trainAsync(x: MatrixLike | Dataset, y?: MatrixLike | TrainAsyncOptions, options?: TrainAsyncOptions): Promise<TrainResult> {
     try {
-      return trainNetworkAsync(this, x, y, options);
+      return trainNetworkAsync(this, ...trainArgs('NeuralNetwork.trainAsync', x, y, options));
     } catch (e) {
       return Promise.reject(e);
     }

@@ -19,6 +19,7 @@ import type { NeuralNetwork } from '../nn/network.js';
 import { arenaOf } from '../nn/arena.js';
 import { resolveOptimizer, type Optimizer, type OptimizerName } from '../nn/optimizers.js';
 import { RandomState } from '../core/random.js';
+import { datasetMemory, isDataset, type Dataset, type DatasetMemory } from './dataset.js';
 
 /**
  * A learning-rate schedule: a step decay, an exponential decay, or a function of the epoch.
@@ -83,9 +84,9 @@ export interface TrainOptions {
   shuffle?: boolean;
   /** Seed of the shuffling generator (default 0). */
   seed?: number;
-  /** Held-out data evaluated after every epoch (valLoss, valAccuracy). */
-  validation?: { x: MatrixLike; y: MatrixLike };
-  /** Or hold out this fraction of the rows, taken from the end as given (like Keras). */
+  /** Held-out data evaluated after every epoch (valLoss, valAccuracy): `{ x, y }` or a {@link Dataset}. */
+  validation?: { x: MatrixLike; y: MatrixLike } | Dataset;
+  /** Or hold out this fraction of the rows, taken from the end as given (like Keras; from a Dataset, in place). */
   validationSplit?: number;
   /** Also report accuracy (threshold 0.5 on one output, argmax on several). */
   metrics?: 'accuracy'[];
@@ -228,17 +229,29 @@ function scheduleFn(op: string, s: unknown, lr0: number): (epoch: number) => num
 }
 
 /**
+ * Rows for training or validation: matrices to copy into linear memory, or a Dataset's rows that
+ * are there already.
+ *
+ * @internal
+ */
+export type Source =
+  | { X: Matrix; Y: Matrix; dataset: null; memory: null; rows: number; checked: boolean }
+  | { X: null; Y: null; dataset: Dataset; memory: DatasetMemory; rows: number; checked: true };
+
+/**
  * Everything `train()` was asked to do, validated before anything is allocated or changed.
  *
  * @internal
  */
 export interface Plan {
-  X: Matrix;
-  /** False when x (and a validationSplit's part of it) still needs its finiteness check: see LARGE_INPUT. */
-  xChecked: boolean;
-  Y: Matrix;
-  valX: Matrix | null;
-  valY: Matrix | null;
+  /**
+   * The data: its first `trainRows` rows train, the other `data.rows - trainRows` (validationSplit)
+   * validate. Matrices whose `checked` is false still need their finiteness check: see LARGE_INPUT.
+   */
+  data: Source;
+  trainRows: number;
+  /** Separate validation data (`validation`), or null. */
+  val: Source | null;
   epochs: number;
   batch: number;
   loss: Loss;
@@ -266,23 +279,23 @@ export interface Plan {
 export const LARGE_INPUT = 1 << 20;
 
 /**
+ * What `train()` trains on: a Dataset, or inputs and targets as matrices.
+ *
+ * @internal
+ */
+export type TrainData = Dataset | { x: MatrixLike; y: MatrixLike };
+
+/**
  * Validate and copy `train()`'s arguments.
  *
  * @internal
  */
-export function validate(net: NeuralNetwork, x: MatrixLike, y: MatrixLike, options: TrainOptions, op: string): Plan {
+export function validate(net: NeuralNetwork, given: TrainData, options: TrainOptions, op: string): Plan {
   const arena = arenaOf(net);
   arena.checkLive(op);
   arena.checkIdle(op);
   if (options === null || typeof options !== 'object') throw new Error(`${op}: options must be an object, got ${describe(options)}`);
-  // A large Matrix is float32 already: its values are checked by one SIMD pass in WASM after the
-  // copy in (Trainer), not by a per-element pass here (a data set may be 60,000 x 784).
-  const plain = plainMatrix(x); // (a subclass goes through toMatrix, which reads its true shape)
-  const xChecked = !(plain && plain.cols === net.inputSize && plain.data.length >= LARGE_INPUT);
-  let X = xChecked ? checkInput(net, x, op, 'input') : plain!;
-  let Y = toMatrix(y, op, 'y');
-  if (Y.rows !== X.rows) throw new Error(`${op}: x has ${X.rows} rows but y has ${Y.rows}`);
-  if (Y.cols !== net.outputSize) throw new Error(`${op}: y has ${Y.cols} columns, network outputs ${net.outputSize}`);
+  const data = isDataset(given) ? datasetSource(net, given, op, 'training') : matrixSource(net, given.x, given.y, op);
   const epochs = positiveInt(op, 'epochs', options.epochs ?? 1000);
   if (epochs > MAX_EPOCHS) throw new Error(`${op}: epochs must be at most ${MAX_EPOCHS} per call, got ${epochs} (call train() again to go on)`);
   const lr0 = options.learningRate ?? 0.01;
@@ -298,34 +311,42 @@ export function validate(net: NeuralNetwork, x: MatrixLike, y: MatrixLike, optio
       `${op}: the ${loss.name} loss takes logits and needs ${wants} output layer, the last layer has ${last.activation.name}`,
     );
   }
-  let valX: Matrix | null = null, valY: Matrix | null = null;
+  let val: Source | null = null, nVal = 0;
   if (options.validation !== undefined && options.validationSplit !== undefined) {
     throw new Error(`${op}: give validation or validationSplit, not both`);
   }
   if (options.validation !== undefined) {
     const v = options.validation;
-    if (v === null || typeof v !== 'object') throw new Error(`${op}: validation must be { x, y }`);
-    valX = checkInput(net, v.x, `${op}: validation`, 'x');
-    valY = toMatrix(v.y, `${op}: validation`, 'y');
-    if (valY.rows !== valX.rows || valY.cols !== net.outputSize) {
-      throw new Error(`${op}: validation y is ${valY.rows}x${valY.cols}, expected ${valX.rows}x${net.outputSize}`);
+    if (isDataset(v)) val = datasetSource(net, v, op, 'validation');
+    else {
+      if (v === null || typeof v !== 'object') throw new Error(`${op}: validation must be { x, y } or a Dataset`);
+      const valX = checkInput(net, v.x, `${op}: validation`, 'x');
+      const valY = toMatrix(v.y, `${op}: validation`, 'y');
+      if (valY.rows !== valX.rows || valY.cols !== net.outputSize) {
+        throw new Error(`${op}: validation y is ${valY.rows}x${valY.cols}, expected ${valX.rows}x${net.outputSize}`);
+      }
+      val = { X: valX, Y: valY, dataset: null, memory: null, rows: valX.rows, checked: true };
     }
   } else if (options.validationSplit !== undefined) {
     const f = options.validationSplit;
     if (typeof f !== 'number' || !(f > 0 && f < 1)) throw new Error(`${op}: validationSplit must be in (0, 1), got ${describe(f)}`);
-    const nVal = Math.round(X.rows * f);
-    if (nVal < 1 || nVal >= X.rows) {
-      throw new Error(`${op}: validationSplit ${f} of ${X.rows} rows leaves ${nVal} validation and ${X.rows - nVal} training rows`);
+    nVal = Math.round(data.rows * f);
+    if (nVal < 1 || nVal >= data.rows) {
+      throw new Error(`${op}: validationSplit ${f} of ${data.rows} rows leaves ${nVal} validation and ${data.rows - nVal} training rows`);
     }
-    const nTrain = X.rows - nVal;
-    valX = new Matrix(nVal, X.cols, X.data.slice(nTrain * X.cols));
-    valY = new Matrix(nVal, Y.cols, Y.data.slice(nTrain * Y.cols));
-    X = new Matrix(nTrain, X.cols, X.data.slice(0, nTrain * X.cols));
-    Y = new Matrix(nTrain, Y.cols, Y.data.slice(0, nTrain * Y.cols));
   }
-  checkTargets(loss, Y, op);
-  if (valY) checkTargets(loss, valY, `${op}: validation`);
-  const batch = Math.min(positiveInt(op, 'batchSize', options.batchSize ?? X.rows), X.rows);
+  // the rows that train, and those a validationSplit holds out (from the end, in place)
+  const trainRows = data.rows - nVal;
+  // (datasetMemory again: user code run since, an options getter, may have disposed it)
+  if (data.memory) datasetMemory(data.dataset, arena.be, op, 'training').checkTargets(loss, op, nVal);
+  else {
+    const { Y } = data, cols = Y.cols;
+    checkTargets(loss, nVal ? new Matrix(trainRows, cols, Y.data.subarray(0, trainRows * cols)) : Y, op);
+    if (nVal) checkTargets(loss, new Matrix(nVal, cols, Y.data.subarray(trainRows * cols)), `${op}: validation`);
+  }
+  if (val?.memory) datasetMemory(val.dataset, arena.be, op, 'validation').checkTargets(loss, `${op}: validation`);
+  else if (val) checkTargets(loss, val.Y!, `${op}: validation`);
+  const batch = Math.min(positiveInt(op, 'batchSize', options.batchSize ?? trainRows), trainRows);
   const shuffle = bool(op, 'shuffle', options.shuffle, true);
   const seed = options.seed ?? 0;
   if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) {
@@ -351,9 +372,30 @@ export function validate(net: NeuralNetwork, x: MatrixLike, y: MatrixLike, optio
     if (options[name] !== undefined && typeof options[name] !== 'function') throw new Error(`${op}: ${name} must be a function`);
   }
   return {
-    X, xChecked, Y, valX, valY, epochs, batch, loss, optimizer, lr, l1, l2, shuffle, rng: new RandomState(seed),
+    data, trainRows, val, epochs, batch, loss, optimizer, lr, l1, l2, shuffle, rng: new RandomState(seed),
     accuracy: metrics.includes('accuracy'), early, errorThreshold, logEvery, onEpoch: options.onEpoch, onBatch: options.onBatch,
   };
+}
+
+/** Inputs and targets given as matrices, shapes checked against the network. */
+function matrixSource(net: NeuralNetwork, x: MatrixLike, y: MatrixLike, op: string): Source {
+  // A large Matrix is float32 already: its values are checked by one SIMD pass in WASM after the
+  // copy in (Trainer), not by a per-element pass here (a data set may be 60,000 x 784).
+  const plain = plainMatrix(x); // (a subclass goes through toMatrix, which reads its true shape)
+  const checked = !(plain && plain.cols === net.inputSize && plain.data.length >= LARGE_INPUT);
+  const X = checked ? checkInput(net, x, op, 'input') : plain!;
+  const Y = toMatrix(y, op, 'y');
+  if (Y.rows !== X.rows) throw new Error(`${op}: x has ${X.rows} rows but y has ${Y.rows}`);
+  if (Y.cols !== net.outputSize) throw new Error(`${op}: y has ${Y.cols} columns, network outputs ${net.outputSize}`);
+  return { X, Y, dataset: null, memory: null, rows: X.rows, checked };
+}
+
+/** A Dataset, checked to be alive, in the network's memory and of the network's shape. */
+function datasetSource(net: NeuralNetwork, d: Dataset, op: string, role: string): Source {
+  const m = datasetMemory(d, arenaOf(net).be, op, role);
+  if (m.inputSize !== net.inputSize) throw new Error(`${op}: the ${role} Dataset's x has ${m.inputSize} columns, network expects ${net.inputSize}`);
+  if (m.outputSize !== net.outputSize) throw new Error(`${op}: the ${role} Dataset's y has ${m.outputSize} columns, network outputs ${net.outputSize}`);
+  return { X: null, Y: null, dataset: d, memory: m, rows: m.rows, checked: true };
 }
 
 

@@ -2,14 +2,14 @@
 // that a small network separates the non-linear ones.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { init, Matrix, NeuralNetwork, ReLU, Sigmoid, Softmax } from '../../src/index.js';
-import { blobs, circle, moons, spirals, xor, type Dataset } from '../../src/data/toy.js';
+import { blobs, circle, moons, spirals, xor, type ToyDataset } from '../../src/data/toy.js';
 import { namedError } from '../support/named-error.js';
 
 beforeAll(async () => {
   await init();
 });
 
-type Generator = (options?: Record<string, unknown>) => Dataset;
+type Generator = (options?: Record<string, unknown>) => ToyDataset;
 const GENERATORS: [string, Generator][] = [
   ['xor', xor as Generator],
   ['circle', circle as Generator],
@@ -306,7 +306,7 @@ describe('sizes that cannot be', () => {
 // The chapter's layers start from randn · 0.01, so the network starts almost linear; standardized
 // features (zero mean, unit variance) and mini-batches get it out of that regime quickly.
 describe('a small network separates them', () => {
-  const binary: [string, () => Dataset][] = [
+  const binary: [string, () => ToyDataset][] = [
     ['circle', () => circle({ n: 200, noise: 0.05, seed: 1 })],
     ['moons', () => moons({ n: 200, noise: 0.1, seed: 1 })],
     ['xor', () => xor({ n: 200, noise: 0.1, seed: 1 })],
