@@ -445,6 +445,9 @@ export class Trainer {
       }
       arena.trainingConfig = s.trainingConfig;
     }
+    // Epochs that ran overwrote the cached forward pass, and its input was the run's copy of the
+    // data (freed now) or a Dataset: backward() must ask for a new forward() instead of reading it.
+    if (this.lastInput && !arena.disposed) for (const l of arena.layers) l.rows = 0;
     this.lastRows = 0;
     this.release();
   }

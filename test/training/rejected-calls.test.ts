@@ -236,6 +236,20 @@ describe('8. a rejected call leaves everything as it was', () => {
     }
     expect((caught as Error).message).toBe('stop here');
     expect(snapshot(n)).toBe(before);
+    // the epochs that ran overwrote the cached forward pass, and their input (the run's copy of
+    // the data, or a Dataset) is gone or not the network's: backward() must not read it
+    const big = new Matrix(64, 2, Float32Array.from({ length: 128 }, (_, i) => (i % 7) / 7));
+    const bigY = new Matrix(64, 1, Float32Array.from({ length: 64 }, (_, i) => i % 2));
+    for (const batchSize of [64, 16]) {
+      n.forward(X);
+      expect(() => n.train(big, bigY, { epochs: 5, batchSize, onEpoch: (e) => { if (e === 1) throw new Error('stop'); } })).toThrow('stop');
+      expect(() => n.backward(new Matrix(batchSize, 1), 0.1)).toThrow(/NeuralNetwork\.backward: no forward pass of this network to differentiate; call forward\(\) first/);
+      expect(snapshot(n)).toBe(before);
+    }
+    // a call refused before any epoch ran leaves the cached forward pass usable
+    n.forward(X);
+    expect(() => n.train(X, Y, { epochs: 5, schedule: () => NaN })).toThrow(/learningRate must be a finite number/);
+    expect(() => n.backward([[1], [1], [1], [1]], 1e-9)).not.toThrow();
     n.dispose();
   });
 
