@@ -1,4 +1,4 @@
-// Build helper: dist/scratchnet.browser.js, one ES module (@assemblyscript/loader bundled in) for
+// Build helper: dist/scratchnet.browser.js, one ES module (no dependencies) for
 // browsers without a bundler: a <script type="module"> or an import map loads it directly. The
 // kernels stay in the package's own base64 modules, dist/backend/builds/<build>.generated.js, one
 // per build, which the bundle imports by a relative URL once it knows which build the engine runs

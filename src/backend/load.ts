@@ -9,7 +9,6 @@
  * @module
  * @internal
  */
-import { instantiate } from '@assemblyscript/loader';
 import { availableCores, threadsSupported, WorkerPool } from './threads.js';
 import { ControlField } from './contract.js';
 import { Backend } from './heap.js';
@@ -167,10 +166,20 @@ export async function loadBackend(flavor: Flavor | 'auto' = 'auto', options: Loa
   else if (threads > 1 && !buildSupported(threadBuild)) note = 'this engine does not validate the threads build';
   if (threads > 1 && note === null) return loadThreaded(chosen, threadBuild, threads, options);
   const module = await compiled(chosen);
-  const { exports } = await instantiate<Kernels & Record<string, unknown>>(module, { env: { abort } });
-  const be = new Backend(exports as unknown as Kernels, chosen);
+  const be = new Backend(await instantiate(module, { abort }), chosen);
   be.threadsNote = note;
   return be;
+}
+
+/**
+ * Instantiate the kernel module with the imports `env`. The kernels import nothing but a clock and
+ * (the threads builds) their shared memory, and export plain functions on pointers, so the engine's
+ * own WebAssembly.instantiate is all it takes (no loader); an imported memory is added to the
+ * exports, which the engine freezes.
+ */
+async function instantiate(module: WebAssembly.Module, env: Record<string, unknown>, memory?: WebAssembly.Memory): Promise<Kernels> {
+  const instance = await WebAssembly.instantiate(module, { env: env as WebAssembly.ModuleImports });
+  return { ...instance.exports, ...(memory ? { memory } : {}) } as unknown as Kernels;
 }
 
 const isNode = typeof process !== 'undefined' && typeof process.versions?.node === 'string';
@@ -185,9 +194,7 @@ async function loadThreaded(flavor: Flavor, build: 'threads' | 'threads-relaxed'
   const module = await compiled(build);
   const now = () => performance.now();
   const env = { memory, abort, now } as Record<string, unknown>;
-  const { exports } = await instantiate<Kernels & Record<string, unknown>>(module, { env } as never);
-  (exports as unknown as { memory: WebAssembly.Memory }).memory = memory;
-  const be = new Backend(exports as unknown as Kernels, flavor, maximum * PAGE);
+  const be = new Backend(await instantiate(module, env, memory), flavor, maximum * PAGE);
   const ctrl = be.alloc(CTRL_BYTES, 'init: thread control block');
   new Int32Array(memory.buffer, ctrl.ptr, CTRL_BYTES / 4).fill(0);
   const words = new Int32Array(memory.buffer, ctrl.ptr, ControlField.Words);
