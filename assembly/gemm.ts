@@ -457,7 +457,7 @@ function finish8(cp: usize, lo: v128, hi: v128, valid: usize, acc: bool): void {
  * The micro-kernel: a 4×8 tile of C over a kc-deep packed panel. With a `step` block (see
  * gradient-step.ts) the tile goes to the SGD step instead of C (`off`: its byte offset in C).
  */
-export function tile4x8(cp: usize, ap: usize, bp: usize, kc: usize, ars: usize, acs: usize, rowBytes: usize, valid: usize, acc: bool, step: usize, off: usize): void {
+@inline export function tile4x8(cp: usize, ap: usize, bp: usize, kc: usize, ars: usize, acs: usize, rowBytes: usize, valid: usize, acc: bool, step: usize, off: usize): void {
   let c0a = f32x4.splat(0), c0b = f32x4.splat(0), c1a = f32x4.splat(0), c1b = f32x4.splat(0);
   let c2a = f32x4.splat(0), c2b = f32x4.splat(0), c3a = f32x4.splat(0), c3b = f32x4.splat(0);
   const a1 = ars, a2 = ars * 2, a3 = ars * 3;

@@ -1,7 +1,8 @@
 /**
  * The machine's limit, measured in the same run as everything else: the gemm's own 4×8 f32x4
- * register tile (assembly/peak.ts → gemm.ts tile4x8) on L1-resident data, one thread. Every
- * training and gemm row is then reported as a percentage of that peak × its thread count.
+ * register tile (assembly/peak.ts → gemm.ts tile4x8), 16 tiles down one packed panel on
+ * L1-resident data, one thread. Every training and gemm row is then reported as a percentage of
+ * that peak × its thread count.
  *
  * @module
  */
@@ -11,23 +12,23 @@ import { median, sampleCalls, type SampleOptions } from './lib/timing.js';
 type PeakKernel = (c: number, a: number, b: number, kc: number, reps: number) => void;
 
 /**
- * GFLOP/s of `passes` passes of the 4×8 tile over a `kc`-deep panel (A 4×kc, B kc×8 packed,
- * 12 KiB at kc = 256: in L1), one sample per timed repetition. Throws when the build has no
- * SIMD (the scalar build's peakTile is a no-op).
+ * GFLOP/s of `passes` passes of 16 4×8 tiles down a `kc`-deep panel (A 64×kc, B kc×8 packed,
+ * C 64×8: 20 KiB at kc = 64, in L1), one sample per timed repetition. Throws when the build has
+ * no SIMD (the scalar build's peakTile is a no-op).
  */
 export function measurePeak(be: Backend, kc: number, passes: number, o: SampleOptions): number[] {
   const peak = be.kernels['peakTile'] as PeakKernel | undefined;
   if (typeof peak !== 'function') throw new Error('this build has no peakTile export (rebuild the kernels: npm run build:wasm)');
   if (be.kernels.simdEnabled() !== 1) throw new Error('the peak is a SIMD kernel; this build has no SIMD');
-  const A = be.alloc(4 * kc * 4, 'bench: peak A'), B = be.alloc(kc * 8 * 4, 'bench: peak B'), C = be.alloc(32 * 4, 'bench: peak C');
+  const A = be.alloc(64 * kc * 4, 'bench: peak A'), B = be.alloc(kc * 8 * 4, 'bench: peak B'), C = be.alloc(64 * 8 * 4, 'bench: peak C');
   try {
-    const a = new Float32Array(4 * kc), b = new Float32Array(kc * 8);
+    const a = new Float32Array(64 * kc), b = new Float32Array(kc * 8);
     for (let i = 0; i < a.length; i++) a[i] = ((i % 7) - 3) * 1e-3;
     for (let i = 0; i < b.length; i++) b[i] = ((i % 5) - 2) * 1e-3;
     be.write(A.ptr, a);
     be.write(B.ptr, b);
-    be.write(C.ptr, new Float32Array(32));
-    const flops = 64 * kc * passes;
+    be.write(C.ptr, new Float32Array(64 * 8));
+    const flops = 16 * 64 * kc * passes;
     const { perCallMs } = sampleCalls(() => peak(C.ptr, A.ptr, B.ptr, kc, passes), o);
     return perCallMs.map((ms) => flops / (ms * 1e6));
   } finally {

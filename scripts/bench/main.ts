@@ -127,9 +127,9 @@ const limits: Limits = { simd: ctx.peaks.simd.value, relaxed: ctx.peaks.relaxed.
 const limitRows = ([['simd', ctx.peaks.simd], ['relaxed', ctx.peaks.relaxed]] as const)
   .filter(([, p]) => p.samples.length)
   .map(([kind, p]) => measured(
-    { workload: 'limit', case: `4x8 f32x4 tile, kc=${cfg.limit.kc}, L1`, impl: `${kind === 'simd' ? 'SIMD' : 'relaxed SIMD'} peak, 1 thread`, metric: 'GFLOP/s', higherIsBetter: true, baseline: kind === 'simd', work: { flops: 1e9, threads: 1, peak: kind } },
+    { workload: 'limit', case: `16 4x8 f32x4 tiles down a packed panel, kc=${cfg.limit.kc}, L1`, impl: `${kind === 'simd' ? 'SIMD' : 'relaxed SIMD'} peak, 1 thread`, metric: 'GFLOP/s', higherIsBetter: true, baseline: kind === 'simd', work: { flops: 1e9, threads: 1, peak: kind } },
     p.samples,
-    { note: `peakTile (assembly/peak.ts → gemm.ts tile4x8), ${p.samples.length} samples taken between workloads; the limit of every row below is this × its threads` },
+    { note: `peakTile (assembly/peak.ts → gemm.ts tile4x8, inlined as in the gemm), ${p.samples.length} samples taken between workloads; the limit of every row below is this × its threads` },
   ));
 ctx.results.unshift(...limitRows);
 addRatios(ctx.results);

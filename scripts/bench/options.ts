@@ -68,9 +68,9 @@ export function makeConfig(opts: Options) {
   const q = opts.quick, r = opts.reps;
   return {
     limit: {
-      /** Depth of the L1-resident panel (the gemm's KC) and tile passes per call. */
-      kc: 256,
-      passes: 2000,
+      /** Depth of the L1-resident panel (the dW product's depth: batch 64) and passes of 16 tiles per call. */
+      kc: 64,
+      passes: 500,
       sample: { reps: r ?? 5, targetMs: q ? 20 : 40, warmupMs: q ? 30 : 100 } satisfies SampleOptions,
     },
     w1: {
