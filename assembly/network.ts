@@ -16,36 +16,8 @@ import {
 } from './losses';
 import { regularizeGrad } from './optimizers';
 import { accuracyCount } from './metrics';
-import { parallelCopy } from './threads';
 import { update } from './update';
 import { f64Field, intField, layerRow, ptrField, realField } from './plan';
-
-/**
- * memory.copy of `bytes` (a multiple of 4; no overlap). A few hundred bytes (the chapter's XOR:
- * 136) go by a loop: an engine's memory.copy is a call with a fixed cost larger than that copy.
- */
-@inline function copyBytes(dst: usize, src: usize, bytes: usize): void {
-  if (bytes > 1024) {
-    memory.copy(dst, src, bytes);
-    return;
-  }
-  let i: usize = 0;
-  if (ASC_FEATURE_SIMD) for (; i + 16 <= bytes; i += 16) v128.store(dst + i, v128.load(src + i));
-  for (; i < bytes; i += 4) store<u32>(dst + i, load<u32>(src + i));
-}
-
-/**
- * Copy every layer's weights and bias from the backup (laid out like the parameters) back into
- * the parameters. The gradients are not copied: nothing reads them after a restore.
- */
-function restoreWeights(plan: usize, layers: i32, params: usize, backup: usize): void {
-  for (let l = 0; l < layers; l++) {
-    const r = layerRow(plan, l);
-    const w = ptrField(r, L.W), b = ptrField(r, L.B), out = <usize>intField(r, L.Out);
-    copySegment(w, backup + (w - params), (<usize>intField(r, L.In) * out) << 2);
-    copySegment(b, backup + (b - params), out << 2);
-  }
-}
 
 /** Exchange every layer's weights and bias with the backup's. */
 function swapWeights(plan: usize, layers: i32, params: usize, backup: usize): void {
@@ -80,16 +52,9 @@ function describeStep(plan: usize, out: usize, param: usize, lr: f32): usize {
   store<i32>(d + (<usize>S.Out << 2), <i32>out);
   store<i32>(d + (<usize>S.Param << 2), <i32>param);
   store<f32>(d + (<usize>S.LearningRate << 2), lr);
-  const l1 = realField(plan, PlanField.L1), l2 = realField(plan, PlanField.L2);
-  store<f32>(d + (<usize>S.L1 << 2), l1);
-  store<f32>(d + (<usize>S.L2 << 2), l2);
-  store<i32>(d + (<usize>S.Regularize << 2), l1 != 0 || l2 != 0 ? 1 : 0);
+  store<f32>(d + (<usize>S.L1 << 2), realField(plan, PlanField.L1));
+  store<f32>(d + (<usize>S.L2 << 2), realField(plan, PlanField.L2));
   return d;
-}
-
-/** copyBytes, split across threads when large (threads build). */
-@inline function copySegment(dst: usize, src: usize, bytes: usize): void {
-  if (!(ASC_FEATURE_THREADS && parallelCopy(dst, src, bytes))) copyBytes(dst, src, bytes);
 }
 
 /**
@@ -150,8 +115,9 @@ export function trainEpochs(plan: usize, epochs: i32, done: usize): void {
       else softmaxCrossEntropyLoss(lossSlot, pred, target, rows, outSize);
       const value = load<f64>(lossSlot);
       if (!isFinite(value)) {
-        // on the backup's turn the parameters already hold the weights before the last update
-        if (backup != 0 && !flipped) restoreWeights(plan, layers, params, backup);
+        // The weights before the last update go back to the parameters: on the backup's turn
+        // they are there already, else the backup has them (an exchange: training stops here).
+        if (backup != 0 && !flipped) swapWeights(plan, layers, params, backup);
         store<f64>(lossOut + (<usize>e << 3), value);
         store<i32>(plan + (<usize>PlanField.FailedRow << 2), start);
         store<i32>(done, e);

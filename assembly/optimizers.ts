@@ -4,6 +4,17 @@
 // pointer updates in place; two pointers keep the old parameters (the training loop alternates
 // between two copies instead of backing the weights up before each step). State is in place.
 
+/** w − lr·g on four floats: SGD's rule, shared with the step fused into the dW product (gradient-step.ts). */
+@inline export function sgdVec(w: v128, g: v128, lr: v128): v128 {
+  return f32x4.sub(w, f32x4.mul(lr, g));
+}
+
+/** g + l1·sign(w) + l2·w on four floats: regularizeGrad's rule, shared with gradient-step.ts. */
+@inline export function regularizedVec(g: v128, w: v128, l1: v128, l2: v128): v128 {
+  const sign = v128.or(v128.and(f32x4.gt(w, f32x4.splat(0)), f32x4.splat(1)), v128.and(f32x4.lt(w, f32x4.splat(0)), f32x4.splat(-1)));
+  return f32x4.add(g, f32x4.add(f32x4.mul(l1, sign), f32x4.mul(l2, w)));
+}
+
 /** Plain SGD: out = param − learningRate · grad over n floats. */
 export function sgdUpdate(out: usize, param: usize, grad: usize, learningRate: f32, n: i32): void {
   const end = <usize>n << 2;
@@ -11,7 +22,7 @@ export function sgdUpdate(out: usize, param: usize, grad: usize, learningRate: f
   if (ASC_FEATURE_SIMD) {
     const lr = f32x4.splat(learningRate);
     for (; i + 16 <= end; i += 16) {
-      v128.store(out + i, f32x4.sub(v128.load(param + i), f32x4.mul(lr, v128.load(grad + i))));
+      v128.store(out + i, sgdVec(v128.load(param + i), v128.load(grad + i), lr));
     }
   }
   for (; i < end; i += 4) store<f32>(out + i, load<f32>(param + i) - learningRate * load<f32>(grad + i));
@@ -101,12 +112,8 @@ export function regularizeGrad(grad: usize, param: usize, l1: f32, l2: f32, n: i
   const end = <usize>n << 2;
   let i: usize = 0;
   if (ASC_FEATURE_SIMD) {
-    const a = f32x4.splat(l1), b = f32x4.splat(l2), zero = f32x4.splat(0), one = f32x4.splat(1), minus = f32x4.splat(-1);
-    for (; i + 16 <= end; i += 16) {
-      const w = v128.load(param + i);
-      const sign = v128.or(v128.and(f32x4.gt(w, zero), one), v128.and(f32x4.lt(w, zero), minus));
-      v128.store(grad + i, f32x4.add(v128.load(grad + i), f32x4.add(f32x4.mul(a, sign), f32x4.mul(b, w))));
-    }
+    const a = f32x4.splat(l1), b = f32x4.splat(l2);
+    for (; i + 16 <= end; i += 16) v128.store(grad + i, regularizedVec(v128.load(grad + i), v128.load(param + i), a, b));
   }
   for (; i < end; i += 4) {
     const w = load<f32>(param + i);

@@ -1,15 +1,15 @@
 // Threads build only (`--enable threads --sharedMemory --importMemory`): one instance of this
 // module per thread, all on one shared memory. This file is the control block and its
 // primitives; the workers' loop is in workers.ts, and the jobs are split where they are run
-// (gemm.ts for products, update.ts for optimizer updates, here for copies). The main instance
+// (gemm.ts for products, update.ts for optimizer updates). The main instance
 // writes a job into the control block, wakes the workers through it (atomics; a postMessage
 // round trip is far too slow per step), does its own share, and waits for the others. Each
 // element is computed by the same sequence of operations whatever the thread count, so results
 // are bit-identical. The block's layout is `ControlField` in the TS ↔ kernel contract.
 
-import { Command, ControlField, CopyJob } from '../src/backend/contract';
+import { Command, ControlField } from '../src/backend/contract';
 
-// Elementwise jobs (optimizer updates, the weights' backup copy) split only above this size.
+// Elementwise jobs (optimizer updates) split only above this size.
 const PARALLEL_MIN_ELEMENTS: usize = 1 << 15;
 // Spins before a waiting worker sleeps on the generation word.
 const SPIN = 1 << 16;
@@ -100,27 +100,6 @@ export function awaitJob(seen: i32): i32 {
     if (++spins > SPIN) atomic.wait<i32>(controlWord(ControlField.Generation), seen, -1);
   }
   return atomic.load<i32>(controlWord(ControlField.Generation));
-}
-
-/** A worker's share of a copy job: memory.copy of its range. */
-export function copyShare(id: i32, threads: i32): void {
-  const n = <usize>load<i32>(jobWord(CopyJob.Count));
-  const from = rangeShare(id, threads, n), to = rangeShare(id + 1, threads, n);
-  if (from >= to) return;
-  memory.copy(<usize>load<i32>(jobWord(CopyJob.Dst)) + (from << 2), <usize>load<i32>(jobWord(CopyJob.Src)) + (from << 2), (to - from) << 2);
-}
-
-/** memory.copy of `bytes` (a multiple of 4), split across threads when large; false: not split, nothing done. */
-export function parallelCopy(dst: usize, src: usize, bytes: usize): bool {
-  const threads = elementwiseThreads(bytes >> 2);
-  if (threads < 2) return false;
-  store<i32>(jobWord(CopyJob.Dst), <i32>dst);
-  store<i32>(jobWord(CopyJob.Src), <i32>src);
-  store<i32>(jobWord(CopyJob.Count), <i32>(bytes >> 2));
-  post(Command.Copy, threads);
-  copyShare(0, threads);
-  join(threads);
-  return true;
 }
 
 /** Ask every worker to leave its loop. */

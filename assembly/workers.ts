@@ -1,11 +1,11 @@
 // Threads build: a worker instance's life. It waits on the control block (threads.ts) for a job,
-// does its share (a product's column panels, a range of an optimizer update or of a copy), counts
+// does its share (a product's column panels, or a range of an optimizer update), counts
 // itself done, until shutdown.
 
 import { Command, ControlField } from '../src/backend/contract';
 import { productShare } from './gemm';
 import { updateShare } from './update';
-import { awaitJob, controlWord, copyShare, threadId } from './threads';
+import { awaitJob, controlWord, threadId } from './threads';
 
 /** A worker's loop: wait for jobs, do its share, until shutdown. */
 export function workerLoop(): void {
@@ -20,8 +20,7 @@ export function workerLoop(): void {
     const threads = atomic.load<i32>(controlWord(ControlField.Threads));
     if (self < threads) {
       if (cmd == Command.Product) productShare(self, threads);
-      else if (cmd == Command.Update) updateShare(self, threads);
-      else copyShare(self, threads);
+      else updateShare(self, threads);
       atomic.add<i32>(controlWord(ControlField.Done), 1);
     }
   }

@@ -25,11 +25,11 @@ import { makeW2Data, mlpInitialParams, W2_SIZES, W4_SIZES } from './lib/data.js'
 import { addLimits, addRatios, measured, type Limits } from './lib/results.js';
 import { errText, loadTfPeer, log, machineInfo, makeInputs, runBuildChildren, runNumpyPeer, type Ctx } from './context.js';
 import { PeakSamples } from './limit.js';
-import { setClock, withWallClock } from './lib/timing.js';
+import { setClock } from './lib/timing.js';
 import { makeConfig, parseOptions } from './options.js';
 import { runProfile } from './profile.js';
 import { report } from './report.js';
-import { scratchnetMlp, scratchnetXor, type ChildOutput } from './scratchnet.js';
+import { scratchnetMlp, scratchnetMlpOnThreads, scratchnetXor, type ChildOutput } from './scratchnet.js';
 import { runW1 } from './w1.js';
 import { runW2, w2Run } from './w2.js';
 import { runW3 } from './w3.js';
@@ -60,9 +60,7 @@ if (opts.child) {
     const data = makeW2Data(n, seed), params = mlpInitialParams(sizes);
     out[key] = scratchnetMlp(data, params, run);
     if (opts.child === 'relaxed' && cores > 1) {
-      await setThreads(cores);
-      out[`${key}Threads`] = await withWallClock(() => scratchnetMlp(data, params, run));
-      await setThreads(1);
+      out[`${key}Threads`] = await scratchnetMlpOnThreads(cores, data, params, run);
     }
   }
   process.stdout.write(`\n${JSON.stringify(out)}\n`);

@@ -5,9 +5,9 @@
  *
  * @module
  */
-import { Matrix } from '../../src/index.js';
+import { Matrix, setThreads } from '../../src/index.js';
 import { newMlp, newW1Net, XOR_X, XOR_Y, type LayerParams, type W2Data } from './lib/data.js';
-import { now, sampleRuns } from './lib/timing.js';
+import { now, sampleRuns, withWallClock } from './lib/timing.js';
 
 /** W1 with `net.train`: µs/epoch of each timed run, and the loss history of the last run. */
 export function scratchnetXor(epochs: number, lr: number, reps: number, warmupMs: number): { us: number[]; loss: number[] } {
@@ -78,3 +78,17 @@ export interface ChildOutput {
   w4?: MlpTiming;
   w4Threads?: MlpTiming;
 }
+
+/** scratchnetMlp on `threads` threads (setThreads, then back to 1), timed on the wall clock. */
+export async function scratchnetMlpOnThreads(threads: number, data: W2Data, params: readonly LayerParams[], run: MlpRun): Promise<MlpTiming> {
+  await setThreads(threads);
+  try {
+    return await withWallClock(() => scratchnetMlp(data, params, run));
+  } finally {
+    await setThreads(1);
+  }
+}
+
+/** How a run's epoch losses compare with the 1-thread run's, for a row's note. */
+export const lossesVsOneThread = (loss: readonly number[], one: readonly number[]): string =>
+  loss.every((l, i) => l === one[i]) ? 'bit-identical to 1 thread' : 'DIFFER from 1 thread';

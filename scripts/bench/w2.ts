@@ -5,14 +5,14 @@
  *
  * @module
  */
-import { Matrix, setThreads } from '../../src/index.js';
+import { Matrix } from '../../src/index.js';
 import { mlpTrainFlops, newMlp, W2_SIZES, type W2Data } from './lib/data.js';
 import { RefNet } from './lib/reference.js';
 import { measured, skipped, type BenchResult, type PeakKind } from './lib/results.js';
 import { tfjsMlp } from './lib/tfjs.js';
 import { errText, log, npLabel, npThreads, tfSkip, tfThreads, wasmNote, type Ctx } from './context.js';
-import { scratchnetMlp, type MlpRun } from './scratchnet.js';
-import { median, now, withWallClock } from './lib/timing.js';
+import { lossesVsOneThread, scratchnetMlp, scratchnetMlpOnThreads, type MlpRun } from './scratchnet.js';
+import { median, now } from './lib/timing.js';
 
 /** W2's training settings. */
 export const w2Run = (ctx: Ctx): MlpRun => {
@@ -37,12 +37,10 @@ export async function runW2(ctx: Ctx): Promise<void> {
     note: `${info.build} build, 1 thread; net.train(), epoch losses ${sn.loss.map((l) => l.toFixed(4)).join(' → ')}`,
   }));
   if (cores > 1) {
-    await setThreads(cores);
-    const t = await withWallClock(() => scratchnetMlp(data, params, run));
-    await setThreads(1);
+    const t = await scratchnetMlpOnThreads(cores, data, params, run);
     row(measured({ ...base, impl: `scratchnet, ${cores} threads`, work: work(cores) }, t.samplesPerSec, {
       loss: t.loss.at(-1)!, lossScratchnet: snFinal, lossHistory: t.loss,
-      note: `${info.build} build, setThreads(${cores}); losses ${t.loss.every((l, i) => l === sn.loss[i]) ? 'bit-identical to 1 thread' : 'DIFFER from 1 thread'}`,
+      note: `${info.build} build, setThreads(${cores}); losses ${lossesVsOneThread(t.loss, sn.loss)}`,
     }));
   }
   if (cores > 1 && data.n > 1024) {
@@ -51,16 +49,14 @@ export async function runW2(ctx: Ctx): Promise<void> {
     const smallRun = { ...run, epochs: 1 + 3 * (run.epochs - 1) };
     log(`W2 scratchnet on ${n} rows, 1 and ${cores} threads ...`);
     const one = scratchnetMlp(small, params, smallRun);
-    await setThreads(cores);
-    const all = await withWallClock(() => scratchnetMlp(small, params, smallRun));
-    await setThreads(1);
+    const all = await scratchnetMlpOnThreads(cores, small, params, smallRun);
     const smallBase = { ...base, case: `mlp 784-256-128-10 n=${n} b=${run.batch}` };
     row(measured({ ...smallBase, impl: 'scratchnet', baseline: true, work: work() }, one.samplesPerSec, {
       loss: one.loss.at(-1)!, lossScratchnet: one.loss.at(-1)!, lossHistory: one.loss, note: `${info.build} build, 1 thread; the first ${n} rows, ${smallRun.epochs} epochs`,
     }));
     row(measured({ ...smallBase, impl: `scratchnet, ${cores} threads`, work: work(cores) }, all.samplesPerSec, {
       loss: all.loss.at(-1)!, lossScratchnet: one.loss.at(-1)!, lossHistory: all.loss,
-      note: `setThreads(${cores}); ${(median(all.samplesPerSec) / median(one.samplesPerSec)).toFixed(2)}x one thread; losses ${all.loss.every((l, i) => l === one.loss[i]) ? 'bit-identical to 1 thread' : 'DIFFER from 1 thread'}`,
+      note: `setThreads(${cores}); ${(median(all.samplesPerSec) / median(one.samplesPerSec)).toFixed(2)}x one thread; losses ${lossesVsOneThread(all.loss, one.loss)}`,
     }));
   }
   const rx = children.relaxed;

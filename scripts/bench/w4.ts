@@ -6,13 +6,13 @@
  *
  * @module
  */
-import { Dataset, Matrix, setThreads } from '../../src/index.js';
+import { Dataset, Matrix } from '../../src/index.js';
 import { mlpTrainFlops, newMlp, W4_SIZES, type LayerParams, type W2Data } from './lib/data.js';
 import { fmt, measured, skipped, type BenchResult, type PeakKind } from './lib/results.js';
-import { median, now, withWallClock } from './lib/timing.js';
+import { median, now } from './lib/timing.js';
 import { tfjsMlp } from './lib/tfjs.js';
 import { errText, log, npLabel, npThreads, tfSkip, tfThreads, wasmNote, type Ctx } from './context.js';
-import { mlpTrainOptions, scratchnetMlp, type MlpRun } from './scratchnet.js';
+import { lossesVsOneThread, mlpTrainOptions, scratchnetMlp, scratchnetMlpOnThreads, type MlpRun } from './scratchnet.js';
 
 /** W4's training settings. */
 export const w4Run = (ctx: Ctx): MlpRun => {
@@ -62,12 +62,10 @@ export async function runW4(ctx: Ctx): Promise<void> {
     note: `${info.build} build, 1 thread; net.train(); s/epoch ${secs(data.n, sn.samplesPerSec)}; losses ${sn.loss.map((l) => l.toFixed(4)).join(' → ')}`,
   }));
   if (cores > 1) {
-    await setThreads(cores);
-    const t = await withWallClock(() => scratchnetMlp(data, params, run));
-    await setThreads(1);
+    const t = await scratchnetMlpOnThreads(cores, data, params, run);
     row(measured({ ...base, impl: `scratchnet, ${cores} threads`, work: work(cores) }, t.samplesPerSec, {
       loss: t.loss.at(-1)!, lossScratchnet: snFinal, lossHistory: t.loss,
-      note: `setThreads(${cores}); s/epoch ${secs(data.n, t.samplesPerSec)}; losses ${t.loss.every((l, i) => l === sn.loss[i]) ? 'bit-identical to 1 thread' : 'DIFFER from 1 thread'}`,
+      note: `setThreads(${cores}); s/epoch ${secs(data.n, t.samplesPerSec)}; losses ${lossesVsOneThread(t.loss, sn.loss)}`,
     }));
   }
   // Goal: repeated train() calls (one per epoch, as users do to log or evaluate) must not pay much

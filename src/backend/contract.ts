@@ -154,7 +154,7 @@ export enum ControlField {
   Error = 5,
   /** Milliseconds the main thread waits for workers. */
   Timeout = 6,
-  /** First word of the current job (a {@link ProductJob}, {@link UpdateJob} or {@link CopyJob}). */
+  /** First word of the current job (a {@link ProductJob} or {@link UpdateJob}). */
   Job = 8,
   /** Words in the control block (128 bytes). */
   Words = 32,
@@ -165,7 +165,6 @@ export enum Command {
   Product = 1,
   Shutdown = 2,
   Update = 3,
-  Copy = 4,
 }
 
 /** A product job (C = op(A)·op(B), split by column panels): word index from the job's start. */
@@ -201,10 +200,9 @@ export enum GradientStep {
   Param = 1,
   /** f32s. */
   LearningRate = 2,
+  /** f32s: the penalties (the gradient is regularized first when either is not 0). */
   L1 = 3,
   L2 = 4,
-  /** i32: 1 when L1 or L2 is not 0 (the gradient is regularized first, as regularizeGrad does). */
-  Regularize = 5,
   /** Words in the block. */
   Words = 8,
 }
@@ -226,12 +224,4 @@ export enum UpdateJob {
   Correction2 = 7,
   /** i32: byte offset of the segment in the parameter block (and so in the optimizer's state). */
   StateOffset = 8,
-}
-
-/** A copy job (the weights' backup, split by ranges). */
-export enum CopyJob {
-  Dst = 1,
-  Src = 2,
-  /** i32: floats to copy. */
-  Count = 3,
 }
