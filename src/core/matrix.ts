@@ -134,6 +134,7 @@ let pendingView: ViewSource | null = null;
 let pendingOwned: Float32Array | null = null;
 let isMatrix = (x: unknown): x is Matrix => x instanceof Matrix;
 let canonical = (m: Matrix): Matrix => m;
+let ownValuesOf = (_m: Matrix): { rows: number; cols: number; values: Float32Array } | null => null;
 
 /**
  * A dense float32 matrix. Its shape is fixed at construction (`rows` and `cols` are getters over
@@ -164,6 +165,7 @@ export class Matrix {
       if (m.#view !== null) return makeView(m.#view, m.#rows, m.#cols);
       return new Matrix(m.#rows, m.#cols, m.#ownData());
     };
+    ownValuesOf = (m: Matrix) => (m.#view !== null ? null : { rows: m.#rows, cols: m.#cols, values: m.#ownData() });
   }
 
   /**
@@ -374,6 +376,27 @@ export function ownedMatrix(rows: number, cols: number, data: Float32Array): Mat
   } finally {
     pendingOwned = null;
   }
+}
+
+/**
+ * The values a Matrix owns, to be written in place (matmul's `out`), with its true shape; null
+ * for anything else: a live view into a network's memory (a layer's weights, bias or outputs),
+ * which no call writes through, or not a Matrix at all. Runs no user code (a brand check). Throws
+ * the named Error when the values were transferred or detached.
+ *
+ * @example
+ * ```ts
+ * const m = Matrix.zeros(2, 2);
+ * ownValues(m)!.values === m.data;  // true: its own storage
+ * ownValues(m)!.rows;               // 2
+ * const net = new NeuralNetwork([2, 1], [new Sigmoid()]);
+ * ownValues(net.layers[0].weights); // null: a view into the network
+ * ownValues([[1, 2]]);              // null: not a Matrix
+ * ```
+ * @internal
+ */
+export function ownValues(x: unknown): { rows: number; cols: number; values: Float32Array } | null {
+  return isMatrix(x) ? ownValuesOf(x) : null;
 }
 
 /**

@@ -5,7 +5,7 @@
  */
 import { backend } from '../backend/load.js';
 import { describe } from './validate.js';
-import { plainMatrix, toMatrix, type Matrix, type MatrixLike } from './matrix.js';
+import { ownValues, plainMatrix, toMatrix, type Matrix, type MatrixLike } from './matrix.js';
 import { readMatrix, withScratch } from './scratch.js';
 
 /**
@@ -21,6 +21,12 @@ export interface MatmulOptions {
   transposeA?: boolean;
   /** Use Bᵀ instead of B. */
   transposeB?: boolean;
+  /**
+   * Write the product into this Matrix (of the product's shape, owning its values) and return it,
+   * instead of a new Matrix: no result is allocated per call (NumPy's `out=`). It may be `a` or
+   * `b` itself (the operands are read before it is written).
+   */
+  out?: Matrix;
 }
 
 /**
@@ -33,10 +39,12 @@ export interface MatmulOptions {
  *
  * @example
  * ```ts
- * import { init, matmul } from 'scratchnet';
+ * import { init, matmul, Matrix } from 'scratchnet';
  * await init();
  * matmul([[1, 2], [3, 4]], [[5], [6]]).toArray();                  // [[17], [39]]
  * matmul([[1, 2], [3, 4]], [[1, 0], [0, 1]], { transposeA: true }).toArray(); // [[1, 3], [2, 4]]
+ * const c = Matrix.zeros(2, 1);
+ * matmul([[1, 2], [3, 4]], [[5], [6]], { out: c }) === c;         // true; c is [[17], [39]]
  * ```
  */
 export function matmul(a: MatrixLike, b: MatrixLike, options: MatmulOptions = {}): Matrix {
@@ -52,14 +60,32 @@ export function matmul(a: MatrixLike, b: MatrixLike, options: MatmulOptions = {}
     const sa = `${ta ? 'aᵀ' : 'a'} (${m}x${k})`, sb = `${tb ? 'bᵀ' : 'b'} (${k2}x${n})`;
     throw new Error(`matmul: shapes do not align: ${sa} · ${sb}; inner dimensions ${k} and ${k2} differ`);
   }
+  const out = options.out === undefined ? null : outValues(options.out, m, n);
   const be = backend();
   return withScratch(be, 'matmul', [A.data.length, B.data.length, m * n], ([pa, pb, pc]) => {
     be.write(pa!, A.data);
     be.write(pb!, B.data);
     be.kernels.gemm(pc!, pa!, pb!, m, n, k, ta ? 1 : 0, tb ? 1 : 0);
     be.checkThreads('matmul');
-    return readMatrix(be, pc!, m, n);
+    if (out === null) return readMatrix(be, pc!, m, n);
+    out.values.set(be.f32(pc!, m * n));
+    return out.matrix;
   });
+}
+
+/** `options.out` checked before any work: a Matrix of the product's shape that owns its values. */
+function outValues(x: unknown, m: number, n: number): { matrix: Matrix; values: Float32Array } {
+  let own: ReturnType<typeof ownValues>;
+  try {
+    own = ownValues(x);
+  } catch (e) {
+    throw new Error(`matmul: options.out: ${(e as Error).message}`); // its storage was transferred or detached
+  }
+  if (own === null) {
+    throw new Error(`matmul: options.out must be a Matrix that owns its values (not a view into a network, such as layer.weights), got ${describe(x)}`);
+  }
+  if (own.rows !== m || own.cols !== n) throw new Error(`matmul: options.out is ${own.rows}x${own.cols}, the product is ${m}x${n}`);
+  return { matrix: x as Matrix, values: own.values };
 }
 
 function flag(v: unknown, name: string): boolean {

@@ -98,6 +98,68 @@ describe('matmul against the reference gemm', () => {
   });
 });
 
+describe('matmul into options.out', () => {
+  it('writes the same product as a new result, bit for bit, on every transpose and odd shape, and returns out', () => {
+    for (const [ta, tb] of flags) {
+      const rng = new RandomState(31 + (ta ? 2 : 0) + (tb ? 1 : 0));
+      for (const [m, k, n] of shapes) {
+        const [ar, ac] = ta ? [k, m] : [m, k];
+        const [br, bc] = tb ? [n, k] : [k, n];
+        const a = new Matrix(ar, ac, randomF32(rng, ar * ac)), b = new Matrix(br, bc, randomF32(rng, br * bc));
+        const options = { transposeA: ta, transposeB: tb };
+        const out = new Matrix(m, n, randomF32(rng, m * n)); // old values are overwritten, not added to
+        const used = backendInfo().usedBytes;
+        expect(matmul(a, b, { ...options, out })).toBe(out);
+        expect(backendInfo().usedBytes).toBe(used);
+        expect(Array.from(out.data), `${m}x${k}·${k}x${n} ta=${ta} tb=${tb}`).toEqual(Array.from(matmul(a, b, options).data));
+      }
+    }
+  });
+
+  it('out may be an operand itself: both are read before it is written', () => {
+    const rng = new RandomState(41);
+    const a = new Matrix(6, 6, randomF32(rng, 36)), b = new Matrix(6, 6, randomF32(rng, 36));
+    const want = matmul(a, b).toArray(), wantT = matmul(matmul(a, b), b, { transposeB: true }).toArray();
+    const c = a.clone();
+    matmul(c, b, { out: c }); // c = c·b
+    expect(c.toArray()).toEqual(want);
+    matmul(c, b, { transposeB: true, out: b }); // b = c·bᵀ
+    expect(b.toArray()).toEqual(wantT);
+  });
+
+  it('writes through to the Float32Array the Matrix was made over', () => {
+    const storage = new Float32Array(4);
+    matmul([[1, 2], [3, 4]], [[1, 0], [0, 1]], { out: new Matrix(2, 2, storage) });
+    expect(Array.from(storage)).toEqual([1, 2, 3, 4]);
+  });
+
+  it('rejects an out of another shape, a view into a network and a non-Matrix, leaving it and the network as they were', () => {
+    const a = [[1, 2], [3, 4]], b = [[1], [1]];
+    const wrong = Matrix.from([[7, 8]]);
+    expectRejects(() => matmul(a, b, { out: wrong }), /^matmul: options\.out is 1x2, the product is 2x1$/);
+    expect(wrong.toArray()).toEqual([[7, 8]]);
+    expectRejects(() => matmul(a, b, { transposeA: true, out: Matrix.zeros(2, 2) }), /^matmul: options\.out is 2x2, the product is 2x1$/);
+    const net = new NeuralNetwork([1, 2], [new Linear()], { seed: 3 });
+    try {
+      const w = net.layers[0]!.weights, before = w.toArray();
+      expectRejects(() => matmul([[1]], [[5, 6]], { out: w }), /^matmul: options\.out must be a Matrix that owns its values \(not a view into a network, such as layer\.weights\)/);
+      expect(w.toArray()).toEqual(before);
+    } finally {
+      net.dispose();
+    }
+    expectRejects(() => matmul(a, b, { out: bad<Matrix>([[0], [0]]) }), /^matmul: options\.out must be a Matrix that owns its values.*got/);
+    expectRejects(() => matmul(a, b, { out: bad<Matrix>(Object.create(Matrix.prototype)) }), /^matmul: options\.out must be a Matrix/);
+    expectRejects(() => matmul(a, b, { out: bad<Matrix>(null) }), /^matmul: options\.out must be a Matrix/);
+  });
+
+  it('rejects an out whose storage was transferred away, with a named Error', () => {
+    const storage = new Float32Array(2);
+    const out = new Matrix(2, 1, storage);
+    structuredClone(storage.buffer, { transfer: [storage.buffer] });
+    expectRejects(() => matmul([[1, 2], [3, 4]], [[1], [1]], { out }), /^matmul: options\.out: Matrix: the values of this 2x1 matrix are gone \(its ArrayBuffer was transferred or detached\)$/);
+  });
+});
+
 describe('matmul bad inputs', () => {
   it('rejects non-aligned shapes, naming both shapes', () => {
     expectRejects(() => matmul([[1, 2, 3]], [[1, 2]]), /matmul: shapes do not align: a \(1x3\) · b \(1x2\); inner dimensions 3 and 1 differ/);
