@@ -6,7 +6,7 @@
  *
  * @module
  */
-import type { Backend } from '../../src/backend/heap.js';
+import type { Backend, Block } from '../../src/backend/heap.js';
 import { median, sampleCalls, type SampleOptions } from './lib/timing.js';
 
 type PeakKernel = (c: number, a: number, b: number, kc: number, reps: number) => void;
@@ -17,24 +17,58 @@ type PeakKernel = (c: number, a: number, b: number, kc: number, reps: number) =>
  * no SIMD (the scalar build's peakTile is a no-op).
  */
 export function measurePeak(be: Backend, kc: number, passes: number, o: SampleOptions): number[] {
-  const peak = be.kernels['peakTile'] as PeakKernel | undefined;
-  if (typeof peak !== 'function') throw new Error('this build has no peakTile export (rebuild the kernels: npm run build:wasm)');
-  if (be.kernels.simdEnabled() !== 1) throw new Error('the peak is a SIMD kernel; this build has no SIMD');
-  const A = be.alloc(64 * kc * 4, 'bench: peak A'), B = be.alloc(kc * 8 * 4, 'bench: peak B'), C = be.alloc(64 * 8 * 4, 'bench: peak C');
+  const q = QuickPeak.open(be, kc, passes);
+  if (q === null) throw new Error('the peak is a SIMD kernel; this build has no SIMD (or no peakTile export: rebuild the kernels with npm run build:wasm)');
   try {
+    return q.samples(o);
+  } finally {
+    q.close();
+  }
+}
+
+/**
+ * The peak kernel's operands, allocated once on a backend, so that samples can be taken in the
+ * middle of a run (between a training call's epochs) without allocating there.
+ */
+export class QuickPeak {
+  private constructor(
+    private readonly be: Backend,
+    private readonly kernel: PeakKernel,
+    private readonly blocks: Block[],
+    private readonly kc: number,
+    private readonly passes: number,
+  ) {}
+
+  /** Operands on `be`, or null when its build has no SIMD peak (the scalar build). */
+  static open(be: Backend, kc = 64, passes = 500): QuickPeak | null {
+    const kernel = be.kernels['peakTile'] as PeakKernel | undefined;
+    if (typeof kernel !== 'function' || be.kernels.simdEnabled() !== 1) return null;
+    const A = be.alloc(64 * kc * 4, 'bench: peak A'), B = be.alloc(kc * 8 * 4, 'bench: peak B'), C = be.alloc(64 * 8 * 4, 'bench: peak C');
     const a = new Float32Array(64 * kc), b = new Float32Array(kc * 8);
     for (let i = 0; i < a.length; i++) a[i] = ((i % 7) - 3) * 1e-3;
     for (let i = 0; i < b.length; i++) b[i] = ((i % 5) - 2) * 1e-3;
     be.write(A.ptr, a);
     be.write(B.ptr, b);
     be.write(C.ptr, new Float32Array(64 * 8));
-    const flops = 16 * 64 * kc * passes;
-    const { perCallMs } = sampleCalls(() => peak(C.ptr, A.ptr, B.ptr, kc, passes), o);
+    return new QuickPeak(be, kernel, [A, B, C], kc, passes);
+  }
+
+  /** GFLOP/s of each timed repetition. */
+  samples(o: SampleOptions): number[] {
+    const [A, B, C] = this.blocks as [Block, Block, Block];
+    const flops = 16 * 64 * this.kc * this.passes;
+    const { perCallMs } = sampleCalls(() => this.kernel(C.ptr, A.ptr, B.ptr, this.kc, this.passes), o);
     return perCallMs.map((ms) => flops / (ms * 1e6));
-  } finally {
-    be.release(C);
-    be.release(B);
-    be.release(A);
+  }
+
+  /** One quick reading (~20 ms): the median of 3 repetitions of ~5 ms, after ~5 ms of warm-up. */
+  sample(): number {
+    return median(this.samples({ reps: 3, targetMs: 5, warmupMs: 5 }));
+  }
+
+  /** Release the operands. */
+  close(): void {
+    for (const b of this.blocks.reverse()) this.be.release(b);
   }
 }
 

@@ -6,7 +6,9 @@
  * @module
  */
 import { Matrix, setThreads } from '../../src/index.js';
+import { backend } from '../../src/backend/load.js';
 import { newMlp, newW1Net, XOR_X, XOR_Y, type LayerParams, type W2Data } from './lib/data.js';
+import { QuickPeak } from './limit.js';
 import { now, sampleRuns, withWallClock } from './lib/timing.js';
 
 /** W1 with `net.train`: µs/epoch of each timed run, and the loss history of the last run. */
@@ -41,10 +43,17 @@ export const mlpTrainOptions = (run: MlpRun) => ({
   loss: 'softmaxCrossEntropy' as const, shuffle: run.shuffle, seed: run.seed,
 });
 
-/** samples/s of each timed epoch (all but the first) and every epoch's loss. */
+/** samples/s of each timed epoch (all but the first), every epoch's loss, and the limit around each timed epoch. */
 export interface MlpTiming {
   samplesPerSec: number[];
   loss: number[];
+  /**
+   * Per timed epoch: the mean of two quick samples of this build's peak (GFLOP/s per thread),
+   * taken on the same module just before and just after that epoch, outside its time; null when
+   * the build has no SIMD peak (scalar). The machine's speed can change between workloads (this
+   * VM runs at two speeds), so each epoch is held against the limit of its own moment.
+   */
+  epochPeaks: number[] | null;
 }
 
 /** An MLP from `params` trained on `data` with `net.train`, timed per epoch. */
@@ -52,18 +61,27 @@ export function scratchnetMlp(data: W2Data, params: readonly LayerParams[], run:
   const net = newMlp(params);
   const X = new Matrix(data.n, data.inputSize, data.x);
   const Y = new Matrix(data.n, data.classes, data.y);
-  const stamps: number[] = [];
+  const peak = QuickPeak.open(backend());
+  const ends: number[] = [], resumes: number[] = [], peaks: number[] = [];
   try {
+    if (peak) peaks.push(peak.sample());
     const start = now();
     const r = net.train(X, Y, {
       ...mlpTrainOptions(run),
       onEpoch: () => {
-        stamps.push(now());
+        ends.push(now());
+        if (peak) peaks.push(peak.sample());
+        resumes.push(now());
       },
     });
-    const times = stamps.map((s, i) => s - (i === 0 ? start : stamps[i - 1]!));
-    return { samplesPerSec: times.slice(1).map((ms) => data.n / (ms / 1000)), loss: r.loss };
+    const times = ends.map((end, i) => end - (i === 0 ? start : resumes[i - 1]!));
+    return {
+      samplesPerSec: times.slice(1).map((ms) => data.n / (ms / 1000)),
+      loss: r.loss,
+      epochPeaks: peak ? ends.slice(1).map((_, i) => (peaks[i + 1]! + peaks[i + 2]!) / 2) : null,
+    };
   } finally {
+    peak?.close();
     net.dispose();
   }
 }

@@ -33,12 +33,14 @@ export async function runW2(ctx: Ctx): Promise<void> {
   const sn = scratchnetMlp(data, params, run);
   const snFinal = sn.loss.at(-1)!;
   row(measured({ ...base, impl: 'scratchnet', baseline: true, work: work() }, sn.samplesPerSec, {
+    samplePeaks: sn.epochPeaks,
     loss: snFinal, lossScratchnet: snFinal, lossHistory: sn.loss,
     note: `${info.build} build, 1 thread; net.train(), epoch losses ${sn.loss.map((l) => l.toFixed(4)).join(' → ')}`,
   }));
   if (cores > 1) {
     const t = await scratchnetMlpOnThreads(cores, data, params, run);
     row(measured({ ...base, impl: `scratchnet, ${cores} threads`, work: work(cores) }, t.samplesPerSec, {
+      samplePeaks: t.epochPeaks,
       loss: t.loss.at(-1)!, lossScratchnet: snFinal, lossHistory: t.loss,
       note: `${info.build} build, setThreads(${cores}); losses ${lossesVsOneThread(t.loss, sn.loss)}`,
     }));
@@ -52,9 +54,11 @@ export async function runW2(ctx: Ctx): Promise<void> {
     const all = await scratchnetMlpOnThreads(cores, small, params, smallRun);
     const smallBase = { ...base, case: `mlp 784-256-128-10 n=${n} b=${run.batch}` };
     row(measured({ ...smallBase, impl: 'scratchnet', baseline: true, work: work() }, one.samplesPerSec, {
+      samplePeaks: one.epochPeaks,
       loss: one.loss.at(-1)!, lossScratchnet: one.loss.at(-1)!, lossHistory: one.loss, note: `${info.build} build, 1 thread; the first ${n} rows, ${smallRun.epochs} epochs`,
     }));
     row(measured({ ...smallBase, impl: `scratchnet, ${cores} threads`, work: work(cores) }, all.samplesPerSec, {
+      samplePeaks: all.epochPeaks,
       loss: all.loss.at(-1)!, lossScratchnet: one.loss.at(-1)!, lossHistory: all.loss,
       note: `setThreads(${cores}); ${(median(all.samplesPerSec) / median(one.samplesPerSec)).toFixed(2)}x one thread; losses ${lossesVsOneThread(all.loss, one.loss)}`,
     }));
@@ -62,10 +66,12 @@ export async function runW2(ctx: Ctx): Promise<void> {
   const rx = children.relaxed;
   if (rx?.w2) {
     row(measured({ ...base, impl: 'scratchnet relaxed-SIMD build', work: work(1, 'relaxed') }, rx.w2.samplesPerSec, {
+      samplePeaks: rx.w2.epochPeaks,
       loss: rx.w2.loss.at(-1)!, lossScratchnet: snFinal, lossHistory: rx.w2.loss, note: '1 thread; child process with --experimental-wasm-relaxed-simd',
     }));
     if (rx.w2Threads) {
       row(measured({ ...base, impl: `scratchnet relaxed-SIMD, ${rx.threads} threads`, work: work(rx.threads, 'relaxed') }, rx.w2Threads.samplesPerSec, {
+        samplePeaks: rx.w2Threads.epochPeaks,
         loss: rx.w2Threads.loss.at(-1)!, lossScratchnet: snFinal, lossHistory: rx.w2Threads.loss,
         note: `child process with --experimental-wasm-relaxed-simd, setThreads(${rx.threads})`,
       }));
@@ -73,6 +79,7 @@ export async function runW2(ctx: Ctx): Promise<void> {
   } else row(skipped({ ...base, impl: 'scratchnet relaxed-SIMD build' }, children.relaxedReason || 'not run'));
   if (children.scalar?.w2) {
     row(measured({ ...base, impl: 'scratchnet scalar build', work: work() }, children.scalar.w2.samplesPerSec, {
+      samplePeaks: children.scalar.w2.epochPeaks,
       loss: children.scalar.w2.loss.at(-1)!, lossScratchnet: snFinal, lossHistory: children.scalar.w2.loss, note: 'init({ simd: false }), child process',
     }));
   } else row(skipped({ ...base, impl: 'scratchnet scalar build' }, children.scalarReason || 'not run'));

@@ -58,12 +58,14 @@ export async function runW4(ctx: Ctx): Promise<void> {
   const sn = scratchnetMlp(data, params, run);
   const snFinal = sn.loss.at(-1)!;
   row(measured({ ...base, impl: 'scratchnet', baseline: true, work: work() }, sn.samplesPerSec, {
+    samplePeaks: sn.epochPeaks,
     loss: snFinal, lossScratchnet: snFinal, lossHistory: sn.loss,
     note: `${info.build} build, 1 thread; net.train(); s/epoch ${secs(data.n, sn.samplesPerSec)}; losses ${sn.loss.map((l) => l.toFixed(4)).join(' → ')}`,
   }));
   if (cores > 1) {
     const t = await scratchnetMlpOnThreads(cores, data, params, run);
     row(measured({ ...base, impl: `scratchnet, ${cores} threads`, work: work(cores) }, t.samplesPerSec, {
+      samplePeaks: t.epochPeaks,
       loss: t.loss.at(-1)!, lossScratchnet: snFinal, lossHistory: t.loss,
       note: `setThreads(${cores}); s/epoch ${secs(data.n, t.samplesPerSec)}; losses ${lossesVsOneThread(t.loss, sn.loss)}`,
     }));
@@ -95,10 +97,12 @@ export async function runW4(ctx: Ctx): Promise<void> {
   const rx = children.relaxed;
   if (rx?.w4) {
     row(measured({ ...base, impl: 'scratchnet relaxed-SIMD build', work: work(1, 'relaxed') }, rx.w4.samplesPerSec, {
+      samplePeaks: rx.w4.epochPeaks,
       loss: rx.w4.loss.at(-1)!, lossScratchnet: snFinal, lossHistory: rx.w4.loss, note: `1 thread, child process; s/epoch ${secs(data.n, rx.w4.samplesPerSec)}`,
     }));
     if (rx.w4Threads) {
       row(measured({ ...base, impl: `scratchnet relaxed-SIMD, ${rx.threads} threads`, work: work(rx.threads, 'relaxed') }, rx.w4Threads.samplesPerSec, {
+        samplePeaks: rx.w4Threads.epochPeaks,
         loss: rx.w4Threads.loss.at(-1)!, lossScratchnet: snFinal, lossHistory: rx.w4Threads.loss,
         note: `child process, setThreads(${rx.threads}); s/epoch ${secs(data.n, rx.w4Threads.samplesPerSec)}`,
       }));

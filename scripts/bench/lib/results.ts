@@ -59,6 +59,13 @@ export interface BenchResult {
   matmulVsKernel?: number;
   /** Achieved FLOP/s as a percentage of the limit (null when unknown). */
   limitPct?: number | null;
+  /**
+   * The peak (GFLOP/s per thread, of `work.peak`'s kind) measured around each sample, aligned
+   * with `samples`: the limit of the sample's own moment, for a machine whose speed changes.
+   */
+  samplePeaks?: number[] | null;
+  /** Median over samples of each sample's FLOP/s as a percentage of its own moment's limit. */
+  localLimitPct?: number | null;
 }
 
 /** A measured result from its samples. */
@@ -96,8 +103,13 @@ export function addLimits(results: BenchResult[], limits: Limits): void {
       r.limitPct = null;
       continue;
     }
-    const flopPerSec = r.higherIsBetter ? r.median * r.work.flops : r.work.flops / (r.median * 1e-6);
-    r.limitPct = (100 * flopPerSec) / (peak * 1e9 * r.work.threads);
+    const w = r.work;
+    const pct = (value: number, gflops: number) => (100 * (r.higherIsBetter ? value * w.flops : w.flops / (value * 1e-6))) / (gflops * 1e9 * w.threads);
+    r.limitPct = pct(r.median, peak);
+    const local = r.samplePeaks;
+    if (local && local.length === r.samples.length && local.every((p) => p > 0)) {
+      r.localLimitPct = median(r.samples.map((v, i) => pct(v, local[i]!)));
+    }
   }
 }
 
@@ -124,7 +136,8 @@ function ratioText(r: BenchResult): string {
 export function limitText(r: BenchResult): string {
   if (r.limitPct === undefined || r.limitPct === null || !r.work) return '';
   const pct = r.limitPct >= 10 ? r.limitPct.toFixed(0) : r.limitPct >= 0.1 ? r.limitPct.toFixed(1) : r.limitPct.toPrecision(2);
-  return `${pct}% ${r.work.peak}${r.work.threads > 1 ? `×${r.work.threads}` : ''}`;
+  const local = typeof r.localLimitPct === 'number' ? ` · ${r.localLimitPct.toFixed(0)}% local` : '';
+  return `${pct}% ${r.work.peak}${r.work.threads > 1 ? `×${r.work.threads}` : ''}${local}`;
 }
 
 function lossText(r: BenchResult): string {
