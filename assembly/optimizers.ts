@@ -57,6 +57,26 @@ export function momentumUpdate(out: usize, param: usize, grad: usize, velocity: 
  * Adam (Kingma & Ba), bias-corrected: m = β1·m + (1 − β1)·g; v = β2·v + (1 − β2)·g²;
  * out = p − lr · (m·c1) / (√(v·c2) + ε), where c1 = 1/(1 − β1^t) and c2 = 1/(1 − β2^t) for step t.
  */
+/** Adam on 8 floats (two vectors, interleaved so their square roots and divisions overlap). */
+@inline function adamPair(
+  out: usize, param: usize, grad: usize, m: usize, v: usize, b1: v128, b2: v128, o1: v128, o2: v128, lr: v128, eps: v128, k1: v128, k2: v128,
+): void {
+  const g = v128.load(grad), h = v128.load(grad, 16);
+  const mm = f32x4.add(f32x4.mul(b1, v128.load(m)), f32x4.mul(o1, g));
+  const mn = f32x4.add(f32x4.mul(b1, v128.load(m, 16)), f32x4.mul(o1, h));
+  const vv = f32x4.add(f32x4.mul(b2, v128.load(v)), f32x4.mul(o2, f32x4.mul(g, g)));
+  const vw = f32x4.add(f32x4.mul(b2, v128.load(v, 16)), f32x4.mul(o2, f32x4.mul(h, h)));
+  const r0 = f32x4.sqrt(f32x4.mul(vv, k2)), r1 = f32x4.sqrt(f32x4.mul(vw, k2));
+  v128.store(m, mm);
+  v128.store(m, mn, 16);
+  v128.store(v, vv);
+  v128.store(v, vw, 16);
+  const s0 = f32x4.div(f32x4.mul(lr, f32x4.mul(mm, k1)), f32x4.add(r0, eps));
+  const s1 = f32x4.div(f32x4.mul(lr, f32x4.mul(mn, k1)), f32x4.add(r1, eps));
+  v128.store(out, f32x4.sub(v128.load(param), s0));
+  v128.store(out, f32x4.sub(v128.load(param, 16), s1), 16);
+}
+
 export function adamUpdate(
   out: usize, param: usize, grad: usize, m: usize, v: usize, learningRate: f32, beta1: f32, beta2: f32, epsilon: f32,
   c1: f32, c2: f32, n: i32,
@@ -66,6 +86,10 @@ export function adamUpdate(
   if (ASC_FEATURE_SIMD) {
     const b1 = f32x4.splat(beta1), b2 = f32x4.splat(beta2), o1 = f32x4.splat(1 - beta1), o2 = f32x4.splat(1 - beta2);
     const lr = f32x4.splat(learningRate), eps = f32x4.splat(epsilon), k1 = f32x4.splat(c1), k2 = f32x4.splat(c2);
+    for (; i + 64 <= end; i += 64) {
+      adamPair(out + i, param + i, grad + i, m + i, v + i, b1, b2, o1, o2, lr, eps, k1, k2);
+      adamPair(out + i + 32, param + i + 32, grad + i + 32, m + i + 32, v + i + 32, b1, b2, o1, o2, lr, eps, k1, k2);
+    }
     for (; i + 16 <= end; i += 16) {
       const g = v128.load(grad + i);
       const mm = f32x4.add(f32x4.mul(b1, v128.load(m + i)), f32x4.mul(o1, g));

@@ -43,7 +43,7 @@ describe.each(BUILDS)('sgdUpdate, %s build', (build) => {
 
 describe.each(BUILDS)('momentum, Adam, RMSprop and regularization kernels, %s build', (build) => {
   const k = () => impls.find((i) => i.name === build)!.k;
-  const sizes = [1, 3, 4, 5, 17, 33, 100];
+  const sizes = [1, 3, 4, 5, 17, 23, 33, 71, 100]; // 23, 71: the 16-float loop, one 4-float vector and a scalar tail
 
   it('momentumUpdate (plain and Nesterov) matches the reference over several steps', () => {
     const rng = new RandomState(5);
