@@ -20,6 +20,16 @@ let self: i32 = 0;
 @external('env', 'now')
 declare function now(): f64;
 
+// A worker sleeps through the host's Atomics.wait on the word at `addr` (returns once it no
+// longer holds `expected`, or on a notify), not through memory.atomic.wait32: the Liftoff
+// compiler of V8 11.3 (Node 20), which runs the worker's never-returning loop for its whole life,
+// loses the address operand of memory.atomic.wait32 when it is a local kept in a register across
+// the wait inside a loop (it reads 0 afterwards). Binaryen keeps the control word's address in
+// such a local at shrinkLevel 1, so the woken worker went back to sleep on address 0 and never
+// answered. A call to an import has no such bug, and the sleep comes only after SPIN spins.
+@external('env', 'wait')
+declare function hostWait(addr: usize, expected: i32): void;
+
 /** Byte address of control word `field`. */
 @inline export function controlWord(field: i32): usize {
   return ctrl + (<usize>field << 2);
@@ -97,7 +107,7 @@ export function join(threads: i32): bool {
 export function awaitJob(seen: i32): i32 {
   let spins = 0;
   while (atomic.load<i32>(controlWord(ControlField.Generation)) == seen) {
-    if (++spins > SPIN) atomic.wait<i32>(controlWord(ControlField.Generation), seen, -1);
+    if (++spins > SPIN) hostWait(controlWord(ControlField.Generation), seen);
   }
   return atomic.load<i32>(controlWord(ControlField.Generation));
 }

@@ -277,6 +277,11 @@ export class Backend {
     await t.pool.close();
   }
 
+  /** @internal Test hook: the threads build's control block (words indexed by ControlField), else null. */
+  _controlWords(): Int32Array | null {
+    return this.threading ? new Int32Array(this.memory.buffer, this.threading.ctrl, ControlField.Words) : null;
+  }
+
   /** @internal Test hook: kill worker `id` abruptly, as a crash would. */
   async _killWorker(id: number): Promise<void> {
     await this.threading?.pool.kill(id);

@@ -9,7 +9,7 @@
  * @module
  * @internal
  */
-import { availableCores, threadsSupported, WorkerPool } from './threads.js';
+import { availableCores, threadsSupported, withoutDataSegments, WorkerPool } from './threads.js';
 import { ControlField } from './contract.js';
 import { Backend } from './heap.js';
 import type { Kernels } from './kernels.js';
@@ -62,7 +62,8 @@ const FEATURES: Record<Build, (keyof typeof PROBES)[]> = {
   scalar: [], simd: ['simd'], relaxed: ['simd', 'relaxed'], threads: ['simd', 'threads'], 'threads-relaxed': ['simd', 'relaxed', 'threads'],
 };
 const probeCache = new Map<keyof typeof PROBES, boolean>();
-const moduleCache = new Map<Build, Promise<WebAssembly.Module>>();
+/** Compiled modules by build (`<build>:workers`: the threads builds' copy for workers, without data segments). */
+const moduleCache = new Map<string, Promise<WebAssembly.Module>>();
 
 /**
  * Whether this engine accepts a build: `WebAssembly.validate` on a probe module for each
@@ -90,14 +91,19 @@ async function gunzipBytes(bytes: Uint8Array<ArrayBuffer>): Promise<ArrayBuffer>
   return new Response(stream).arrayBuffer();
 }
 
-/** Import, decode and compile a build once; a failure is a clear Error and is not cached. */
-function compiled(name: Build): Promise<WebAssembly.Module> {
-  let m = moduleCache.get(name);
+/**
+ * Import, decode and compile a build once; a failure is a clear Error and is not cached. With
+ * `forWorkers`, the module lacks its data segments (see withoutDataSegments).
+ */
+function compiled(name: Build, forWorkers = false): Promise<WebAssembly.Module> {
+  const key = forWorkers ? `${name}:workers` : name;
+  let m = moduleCache.get(key);
   if (!m) {
     m = BUILDS[name]().then(
       async ({ base64 }) => {
         try {
-          return await WebAssembly.compile(await gunzipBytes(decodeBase64(base64)));
+          const bytes = new Uint8Array(await gunzipBytes(decodeBase64(base64)));
+          return await WebAssembly.compile(forWorkers ? withoutDataSegments(bytes) : bytes);
         } catch (e) {
           throw new Error(`init: this engine could not compile the ${name} build of the kernels: ${(e as Error).message}`);
         }
@@ -106,8 +112,8 @@ function compiled(name: Build): Promise<WebAssembly.Module> {
         throw new Error(`init: could not load the ${name} build of the kernels (builds/${name}.generated.js): ${(e as Error)?.message ?? String(e)}`);
       },
     );
-    m.catch(() => moduleCache.delete(name));
-    moduleCache.set(name, m);
+    m.catch(() => moduleCache.delete(key));
+    moduleCache.set(key, m);
   }
   return m;
 }
@@ -173,7 +179,7 @@ export async function loadBackend(flavor: Flavor | 'auto' = 'auto', options: Loa
 
 /**
  * Instantiate the kernel module with the imports `env`. The kernels import nothing but a clock and
- * (the threads builds) their shared memory, and export plain functions on pointers, so the engine's
+ * (the threads builds) their shared memory and a sleep, and export plain functions on pointers, so the engine's
  * own WebAssembly.instantiate is all it takes (no loader); an imported memory is added to the
  * exports, which the engine freezes.
  */
@@ -193,8 +199,14 @@ async function loadThreaded(flavor: Flavor, build: 'threads' | 'threads-relaxed'
   const memory = new WebAssembly.Memory({ initial: 1, maximum, shared: true } as WebAssembly.MemoryDescriptor);
   const module = await compiled(build);
   const now = () => performance.now();
-  const env = { memory, abort, now } as Record<string, unknown>;
+  // only workers sleep (src/backend/threads.ts gives them Atomics.wait); the main thread never waits
+  const wait = () => {
+    throw new Error('scratchnet: the main thread cannot wait for a job');
+  };
+  const env = { memory, abort, now, wait } as Record<string, unknown>;
   const be = new Backend(await instantiate(module, env, memory), flavor, maximum * PAGE);
+  // the main instance has initialised the shared memory; workers instantiate a copy that writes nothing
+  const workerModule = await compiled(build, true);
   const ctrl = be.alloc(CTRL_BYTES, 'init: thread control block');
   new Int32Array(memory.buffer, ctrl.ptr, CTRL_BYTES / 4).fill(0);
   const words = new Int32Array(memory.buffer, ctrl.ptr, ControlField.Words);
@@ -205,7 +217,7 @@ async function loadThreaded(flavor: Flavor, build: 'threads' | 'threads-relaxed'
     // a worker died: stop handing out shares at once; checkThreads() reports it
     Atomics.store(new Int32Array(memory.buffer, ctrl.ptr, ControlField.Words), ControlField.Threads, 1);
   });
-  be._attachThreads({ ctrl: ctrl.ptr, module, pool, scratch: new Map(), timeoutMs, reported: false });
+  be._attachThreads({ ctrl: ctrl.ptr, module: workerModule, pool, scratch: new Map(), timeoutMs, reported: false });
   await be.setThreads(threads, 'init');
   return be;
 }

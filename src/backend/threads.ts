@@ -23,11 +23,13 @@ export interface WorkerSetup {
 }
 
 // The worker's whole program, for both platforms: instantiate on the shared memory, point the
-// instance at its scratch and the control block, then live in workerLoop until shutdown.
+// instance at its scratch and the control block, then live in workerLoop until shutdown. Between
+// jobs it sleeps through `wait` (Atomics.wait; assembly/threads.ts says why not the wasm instruction).
 const BODY = `
 function start(s, done) {
+  const wait = (addr, expected) => { Atomics.wait(new Int32Array(s.memory.buffer), addr >>> 2, expected); };
   const instance = new WebAssembly.Instance(s.module, {
-    env: { memory: s.memory, now: () => performance.now(), abort: () => { throw new Error('scratchnet kernel aborted'); } },
+    env: { memory: s.memory, now: () => performance.now(), wait, abort: () => { throw new Error('scratchnet kernel aborted'); } },
   });
   instance.exports.setScratch(s.scratch, s.scratchBytes);
   instance.exports.setControl(s.ctrl, s.id);
@@ -39,6 +41,42 @@ const NODE_WORKER = `${BODY}
 import('node:worker_threads').then(({ workerData }) => start(workerData, () => process.exit(0)));`;
 const WEB_WORKER = `${BODY}
 self.onmessage = (e) => start(e.data, () => self.close());`;
+
+/**
+ * A module's bytes without its data segments (sections Data and DataCount), for the workers.
+ * Instantiating a module writes its active data segments into its memory; on the shared memory
+ * each worker's instantiation would write them again, over what the main thread has stored there
+ * since (the gradient step's block, assembly/gradient-step.ts, is static data), while the main
+ * thread may be running kernels. The main instance initialised them once; the kernels use no
+ * memory.init or data.drop, so nothing else refers to the segments.
+ *
+ * @internal
+ */
+export function withoutDataSegments(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
+  const DATA = 11, DATA_COUNT = 12;
+  const parts: Uint8Array[] = [bytes.subarray(0, 8)];
+  let p = 8;
+  while (p < bytes.length) {
+    const start = p;
+    const id = bytes[p++]!;
+    let size = 0, shift = 0, b: number;
+    do {
+      b = bytes[p++]!;
+      size += (b & 0x7f) * 2 ** shift;
+      shift += 7;
+    } while (b & 0x80);
+    p += size;
+    if (p > bytes.length) throw new Error(`withoutDataSegments: section ${id} at byte ${start} runs past the module's ${bytes.length} bytes`);
+    if (id !== DATA && id !== DATA_COUNT) parts.push(bytes.subarray(start, p));
+  }
+  const out = new Uint8Array(parts.reduce((n, x) => n + x.length, 0));
+  let o = 0;
+  for (const x of parts) {
+    out.set(x, o);
+    o += x.length;
+  }
+  return out;
+}
 
 /** One running worker, whatever the platform. */
 interface Handle {
