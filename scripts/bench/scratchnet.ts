@@ -107,6 +107,23 @@ export async function scratchnetMlpOnThreads(threads: number, data: W2Data, para
   }
 }
 
+/**
+ * The speed-up of `threads` threads over one, from `pairs` interleaved pairs of short runs (a
+ * warm-up epoch, then one timed epoch; one thread, then `threads`), so that both halves of a pair
+ * see the same machine: a shared machine's load comes and goes over seconds, and two long runs
+ * one after the other can each meet a different one. Returns each pair's ratio.
+ */
+export async function pairedSpeedups(threads: number, data: W2Data, params: readonly LayerParams[], run: MlpRun, pairs: number): Promise<number[]> {
+  const short = { ...run, epochs: 2 };
+  const ratios: number[] = [];
+  for (let p = 0; p < pairs; p++) {
+    const one = scratchnetMlp(data, params, short).samplesPerSec[0]!;
+    const all = (await scratchnetMlpOnThreads(threads, data, params, short)).samplesPerSec[0]!;
+    ratios.push(all / one);
+  }
+  return ratios;
+}
+
 /** How a run's epoch losses compare with the 1-thread run's, for a row's note. */
 export const lossesVsOneThread = (loss: readonly number[], one: readonly number[]): string =>
   loss.every((l, i) => l === one[i]) ? 'bit-identical to 1 thread' : 'DIFFER from 1 thread';

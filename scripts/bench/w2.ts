@@ -11,7 +11,7 @@ import { RefNet } from './lib/reference.js';
 import { measured, skipped, type BenchResult, type PeakKind } from './lib/results.js';
 import { tfjsMlp } from './lib/tfjs.js';
 import { errText, log, npLabel, npThreads, tfSkip, tfThreads, wasmNote, type Ctx } from './context.js';
-import { lossesVsOneThread, scratchnetMlp, scratchnetMlpOnThreads, type MlpRun } from './scratchnet.js';
+import { lossesVsOneThread, pairedSpeedups, scratchnetMlp, scratchnetMlpOnThreads, type MlpRun } from './scratchnet.js';
 import { median, now } from './lib/timing.js';
 
 /** W2's training settings. */
@@ -43,6 +43,11 @@ export async function runW2(ctx: Ctx): Promise<void> {
       samplePeaks: t.epochPeaks,
       loss: t.loss.at(-1)!, lossScratchnet: snFinal, lossHistory: t.loss,
       note: `${info.build} build, setThreads(${cores}); losses ${lossesVsOneThread(t.loss, sn.loss)}`,
+    }));
+    log(`W2 scratchnet, ${cores} threads ÷ 1 thread in interleaved pairs ...`);
+    const pairs = await pairedSpeedups(cores, data, params, run, ctx.cfg.pairs);
+    row(measured({ ...base, impl: `scratchnet, ${cores} threads ÷ 1 thread`, metric: '× (speed-up)', higherIsBetter: true }, pairs, {
+      note: `${pairs.length} interleaved pairs of short runs (a warm-up epoch, then one timed epoch on 1 thread, then on ${cores}): ${pairs.map((r) => r.toFixed(2)).join(', ')}`,
     }));
   }
   if (cores > 1 && data.n > 1024) {

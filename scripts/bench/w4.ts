@@ -12,7 +12,7 @@ import { fmt, measured, skipped, type BenchResult, type PeakKind } from './lib/r
 import { median, now } from './lib/timing.js';
 import { tfjsMlp } from './lib/tfjs.js';
 import { errText, log, npLabel, npThreads, tfSkip, tfThreads, wasmNote, type Ctx } from './context.js';
-import { lossesVsOneThread, mlpTrainOptions, scratchnetMlp, scratchnetMlpOnThreads, type MlpRun } from './scratchnet.js';
+import { lossesVsOneThread, mlpTrainOptions, pairedSpeedups, scratchnetMlp, scratchnetMlpOnThreads, type MlpRun } from './scratchnet.js';
 
 /** W4's training settings. */
 export const w4Run = (ctx: Ctx): MlpRun => {
@@ -68,6 +68,12 @@ export async function runW4(ctx: Ctx): Promise<void> {
       samplePeaks: t.epochPeaks,
       loss: t.loss.at(-1)!, lossScratchnet: snFinal, lossHistory: t.loss,
       note: `setThreads(${cores}); s/epoch ${secs(data.n, t.samplesPerSec)}; losses ${lossesVsOneThread(t.loss, sn.loss)}`,
+    }));
+    log(`W4 scratchnet, ${cores} threads ÷ 1 thread in interleaved pairs ...`);
+    const pairs = await pairedSpeedups(cores, data, params, run, ctx.cfg.pairs);
+    row(measured({ ...base, impl: `scratchnet, ${cores} threads ÷ 1 thread`, metric: '× (speed-up)', higherIsBetter: true }, pairs, {
+      note: `${pairs.length} interleaved pairs of short runs (a warm-up epoch, then one timed epoch on 1 thread, then on ${cores}): ` +
+        `${pairs.map((r) => r.toFixed(2)).join(', ')}; epoch time ${(1 / median(pairs)).toFixed(2)}× one thread's`,
     }));
   }
   // Goal: repeated train() calls (one per epoch, as users do to log or evaluate) must not pay much

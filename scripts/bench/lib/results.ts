@@ -86,7 +86,7 @@ export function skipped(base: Omit<BenchResult, 'median' | 'samples'>, reason: s
 export function addRatios(results: BenchResult[]): void {
   for (const r of results) {
     const base = results.find((b) => b.baseline && b.workload === r.workload && b.case === r.case);
-    if (!base || base.median === null || r.median === null || !(base.median > 0) || !(r.median > 0)) {
+    if (!base || base.metric !== r.metric || base.median === null || r.median === null || !(base.median > 0) || !(r.median > 0)) {
       r.ratio = null;
       continue;
     }
