@@ -46,6 +46,21 @@ export function tfSkip(ctx: Ctx, backend: 'wasm' | 'cpu'): string | null {
   return s?.ok ? null : (s?.reason ?? `${backend} backend not loaded`);
 }
 
+/**
+ * tfjs' backends in turn (`wasm`, then `cpu`, or those asked for) with their row label, for the
+ * ones this run can time; each one it cannot gets `skip(impl, why)` instead.
+ */
+export function* tfBackends(
+  ctx: Ctx, skip: (impl: string, why: string) => void, which: readonly ('wasm' | 'cpu')[] = ['wasm', 'cpu'],
+): Generator<{ backend: 'wasm' | 'cpu'; impl: string }> {
+  for (const backend of which) {
+    const impl = `tfjs ${backend}`;
+    const why = tfSkip(ctx, backend);
+    if (why) skip(impl, why);
+    else yield { backend, impl };
+  }
+}
+
 /** tfjs-wasm's threads (what "% of limit" multiplies by). */
 export const tfThreads = (ctx: Ctx): number => ctx.tf.handle?.wasm.threads ?? 1;
 

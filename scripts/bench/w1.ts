@@ -13,7 +13,7 @@ import { RefNet } from './lib/reference.js';
 import { measured, skipped, type BenchResult } from './lib/results.js';
 import { tfjsXor } from './lib/tfjs.js';
 import { now, sampleRuns } from './lib/timing.js';
-import { errText, log, tfSkip, tfThreads, wasmNote, type Ctx } from './context.js';
+import { errText, log, tfBackends, tfThreads, wasmNote, type Ctx } from './context.js';
 import { scratchnetXor } from './scratchnet.js';
 
 const every1000 = (loss: readonly number[]) => loss.filter((_, e) => e % 1000 === 0);
@@ -98,13 +98,7 @@ export async function runW1(ctx: Ctx): Promise<void> {
     }));
   }
 
-  for (const backend of ['wasm', 'cpu'] as const) {
-    const impl = `tfjs ${backend}`;
-    const why = tfSkip(ctx, backend);
-    if (why) {
-      row(skipped({ ...base, impl }, why));
-      continue;
-    }
+  for (const { backend, impl } of tfBackends(ctx, (impl, why) => row(skipped({ ...base, impl }, why)))) {
     log(`W1 ${impl} (${tfEpochs} epochs) ...`);
     try {
       const chunk = Math.ceil(tfEpochs / (reps + 1));

@@ -10,7 +10,7 @@ import { mlpTrainFlops, newMlp, W2_SIZES, type W2Data } from './lib/data.js';
 import { RefNet } from './lib/reference.js';
 import { measured, skipped, type BenchResult, type PeakKind } from './lib/results.js';
 import { tfjsMlp } from './lib/tfjs.js';
-import { errText, log, npLabel, npThreads, tfSkip, tfThreads, wasmNote, type Ctx } from './context.js';
+import { errText, log, npLabel, npThreads, tfBackends, tfThreads, wasmNote, type Ctx } from './context.js';
 import { lossesVsOneThread, pairedSpeedups, scratchnetMlp, scratchnetMlpOnThreads, type MlpRun } from './scratchnet.js';
 import { median, now } from './lib/timing.js';
 
@@ -121,13 +121,7 @@ export async function runW2(ctx: Ctx): Promise<void> {
     }));
   }
 
-  for (const backend of ['wasm', 'cpu'] as const) {
-    const impl = `tfjs ${backend}`;
-    const why = tfSkip(ctx, backend);
-    if (why) {
-      row(skipped({ ...base, impl }, why));
-      continue;
-    }
+  for (const { backend, impl } of tfBackends(ctx, (impl, why) => row(skipped({ ...base, impl }, why)))) {
     log(`W2 ${impl} ...`);
     try {
       const r = await tfjsMlp(ctx.tf.handle!, backend, params, data, { epochs: run.epochs, batchSize: run.batch, lr: run.lr, optimizer: 'sgd', shuffle: false });

@@ -14,7 +14,7 @@ import { flops, gemmOperands, type GemmShape } from './lib/data.js';
 import { fmt, measured, skipped, type BenchResult } from './lib/results.js';
 import { tfjsGemm } from './lib/tfjs.js';
 import { median, now, sampleCalls, withWallClock, type SampleOptions } from './lib/timing.js';
-import { errText, log, npLabel, npThreads, tfSkip, tfThreads, w3Shapes, wasmNote, type Ctx } from './context.js';
+import { errText, log, npLabel, npThreads, tfBackends, tfThreads, w3Shapes, wasmNote, type Ctx } from './context.js';
 
 /** Per-call milliseconds of the bare kernel on operands already in WASM memory. */
 export function kernelGemm(be: Backend, s: GemmShape, a: Float32Array, b: Float32Array, o: SampleOptions): number[] {
@@ -135,13 +135,7 @@ export async function runW3(ctx: Ctx): Promise<void> {
         row(skipped({ ...base, impl }, `too slow above ${fmt(cfg.w3.refMaxFlops / 1e6)} MFLOP per call${est}`));
       }
     }
-    for (const backend of ['wasm', 'cpu'] as const) {
-      const impl = `tfjs ${backend}`;
-      const why = tfSkip(ctx, backend);
-      if (why) {
-        row(skipped({ ...base, impl }, why));
-        continue;
-      }
+    for (const { backend, impl } of tfBackends(ctx, (impl, why) => row(skipped({ ...base, impl }, why)))) {
       try {
         const ms = await tfjsGemm(ctx.tf.handle!, backend, s, a, b, cfg.w3.sample);
         row(measured({ ...base, impl, work: work(backend === 'wasm' ? tfThreads(ctx) : 1) }, gflops(ms), {

@@ -1,25 +1,16 @@
 // gunzip and loadIdx in a real browser (Debian's Chromium, headless), through the browser bundle:
 // Chromium's own DecompressionStream, fed in slices, stops at maxBytes; a gzip'd IDX whose
 // header declares too much is refused from the first inflated bytes. `npm test` builds dist/ first.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { collectErrors, launchChromium, serve } from '../support/browser.js';
+import { describe, expect, it } from 'vitest';
+import { collectErrors, pageSite } from '../support/browser.js';
 import { idx } from '../support/data-fixtures.js';
-
-const root = fileURLToPath(new URL('../..', import.meta.url));
-let browser: Browser;
-let server: { url: string; close(): Promise<void> };
-let dir: string;
 
 const text = 'scratchnet,'.repeat(5000) + 'ü\n';
 
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'scratchnet-gzip-'));
+const site = pageSite('gzip', async (dir) => {
   await writeFile(join(dir, 'text.gz'), gzipSync(text));
   await writeFile(join(dir, 'bomb.gz'), gzipSync(new Uint8Array(64 * 2 ** 20))); // 64 MiB of zeros: 64 KiB
   const header = idx(0x08, [2 ** 15, 2 ** 15], []); // declares 1 GiB
@@ -57,21 +48,13 @@ beforeAll(async () => {
   };
 </script>`,
   );
-  server = await serve({ '/dist/': join(root, 'dist'), '/': dir });
-  browser = await launchChromium();
-}, 120_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  if (dir) await rm(dir, { recursive: true, force: true });
 });
 
 describe('gunzip and loadIdx in Chromium', () => {
   it('inflate, and stop bombs early with a named Error', async () => {
-    const page = await browser.newPage();
+    const page = await site.browser.newPage();
     const errors = collectErrors(page);
-    await page.goto(`${server.url}/index.html`);
+    await page.goto(`${site.url}/index.html`);
     await page.waitForFunction(() => 'result' in window, null, { timeout: 60_000 });
     const r = (await page.evaluate(() => (window as unknown as { result: unknown }).result)) as {
       text: string; idx: number[];

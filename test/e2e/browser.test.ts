@@ -1,40 +1,23 @@
 // In a real browser (Debian's Chromium, headless): the kernel suite for every build the browser
 // validates, and the package's browser entry loaded by a plain HTML page through an import map,
 // training XOR with train(). `npm test` builds dist/ first.
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { collectErrors, launchChromium, serve } from '../support/browser.js';
+import { describe, expect, it } from 'vitest';
+import { collectErrors, pageSite, serve } from '../support/browser.js';
 import { writeTestPages } from './support/pages.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-let browser: Browser;
-let server: { url: string; close(): Promise<void> };
-let dir: string;
-
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'scratchnet-browser-'));
-  await writeTestPages(dir);
-  server = await serve({ '/dist/': join(root, 'dist'), '/': dir });
-  browser = await launchChromium();
-}, 120_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  if (dir) await rm(dir, { recursive: true, force: true });
-});
+const site = pageSite('browser', writeTestPages);
 
 describe('in headless Chromium', () => {
   it('every kernel of every build matches the plain-TS reference (SIMD, scalar, relaxed SIMD)', async () => {
-    const page = await browser.newPage();
+    const page = await site.browser.newPage();
     const errors = collectErrors(page);
-    await page.goto(`${server.url}/suite.html`);
+    await page.goto(`${site.url}/suite.html`);
     // a string, so vitest's transform leaves the browser's import() alone
-    const result = (await page.evaluate(`import('${server.url}/suite.js').then((m) => m.runKernelSuite())`)) as {
+    const result = (await page.evaluate(`import('${site.url}/suite.js').then((m) => m.runKernelSuite())`)) as {
       failures: string[]; builds: string[]; checks: number;
     };
     expect(result.failures).toEqual([]);
@@ -45,9 +28,9 @@ describe('in headless Chromium', () => {
   });
 
   it('a plain HTML page imports the browser entry through an import map and trains XOR', async () => {
-    const page = await browser.newPage();
+    const page = await site.browser.newPage();
     const errors = collectErrors(page);
-    await page.goto(`${server.url}/xor.html`);
+    await page.goto(`${site.url}/xor.html`);
     await page.waitForFunction(() => (window as unknown as { result?: unknown }).result !== undefined, null, { timeout: 60_000 });
     const r = await page.evaluate(() => (window as unknown as { result: Record<string, unknown> }).result) as {
       info: { build: string; simd: boolean }; first: number; last: number; predictions: number[]; log: string[];
@@ -64,8 +47,8 @@ describe('in headless Chromium', () => {
 
 describe('what a page downloads', () => {
   it('a page that trains XOR transfers at most 60 KB (gzipped) of scratchnet: the bundle and the one build it runs', async () => {
-    const fresh = await serve({ '/dist/': join(root, 'dist'), '/': dir }, false);
-    const page = await browser.newPage();
+    const fresh = await serve({ '/dist/': join(root, 'dist'), '/': site.dir }, false);
+    const page = await site.browser.newPage();
     const errors = collectErrors(page);
     try {
       await page.goto(`${fresh.url}/xor.html`);
@@ -91,9 +74,9 @@ describe('what a page downloads', () => {
 
 describe('threads in the browser (cross-origin isolated page)', () => {
   it('runs on 2 threads with Web Workers, bit-identical to 1 thread', async () => {
-    const page = await browser.newPage();
+    const page = await site.browser.newPage();
     const errors = collectErrors(page);
-    await page.goto(`${server.url}/threads.html`);
+    await page.goto(`${site.url}/threads.html`);
     await page.waitForFunction(() => 'result' in window, null, { timeout: 60_000 });
     const r = (await page.evaluate(() => (window as unknown as { result: unknown }).result)) as {
       isolated: boolean; runs: { threads: number; product: number[]; loss: number[] }[];
@@ -109,8 +92,8 @@ describe('threads in the browser (cross-origin isolated page)', () => {
 
 describe('without cross-origin isolation', () => {
   it('falls back to one thread and says why in backendInfo(), never an exception', async () => {
-    const plain = await serve({ '/dist/': join(root, 'dist'), '/': dir }, false);
-    const page = await browser.newPage();
+    const plain = await serve({ '/dist/': join(root, 'dist'), '/': site.dir }, false);
+    const page = await site.browser.newPage();
     const errors = collectErrors(page);
     try {
       await page.goto(`${plain.url}/fallback.html`);
@@ -134,7 +117,7 @@ describe('the live demo (npm run demo)', () => {
   it('trains XOR in a Web Worker until the loss is under 0.05, with no console errors, and stops on Pause', async () => {
     const { startDemoServer } = await import('../../scripts/demo-server.js');
     const demo = await startDemoServer({ port: 0 });
-    const page = await browser.newPage({ viewport: { width: 1320, height: 820 } });
+    const page = await site.browser.newPage({ viewport: { width: 1320, height: 820 } });
     const errors = collectErrors(page);
     try {
       await page.goto(demo.url);

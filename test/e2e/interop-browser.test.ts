@@ -4,19 +4,14 @@
 // And the demo (`npm run demo`): its "Download model: ONNX" button's file holds the demo's
 // network, and runs in onnxruntime-web inside the demo page.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Browser } from 'playwright-core';
 import { startDemoServer, type DemoServer } from '../../scripts/demo-server.js';
 import { init, NeuralNetwork } from '../../src/index.js';
-import { collectErrors, launchChromium, serve } from '../support/browser.js';
+import { collectErrors, pageSite } from '../support/browser.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
-let browser: Browser;
-let server: { url: string; close(): Promise<void> };
-let dir: string;
 let demoServer: DemoServer;
 
 const PAGE = `<!doctype html><meta charset="utf-8"><title>interop</title><link rel="icon" href="data:,">
@@ -52,27 +47,22 @@ try {
 }
 </script>`;
 
+const site = pageSite('interop-browser', (dir) => writeFile(join(dir, 'index.html'), PAGE), { '/ort/': 'node_modules/onnxruntime-web/dist' });
+
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'scratchnet-interop-browser-'));
-  await writeFile(join(dir, 'index.html'), PAGE);
-  server = await serve({ '/dist/': join(root, 'dist'), '/ort/': join(root, 'node_modules/onnxruntime-web/dist'), '/': dir });
   demoServer = await startDemoServer({ port: 0 });
-  browser = await launchChromium();
   await init();
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await server?.close();
   await demoServer?.close();
-  if (dir) await rm(dir, { recursive: true, force: true });
 });
 
 describe('interop in headless Chromium', () => {
   it('a network trained in the page runs in onnxruntime-web in the page (within 1e-5 relative); its tfjs files read back exactly', async () => {
-    const page = await browser.newPage();
+    const page = await site.browser.newPage();
     const errors = collectErrors(page);
-    await page.goto(`${server.url}/index.html`);
+    await page.goto(`${site.url}/index.html`);
     await page.waitForFunction(() => (window as unknown as { result?: unknown }).result !== undefined, null, { timeout: 60_000 });
     const r = (await page.evaluate(() => (window as unknown as { result: unknown }).result)) as {
       error?: string; ours: number[]; theirs: number[]; bytes: number; tfjsSame: boolean;
@@ -90,7 +80,7 @@ describe('interop in headless Chromium', () => {
 
 describe('the demo\'s "Download model" buttons', () => {
   it('ONNX: the network the demo trained, running in onnxruntime-web inside the demo page; TensorFlow.js: the same network', async () => {
-    const page = await browser.newPage();
+    const page = await site.browser.newPage();
     const errors = collectErrors(page);
     // onnxruntime-web's browser build, served to the demo page from node_modules (same origin)
     await page.route('**/ort/*', async (route) => {

@@ -5,13 +5,15 @@
 // unpacked once into the temp folder. `npx playwright install` cannot download browsers here.
 import { execFileSync } from 'node:child_process';
 import { accessSync, constants, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, extname, join, normalize, resolve, sep } from 'node:path';
 import { brotliDecompressSync, gzipSync } from 'node:zlib';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 
 /** The Chromium named by $CHROMIUM_PATH if set and not empty, else Debian's name on PATH. */
 export const CHROMIUM = process.env.CHROMIUM_PATH || 'chromium';
@@ -177,4 +179,40 @@ export function collectErrors(page: Page): string[] {
   });
   page.on('pageerror', (e) => errors.push(String(e)));
   return errors;
+}
+
+/** What {@link pageSite} sets up: read its fields inside tests (they are filled in beforeAll). */
+export interface PageSite {
+  /** The headless Chromium. */
+  browser: Browser;
+  /** The server's origin, e.g. http://127.0.0.1:PORT. */
+  url: string;
+  /** The temporary folder served at `/`. */
+  dir: string;
+}
+
+/**
+ * For one test file: a temporary folder (`scratchnet-<name>-…`) that `write` fills with pages,
+ * served at `/` with the repository's `dist/` at `/dist/` (and any other `mounts`, paths from the
+ * repository's root), and a headless Chromium; made in beforeAll, closed and removed in afterAll.
+ */
+export function pageSite(name: string, write: (dir: string) => Promise<void>, mounts: Record<string, string> = {}): PageSite {
+  const root = fileURLToPath(new URL('../..', import.meta.url));
+  const site = {} as PageSite;
+  let server: { close(): Promise<void> } | undefined;
+  beforeAll(async () => {
+    site.dir = await mkdtemp(join(tmpdir(), `scratchnet-${name}-`));
+    await write(site.dir);
+    const extra = Object.fromEntries(Object.entries(mounts).map(([at, path]) => [at, join(root, path)]));
+    const s = await serve({ '/dist/': join(root, 'dist'), ...extra, '/': site.dir });
+    server = s;
+    site.url = s.url;
+    site.browser = await launchChromium();
+  }, 120_000);
+  afterAll(async () => {
+    await site.browser?.close();
+    await server?.close();
+    if (site.dir) await rm(site.dir, { recursive: true, force: true });
+  });
+  return site;
 }
