@@ -61,9 +61,9 @@ export class QuickPeak {
     return perCallMs.map((ms) => flops / (ms * 1e6));
   }
 
-  /** One quick reading (~20 ms): the median of 3 repetitions of ~5 ms, after ~5 ms of warm-up. */
+  /** One quick reading (~60 ms): the median of 5 repetitions of ~10 ms, after ~10 ms of warm-up. */
   sample(): number {
-    return median(this.samples({ reps: 3, targetMs: 5, warmupMs: 5 }));
+    return median(this.samples({ reps: 5, targetMs: 10, warmupMs: 10 }));
   }
 
   /** Release the operands. */
