@@ -61,6 +61,13 @@ export function* tfBackends(
   }
 }
 
+/** What every core can reach together over one alone, from the SIMD peak samples so far, as a note. */
+export function machineScaling(ctx: Ctx): string {
+  const p = ctx.peaks.simd;
+  if (p.value === null || p.allCoreValue === null) return 'the machine\'s own all-core ratio not measured';
+  return `the machine's own: ${ctx.cores} cores at once reach ${((ctx.cores * p.allCoreValue) / p.value).toFixed(2)}× one alone`;
+}
+
 /** tfjs-wasm's threads (what "% of limit" multiplies by). */
 export const tfThreads = (ctx: Ctx): number => ctx.tf.handle?.wasm.threads ?? 1;
 

@@ -6,8 +6,9 @@
  *
  * @module
  */
+import { Worker } from 'node:worker_threads';
 import type { Backend, Block } from '../../src/backend/heap.js';
-import { median, sampleCalls, type SampleOptions } from './lib/timing.js';
+import { median, sampleCalls, withWallClock, type SampleOptions } from './lib/timing.js';
 
 type PeakKernel = (c: number, a: number, b: number, kc: number, reps: number) => void;
 
@@ -75,15 +76,83 @@ export class QuickPeak {
 /** Samples of the peak gathered through the run (start, between workloads, end); the limit is their median. */
 export class PeakSamples {
   readonly samples: number[] = [];
-  constructor(private readonly be: Backend | null, private readonly kc: number, private readonly passes: number, private readonly o: SampleOptions) {}
+  /** Samples taken while every other core ran the peak too (see allCorePeak). */
+  readonly allCoreSamples: number[] = [];
+  /** Why there are no all-core samples, when there are none. */
+  allCoreReason = '';
+  constructor(
+    private readonly be: Backend | null, private readonly kc: number, private readonly passes: number, private readonly o: SampleOptions,
+    /** The build's one-thread module (for allCorePeak's workers), or null. */
+    private readonly bytes: Uint8Array | null = null,
+  ) {}
 
   /** Measure once more (no-op without a backend). */
   measure(): void {
     if (this.be) this.samples.push(...measurePeak(this.be, this.kc, this.passes, this.o));
   }
 
+  /** Measure once more with the `others` other cores running the peak too (no-op without a backend or the module's bytes). */
+  async measureAllCores(others: number): Promise<void> {
+    if (!this.be || others < 1) return;
+    if (!this.bytes) {
+      this.allCoreReason ||= 'the build\'s module file was not found (npm run build)';
+      return;
+    }
+    try {
+      this.allCoreSamples.push(...(await allCorePeak(this.be, this.bytes, others, this.kc, this.passes, this.o)));
+    } catch (e) {
+      this.allCoreReason = (e as Error).message;
+    }
+  }
+
   /** The median so far, or null. */
   get value(): number | null {
     return this.samples.length ? median(this.samples) : null;
   }
+
+  /** The median of the all-core samples so far, or null. */
+  get allCoreValue(): number | null {
+    return this.allCoreSamples.length ? median(this.allCoreSamples) : null;
+  }
 }
+
+/**
+ * The peak per thread while every core runs it: `others` worker threads run the same build's
+ * peak kernel (each on its own instance of the one-thread module `bytes`) without pause while
+ * this thread takes `o.reps` samples on `be`. A machine shares its clock and its power among its
+ * cores (a lone busy core may run faster than two), so this, × the threads, is what a row on
+ * several threads can reach; the single-thread peak ÷ it says how much faster one core is alone.
+ */
+export async function allCorePeak(be: Backend, bytes: Uint8Array, others: number, kc: number, passes: number, o: SampleOptions): Promise<number[]> {
+  const stop = new SharedArrayBuffer(4);
+  const running = new SharedArrayBuffer(4);
+  const workers = Array.from({ length: others }, () => new Worker(PEAK_WORKER, { eval: true, workerData: { bytes, stop, running, kc, passes } }));
+  try {
+    const started = Date.now();
+    while (Atomics.load(new Int32Array(running), 0) < others) {
+      if (Date.now() - started > 10_000) throw new Error('the peak workers did not start within 10 s');
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    // on the wall clock: the process's CPU time would count the workers' time too
+    return await withWallClock(() => measurePeak(be, kc, passes, o));
+  } finally {
+    Atomics.store(new Int32Array(stop), 0, 1);
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+}
+
+// A worker of allCorePeak: the peak kernel in a loop on its own instance until told to stop.
+const PEAK_WORKER = `
+const { workerData: d } = require('node:worker_threads');
+const k = new WebAssembly.Instance(new WebAssembly.Module(d.bytes), {}).exports;
+const base = k.heapBase ? (k.heapBase() + 15) & ~15 : 65536;
+const pages = Math.ceil((base + 64 * d.kc * 4 + d.kc * 32 + 2048) / 65536) + 1 - k.memory.buffer.byteLength / 65536;
+if (pages > 0) k.memory.grow(pages);
+const f = new Float32Array(k.memory.buffer);
+const A = base, B = A + 64 * d.kc * 4, C = B + d.kc * 32;
+for (let i = 0; i < 64 * d.kc; i++) f[(A >> 2) + i] = ((i % 7) - 3) * 1e-3;
+for (let i = 0; i < d.kc * 8; i++) f[(B >> 2) + i] = ((i % 5) - 2) * 1e-3;
+const stop = new Int32Array(d.stop);
+Atomics.add(new Int32Array(d.running), 0, 1);
+while (Atomics.load(stop, 0) === 0) k.peakTile(C, A, B, d.kc, d.passes);
+`;

@@ -16,13 +16,14 @@
 //
 // Flags: --only W1,W4  --reps N  --quick (fewer reps, sizes and samples)  --profile (where a
 // training step's time goes, W2 and W4 shapes). Writes bench-results.json and out/bench.svg.
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { init, setThreads } from '../../src/index.js';
 import { buildSupported, loadBackend } from '../../src/backend/load.js';
 import type { Backend } from '../../src/backend/heap.js';
 import { makeW2Data, mlpInitialParams, W2_SIZES, W4_SIZES } from './lib/data.js';
-import { addLimits, addRatios, measured, type Limits } from './lib/results.js';
+import { addLimits, addRatios, measured, skipped, type Limits } from './lib/results.js';
 import { errText, loadTfPeer, log, machineInfo, makeInputs, runBuildChildren, runNumpyPeer, type Ctx } from './context.js';
 import { PeakSamples } from './limit.js';
 import { setClock } from './lib/timing.js';
@@ -82,13 +83,21 @@ const peakBackend = async (flavor: 'simd' | 'relaxed'): Promise<Backend | null> 
     return null;
   }
 };
+/** A one-thread build's module as `npm run build` wrote it (for the all-core limit's workers), or null. */
+const moduleBytes = (flavor: 'simd' | 'relaxed'): Uint8Array | null => {
+  try {
+    return new Uint8Array(readFileSync(`${root}build/scratchnet.${flavor}.wasm`));
+  } catch {
+    return null;
+  }
+};
 const ctx: Ctx = {
   opts, cfg, info, cores,
   results: [],
   machine: machineInfo(info, relaxedOk),
   peaks: {
-    simd: new PeakSamples(await peakBackend('simd'), cfg.limit.kc, cfg.limit.passes, cfg.limit.sample),
-    relaxed: new PeakSamples(await peakBackend('relaxed'), cfg.limit.kc, cfg.limit.passes, cfg.limit.sample),
+    simd: new PeakSamples(await peakBackend('simd'), cfg.limit.kc, cfg.limit.passes, cfg.limit.sample, moduleBytes('simd')),
+    relaxed: new PeakSamples(await peakBackend('relaxed'), cfg.limit.kc, cfg.limit.passes, cfg.limit.sample, moduleBytes('relaxed')),
   },
   w2: null, w4: null,
   tf: { handle: null, reason: '' },
@@ -102,6 +111,11 @@ const measurePeaks = () => {
 log(`bench: ${ctx.machine.cpuModel} x${ctx.machine.cpuCount}, Node ${process.version}, scratchnet ${info.build} build` +
   `${opts.quick ? ', --quick' : ''}; ${opts.profile ? 'profile' : `workloads ${[...opts.only].join(', ')}`}`);
 measurePeaks();
+const measureAllCorePeaks = async () => {
+  await ctx.peaks.simd.measureAllCores(cores - 1);
+  await ctx.peaks.relaxed.measureAllCores(cores - 1);
+};
+if (!opts.profile) await measureAllCorePeaks();
 
 if (opts.profile) {
   await runProfile(ctx);
@@ -121,15 +135,30 @@ for (const [w, run] of workloads) {
   measurePeaks();
 }
 
-const limits: Limits = { simd: ctx.peaks.simd.value, relaxed: ctx.peaks.relaxed.value };
+await measureAllCorePeaks();
+const limits: Limits = {
+  simd: ctx.peaks.simd.value, relaxed: ctx.peaks.relaxed.value,
+  allCore: { simd: ctx.peaks.simd.allCoreValue, relaxed: ctx.peaks.relaxed.allCoreValue },
+};
 const limitRows = ([['simd', ctx.peaks.simd], ['relaxed', ctx.peaks.relaxed]] as const)
   .filter(([, p]) => p.samples.length)
   .map(([kind, p]) => measured(
     { workload: 'limit', case: `16 4x8 f32x4 tiles down a packed panel, kc=${cfg.limit.kc}, L1`, impl: `${kind === 'simd' ? 'SIMD' : 'relaxed SIMD'} peak, 1 thread`, metric: 'GFLOP/s', higherIsBetter: true, baseline: kind === 'simd', work: { flops: 1e9, threads: 1, peak: kind } },
     p.samples,
-    { note: `peakTile (assembly/peak.ts → gemm.ts tile4x8, inlined as in the gemm), ${p.samples.length} samples taken between workloads; the limit of every row below is this × its threads` },
+    { note: `peakTile (assembly/peak.ts → gemm.ts tile4x8, inlined as in the gemm), ${p.samples.length} samples taken between workloads; the limit of every 1-thread row below` },
   ));
-ctx.results.unshift(...limitRows);
+const allCoreRows = ([['simd', ctx.peaks.simd], ['relaxed', ctx.peaks.relaxed]] as const)
+  .filter(([, p]) => p.samples.length && cores > 1)
+  .map(([kind, p]) => {
+    const base = { workload: 'limit' as const, case: `16 4x8 f32x4 tiles down a packed panel, kc=${cfg.limit.kc}, L1`, impl: `${kind === 'simd' ? 'SIMD' : 'relaxed SIMD'} peak per thread, all ${cores} cores busy`, metric: 'GFLOP/s', higherIsBetter: true };
+    if (!p.allCoreSamples.length) return skipped(base, p.allCoreReason || 'not measured');
+    const ratio = cores * (p.allCoreValue! / p.value!);
+    return measured({ ...base, work: { flops: 1e9, threads: 1, peak: kind } }, p.allCoreSamples, {
+      note: `the same, on this thread while ${cores - 1} worker thread(s) run it too (${p.allCoreSamples.length} samples, start and end of the run): ` +
+        `${cores} threads can reach ${ratio.toFixed(2)}× one thread alone; the limit of every ${cores}-thread row below is this × ${cores}`,
+    });
+  });
+ctx.results.unshift(...limitRows, ...allCoreRows);
 addRatios(ctx.results);
 addLimits(ctx.results, limits);
 report(ctx, limits, (performance.now() - t0) / 1000, root);

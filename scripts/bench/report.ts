@@ -31,7 +31,8 @@ export function report(ctx: Ctx, limits: Limits, elapsed: number, root: string):
     `on ${cpus.length} cores: other processes running at the same time slow every row they overlap`);
   const lim = (v: number | null) => (v === null ? 'not measured' : `${fmt(v)} GFLOP/s`);
   console.log(`limit (measured in this run, median of ${ctx.peaks.simd.samples.length} samples taken between workloads): ` +
-    `SIMD ${lim(limits.simd)}, relaxed SIMD ${lim(limits.relaxed)} per thread; "% of limit" = achieved FLOP/s ÷ (that peak × the row's threads)`);
+    `SIMD ${lim(limits.simd)}, relaxed SIMD ${lim(limits.relaxed)} per thread alone; with every core busy ${lim(limits.allCore.simd)} / ${lim(limits.allCore.relaxed)} per thread; ` +
+    '"% of limit" = achieved FLOP/s ÷ (the peak × the row\'s threads: the lone-thread peak for 1-thread rows, the all-cores-busy one for rows on several threads)');
   console.log(opts.clock === 'cpu'
     ? 'clock: one-thread rows in CPU time of the measuring process (other processes on a shared machine do not inflate it; NumPy: process_time), ' +
       'rows on several threads (and NumPy with all BLAS threads) on the wall clock'
@@ -61,7 +62,10 @@ export function report(ctx: Ctx, limits: Limits, elapsed: number, root: string):
   const svgPath = `${root}out/bench.svg`;
   writeFileSync(jsonPath, JSON.stringify({
     options: { only: [...opts.only], reps: opts.reps ?? null, quick: opts.quick, clock: opts.clock }, config: ctx.cfg, machine,
-    limits: { ...limits, simdSamples: ctx.peaks.simd.samples, relaxedSamples: ctx.peaks.relaxed.samples },
+    limits: {
+      ...limits, simdSamples: ctx.peaks.simd.samples, relaxedSamples: ctx.peaks.relaxed.samples,
+      allCoreSimdSamples: ctx.peaks.simd.allCoreSamples, allCoreRelaxedSamples: ctx.peaks.relaxed.allCoreSamples,
+    },
     elapsedSeconds: +elapsed.toFixed(1), results,
   }, null, 2) + '\n');
 

@@ -10,7 +10,7 @@ import { mlpTrainFlops, newMlp, W2_SIZES, type W2Data } from './lib/data.js';
 import { RefNet } from './lib/reference.js';
 import { measured, skipped, type BenchResult, type PeakKind } from './lib/results.js';
 import { tfjsMlp } from './lib/tfjs.js';
-import { errText, log, npLabel, npThreads, tfBackends, tfThreads, wasmNote, type Ctx } from './context.js';
+import { errText, log, machineScaling, npLabel, npThreads, tfBackends, tfThreads, wasmNote, type Ctx } from './context.js';
 import { lossesVsOneThread, pairedSpeedups, scratchnetMlp, scratchnetMlpOnThreads, type MlpRun } from './scratchnet.js';
 import { median, now } from './lib/timing.js';
 
@@ -47,7 +47,7 @@ export async function runW2(ctx: Ctx): Promise<void> {
     log(`W2 scratchnet, ${cores} threads ÷ 1 thread in interleaved pairs ...`);
     const pairs = await pairedSpeedups(cores, data, params, run, ctx.cfg.pairs);
     row(measured({ ...base, impl: `scratchnet, ${cores} threads ÷ 1 thread`, metric: '× (speed-up)', higherIsBetter: true }, pairs, {
-      note: `${pairs.length} interleaved pairs of short runs (a warm-up epoch, then one timed epoch on 1 thread, then on ${cores}): ${pairs.map((r) => r.toFixed(2)).join(', ')}`,
+      note: `${pairs.length} interleaved pairs of short runs (a warm-up epoch, then one timed epoch on 1 thread, then on ${cores}; ${machineScaling(ctx)}): ${pairs.map((r) => r.toFixed(2)).join(', ')}`,
     }));
   }
   if (cores > 1 && data.n > 1024) {

@@ -11,7 +11,7 @@ import { mlpTrainFlops, newMlp, W4_SIZES, type LayerParams, type W2Data } from '
 import { fmt, measured, skipped, type BenchResult, type PeakKind } from './lib/results.js';
 import { median, now } from './lib/timing.js';
 import { tfjsMlp } from './lib/tfjs.js';
-import { errText, log, npLabel, npThreads, tfSkip, tfThreads, wasmNote, type Ctx } from './context.js';
+import { errText, log, machineScaling, npLabel, npThreads, tfSkip, tfThreads, wasmNote, type Ctx } from './context.js';
 import { lossesVsOneThread, mlpTrainOptions, pairedSpeedups, scratchnetMlp, scratchnetMlpOnThreads, type MlpRun } from './scratchnet.js';
 
 /** W4's training settings. */
@@ -72,7 +72,7 @@ export async function runW4(ctx: Ctx): Promise<void> {
     log(`W4 scratchnet, ${cores} threads ÷ 1 thread in interleaved pairs ...`);
     const pairs = await pairedSpeedups(cores, data, params, run, ctx.cfg.pairs);
     row(measured({ ...base, impl: `scratchnet, ${cores} threads ÷ 1 thread`, metric: '× (speed-up)', higherIsBetter: true }, pairs, {
-      note: `${pairs.length} interleaved pairs of short runs (a warm-up epoch, then one timed epoch on 1 thread, then on ${cores}): ` +
+      note: `${pairs.length} interleaved pairs of short runs (a warm-up epoch, then one timed epoch on 1 thread, then on ${cores}; ${machineScaling(ctx)}): ` +
         `${pairs.map((r) => r.toFixed(2)).join(', ')}; epoch time ${(1 / median(pairs)).toFixed(2)}× one thread's`,
     }));
   }

@@ -15,6 +15,8 @@ export type PeakKind = 'simd' | 'relaxed';
 export interface Limits {
   simd: number | null;
   relaxed: number | null;
+  /** Per thread while every core runs the peak (what rows on several threads are held against); null: not measured. */
+  allCore: { simd: number | null; relaxed: number | null };
 }
 
 /** One measured (or skipped) implementation on one workload case. */
@@ -98,17 +100,22 @@ export function addRatios(results: BenchResult[]): void {
 export function addLimits(results: BenchResult[], limits: Limits): void {
   for (const r of results) {
     if (!r.work || r.median === null || !(r.median > 0)) continue;
-    const peak = limits[r.work.peak];
-    if (peak === null || !(peak > 0)) {
+    const single = limits[r.work.peak];
+    // on several threads: the peak per thread while every core runs it, where measured
+    const allCore = r.work.threads > 1 ? limits.allCore[r.work.peak] : null;
+    const peak = allCore !== null && allCore > 0 ? allCore : single;
+    if (peak === null || !(peak > 0) || single === null) {
       r.limitPct = null;
       continue;
     }
     const w = r.work;
     const pct = (value: number, gflops: number) => (100 * (r.higherIsBetter ? value * w.flops : w.flops / (value * 1e-6))) / (gflops * 1e9 * w.threads);
     r.limitPct = pct(r.median, peak);
+    // a local reading is of one thread alone: scaled by the run's all-core ÷ single-thread peaks on several threads
+    const scale = peak / single;
     const local = r.samplePeaks;
     if (local && local.length === r.samples.length && local.every((p) => p > 0)) {
-      r.localLimitPct = median(r.samples.map((v, i) => pct(v, local[i]!)));
+      r.localLimitPct = median(r.samples.map((v, i) => pct(v, local[i]! * scale)));
     }
   }
 }
