@@ -68,7 +68,7 @@ export function makeConfig(opts: Options) {
   const q = opts.quick, r = opts.reps;
   return {
     /** Interleaved 1-thread / N-thread pairs behind the W2 and W4 speed-up rows. */
-    pairs: r ?? (q ? 3 : 5),
+    pairs: q ? 3 : Math.max(5, r ?? 5),
     limit: {
       /** Depth of the L1-resident panel (the dW product's depth: batch 64) and passes of 16 tiles per call. */
       kc: 64,
