@@ -60,7 +60,8 @@ export function matmul(a: MatrixLike, b: MatrixLike, options: MatmulOptions = {}
     const sa = `${ta ? 'aᵀ' : 'a'} (${m}x${k})`, sb = `${tb ? 'bᵀ' : 'b'} (${k2}x${n})`;
     throw new Error(`matmul: shapes do not align: ${sa} · ${sb}; inner dimensions ${k} and ${k2} differ`);
   }
-  const out = options.out === undefined ? null : outValues(options.out, m, n);
+  const given = options.out; // read once (a getter could answer differently twice)
+  const out = given === undefined ? null : outValues(given, m, n);
   const be = backend();
   return withScratch(be, 'matmul', [A.data.length, B.data.length, m * n], ([pa, pb, pc]) => {
     be.write(pa!, A.data);
