@@ -29,7 +29,11 @@ const cases: Case[] = [
   {
     name: 'binaryCrossEntropy', perRow: false,
     pred: (rng, n) => randomF32(rng, n, 0.02, 0.98),
-    target: (rng, r, c) => Float32Array.from({ length: r * c }, () => (rng.random() < 0.5 ? 0 : 1)),
+    // hard labels (the kernel takes one logarithm for them) and soft ones (both), mixed
+    target: (rng, r, c) => Float32Array.from({ length: r * c }, () => {
+      const u = rng.random();
+      return u < 1 / 3 ? 0 : u < 2 / 3 ? 1 : Math.fround(rng.random());
+    }),
     scale: (r, c) => 1 / (r * c),
   },
   {
