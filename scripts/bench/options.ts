@@ -78,7 +78,8 @@ export function makeConfig(opts: Options) {
     w1: {
       epochs: 10_000,
       lr: 0.1,
-      reps: r ?? (q ? 3 : 9),
+      /** At least 9 in a full run: a run is ~10 ms, and W1's ratios to the plain-JS loop are a few percent. */
+      reps: q ? 3 : Math.max(9, r ?? 9),
       warmupMs: q ? 100 : 300,
       /** tfjs is ~1000x slower per epoch: it runs `tfEpochs` epochs once, timed in chunks. */
       tfEpochs: q ? 2000 : 10_000,
