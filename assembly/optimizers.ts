@@ -53,10 +53,6 @@ export function momentumUpdate(out: usize, param: usize, grad: usize, velocity: 
   }
 }
 
-/**
- * Adam (Kingma & Ba), bias-corrected: m = β1·m + (1 − β1)·g; v = β2·v + (1 − β2)·g²;
- * out = p − lr · (m·c1) / (√(v·c2) + ε), where c1 = 1/(1 − β1^t) and c2 = 1/(1 − β2^t) for step t.
- */
 /** Adam on 8 floats (two vectors, interleaved so their square roots and divisions overlap). */
 @inline function adamPair(
   out: usize, param: usize, grad: usize, m: usize, v: usize, b1: v128, b2: v128, o1: v128, o2: v128, lr: v128, eps: v128, k1: v128, k2: v128,
@@ -77,6 +73,10 @@ export function momentumUpdate(out: usize, param: usize, grad: usize, velocity: 
   v128.store(out, f32x4.sub(v128.load(param, 16), s1), 16);
 }
 
+/**
+ * Adam (Kingma & Ba), bias-corrected: m = β1·m + (1 − β1)·g; v = β2·v + (1 − β2)·g²;
+ * out = p − lr · (m·c1) / (√(v·c2) + ε), where c1 = 1/(1 − β1^t) and c2 = 1/(1 − β2^t) for step t.
+ */
 export function adamUpdate(
   out: usize, param: usize, grad: usize, m: usize, v: usize, learningRate: f32, beta1: f32, beta2: f32, epsilon: f32,
   c1: f32, c2: f32, n: i32,
