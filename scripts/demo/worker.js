@@ -109,17 +109,20 @@ function handle(msg) {
         schedule();
       }
       break;
+    // the last progress goes out before the status: a page that sees 'paused' has the final epoch
     case 'pause':
       if (running) {
-        setRunning(false, 'paused');
+        running = false;
         postProgress(true);
+        setRunning(false, 'paused');
       }
       break;
     case 'step':
       if (!net) throw new Error('no configuration yet');
-      setRunning(false, 'paused');
+      running = false;
       trainEpochs(1);
       postProgress(true);
+      setRunning(false, 'paused');
       break;
     case 'reset':
       setRunning(false, 'idle');
