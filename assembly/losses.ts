@@ -102,6 +102,38 @@ export function softmaxCrossEntropyGrad(out: usize, logits: usize, target: usize
 }
 
 /**
+ * softmaxCrossEntropyLoss into `out` and softmaxCrossEntropyGrad into `grad` in one pass over the
+ * rows, each exponential taken once instead of twice: the same operations on every element as the
+ * two kernels (the gradient's exponentials rounded to f32 as that kernel stores them), so the same
+ * bits. The training loop's step; `grad` must not overlap `logits` or `target`.
+ */
+export function softmaxCrossEntropyLossGrad(out: usize, grad: usize, logits: usize, target: usize, rows: i32, cols: i32, scale: f32): void {
+  const C = <usize>cols << 2;
+  let total: f64 = 0;
+  for (let i: usize = 0; i < <usize>rows; i++) {
+    const z = logits + i * C, t = target + i * C, o = grad + i * C;
+    let m = -Infinity;
+    for (let j: usize = 0; j < C; j += 4) m = Math.max(m, <f64>load<f32>(z + j));
+    let s: f64 = 0, tsum: f64 = 0;
+    for (let j: usize = 0; j < C; j += 4) {
+      const e = Math.exp(<f64>load<f32>(z + j) - m);
+      s += e;
+      tsum += <f64>load<f32>(t + j);
+      store<f32>(o + j, <f32>e);
+    }
+    const lse = m + Math.log(s);
+    const inv = 1 / s;
+    for (let j: usize = 0; j < C; j += 4) {
+      const tj = <f64>load<f32>(t + j);
+      if (tj != 0) total += tj * (lse - <f64>load<f32>(z + j));
+      const p = <f64>load<f32>(o + j) * inv;
+      store<f32>(o + j, <f32>((p * tsum - tj) * <f64>scale));
+    }
+  }
+  store<f64>(out, total / <f64>rows);
+}
+
+/**
  * Binary cross-entropy from logits z (the pre-activation of a sigmoid output), stable for any z:
  * out(f64) = mean(max(z, 0) − z·t + log(1 + e^−|z|)).
  */

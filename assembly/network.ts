@@ -1,18 +1,20 @@
 // Whole training epochs in one call, over a plan (a layer table) the host writes into linear
 // memory, so a tiny network (the chapter's XOR) pays one JS→WASM call per chunk of epochs
 // instead of ~20 per step, and a mini-batch epoch is one call. It sequences exactly the kernels
-// that the host's step-by-step path calls, in the same order, so the results are bit-identical.
+// that the host's step-by-step path calls, in the same order, so the results are bit-identical
+// (softmax cross-entropy's loss and gradient are one kernel here, with the same operations).
 // The plan's layout (`PlanField`, `PlanLayerField`) is in the TS ↔ kernel contract.
 
-import { GradientStep as S, LossId, OptimizerId, PlanField, PlanLayerField as L } from '../src/backend/contract';
+import { ActivationId, GradientStep as S, LossId, OptimizerId, PlanField, PlanLayerField as L } from '../src/backend/contract';
 import { gemm, gemmStep } from './gemm';
 import { fusable, STEP_BLOCK } from './gradient-step';
-import { gatherRows, sumColumns } from './bias';
+import { sumColumns } from './bias';
+import { gatherBatch } from './batch';
 import { denseForward } from './dense';
 import { activateBackward } from './epilogue';
 import {
   binaryCrossEntropyLoss, binaryCrossEntropyGrad, meanSquaredErrorLoss, meanSquaredErrorGrad,
-  softmaxCrossEntropyLoss, softmaxCrossEntropyGrad, binaryCrossEntropyLogitsLoss, binaryCrossEntropyLogitsGrad,
+  softmaxCrossEntropyLossGrad, binaryCrossEntropyLogitsLoss, binaryCrossEntropyLogitsGrad,
 } from './losses';
 import { regularizeGrad } from './optimizers';
 import { accuracyCount } from './metrics';
@@ -94,16 +96,16 @@ export function trainEpochs(plan: usize, epochs: i32, done: usize): void {
     let total: f64 = 0, correct: f64 = 0;
     for (let start = 0; start < n; start += batch) {
       const rows = min(batch, n - start);
-      if (dataX != 0) {
-        gatherRows(x0, dataX, index + (<usize>start << 2), rows, inSize);
-        gatherRows(target, dataY, index + (<usize>start << 2), rows, outSize);
-      }
+      if (dataX != 0) gatherBatch(x0, target, dataX, dataY, index + (<usize>start << 2), rows, inSize, outSize);
       const live: usize = flipped ? other : 0, next: usize = flipped ? 0 : other;
       for (let l = 0; l < layers; l++) {
         const r = layerRow(plan, l);
+        // A loss on logits reads z: the output layer's softmax or sigmoid is left out (its y is
+        // never read during a run, and the host drops the layers' forward caches when it ends).
+        const id = fused && l == layers - 1 ? ActivationId.Linear : intField(r, L.Activation);
         denseForward(
           ptrField(r, L.Z), ptrField(r, L.Y), ptrField(r, L.X), ptrField(r, L.W) + live, ptrField(r, L.B) + live,
-          rows, intField(r, L.Out), intField(r, L.In), intField(r, L.Activation), realField(r, L.Alpha),
+          rows, intField(r, L.Out), intField(r, L.In), id, realField(r, L.Alpha),
         );
       }
       const pred = fused ? ptrField(last, L.Z) : ptrField(last, L.Y);
@@ -112,7 +114,8 @@ export function trainEpochs(plan: usize, epochs: i32, done: usize): void {
       if (lossKind == LossId.BinaryCrossEntropy) binaryCrossEntropyLoss(lossSlot, pred, target, count);
       else if (lossKind == LossId.MeanSquaredError) meanSquaredErrorLoss(lossSlot, pred, target, count);
       else if (lossKind == LossId.BinaryCrossEntropyLogits) binaryCrossEntropyLogitsLoss(lossSlot, pred, target, count);
-      else softmaxCrossEntropyLoss(lossSlot, pred, target, rows, outSize);
+      // softmax cross-entropy: the gradient too, sharing the exponentials (the same bits as the two kernels)
+      else softmaxCrossEntropyLossGrad(lossSlot, g, pred, target, rows, outSize, <f32>(1.0 / <f64>rows));
       const value = load<f64>(lossSlot);
       if (!isFinite(value)) {
         // The weights before the last update go back to the parameters: on the backup's turn
@@ -139,7 +142,6 @@ export function trainEpochs(plan: usize, epochs: i32, done: usize): void {
       if (lossKind == LossId.BinaryCrossEntropy) binaryCrossEntropyGrad(g, pred, target, count, <f32>(1.0 / <f64>count));
       else if (lossKind == LossId.MeanSquaredError) meanSquaredErrorGrad(g, pred, target, count, <f32>(1.0 / <f64>count));
       else if (lossKind == LossId.BinaryCrossEntropyLogits) binaryCrossEntropyLogitsGrad(g, pred, target, count, <f32>(1.0 / <f64>count));
-      else softmaxCrossEntropyGrad(g, pred, target, rows, outSize, <f32>(1.0 / <f64>rows));
       for (let l = layers - 1; l >= 0; l--) {
         const r = layerRow(plan, l);
         const inp = intField(r, L.In), out = intField(r, L.Out), gl = ptrField(r, L.G), dx = ptrField(r, L.DX);

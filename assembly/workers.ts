@@ -1,8 +1,10 @@
 // Threads build: a worker instance's life. It waits on the control block (threads.ts) for a job,
-// does its share (a product's column panels, or a range of an optimizer update), counts
+// does its share (a product's column panels, a range of an optimizer update, or rows of a
+// mini-batch to gather), counts
 // itself done, until shutdown.
 
 import { Command, ControlField } from '../src/backend/contract';
+import { gatherJobShare } from './batch';
 import { productShare } from './gemm';
 import { updateShare } from './update';
 import { awaitJob, controlWord, threadId } from './threads';
@@ -20,6 +22,7 @@ export function workerLoop(): void {
     const threads = atomic.load<i32>(controlWord(ControlField.Threads));
     if (self < threads) {
       if (cmd == Command.Product) productShare(self, threads);
+      else if (cmd == Command.Gather) gatherJobShare(self, threads);
       else updateShare(self, threads);
       atomic.add<i32>(controlWord(ControlField.Done), 1);
     }

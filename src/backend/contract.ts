@@ -154,7 +154,7 @@ export enum ControlField {
   Error = 5,
   /** Milliseconds the main thread waits for workers. */
   Timeout = 6,
-  /** First word of the current job (a {@link ProductJob} or {@link UpdateJob}). */
+  /** First word of the current job (a {@link ProductJob}, {@link UpdateJob} or {@link GatherJob}). */
   Job = 8,
   /** Words in the control block (128 bytes). */
   Words = 32,
@@ -165,6 +165,7 @@ export enum Command {
   Product = 1,
   Shutdown = 2,
   Update = 3,
+  Gather = 4,
 }
 
 /** A product job (C = op(A)·op(B), split by column panels): word index from the job's start. */
@@ -224,4 +225,22 @@ export enum UpdateJob {
   Correction2 = 7,
   /** i32: byte offset of the segment in the parameter block (and so in the optimizer's state). */
   StateOffset = 8,
+}
+
+/**
+ * A mini-batch gathered from the data set (assembly/batch.ts), split by rows: the inputs' and the
+ * targets' rows named by the row order.
+ */
+export enum GatherJob {
+  /** ptrs: the batch's inputs and targets, and the data set's. */
+  X = 0,
+  Y = 1,
+  DataX = 2,
+  DataY = 3,
+  /** ptr: the batch's row numbers (i32s). */
+  Index = 4,
+  /** i32s: rows in the batch, floats per input row, per target row. */
+  Rows = 5,
+  InputSize = 6,
+  OutputSize = 7,
 }

@@ -3,7 +3,7 @@
 // the plain-TS reference twins, not by comparing the numbers with themselves).
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  ActivationId, Command, ControlField, LossId, OptimizerId, PlanField, PlanLayerField, ProductJob, UpdateJob,
+  ActivationId, Command, ControlField, GatherJob, LossId, OptimizerId, PlanField, PlanLayerField, ProductJob, UpdateJob,
 } from '../../src/backend/contract.js';
 import {
   Adam, BinaryCrossEntropy, BinaryCrossEntropyFromLogits, init, LeakyReLU, Linear, MeanSquaredError, Momentum, NeuralNetwork,
@@ -20,7 +20,7 @@ const values = (e: object) => Object.values(e).filter((v): v is number => typeof
 
 describe('contract layouts', () => {
   it('every enum has distinct values', () => {
-    for (const e of [ActivationId, LossId, OptimizerId, PlanField, PlanLayerField, ControlField, Command, ProductJob, UpdateJob]) {
+    for (const e of [ActivationId, LossId, OptimizerId, PlanField, PlanLayerField, ControlField, Command, ProductJob, UpdateJob, GatherJob]) {
       const v = values(e);
       expect(new Set(v).size).toBe(v.length);
     }
@@ -36,7 +36,7 @@ describe('contract layouts', () => {
   });
   it('layer rows and jobs fit their blocks', () => {
     expect(Math.max(...values(PlanLayerField).filter((v) => v !== PlanLayerField.Words))).toBeLessThan(PlanLayerField.Words);
-    const job = Math.max(...values(ProductJob), ...values(UpdateJob));
+    const job = Math.max(...values(ProductJob), ...values(UpdateJob), ...values(GatherJob));
     expect(ControlField.Job + job).toBeLessThan(ControlField.Words);
     expect(Math.max(...values(ControlField).filter((v) => v !== ControlField.Words && v !== ControlField.Job))).toBeLessThan(ControlField.Job);
   });

@@ -47,6 +47,25 @@ describe('threads', () => {
     expect(two.w).toEqual(one.w);
   });
 
+  it('shuffled batches large enough to be gathered on both threads train bit-identically to 1 thread', async () => {
+    // 128 rows × 300 inputs per batch (and a last batch of 116) pass the size where the
+    // training loop gathers a batch's rows on every thread (assembly/batch.ts)
+    const { x, y } = data(500, 300, 10, 2);
+    const runWith = async (threads: number) => {
+      await setThreads(threads);
+      const net = new NeuralNetwork([300, 32, 10], [new ReLU(), new Softmax()], { seed: 4, init: 'he' });
+      const r = net.train(x, y, { epochs: 3, batchSize: 128, learningRate: 0.01, optimizer: 'adam', shuffle: true, seed: 7, metrics: ['accuracy'] });
+      const w = net.layers.map((l) => Array.from(l.weights.data));
+      net.dispose();
+      return { loss: r.loss, accuracy: r.accuracy, w };
+    };
+    const one = await runWith(1), two = await runWith(2);
+    expect(two.loss).toEqual(one.loss);
+    expect(two.accuracy).toEqual(one.accuracy);
+    expect(two.w).toEqual(one.w);
+    expect(one.loss[2]!).toBeLessThan(one.loss[0]!);
+  });
+
   it('matmul of every transpose combination is bit-identical on 1 and 2 threads', async () => {
     const rng = new RandomState(2);
     const A = new Matrix(200, 150, Float32Array.from({ length: 30000 }, () => rng.random() - 0.5));

@@ -1,0 +1,52 @@
+// The training loop's mini-batch: its input and target rows gathered from the data set in the
+// row order, split by rows across threads in the threads build (a batch's rows are scattered over
+// the whole data set, so gathering them waits on memory: two cores keep twice the reads in flight).
+// The job's layout is `GatherJob` in the TS ↔ kernel contract.
+
+import { Command, GatherJob } from '../src/backend/contract';
+import { gatherRows } from './bias';
+import { elementwiseThreads, join, jobWord, post } from './threads';
+
+/** First row of thread `id`'s share of `rows`. */
+@inline function rowShare(id: i32, threads: i32, rows: i32): i32 {
+  return <i32>((<i64>id * <i64>rows) / <i64>threads);
+}
+
+/** Rows [from, to) of the batch: inputs, then targets. */
+function gatherShare(x: usize, y: usize, dataX: usize, dataY: usize, index: usize, from: i32, to: i32, inSize: i32, outSize: i32): void {
+  const skip = <usize>from;
+  gatherRows(x + skip * (<usize>inSize << 2), dataX, index + (skip << 2), to - from, inSize);
+  gatherRows(y + skip * (<usize>outSize << 2), dataY, index + (skip << 2), to - from, outSize);
+}
+
+/**
+ * x row r = dataX row index[r] and y row r = dataY row index[r], for r < rows (gatherRows of the
+ * inputs and of the targets), on every active thread when the batch is large.
+ */
+export function gatherBatch(x: usize, y: usize, dataX: usize, dataY: usize, index: usize, rows: i32, inSize: i32, outSize: i32): void {
+  const threads = ASC_FEATURE_THREADS ? min(rows, elementwiseThreads(<usize>rows * <usize>inSize)) : 1;
+  if (threads < 2) {
+    gatherShare(x, y, dataX, dataY, index, 0, rows, inSize, outSize);
+    return;
+  }
+  store<i32>(jobWord(GatherJob.X), <i32>x); store<i32>(jobWord(GatherJob.Y), <i32>y);
+  store<i32>(jobWord(GatherJob.DataX), <i32>dataX); store<i32>(jobWord(GatherJob.DataY), <i32>dataY);
+  store<i32>(jobWord(GatherJob.Index), <i32>index); store<i32>(jobWord(GatherJob.Rows), rows);
+  store<i32>(jobWord(GatherJob.InputSize), inSize); store<i32>(jobWord(GatherJob.OutputSize), outSize);
+  post(Command.Gather, threads);
+  gatherShare(x, y, dataX, dataY, index, 0, rowShare(1, threads, rows), inSize, outSize);
+  join(threads);
+}
+
+/** Thread `id`'s share of the gather job in the control block: its rows. */
+export function gatherJobShare(id: i32, threads: i32): void {
+  const rows = load<i32>(jobWord(GatherJob.Rows));
+  const from = rowShare(id, threads, rows), to = rowShare(id + 1, threads, rows);
+  if (from >= to) return;
+  gatherShare(
+    <usize>load<i32>(jobWord(GatherJob.X)), <usize>load<i32>(jobWord(GatherJob.Y)),
+    <usize>load<i32>(jobWord(GatherJob.DataX)), <usize>load<i32>(jobWord(GatherJob.DataY)),
+    <usize>load<i32>(jobWord(GatherJob.Index)), from, to,
+    load<i32>(jobWord(GatherJob.InputSize)), load<i32>(jobWord(GatherJob.OutputSize)),
+  );
+}
