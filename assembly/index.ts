@@ -37,6 +37,7 @@ export function simdEnabled(): i32 {
 }
 
 export { trainEpochs } from './network';
+export { profileTime, profileReset } from './profile';
 export { denseForward } from './dense';
 export { accuracyCount } from './metrics';
 

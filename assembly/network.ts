@@ -5,7 +5,7 @@
 // (softmax cross-entropy's loss and gradient are one kernel here, with the same operations).
 // The plan's layout (`PlanField`, `PlanLayerField`) is in the TS ↔ kernel contract.
 
-import { ActivationId, GradientStep as S, LossId, OptimizerId, PlanField, PlanLayerField as L } from '../src/backend/contract';
+import { ActivationId, GradientStep as S, LossId, OptimizerId, PlanField, PlanLayerField as L, ProfilePhase as P } from '../src/backend/contract';
 import { gemm, gemmStep } from './gemm';
 import { fusable, STEP_BLOCK } from './gradient-step';
 import { sumColumns } from './bias';
@@ -19,6 +19,7 @@ import {
 import { regularizeGrad } from './optimizers';
 import { accuracyCount } from './metrics';
 import { update } from './update';
+import { profileMark, profileStart } from './profile';
 import { f64Field, intField, layerRow, ptrField, realField } from './plan';
 
 /** Exchange every layer's weights and bias with the backup's. */
@@ -96,7 +97,9 @@ export function trainEpochs(plan: usize, epochs: i32, done: usize): void {
     let total: f64 = 0, correct: f64 = 0;
     for (let start = 0; start < n; start += batch) {
       const rows = min(batch, n - start);
+      profileStart();
       if (dataX != 0) gatherBatch(x0, target, dataX, dataY, index + (<usize>start << 2), rows, inSize, outSize);
+      profileMark(P.Gather);
       const live: usize = flipped ? other : 0, next: usize = flipped ? 0 : other;
       for (let l = 0; l < layers; l++) {
         const r = layerRow(plan, l);
@@ -108,6 +111,7 @@ export function trainEpochs(plan: usize, epochs: i32, done: usize): void {
           rows, intField(r, L.Out), intField(r, L.In), id, realField(r, L.Alpha),
         );
       }
+      profileMark(P.Forward);
       const pred = fused ? ptrField(last, L.Z) : ptrField(last, L.Y);
       const g = ptrField(last, L.G);
       const count = rows * outSize;
@@ -142,22 +146,27 @@ export function trainEpochs(plan: usize, epochs: i32, done: usize): void {
       if (lossKind == LossId.BinaryCrossEntropy) binaryCrossEntropyGrad(g, pred, target, count, <f32>(1.0 / <f64>count));
       else if (lossKind == LossId.MeanSquaredError) meanSquaredErrorGrad(g, pred, target, count, <f32>(1.0 / <f64>count));
       else if (lossKind == LossId.BinaryCrossEntropyLogits) binaryCrossEntropyLogitsGrad(g, pred, target, count, <f32>(1.0 / <f64>count));
+      profileMark(P.Loss);
       for (let l = layers - 1; l >= 0; l--) {
         const r = layerRow(plan, l);
         const inp = intField(r, L.In), out = intField(r, L.Out), gl = ptrField(r, L.G), dx = ptrField(r, L.DX);
         const w = ptrField(r, L.W), b = ptrField(r, L.B);
         if (!(fused && l == layers - 1)) activateBackward(intField(r, L.Activation), gl, gl, ptrField(r, L.Z), ptrField(r, L.Y), rows, out, realField(r, L.Alpha));
+        profileMark(P.ActivationBackward);
         // With two copies of the weights, SGD takes dW tile by tile from the product
         // (gradient-step.ts): the step writes the other copy, so dX below still reads these weights.
         const stepped = step && gemmStep(ptrField(r, L.DW), ptrField(r, L.X), gl, inp, out, rows, describeStep(plan, w + next, w + live, lr));
         if (!stepped) gemm(ptrField(r, L.DW), ptrField(r, L.X), gl, inp, out, rows, 1, 0);
+        profileMark(P.WeightGradient);
         sumColumns(ptrField(r, L.DB), gl, rows, out);
         if (dx != 0) gemm(dx, gl, w + live, rows, inp, out, 0, 1);
+        profileMark(P.InputGradient);
         if (!stepped) {
           if (l1 != 0 || l2 != 0) regularizeGrad(ptrField(r, L.DW), w + live, l1, l2, inp * out);
           update(plan, w + next, w + live, ptrField(r, L.DW), inp * out, lr, c1, c2, w - params);
         }
         update(plan, b + next, b + live, ptrField(r, L.DB), out, lr, c1, c2, b - params);
+        profileMark(P.Update);
       }
       if (backup != 0) flipped = !flipped;
     }

@@ -7,18 +7,23 @@
 // element is computed by the same sequence of operations whatever the thread count, so results
 // are bit-identical. The block's layout is `ControlField` in the TS ↔ kernel contract.
 
-import { Command, ControlField } from '../src/backend/contract';
+import { Command, ControlField, ProfilePhase } from '../src/backend/contract';
+import { now, PROFILING, profileAdd } from './profile';
 
 // Elementwise jobs (optimizer updates) split only above this size.
 const PARALLEL_MIN_ELEMENTS: usize = 1 << 15;
-// Spins before a waiting worker sleeps on the generation word.
-const SPIN = 1 << 16;
+// How long a worker that ran out of jobs spins on the generation word before it sleeps, in
+// milliseconds of the host's clock. Waking a sleeping worker costs tens of µs (on a VM, its idle
+// vCPU is halted), more than the serial stretches between a training step's parallel jobs
+// (~50–100 µs: the small output layer, the loss), and a count of spins is no measure of time: at
+// 65,536 spins W4's worker slept in some steps, and its main thread waited 40 µs a step at the
+// barriers instead of 8 (`npm run bench -- --profile`). Thread pools spin about this long
+// (OpenMP runtimes: 0.2–200 ms).
+const SPIN_MS: f64 = 2;
 
 let ctrl: usize = 0;
 let self: i32 = 0;
 
-@external('env', 'now')
-declare function now(): f64;
 
 // A worker sleeps through the host's Atomics.wait on the word at `addr` (returns once it no
 // longer holds `expected`, or on a notify), not through memory.atomic.wait32: the Liftoff
@@ -26,7 +31,7 @@ declare function now(): f64;
 // loses the address operand of memory.atomic.wait32 when it is a local kept in a register across
 // the wait inside a loop (it reads 0 afterwards). Binaryen keeps the control word's address in
 // such a local at shrinkLevel 1, so the woken worker went back to sleep on address 0 and never
-// answered. A call to an import has no such bug, and the sleep comes only after SPIN spins.
+// answered. A call to an import has no such bug, and the sleep comes only after SPIN_MS of spinning.
 @external('env', 'wait')
 declare function hostWait(addr: usize, expected: i32): void;
 
@@ -90,6 +95,7 @@ export function join(threads: i32): bool {
   const others = threads - 1;
   let spins = 0;
   let deadline: f64 = 0;
+  const start = PROFILING ? now() : 0;
   while (atomic.load<i32>(controlWord(ControlField.Done)) < others) {
     if ((++spins & 0xffff) == 0) {
       const t = now();
@@ -100,14 +106,22 @@ export function join(threads: i32): bool {
       }
     }
   }
+  if (PROFILING) profileAdd(ProfilePhase.Waiting, now() - start);
   return true;
 }
 
 /** A worker: sleep until the generation word moves past `seen`; returns the new generation. */
 export function awaitJob(seen: i32): i32 {
   let spins = 0;
+  let deadline: f64 = 0;
   while (atomic.load<i32>(controlWord(ControlField.Generation)) == seen) {
-    if (++spins > SPIN) hostWait(controlWord(ControlField.Generation), seen);
+    if ((++spins & 1023) != 0) continue;
+    const t = now();
+    if (deadline == 0) deadline = t + SPIN_MS;
+    else if (t > deadline) {
+      hostWait(controlWord(ControlField.Generation), seen);
+      deadline = 0;
+    }
   }
   return atomic.load<i32>(controlWord(ControlField.Generation));
 }

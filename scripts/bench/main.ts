@@ -15,7 +15,7 @@
 // (scripts/bench_numpy.py; 1 BLAS thread and all). Medians of ≥ 3 repetitions after warm-up.
 //
 // Flags: --only W1,W4  --reps N  --quick (fewer reps, sizes and samples)  --profile (where a
-// training step's time goes, W2 and W4 shapes). Writes bench-results.json and out/bench.svg.
+// training step's time goes, timed inside the training loop on W2 and W4: profile.ts). Writes bench-results.json and out/bench.svg.
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -28,7 +28,7 @@ import { errText, loadTfPeer, log, machineInfo, makeInputs, runBuildChildren, ru
 import { PeakSamples } from './limit.js';
 import { setClock } from './lib/timing.js';
 import { makeConfig, parseOptions } from './options.js';
-import { runProfile } from './profile.js';
+import { runProfile, useProfileBuilds } from './profile.js';
 import { report } from './report.js';
 import { scratchnetMlp, scratchnetMlpOnThreads, scratchnetXor, type ChildOutput } from './scratchnet.js';
 import { runW1 } from './w1.js';
@@ -71,6 +71,7 @@ if (opts.child) {
 const t0 = performance.now();
 // The standard SIMD build (what Node 20 runs without flags), every core available; baseline rows
 // run on one thread, the "N threads" rows on all of them.
+if (opts.profile) useProfileBuilds();
 const info = await init({ relaxedSimd: false, threads: cores });
 await setThreads(1);
 const relaxedOk = buildSupported('relaxed');

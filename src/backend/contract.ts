@@ -138,6 +138,31 @@ export enum PlanLayerField {
   Words = 16,
 }
 
+/**
+ * The phases of a training step that the profile builds time (assembly/profile.ts; `npm run
+ * bench -- --profile`): milliseconds accumulated per phase, read with `profileTime(phase)`.
+ */
+export enum ProfilePhase {
+  /** The batch's rows gathered from the data set. */
+  Gather = 0,
+  /** Every layer's z = x·W + b and y = f(z) (the bias and activation fused into the product). */
+  Forward = 1,
+  /** The loss, its gradient, accuracy, Adam's bias corrections. */
+  Loss = 2,
+  /** The gradient through each hidden layer's activation. */
+  ActivationBackward = 3,
+  /** dW = xᵀ·g per layer (with SGD's step fused into it where it is). */
+  WeightGradient = 4,
+  /** db (column sums) and dx = g·Wᵀ per layer. */
+  InputGradient = 5,
+  /** The optimizer's update of every W and b (after the L1/L2 penalties, when there are any). */
+  Update = 6,
+  /** Of the phases above: the main thread waiting for the other threads to finish their shares. */
+  Waiting = 7,
+  /** Phases. */
+  Count = 8,
+}
+
 /** The threads build's control block (assembly/threads.ts): the word index of each field. */
 export enum ControlField {
   /** Bumped once per job: workers wait on it. */

@@ -31,6 +31,9 @@ export interface Kernels {
   firstNonFinite(p: Ptr, n: number): number;
   sgdUpdate(out: Ptr, param: Ptr, grad: Ptr, learningRate: number, n: number): void;
   trainEpochs(plan: Ptr, epochs: number, done: Ptr): void;
+  /** Milliseconds the training loop spent in a `ProfilePhase` since profileReset (0 unless a profile build). */
+  profileTime(phase: number): number;
+  profileReset(): void;
   momentumUpdate(out: Ptr, param: Ptr, grad: Ptr, velocity: Ptr, lr: number, momentum: number, nesterov: number, n: number): void;
   adamUpdate(out: Ptr, param: Ptr, grad: Ptr, m: Ptr, v: Ptr, lr: number, beta1: number, beta2: number, eps: number, c1: number, c2: number, n: number): void;
   rmspropUpdate(out: Ptr, param: Ptr, grad: Ptr, s: Ptr, lr: number, rho: number, eps: number, n: number): void;

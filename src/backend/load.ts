@@ -37,7 +37,8 @@ function decodeBase64(b64: string): Uint8Array<ArrayBuffer> {
   return bytes;
 }
 
-type Build = Flavor | 'threads' | 'threads-relaxed';
+/** @internal */
+export type Build = Flavor | 'threads' | 'threads-relaxed';
 
 /** Each build's module, imported on first use (literal paths, so bundlers see every one). */
 const BUILDS: Record<Build, () => Promise<{ base64: string }>> = {
@@ -91,6 +92,22 @@ async function gunzipBytes(bytes: Uint8Array<ArrayBuffer>): Promise<ArrayBuffer>
   return new Response(stream).arrayBuffer();
 }
 
+/** Builds replaced by {@link _replaceBuild} (the bench's profile builds), as module bytes. */
+const replaced = new Map<Build, Uint8Array<ArrayBuffer>>();
+
+/**
+ * Use `bytes` instead of the shipped build `name` from now on in this process (later
+ * `loadBackend`/`init` calls compile them). The bench's `--profile` runs the training loop on
+ * the profile builds this way (asconfig.json: the same kernels, timing their phases); not for users.
+ *
+ * @internal
+ */
+export function _replaceBuild(name: Build, bytes: Uint8Array<ArrayBuffer>): void {
+  replaced.set(name, bytes);
+  moduleCache.delete(name);
+  moduleCache.delete(`${name}:workers`);
+}
+
 /**
  * Import, decode and compile a build once; a failure is a clear Error and is not cached. With
  * `forWorkers`, the module lacks its data segments (see withoutDataSegments).
@@ -99,10 +116,11 @@ function compiled(name: Build, forWorkers = false): Promise<WebAssembly.Module> 
   const key = forWorkers ? `${name}:workers` : name;
   let m = moduleCache.get(key);
   if (!m) {
-    m = BUILDS[name]().then(
+    const own = replaced.get(name);
+    m = (own ? Promise.resolve({ base64: '' }) : BUILDS[name]()).then(
       async ({ base64 }) => {
         try {
-          const bytes = new Uint8Array(await gunzipBytes(decodeBase64(base64)));
+          const bytes = own ?? new Uint8Array(await gunzipBytes(decodeBase64(base64)));
           return await WebAssembly.compile(forWorkers ? withoutDataSegments(bytes) : bytes);
         } catch (e) {
           throw new Error(`init: this engine could not compile the ${name} build of the kernels: ${(e as Error).message}`);
@@ -172,7 +190,7 @@ export async function loadBackend(flavor: Flavor | 'auto' = 'auto', options: Loa
   else if (threads > 1 && !buildSupported(threadBuild)) note = 'this engine does not validate the threads build';
   if (threads > 1 && note === null) return loadThreaded(chosen, threadBuild, threads, options);
   const module = await compiled(chosen);
-  const be = new Backend(await instantiate(module, { abort }), chosen);
+  const be = new Backend(await instantiate(module, { abort, now: () => performance.now() }), chosen);
   be.threadsNote = note;
   return be;
 }
