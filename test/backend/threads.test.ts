@@ -4,8 +4,9 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { backendInfo, init, matmul, Matrix, NeuralNetwork, RandomState, ReLU, setThreads, shutdown, Softmax, Tanh } from '../../src/index.js';
+import { backendInfo, init, matmul, Matrix, NeuralNetwork, RandomState, ReLU, setThreads, shutdown, Softmax, SoftmaxCrossEntropy, Tanh } from '../../src/index.js';
 import { backend } from '../../src/backend/load.js';
+import { StepByStep } from '../support/step-by-step.js';
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -64,6 +65,24 @@ describe('threads', () => {
     expect(two.accuracy).toEqual(one.accuracy);
     expect(two.w).toEqual(one.w);
     expect(one.loss[2]!).toBeLessThan(one.loss[0]!);
+  });
+
+  it('batches gathered in the kernels\' loop (shuffled and split across threads, or consecutive and copied at once) give the step path\'s numbers', async () => {
+    const { x, y } = data(500, 300, 10, 3);
+    for (const threads of [1, 2]) {
+      await setThreads(threads);
+      for (const shuffle of [true, false]) {
+        const make = () => new NeuralNetwork([300, 32, 10], [new ReLU(), new Softmax()], { seed: 5, init: 'he' });
+        const opts = { epochs: 2, batchSize: 128, learningRate: 0.01, optimizer: 'adam' as const, shuffle, seed: 8 };
+        const a = make(), b = make();
+        const ra = a.train(x, y, { ...opts, loss: new SoftmaxCrossEntropy() });
+        const rb = b.train(x, y, { ...opts, loss: new StepByStep(new SoftmaxCrossEntropy()) });
+        expect(ra.loss, `${threads} threads, shuffle ${shuffle}`).toEqual(rb.loss);
+        expect(Array.from(a.layers[0]!.weights.data)).toEqual(Array.from(b.layers[0]!.weights.data));
+        a.dispose();
+        b.dispose();
+      }
+    }
   });
 
   it('matmul of every transpose combination is bit-identical on 1 and 2 threads', async () => {
