@@ -40,6 +40,11 @@ declare function hostWait(addr: usize, expected: i32): void;
   return ctrl + (<usize>field << 2);
 }
 
+/** Byte address of thread `id`'s claim (an i64: a product job's chunks, see gemm.ts). */
+@inline export function claimWord(id: i32): usize {
+  return ctrl + ((<usize>ControlField.Claims + (<usize>id << 1)) << 2);
+}
+
 /** Byte address of word `field` of the current job. */
 @inline export function jobWord(field: i32): usize {
   return ctrl + ((<usize>ControlField.Job + <usize>field) << 2);
@@ -67,12 +72,6 @@ export function elementwiseThreads(n: usize): i32 {
   return n < PARALLEL_MIN_ELEMENTS ? 1 : activeThreads();
 }
 
-/** First column of thread `id`'s share of N columns, in whole 8-wide panels. */
-export function panelShare(id: i32, threads: i32, N: usize): usize {
-  const panels = (N + 7) >> 3;
-  return min(N, ((<usize>id * panels) / <usize>threads) << 3);
-}
-
 /** First element of thread `id`'s share of n, in multiples of 16 (whole SIMD vectors and cache lines). */
 export function rangeShare(id: i32, threads: i32, n: usize): usize {
   return min(n, (((<usize>id * n) / <usize>threads) + 15) & ~(<usize>15));
@@ -83,7 +82,10 @@ export function post(cmd: i32, threads: i32): void {
   atomic.store<i32>(controlWord(ControlField.Done), 0);
   atomic.store<i32>(controlWord(ControlField.Command), cmd);
   atomic.add<i32>(controlWord(ControlField.Generation), 1);
-  atomic.notify(controlWord(ControlField.Generation), threads - 1);
+  // Wake every sleeper, not threads − 1: after setThreads(n) to fewer threads the workers beyond
+  // n sleep on the same word, and a notify wakes waiters in no set order, so waking threads − 1
+  // could wake those instead of one whose share is due (that one slept on: "did not answer").
+  atomic.notify(controlWord(ControlField.Generation), -1);
 }
 
 /**
@@ -110,11 +112,19 @@ export function join(threads: i32): bool {
   return true;
 }
 
-/** A worker: sleep until the generation word moves past `seen`; returns the new generation. */
-export function awaitJob(seen: i32): i32 {
+/**
+ * A worker: wait until the generation word moves past `seen`, spinning first (SPIN_MS) when
+ * `spin`, else sleeping at once (a worker beyond the threads in use: its spinning would take a
+ * core from those that compute); returns the new generation.
+ */
+export function awaitJob(seen: i32, spin: bool): i32 {
   let spins = 0;
   let deadline: f64 = 0;
   while (atomic.load<i32>(controlWord(ControlField.Generation)) == seen) {
+    if (!spin) {
+      hostWait(controlWord(ControlField.Generation), seen);
+      continue;
+    }
     if ((++spins & 1023) != 0) continue;
     const t = now();
     if (deadline == 0) deadline = t + SPIN_MS;

@@ -15,12 +15,14 @@ export function workerLoop(): void {
   const self = threadId();
   let seen = atomic.load<i32>(controlWord(ControlField.Generation));
   atomic.add<i32>(controlWord(ControlField.Ready), 1);
+  let inUse = true;
   while (true) {
-    seen = awaitJob(seen);
+    seen = awaitJob(seen, inUse);
     const cmd = atomic.load<i32>(controlWord(ControlField.Command));
     if (cmd == Command.Shutdown) return;
     const threads = atomic.load<i32>(controlWord(ControlField.Threads));
-    if (self < threads) {
+    inUse = self < threads;
+    if (inUse) {
       if (cmd == Command.Product) productShare(self, threads);
       else if (cmd == Command.Gather) gatherJobShare(self, threads);
       else updateShare(self, threads);

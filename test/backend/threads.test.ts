@@ -85,6 +85,51 @@ describe('threads', () => {
     }
   });
 
+  it('more threads than cores: chunks of a product go to whichever thread is free, and the bits stay the same', async () => {
+    // on 3 and 4 threads sharing 2 cores, threads are descheduled mid-product and the others take
+    // the chunks they have not started (assembly/gemm.ts productShare)
+    const rng = new RandomState(11);
+    const a = new Matrix(67, 300, Float32Array.from({ length: 67 * 300 }, () => rng.random() - 0.5));
+    const b = new Matrix(300, 250, Float32Array.from({ length: 300 * 250 }, () => rng.random() - 0.5));
+    const { x, y } = data(256, 300, 10, 4);
+    const runWith = async (threads: number) => {
+      await setThreads(threads);
+      expect(backendInfo().threads).toBe(threads);
+      const products = Array.from({ length: 20 }, () => Array.from(matmul(a, b).data));
+      const net = new NeuralNetwork([300, 200, 10], [new ReLU(), new Softmax()], { seed: 6, init: 'he' });
+      const r = net.train(x, y, { epochs: 4, batchSize: 64, learningRate: 0.05 });
+      const w = Array.from(net.layers[0]!.weights.data);
+      net.dispose();
+      return { products, loss: r.loss, w };
+    };
+    const one = await runWith(1);
+    for (const threads of [3, 4]) {
+      const many = await runWith(threads);
+      for (const p of many.products) expect(p).toEqual(one.products[0]);
+      expect(many.loss).toEqual(one.loss);
+      expect(many.w).toEqual(one.w);
+    }
+    await setThreads(2);
+  });
+
+  it('after setThreads to fewer threads, a job reaches the workers in use even when all are asleep', async () => {
+    // the workers beyond the threads in use sleep on the same word: a wake-up that went to one of
+    // them left the worker whose share was due asleep, and the call failed after the timeout
+    const a = new Matrix(64, 300, new Float32Array(64 * 300).fill(0.5)), b = new Matrix(300, 256, new Float32Array(300 * 256).fill(0.25));
+    const expected = Array.from(matmul(a, b).data);
+    for (const [from, to] of [[3, 2], [4, 2], [4, 3]] as const) {
+      await setThreads(from);
+      matmul(a, b);
+      await setThreads(to);
+      for (let i = 0; i < 3; i++) {
+        await new Promise((r) => setTimeout(r, 20)); // every worker falls asleep (they spin ~2 ms)
+        expect(Array.from(matmul(a, b).data), `${from} → ${to} threads`).toEqual(expected);
+      }
+      expect(backendInfo().threads).toBe(to);
+    }
+    await setThreads(2);
+  });
+
   it('matmul of every transpose combination is bit-identical on 1 and 2 threads', async () => {
     const rng = new RandomState(2);
     const A = new Matrix(200, 150, Float32Array.from({ length: 30000 }, () => rng.random() - 0.5));
