@@ -20,7 +20,7 @@
 import { ActivationId, Command, ProductJob } from '../src/backend/contract';
 import { biasActivate } from './epilogue';
 import { stepTile } from './gradient-step';
-import { activeThreads, claimWord, join, jobWord, post } from './threads';
+import { activeThreads, join, jobWord, panelShare, post } from './threads';
 
 const KC: usize = 256;
 const NC: usize = 512;
@@ -532,11 +532,6 @@ function tile1x4(cp: usize, ap: usize, bp: usize, kc: usize, acs: usize, valid: 
 
 // Below this much work (m·n·k) a product stays on one thread: waking others costs more.
 const PARALLEL_MIN_WORK: usize = 1 << 17;
-// Columns per chunk of a split product (two panels): each thread computes the chunks of its own
-// share, then takes the ones left of the others' shares from their ends, so a thread whose core
-// runs slower (a VM's vCPUs do not all run at one speed) hands over work instead of keeping the
-// others waiting at the barrier. Weights stay with their thread from step to step unless taken.
-const CHUNK: usize = 16;
 
 /**
  * Run a packed product on all active threads when it is large enough; returns false (nothing
@@ -555,51 +550,17 @@ function parallelProduct(
   store<i32>(jobWord(ProductJob.Accumulate), acc ? 1 : 0); store<i32>(jobWord(ProductJob.Y), <i32>y);
   store<i32>(jobWord(ProductJob.Bias), <i32>bias); store<i32>(jobWord(ProductJob.Activation), id);
   store<f32>(jobWord(ProductJob.Alpha), alpha); store<i32>(jobWord(ProductJob.Step), <i32>step);
-  const chunks = <i32>((N + CHUNK - 1) / CHUNK);
-  for (let t = 0; t < threads; t++) {
-    atomic.store<i64>(claimWord(t), <i64>chunkShare(t, threads, chunks) | (<i64>chunkShare(t + 1, threads, chunks) << 32));
-  }
   post(Command.Product, threads);
   productShare(0, threads);
   if (join(threads) && y != 0 && id == ActivationId.Softmax) biasActivate(c, y, bias, <i32>N, 0, <i32>M, 0, <i32>N, id, alpha);
   return true;
 }
 
-/** First chunk of thread `id`'s share of `chunks`. */
-@inline function chunkShare(id: i32, threads: i32, chunks: i32): i32 {
-  return <i32>((<i64>id * <i64>chunks) / <i64>threads);
-}
-
-/** Take the next chunk of thread `owner`'s share from its front (`front`) or its back; -1: none left. */
-function claim(owner: i32, front: bool): i32 {
-  const word = claimWord(owner);
-  while (true) {
-    const w = atomic.load<i64>(word);
-    const next = <i32>w, end = <i32>(w >>> 32);
-    if (next >= end) return -1;
-    const taken = front ? <i64>(next + 1) | (<i64>end << 32) : <i64>next | (<i64>(end - 1) << 32);
-    if (atomic.cmpxchg<i64>(word, w, taken) == w) return front ? next : end - 1;
-  }
-}
-
-/**
- * Thread `id`'s part of the product job in the control block: the column chunks of its share,
- * then any the other threads have not started. Each chunk is computed as the whole product
- * computes those columns (the same operations per element), so who takes which does not change
- * a bit.
- */
+/** Thread `id`'s share of the product job in the control block: its column panels. */
 export function productShare(id: i32, threads: i32): void {
   const N = <usize>load<i32>(jobWord(ProductJob.N));
-  let c = claim(id, true);
-  for (; c >= 0; c = claim(id, true)) productColumns(<usize>c * CHUNK, min(N, <usize>(c + 1) * CHUNK), N);
-  for (let k = 1; k < threads; k++) {
-    const other = (id + k) % threads;
-    for (c = claim(other, false); c >= 0; c = claim(other, false)) productColumns(<usize>c * CHUNK, min(N, <usize>(c + 1) * CHUNK), N);
-  }
-}
-
-/** Columns [j0, j1) of the product job in the control block. */
-function productColumns(j0: usize, j1: usize, N: usize): void {
+  const j0 = panelShare(id, threads, N), j1 = panelShare(id + 1, threads, N);
+  if (j0 >= j1) return;
   const act = load<i32>(jobWord(ProductJob.Activation));
   // Softmax needs whole rows: the main thread runs its epilogue after the barrier.
   const y: usize = act == ActivationId.Softmax ? 0 : <usize>load<i32>(jobWord(ProductJob.Y));

@@ -40,11 +40,6 @@ declare function hostWait(addr: usize, expected: i32): void;
   return ctrl + (<usize>field << 2);
 }
 
-/** Byte address of thread `id`'s claim (an i64: a product job's chunks, see gemm.ts). */
-@inline export function claimWord(id: i32): usize {
-  return ctrl + ((<usize>ControlField.Claims + (<usize>id << 1)) << 2);
-}
-
 /** Byte address of word `field` of the current job. */
 @inline export function jobWord(field: i32): usize {
   return ctrl + ((<usize>ControlField.Job + <usize>field) << 2);
@@ -70,6 +65,12 @@ export function activeThreads(): i32 {
 /** Threads for an elementwise job of `n` floats (1 below the size where splitting pays). */
 export function elementwiseThreads(n: usize): i32 {
   return n < PARALLEL_MIN_ELEMENTS ? 1 : activeThreads();
+}
+
+/** First column of thread `id`'s share of N columns, in whole 8-wide panels. */
+export function panelShare(id: i32, threads: i32, N: usize): usize {
+  const panels = (N + 7) >> 3;
+  return min(N, ((<usize>id * panels) / <usize>threads) << 3);
 }
 
 /** First element of thread `id`'s share of n, in multiples of 16 (whole SIMD vectors and cache lines). */

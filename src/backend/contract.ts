@@ -181,16 +181,8 @@ export enum ControlField {
   Timeout = 6,
   /** First word of the current job (a {@link ProductJob}, {@link UpdateJob} or {@link GatherJob}). */
   Job = 8,
-  /**
-   * First of the product job's claims, two words (an i64) per thread, up to {@link MaxThreads}:
-   * the column chunks of the thread's share not yet taken, as next | end << 32. The thread takes
-   * them from the front, the others, once done with their own, from the back (assembly/gemm.ts).
-   */
-  Claims = 32,
-  /** The most threads a backend runs (init's and setThreads' limit). */
-  MaxThreads = 256,
-  /** Words in the control block (2,176 bytes): the fields, the job, the claims. */
-  Words = 32 + 2 * 256,
+  /** Words in the control block (128 bytes). */
+  Words = 32,
 }
 
 /** What the workers are asked to do. */

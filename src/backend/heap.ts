@@ -231,9 +231,7 @@ export class Backend {
    * Resolves when they are ready. Results do not depend on the thread count.
    */
   async setThreads(n: number, op = 'setThreads'): Promise<void> {
-    if (!Number.isInteger(n) || n < 1 || n > ControlField.MaxThreads) {
-      throw new Error(`${op}: threads must be an integer in [1, ${ControlField.MaxThreads}], got ${String(n)}`);
-    }
+    if (!Number.isInteger(n) || n < 1 || n > 256) throw new Error(`${op}: threads must be an integer in [1, 256], got ${String(n)}`);
     const t = this.threading;
     if (!t) {
       if (n === 1) return;

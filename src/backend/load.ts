@@ -181,9 +181,7 @@ export async function loadBackend(flavor: Flavor | 'auto' = 'auto', options: Loa
     throw new Error(`init: the ${chosen} build was requested but this engine does not support ${what}`);
   }
   const threads = options.threads ?? 1;
-  if (!Number.isInteger(threads) || threads < 1 || threads > ControlField.MaxThreads) {
-    throw new Error(`init: threads must be an integer in [1, ${ControlField.MaxThreads}], got ${String(threads)}`);
-  }
+  if (!Number.isInteger(threads) || threads < 1 || threads > 256) throw new Error(`init: threads must be an integer in [1, 256], got ${String(threads)}`);
   const support = threadsSupported();
   const threadBuild = chosen === 'relaxed' ? 'threads-relaxed' : 'threads';
   let note: string | null = null;
@@ -327,7 +325,7 @@ function checkInitOptions(o: unknown): asserts o is InitOptions {
       throw new Error(`init: ${k} must be an integer in [${lo}, ${hi}], got ${shown(v)}`);
     }
   };
-  int('threads', 1, ControlField.MaxThreads);
+  int('threads', 1, 256);
   int('maxMemoryMB', 1, 4096);
   const t = opts.threadTimeoutMs;
   if (t !== undefined && !(typeof t === 'number' && Number.isFinite(t) && t > 0)) {

@@ -85,9 +85,7 @@ describe('threads', () => {
     }
   });
 
-  it('more threads than cores: chunks of a product go to whichever thread is free, and the bits stay the same', async () => {
-    // on 3 and 4 threads sharing 2 cores, threads are descheduled mid-product and the others take
-    // the chunks they have not started (assembly/gemm.ts productShare)
+  it('more threads than cores (3 and 4 on 2 cores, and back to 2): the bits stay the same', async () => {
     const rng = new RandomState(11);
     const a = new Matrix(67, 300, Float32Array.from({ length: 67 * 300 }, () => rng.random() - 0.5));
     const b = new Matrix(300, 250, Float32Array.from({ length: 300 * 250 }, () => rng.random() - 0.5));
