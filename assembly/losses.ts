@@ -59,21 +59,7 @@ export function meanSquaredErrorGrad(out: usize, pred: usize, target: usize, n: 
  * out(f64) = (1/rows) Σ_i Σ_j t_ij · (logΣ_k exp(z_ik) − z_ij).
  */
 export function softmaxCrossEntropyLoss(out: usize, logits: usize, target: usize, rows: i32, cols: i32): void {
-  const C = <usize>cols << 2;
-  let total: f64 = 0;
-  for (let i: usize = 0; i < <usize>rows; i++) {
-    const z = logits + i * C, t = target + i * C;
-    let m = -Infinity;
-    for (let j: usize = 0; j < C; j += 4) m = Math.max(m, <f64>load<f32>(z + j));
-    let s: f64 = 0;
-    for (let j: usize = 0; j < C; j += 4) s += Math.exp(<f64>load<f32>(z + j) - m);
-    const lse = m + Math.log(s);
-    for (let j: usize = 0; j < C; j += 4) {
-      const tj = <f64>load<f32>(t + j);
-      if (tj != 0) total += tj * (lse - <f64>load<f32>(z + j));
-    }
-  }
-  store<f64>(out, total / <f64>rows);
+  softmaxCrossEntropy(out, 0, logits, target, rows, cols, 0, true, false);
 }
 
 /**
@@ -81,33 +67,30 @@ export function softmaxCrossEntropyLoss(out: usize, logits: usize, target: usize
  * out_ij = (softmax(z_i)_j · Σ_k t_ik − t_ij) · scale. out may alias logits.
  */
 export function softmaxCrossEntropyGrad(out: usize, logits: usize, target: usize, rows: i32, cols: i32, scale: f32): void {
-  const C = <usize>cols << 2;
-  for (let i: usize = 0; i < <usize>rows; i++) {
-    const z = logits + i * C, t = target + i * C, o = out + i * C;
-    let m = -Infinity;
-    for (let j: usize = 0; j < C; j += 4) m = Math.max(m, <f64>load<f32>(z + j));
-    let s: f64 = 0, tsum: f64 = 0;
-    for (let j: usize = 0; j < C; j += 4) {
-      const e = Math.exp(<f64>load<f32>(z + j) - m);
-      s += e;
-      tsum += <f64>load<f32>(t + j);
-      store<f32>(o + j, <f32>e);
-    }
-    const inv = 1 / s;
-    for (let j: usize = 0; j < C; j += 4) {
-      const p = <f64>load<f32>(o + j) * inv;
-      store<f32>(o + j, <f32>((p * tsum - <f64>load<f32>(t + j)) * <f64>scale));
-    }
-  }
+  softmaxCrossEntropy(0, out, logits, target, rows, cols, scale, false, true);
 }
 
 /**
  * softmaxCrossEntropyLoss into `out` and softmaxCrossEntropyGrad into `grad` in one pass over the
  * rows, each exponential taken once instead of twice: the same operations on every element as the
- * two kernels (the gradient's exponentials rounded to f32 as that kernel stores them), so the same
- * bits. The training loop's step; `grad` must not overlap `logits` or `target`.
+ * two kernels, so the same bits. The training loop's step; `grad` must not overlap `logits` or
+ * `target`.
  */
 export function softmaxCrossEntropyLossGrad(out: usize, grad: usize, logits: usize, target: usize, rows: i32, cols: i32, scale: f32): void {
+  softmaxCrossEntropy(out, grad, logits, target, rows, cols, scale, true, true);
+}
+
+/**
+ * The three kernels above (`loss`, `gradient`: which to compute, constants at each call). Per row:
+ * the max, the exponentials e_j = exp(z_j − max) summed in f64 (stored as f32 in the gradient),
+ * then the loss terms t_j·(log Σe + max − z_j) and the gradient (e_j/Σe · Σt − t_j) · scale.
+ * The gradient reads each z_j before it stores there, so it may overwrite the logits when the loss
+ * is not wanted.
+ */
+@inline
+function softmaxCrossEntropy(
+  out: usize, grad: usize, logits: usize, target: usize, rows: i32, cols: i32, scale: f32, loss: bool, gradient: bool,
+): void {
   const C = <usize>cols << 2;
   let total: f64 = 0;
   for (let i: usize = 0; i < <usize>rows; i++) {
@@ -118,19 +101,20 @@ export function softmaxCrossEntropyLossGrad(out: usize, grad: usize, logits: usi
     for (let j: usize = 0; j < C; j += 4) {
       const e = Math.exp(<f64>load<f32>(z + j) - m);
       s += e;
-      tsum += <f64>load<f32>(t + j);
-      store<f32>(o + j, <f32>e);
+      if (gradient) {
+        tsum += <f64>load<f32>(t + j);
+        store<f32>(o + j, <f32>e);
+      }
     }
-    const lse = m + Math.log(s);
-    const inv = 1 / s;
+    const lse = loss ? m + Math.log(s) : 0;
+    const inv = gradient ? 1 / s : 0;
     for (let j: usize = 0; j < C; j += 4) {
       const tj = <f64>load<f32>(t + j);
-      if (tj != 0) total += tj * (lse - <f64>load<f32>(z + j));
-      const p = <f64>load<f32>(o + j) * inv;
-      store<f32>(o + j, <f32>((p * tsum - tj) * <f64>scale));
+      if (loss && tj != 0) total += tj * (lse - <f64>load<f32>(z + j));
+      if (gradient) store<f32>(o + j, <f32>((<f64>load<f32>(o + j) * inv * tsum - tj) * <f64>scale));
     }
   }
-  store<f64>(out, total / <f64>rows);
+  if (loss) store<f64>(out, total / <f64>rows);
 }
 
 /**
