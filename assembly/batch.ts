@@ -2,7 +2,8 @@
 // row order. Shuffled rows are scattered over the whole data set, so gathering them waits on
 // memory: the threads build splits them by rows across threads (two cores keep twice the reads in
 // flight; W4's gather on 2 threads: 50 → 30 µs a step). Consecutive rows (an unshuffled order)
-// are one block, copied at once on this thread (W2's gather: 28 → 20–29 µs a step on 1 thread, 39 → 26–33 on 2).
+// are one block, copied at once on this thread (W2's gather: 28 → 20–29 µs a step on 1 thread,
+// 39 → 26–33 on 2).
 // The job's layout is `GatherJob` in the TS ↔ kernel contract.
 
 import { Command, GatherJob } from '../src/backend/contract';
@@ -49,7 +50,7 @@ export function gatherBatch(x: usize, y: usize, dataX: usize, dataY: usize, inde
   store<i32>(jobWord(GatherJob.DataX), <i32>dataX); store<i32>(jobWord(GatherJob.DataY), <i32>dataY);
   store<i32>(jobWord(GatherJob.Index), <i32>index); store<i32>(jobWord(GatherJob.Rows), rows);
   store<i32>(jobWord(GatherJob.InputSize), inSize); store<i32>(jobWord(GatherJob.OutputSize), outSize);
-  post(Command.Gather, threads);
+  post(Command.Gather);
   gatherShare(x, y, dataX, dataY, index, 0, rowShare(1, threads, rows), inSize, outSize);
   join(threads);
 }

@@ -550,7 +550,7 @@ function parallelProduct(
   store<i32>(jobWord(ProductJob.Accumulate), acc ? 1 : 0); store<i32>(jobWord(ProductJob.Y), <i32>y);
   store<i32>(jobWord(ProductJob.Bias), <i32>bias); store<i32>(jobWord(ProductJob.Activation), id);
   store<f32>(jobWord(ProductJob.Alpha), alpha); store<i32>(jobWord(ProductJob.Step), <i32>step);
-  post(Command.Product, threads);
+  post(Command.Product);
   productShare(0, threads);
   if (join(threads) && y != 0 && id == ActivationId.Softmax) biasActivate(c, y, bias, <i32>N, 0, <i32>M, 0, <i32>N, id, alpha);
   return true;

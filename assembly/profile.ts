@@ -5,10 +5,7 @@
 // `ProfilePhase` in the TS ↔ kernel contract.
 
 import { ProfilePhase } from '../src/backend/contract';
-
-/** The host's clock (performance.now: milliseconds). */
-@external('env', 'now')
-export declare function now(): f64;
+import { now } from './clock';
 
 // @ts-ignore: a compile-time constant, defined (as 1) by `asc --use SCRATCHNET_PROFILE=1`
 export const PROFILING: bool = isDefined(SCRATCHNET_PROFILE);

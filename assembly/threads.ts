@@ -8,7 +8,8 @@
 // are bit-identical. The block's layout is `ControlField` in the TS ↔ kernel contract.
 
 import { Command, ControlField, ProfilePhase } from '../src/backend/contract';
-import { now, PROFILING, profileAdd } from './profile';
+import { now } from './clock';
+import { PROFILING, profileAdd } from './profile';
 
 // Elementwise jobs (optimizer updates) split only above this size.
 const PARALLEL_MIN_ELEMENTS: usize = 1 << 15;
@@ -23,7 +24,6 @@ const SPIN_MS: f64 = 2;
 
 let ctrl: usize = 0;
 let self: i32 = 0;
-
 
 // A worker sleeps through the host's Atomics.wait on the word at `addr` (returns once it no
 // longer holds `expected`, or on a notify), not through memory.atomic.wait32: the Liftoff
@@ -79,7 +79,7 @@ export function rangeShare(id: i32, threads: i32, n: usize): usize {
 }
 
 /** Hand the job written at `jobWord` to the workers (command `cmd`); they start their shares. */
-export function post(cmd: i32, threads: i32): void {
+export function post(cmd: i32): void {
   atomic.store<i32>(controlWord(ControlField.Done), 0);
   atomic.store<i32>(controlWord(ControlField.Command), cmd);
   atomic.add<i32>(controlWord(ControlField.Generation), 1);

@@ -49,7 +49,7 @@ export function update(plan: usize, out: usize, p: usize, g: usize, n: i32, lr: 
   store<f32>(jobWord(UpdateJob.Correction1), c1);
   store<f32>(jobWord(UpdateJob.Correction2), c2);
   store<i32>(jobWord(UpdateJob.StateOffset), <i32>off);
-  post(Command.Update, threads);
+  post(Command.Update);
   updateShare(0, threads);
   join(threads);
 }
