@@ -18,7 +18,6 @@ import { backend, _replaceBuild } from '../../src/backend/load.js';
 import { ProfilePhase } from '../../src/backend/contract.js';
 import { makeW2Data, mlpInitialParams, newMlp, W2_SIZES, W4_SIZES } from './lib/data.js';
 import { fmt } from './lib/results.js';
-import { median } from './lib/timing.js';
 import { log, type Ctx } from './context.js';
 import { mlpTrainOptions, type MlpRun } from './scratchnet.js';
 import { w2Run } from './w2.js';
@@ -76,12 +75,12 @@ async function profileRun(title: string, sizes: readonly number[], n: number, ru
     });
     const steps = (run.epochs - 1) * Math.ceil(data.n / run.batch);
     const perStep = (ms: number) => (ms * 1000) / steps;
-    const epochMs = ends.slice(1).map((t, i) => t - ends[i]!);
     return {
       title, threads,
       phases: new Map(PHASES.map(([p]) => [p, perStep(k.profileTime(p))])),
       waiting: perStep(k.profileTime(ProfilePhase.Waiting)),
-      step: perStep(median(epochMs) * (run.epochs - 1)),
+      // over the same steps as the phases: from the end of the warm-up epoch to the end of the last
+      step: perStep(ends.at(-1)! - ends[0]!),
     };
   } finally {
     net.dispose();
@@ -114,7 +113,7 @@ export async function runProfile(ctx: Ctx): Promise<void> {
     });
   const rows: string[][] = PHASES.map(([p, name]) => [name, ...cells((c) => c.phases.get(p)!)]);
   rows.push(['sum of the phases', ...cells(sum)]);
-  rows.push(['whole step (epoch time ÷ steps)', ...cells((c) => c.step)]);
+  rows.push(['whole step (epochs\' time ÷ steps)', ...cells((c) => c.step)]);
   rows.push(['rest: the loop, reading the clock', ...cells((c) => c.step - sum(c))]);
   rows.push(['of the phases: waiting at barriers', ...cells((c) => (c.threads > 1 ? c.waiting : null))]);
   // each phase's cost above a perfect split of its 1-thread time (the column before, same workload)
@@ -129,7 +128,7 @@ export async function runProfile(ctx: Ctx): Promise<void> {
   console.log(`scratchnet training-step profile — ${ctx.machine.cpuModel} (${cores} cores), Node ${process.version}; ` +
     `load average ${(ctx.machine.loadAverageAtStart as number[])[0]}; SIMD limit ${fmt(ctx.peaks.simd.value ?? NaN)} GFLOP/s per thread`);
   console.log('each phase timed inside the training loop (the profile builds: the clock read between phases), over every step of the ' +
-    'epochs after the first; the whole step from the median epoch; wall clock\n');
+    'epochs after the first, as is the whole step; wall clock\n');
   console.log(line(head));
   console.log(widths.map((w) => '-'.repeat(w)).join('  '));
   for (const r of rows) console.log(line(r));
