@@ -28,7 +28,8 @@ import { errText, loadTfPeer, log, machineInfo, makeInputs, runBuildChildren, ru
 import { PeakSamples } from './limit.js';
 import { setClock } from './lib/timing.js';
 import { makeConfig, parseOptions } from './options.js';
-import { runProfile, useProfileBuilds } from './profile.js';
+import { runProfile } from './profile.js';
+import { useProfileBuilds } from '../lib/profile-builds.js';
 import { report } from './report.js';
 import { scratchnetMlp, scratchnetMlpOnThreads, scratchnetXor, type ChildOutput } from './scratchnet.js';
 import { runW1 } from './w1.js';

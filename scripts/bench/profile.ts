@@ -10,11 +10,8 @@
  *
  * @module
  */
-import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { Matrix, setThreads } from '../../src/index.js';
-import { backend, _replaceBuild } from '../../src/backend/load.js';
+import { backend } from '../../src/backend/load.js';
 import { ProfilePhase } from '../../src/backend/contract.js';
 import { makeW2Data, mlpInitialParams, newMlp, W2_SIZES, W4_SIZES } from './lib/data.js';
 import { fmt } from './lib/results.js';
@@ -22,20 +19,6 @@ import { log, type Ctx } from './context.js';
 import { mlpTrainOptions, type MlpRun } from './scratchnet.js';
 import { w2Run } from './w2.js';
 import { w4Run } from './w4.js';
-
-const root = fileURLToPath(new URL('../..', import.meta.url));
-
-/**
- * Compile the profile builds with the project's asc and have this process load them in place of
- * the SIMD and threads builds (call before `init`).
- */
-export function useProfileBuilds(): void {
-  const asc = `${root}node_modules/assemblyscript/bin/asc.js`;
-  for (const [target, build] of [['profile', 'simd'], ['threads-profile', 'threads']] as const) {
-    execFileSync(process.execPath, [asc, 'assembly/index.ts', '--target', target], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
-    _replaceBuild(build, new Uint8Array(readFileSync(`${root}build/scratchnet.${target}.wasm`)));
-  }
-}
 
 /** The rows of the table, in step order. */
 const PHASES = [

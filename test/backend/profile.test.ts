@@ -3,29 +3,23 @@
 // training loop's phases timed (assembly/profile.ts). They must compute exactly what the shipped
 // builds compute, and account the loop's time to its phases.
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { init, setThreads, shutdown } from '../../src/index.js';
 import { trainRun } from '../support/profile-run.js';
-import { backend, _replaceBuild } from '../../src/backend/load.js';
+import { backend } from '../../src/backend/load.js';
+import { useProfileBuilds } from '../../scripts/lib/profile-builds.js';
 import { ProfilePhase } from '../../src/backend/contract.js';
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const dir = mkdtempSync(`${tmpdir()}/scratchnet-profile-`);
 
-const compile = async (target: string) => {
-  const out = `${dir}/${target}.wasm`;
-  await run(process.execPath, [`${root}node_modules/assemblyscript/bin/asc.js`, 'assembly/index.ts', '--target', target, '-o', out], { cwd: root, timeout: 120_000 });
-  return new Uint8Array(readFileSync(out));
-};
-
 beforeAll(async () => {
-  _replaceBuild('simd', await compile('profile'));
-  _replaceBuild('threads', await compile('threads-profile'));
+  useProfileBuilds(dir);
   await init({ relaxedSimd: false, threads: 2 });
 }, 240_000);
 afterAll(async () => {
