@@ -37,7 +37,10 @@ describe.each(BUILDS)('bias kernels, %s build', (build) => {
 
   it('gatherRows copies the indexed rows in order (repeats allowed)', () => {
     const rng = new RandomState(3);
-    for (const [r, c] of shapes) {
+    // also rows of whole 64-byte lines (16 floats), of lines and a tail (47, 784 = 49 lines), and
+    // counts around the groups of four rows the kernel copies together
+    const wide: [number, number][] = [[6, 16], [9, 47], [13, 784], [3, 784]];
+    for (const [r, c] of [...shapes, ...wide]) {
       const src = randomF32(rng, r * c);
       const index = Int32Array.from({ length: r + 2 }, () => rng.integer(r));
       const want = new Float32Array((r + 2) * c), got = new Float32Array((r + 2) * c);
