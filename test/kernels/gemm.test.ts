@@ -12,9 +12,11 @@ beforeAll(async () => impls.push(...(await wasmImpls())));
 const shapes: [number, number, number][] = [
   [1, 1, 1], [1, 1, 7], [2, 3, 4], [3, 5, 7], [4, 8, 4], [5, 9, 3], [8, 8, 8], [17, 13, 11], [4, 4, 1],
   [1, 33, 5], [33, 1, 5], [64, 10, 128], [100, 3, 2], [3, 100, 2], [12, 16, 31], [31, 37, 41], [7, 24, 64],
-  // large enough for the packed path: several K blocks (KC = 256), several N blocks (NC = 512),
+  // large enough for the packed path: several K blocks (equal blocks of ≤ 400: 784 = 2 × 392,
+  // 513 = 257 + 256, 801 = 3 × 267, 1201 = 301 + 300 + 300 + 300), several N blocks (NC = 512),
   // tail panels of width 1..7, tail rows 1..3, a 10-column classifier head
   [37, 29, 300], [64, 10, 784], [5, 530, 17], [19, 515, 260], [66, 12, 33], [6, 9, 513], [4, 8, 256], [9, 13, 1],
+  [9, 21, 801], [6, 9, 1201],
 ];
 const flags: [number, number][] = [[0, 0], [1, 0], [0, 1], [1, 1]];
 
