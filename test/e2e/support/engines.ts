@@ -149,12 +149,15 @@ export async function launchWebKit(options: { sharedArrayBuffer?: boolean } = {}
     });
     const s = `/session/${session.sessionId}`;
     await call('POST', `${s}/timeouts`, { script: 180_000, pageLoad: 60_000 });
-    const run = <T>(body: string) => call<T>('POST', `${s}/execute/async`, {
+    // The result crosses as a JSON string made on the page: WebKitWebDriver's own serialization
+    // of a script result once failed with "Could not parse script result" on a plain object of
+    // numbers (CI, the playground test; 3 reruns passed), and a string is the simplest payload.
+    const run = <T>(body: string) => call<string>('POST', `${s}/execute/async`, {
       script: `const done = arguments[arguments.length - 1];
-(async () => { ${body} })().then((value) => done({ value }), (e) => done({ error: String(e && e.stack || e) }));`,
+(async () => { ${body} })().then((value) => done(JSON.stringify({ value })), (e) => done(JSON.stringify({ error: String(e && e.stack || e) })));`,
       args: [],
     }).then((r) => {
-      const out = r as { value?: T; error?: string };
+      const out = JSON.parse(r) as { value?: T; error?: string };
       if (out.error !== undefined) throw new Error(out.error);
       return out.value as T;
     });
