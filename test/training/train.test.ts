@@ -85,7 +85,7 @@ describe('optimizers', () => {
       const before = backendInfo().threads;
       for (const threads of [1, 2]) {
         await setThreads(threads);
-        for (const [reg, batchSize] of [[{}, 64], [{ l1: 1e-4, l2: 1e-3 }, 64], [{}, 300], [{ l1: 1e-4, l2: 1e-3 }, 300]] as const) {
+        for (const batchSize of [64, 300]) for (const reg of [{}, { l1: 1e-4, l2: 1e-3 }]) {
           const opts = { epochs: 4, learningRate: optimizer === 'adam' ? 0.01 : 0.05, optimizer, batchSize, ...reg };
           const a = make(), b = make();
           const ra = a.train(x, y, { ...opts, loss: new SoftmaxCrossEntropy() });
