@@ -78,6 +78,30 @@ export function rangeShare(id: i32, threads: i32, n: usize): usize {
   return min(n, (((<usize>id * n) / <usize>threads) + 15) & ~(<usize>15));
 }
 
+/** Before `post`: thread `t`'s share of the coming job is `chunks` chunks, none of them claimed. */
+export function offerChunks(t: i32, chunks: i32): void {
+  atomic.store<i32>(controlWord(ControlField.Claims + t), chunks << 16);
+}
+
+/**
+ * Claim a chunk of thread `t`'s share: its owner (`own`) takes them first to last, any other
+ * thread (work stealing, once its own share is done) last to first, so that a slow or late thread's
+ * work goes to the others instead of everyone waiting for it. Returns the chunk's index, or -1
+ * once none is left. Which thread runs a chunk does not change its results.
+ */
+export function claimChunk(t: i32, own: bool): i32 {
+  const word = controlWord(ControlField.Claims + t);
+  while (true) {
+    const w = atomic.load<i32>(word);
+    const first = w & 0xffff, end = w >>> 16;
+    if (first >= end) return -1;
+    if (atomic.cmpxchg<i32>(word, w, own ? w + 1 : w - 0x10000) != w) continue;
+    if (own) return first;
+    atomic.add<i32>(controlWord(ControlField.Stolen), 1);
+    return end - 1;
+  }
+}
+
 /** Hand the job written at `jobWord` to the workers (command `cmd`); they start their shares. */
 export function post(cmd: i32): void {
   atomic.store<i32>(controlWord(ControlField.Done), 0);

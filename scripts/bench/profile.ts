@@ -36,6 +36,8 @@ interface Column {
   /** µs per step of each phase, of the waits at barriers, and of the whole step (the wall clock). */
   phases: Map<ProfilePhase, number>;
   waiting: number;
+  /** Chunks of products per step that a thread took over from another thread's share. */
+  stolen: number;
   step: number;
   threads: number;
 }
@@ -45,7 +47,8 @@ async function profileRun(title: string, sizes: readonly number[], n: number, ru
   await setThreads(threads);
   const data = makeW2Data(n, seed);
   const net = newMlp(mlpInitialParams(sizes));
-  const k = backend().kernels;
+  const be = backend(), k = be.kernels;
+  let stolen = 0;
   try {
     const X = new Matrix(data.n, data.inputSize, data.x), Y = new Matrix(data.n, data.classes, data.y);
     const ends: number[] = [];
@@ -53,7 +56,10 @@ async function profileRun(title: string, sizes: readonly number[], n: number, ru
       ...mlpTrainOptions(run),
       onEpoch: () => {
         ends.push(performance.now());
-        if (ends.length === 1) k.profileReset(); // the first epoch is the warm-up
+        if (ends.length === 1) {
+          k.profileReset(); // the first epoch is the warm-up
+          stolen = be.stolenChunks;
+        }
       },
     });
     const steps = (run.epochs - 1) * Math.ceil(data.n / run.batch);
@@ -62,6 +68,7 @@ async function profileRun(title: string, sizes: readonly number[], n: number, ru
       title, threads,
       phases: new Map(PHASES.map(([p]) => [p, perStep(k.profileTime(p))])),
       waiting: perStep(k.profileTime(ProfilePhase.Waiting)),
+      stolen: (be.stolenChunks - stolen) / steps,
       // over the same steps as the phases: from the end of the warm-up epoch to the end of the last
       step: perStep(ends.at(-1)! - ends[0]!),
     };
@@ -105,6 +112,7 @@ export async function runProfile(ctx: Ctx): Promise<void> {
     const one = columns[i - 1]!;
     return [...c.phases].reduce((s, [p, v]) => s + Math.max(0, v - one.phases.get(p)! / c.threads), 0);
   })]);
+  rows.push(['chunks of products taken over, per step', ...columns.flatMap((c) => (c.threads > 1 ? [c.stolen.toFixed(2), ''] : ['', '']))]);
   const all = [head, ...rows];
   const widths = head.map((_, i) => Math.max(...all.map((r) => [...r[i]!].length)));
   const line = (r: string[]) => r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ');
@@ -117,6 +125,8 @@ export async function runProfile(ctx: Ctx): Promise<void> {
   for (const r of rows) console.log(line(r));
   console.log(`\nphases:\n${PHASES.map(([, p, d]) => `- ${p}: ${d}`).join('\n')}`);
   console.log('- waiting at barriers: time the main thread spent waiting for the other threads to finish their shares (inside the phases above)');
+  console.log('- chunks taken over: each thread\'s share of a product is in chunks (4 when A\'s block fits in L2); a thread done with its own ' +
+    'takes the unclaimed chunks of the others (work stealing), so a slower or later thread holds the others up less');
   console.log('- threads overhead: what the phases cost on several threads above (their one-thread time ÷ threads): waits, waking workers, ' +
     'imbalance, phases too small to split');
 }

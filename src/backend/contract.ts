@@ -179,11 +179,22 @@ export enum ControlField {
   Error = 5,
   /** Milliseconds the main thread waits for workers. */
   Timeout = 6,
+  /** Chunks of products that a thread took from another thread's share, since the backend started (a count). */
+  Stolen = 7,
   /** First word of the current job (a {@link ProductJob}, {@link UpdateJob} or {@link GatherJob}). */
   Job = 8,
-  /** Words in the control block (128 bytes). */
-  Words = 32,
+  /**
+   * First of one word per thread (up to 256): the chunks of that thread's share of the current
+   * product not yet claimed, as `first | end << 16` (its owner claims from the first, the other
+   * threads from the end).
+   */
+  Claims = 32,
+  /** Words in the control block. */
+  Words = 32 + 256,
 }
+
+/** Most threads a backend may use: one claim word each in the control block. */
+export const MAX_THREADS = ControlField.Words - ControlField.Claims;
 
 /** What the workers are asked to do. */
 export enum Command {
@@ -193,7 +204,10 @@ export enum Command {
   Gather = 4,
 }
 
-/** A product job (C = op(A)·op(B), split by column panels): word index from the job's start. */
+/**
+ * A product job (C = op(A)·op(B), split by column panels, each thread's share in chunks that idle
+ * threads may take over): word index from the job's start.
+ */
 export enum ProductJob {
   C = 0,
   A = 1,
@@ -213,6 +227,8 @@ export enum ProductJob {
   Alpha = 12,
   /** ptr: a {@link GradientStep} applied to each tile of the product instead of storing it (0: none). */
   Step = 13,
+  /** i32: panels (8 columns each) per chunk of a thread's share. */
+  ChunkPanels = 14,
 }
 
 /**

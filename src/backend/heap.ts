@@ -6,7 +6,7 @@
  * @internal
  */
 import type { WorkerPool } from './threads.js';
-import { ControlField } from './contract.js';
+import { ControlField, MAX_THREADS } from './contract.js';
 import type { Flavor } from './load.js';
 import type { Kernels } from './kernels.js';
 
@@ -215,6 +215,14 @@ export class Backend {
     return this.threading !== null;
   }
 
+  /**
+   * Chunks of products that a thread took over from another thread's share since the backend
+   * started (work stealing: a slow, busy or late thread's columns done by the others; 0 on one thread).
+   */
+  get stolenChunks(): number {
+    return this.threading ? this.ctrlLoad(ControlField.Stolen) : 0;
+  }
+
   /** Why the backend runs on fewer threads than asked, if it does. */
   threadsNote: string | null = null;
 
@@ -231,7 +239,7 @@ export class Backend {
    * Resolves when they are ready. Results do not depend on the thread count.
    */
   async setThreads(n: number, op = 'setThreads'): Promise<void> {
-    if (!Number.isInteger(n) || n < 1 || n > 256) throw new Error(`${op}: threads must be an integer in [1, 256], got ${String(n)}`);
+    if (!Number.isInteger(n) || n < 1 || n > MAX_THREADS) throw new Error(`${op}: threads must be an integer in [1, ${MAX_THREADS}], got ${String(n)}`);
     const t = this.threading;
     if (!t) {
       if (n === 1) return;

@@ -10,7 +10,7 @@
  * @internal
  */
 import { availableCores, threadsSupported, withoutDataSegments, WorkerPool } from './threads.js';
-import { ControlField } from './contract.js';
+import { ControlField, MAX_THREADS } from './contract.js';
 import { Backend } from './heap.js';
 import type { Kernels } from './kernels.js';
 
@@ -181,7 +181,7 @@ export async function loadBackend(flavor: Flavor | 'auto' = 'auto', options: Loa
     throw new Error(`init: the ${chosen} build was requested but this engine does not support ${what}`);
   }
   const threads = options.threads ?? 1;
-  if (!Number.isInteger(threads) || threads < 1 || threads > 256) throw new Error(`init: threads must be an integer in [1, 256], got ${String(threads)}`);
+  if (!Number.isInteger(threads) || threads < 1 || threads > MAX_THREADS) throw new Error(`init: threads must be an integer in [1, ${MAX_THREADS}], got ${String(threads)}`);
   const support = threadsSupported();
   const threadBuild = chosen === 'relaxed' ? 'threads-relaxed' : 'threads';
   let note: string | null = null;
@@ -325,7 +325,7 @@ function checkInitOptions(o: unknown): asserts o is InitOptions {
       throw new Error(`init: ${k} must be an integer in [${lo}, ${hi}], got ${shown(v)}`);
     }
   };
-  int('threads', 1, 256);
+  int('threads', 1, MAX_THREADS);
   int('maxMemoryMB', 1, 4096);
   const t = opts.threadTimeoutMs;
   if (t !== undefined && !(typeof t === 'number' && Number.isFinite(t) && t > 0)) {

@@ -3,7 +3,7 @@
 // the plain-TS reference twins, not by comparing the numbers with themselves).
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  ActivationId, Command, ControlField, GatherJob, LossId, OptimizerId, PlanField, PlanLayerField, ProductJob, UpdateJob,
+  ActivationId, Command, ControlField, GatherJob, LossId, MAX_THREADS, OptimizerId, PlanField, PlanLayerField, ProductJob, UpdateJob,
 } from '../../src/backend/contract.js';
 import {
   Adam, BinaryCrossEntropy, BinaryCrossEntropyFromLogits, init, LeakyReLU, Linear, MeanSquaredError, Momentum, NeuralNetwork,
@@ -37,8 +37,11 @@ describe('contract layouts', () => {
   it('layer rows and jobs fit their blocks', () => {
     expect(Math.max(...values(PlanLayerField).filter((v) => v !== PlanLayerField.Words))).toBeLessThan(PlanLayerField.Words);
     const job = Math.max(...values(ProductJob), ...values(UpdateJob), ...values(GatherJob));
-    expect(ControlField.Job + job).toBeLessThan(ControlField.Words);
-    expect(Math.max(...values(ControlField).filter((v) => v !== ControlField.Words && v !== ControlField.Job))).toBeLessThan(ControlField.Job);
+    expect(ControlField.Job + job).toBeLessThan(ControlField.Claims);
+    expect(ControlField.Claims + MAX_THREADS).toBe(ControlField.Words); // a claim word for each thread
+    expect(MAX_THREADS).toBe(256);
+    const fields = values(ControlField).filter((v) => v !== ControlField.Words && v !== ControlField.Job && v !== ControlField.Claims);
+    expect(Math.max(...fields)).toBeLessThan(ControlField.Job);
   });
 });
 

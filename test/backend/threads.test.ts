@@ -110,6 +110,28 @@ describe('threads', () => {
     await setThreads(2);
   });
 
+  it('a thread that falls behind has the rest of its share taken over by the others (work stealing), bit-identically', async () => {
+    // 4 threads on 2 cores: at any moment some are descheduled, and the threads that run take the
+    // chunks of those shares they have not claimed yet. Training shapes (A's block fits in L2:
+    // 4 chunks per share) and a tall A (one chunk per share, taken whole).
+    const rng = new RandomState(12);
+    const m = (r: number, c: number) => new Matrix(r, c, Float32Array.from({ length: r * c }, () => rng.random() - 0.5));
+    const cases = [[m(64, 784), m(784, 256)], [m(784, 64), m(64, 256)], [m(3000, 96), m(96, 200)]] as const;
+    const be = backend();
+    await setThreads(1);
+    const start = be.stolenChunks;
+    const expected = cases.map(([a, b]) => matmul(a, b).data);
+    expect(be.stolenChunks).toBe(start); // one thread: no shares
+    await setThreads(4);
+    const before = be.stolenChunks;
+    const firstDifference = (x: Float32Array, y: Float32Array) => x.findIndex((v, i) => !Object.is(v, y[i]));
+    for (let rep = 0; rep < 40; rep++) {
+      cases.forEach(([a, b], i) => expect(firstDifference(matmul(a, b).data, expected[i]!), `case ${i}, call ${rep}`).toBe(-1));
+    }
+    expect(be.stolenChunks).toBeGreaterThan(before);
+    await setThreads(2);
+  });
+
   it('after setThreads to fewer threads, a job reaches the workers in use even when all are asleep', async () => {
     // the workers beyond the threads in use sleep on the same word: a wake-up that went to one of
     // them left the worker whose share was due asleep, and the call failed after the timeout
