@@ -1,14 +1,15 @@
 // The training loop's mini-batch: its input and target rows gathered from the data set in the
 // row order. Shuffled rows are scattered over the whole data set, so gathering them waits on
-// memory: the threads build splits them by rows across threads (two cores keep twice the reads in
-// flight; W4's gather on 2 threads: 50 → 30 µs a step). Consecutive rows (an unshuffled order)
+// memory: the threads build splits them by rows across threads, each thread's share in chunks that
+// threads done with their own take over (two cores keep twice the reads in flight; W4's gather on
+// 2 threads: 50 → 30 µs a step). Consecutive rows (an unshuffled order)
 // are one block, copied at once on this thread (W2's gather: 28 → 20–29 µs a step on 1 thread,
 // 39 → 26–33 on 2).
 // The job's layout is `GatherJob` in the TS ↔ kernel contract.
 
 import { Command, GatherJob } from '../src/backend/contract';
 import { gatherRows } from './bias';
-import { elementwiseThreads, join, jobWord, post } from './threads';
+import { chunkUnits, elementwiseThreads, join, jobWord, offerShares, post, runShares } from './threads';
 
 /** First row of thread `id`'s share of `rows`. */
 @inline function rowShare(id: i32, threads: i32, rows: i32): i32 {
@@ -50,20 +51,33 @@ export function gatherBatch(x: usize, y: usize, dataX: usize, dataY: usize, inde
   store<i32>(jobWord(GatherJob.DataX), <i32>dataX); store<i32>(jobWord(GatherJob.DataY), <i32>dataY);
   store<i32>(jobWord(GatherJob.Index), <i32>index); store<i32>(jobWord(GatherJob.Rows), rows);
   store<i32>(jobWord(GatherJob.InputSize), inSize); store<i32>(jobWord(GatherJob.OutputSize), outSize);
+  const size = chunkUnits(<usize>rowShare(1, threads, rows), 4); // whole groups of gatherRows' 4 rows
+  store<i32>(jobWord(GatherJob.ChunkRows), <i32>size);
+  offerShares(threads, size, gatherStart);
   post(Command.Gather);
-  gatherShare(x, y, dataX, dataY, index, 0, rowShare(1, threads, rows), inSize, outSize);
+  gatherJobShare(0, threads);
   join(threads);
 }
 
-/** Thread `id`'s share of the gather job in the control block: its rows. */
+/**
+ * Thread `id`'s part of the gather job in the control block: the chunks of rows of its own share,
+ * then whatever chunks of the other threads' shares are still unclaimed.
+ */
 export function gatherJobShare(id: i32, threads: i32): void {
-  const rows = load<i32>(jobWord(GatherJob.Rows));
-  const from = rowShare(id, threads, rows), to = rowShare(id + 1, threads, rows);
-  if (from >= to) return;
+  runShares(id, threads, <usize>load<i32>(jobWord(GatherJob.ChunkRows)), gatherStart, gatherRowsOfJob);
+}
+
+/** First row of thread `t`'s share of the gather job in the control block. */
+function gatherStart(t: i32, threads: i32): usize {
+  return <usize>rowShare(t, threads, load<i32>(jobWord(GatherJob.Rows)));
+}
+
+/** Rows [from, to) of the gather job in the control block. */
+function gatherRowsOfJob(from: usize, to: usize): void {
   gatherShare(
     <usize>load<i32>(jobWord(GatherJob.X)), <usize>load<i32>(jobWord(GatherJob.Y)),
     <usize>load<i32>(jobWord(GatherJob.DataX)), <usize>load<i32>(jobWord(GatherJob.DataY)),
-    <usize>load<i32>(jobWord(GatherJob.Index)), from, to,
+    <usize>load<i32>(jobWord(GatherJob.Index)), <i32>from, <i32>to,
     load<i32>(jobWord(GatherJob.InputSize)), load<i32>(jobWord(GatherJob.OutputSize)),
   );
 }

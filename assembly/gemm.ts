@@ -26,7 +26,7 @@
 import { ActivationId, Command, ProductJob } from '../src/backend/contract';
 import { biasActivate } from './epilogue';
 import { stepTile } from './gradient-step';
-import { activeThreads, claimChunk, join, jobWord, offerChunks, panelShare, post } from './threads';
+import { activeThreads, chunkUnits, join, jobWord, offerShares, panelShare, post, runShares } from './threads';
 
 const KC: usize = 400;
 const NC: usize = 512;
@@ -545,9 +545,8 @@ function tile1x4(cp: usize, ap: usize, bp: usize, kc: usize, acs: usize, valid: 
 
 // Below this much work (m·n·k) a product stays on one thread: waking others costs more.
 const PARALLEL_MIN_WORK: usize = 1 << 17;
-// A thread's share of a product goes in this many chunks (the grain of work stealing) ...
-const CHUNKS_PER_THREAD: usize = 4;
-// ... when A's K block (M × depth floats) is at most this large (half of a 512 KiB L2).
+// A thread's share of a product goes in CHUNKS_PER_SHARE chunks when A's K block (M × depth
+// floats) is at most this large (half of a 512 KiB L2), else in one.
 const CHUNK_MAX_A_BYTES: usize = 256 << 10;
 
 /**
@@ -568,15 +567,12 @@ function parallelProduct(
   store<i32>(jobWord(ProductJob.Bias), <i32>bias); store<i32>(jobWord(ProductJob.Activation), id);
   store<f32>(jobWord(ProductJob.Alpha), alpha); store<i32>(jobWord(ProductJob.Step), <i32>step);
   // Each thread's share in chunks. Every chunk reads all of A's block once more: with A's block in
-  // L2 that is cheap, so shares go in CHUNKS_PER_THREAD chunks; a larger A (predict() on 10,000
+  // L2 that is cheap, so shares go in CHUNKS_PER_SHARE chunks; a larger A (predict() on 10,000
   // rows: 15 MB) stays one chunk per share (in 4: 8–10% slower), which only a whole idle thread takes.
   const share = (((N + 7) >> 3) + <usize>threads - 1) / <usize>threads;
-  const chunkPanels = M * blockDepth(K) * 4 <= CHUNK_MAX_A_BYTES ? (share + CHUNKS_PER_THREAD - 1) / CHUNKS_PER_THREAD : share;
+  const chunkPanels = M * blockDepth(K) * 4 <= CHUNK_MAX_A_BYTES ? chunkUnits(share, 1) : share;
   store<i32>(jobWord(ProductJob.ChunkPanels), <i32>chunkPanels);
-  for (let t = 0; t < threads; t++) {
-    const panels = (panelShare(t + 1, threads, N) - panelShare(t, threads, N) + 7) >> 3;
-    offerChunks(t, <i32>((panels + chunkPanels - 1) / chunkPanels));
-  }
+  offerShares(threads, chunkPanels << 3, productStart);
   post(Command.Product);
   productShare(0, threads);
   if (join(threads) && y != 0 && id == ActivationId.Softmax) biasActivate(c, y, bias, <i32>N, 0, <i32>M, 0, <i32>N, id, alpha);
@@ -588,20 +584,17 @@ function parallelProduct(
  * column panels, then whatever chunks of the other threads' shares are still unclaimed.
  */
 export function productShare(id: i32, threads: i32): void {
-  const N = <usize>load<i32>(jobWord(ProductJob.N));
-  const width = <usize>load<i32>(jobWord(ProductJob.ChunkPanels)) << 3;
-  for (let v = 0; v < threads; v++) {
-    const t = (id + v) % threads;
-    const j0 = panelShare(t, threads, N), j1 = panelShare(t + 1, threads, N);
-    for (let chunk = claimChunk(t, v == 0); chunk >= 0; chunk = claimChunk(t, v == 0)) {
-      const c0 = j0 + <usize>chunk * width;
-      productColumns(N, c0, min(j1, c0 + width));
-    }
-  }
+  runShares(id, threads, <usize>load<i32>(jobWord(ProductJob.ChunkPanels)) << 3, productStart, productColumns);
+}
+
+/** First column of thread `t`'s share of the product job in the control block. */
+function productStart(t: i32, threads: i32): usize {
+  return panelShare(t, threads, <usize>load<i32>(jobWord(ProductJob.N)));
 }
 
 /** Columns [j0, j1) (panel-aligned) of the product job in the control block. */
-function productColumns(N: usize, j0: usize, j1: usize): void {
+function productColumns(j0: usize, j1: usize): void {
+  const N = <usize>load<i32>(jobWord(ProductJob.N));
   const act = load<i32>(jobWord(ProductJob.Activation));
   // Softmax needs whole rows: the main thread runs its epilogue after the barrier.
   const y: usize = act == ActivationId.Softmax ? 0 : <usize>load<i32>(jobWord(ProductJob.Y));

@@ -1,9 +1,10 @@
 // Threads build only (`--enable threads --sharedMemory --importMemory`): one instance of this
 // module per thread, all on one shared memory. This file is the control block and its
 // primitives; the workers' loop is in workers.ts, and the jobs are split where they are run
-// (gemm.ts for products, update.ts for optimizer updates). The main instance
+// (gemm.ts for products, update.ts for optimizer updates, batch.ts for gathers). The main instance
 // writes a job into the control block, wakes the workers through it (atomics; a postMessage
-// round trip is far too slow per step), does its own share, and waits for the others. Each
+// round trip is far too slow per step), does its own share, takes over what is left of the
+// others' shares (offerShares / runShares: work stealing), and waits for the others. Each
 // element is computed by the same sequence of operations whatever the thread count, so results
 // are bit-identical. The block's layout is `ControlField` in the TS ↔ kernel contract.
 
@@ -78,9 +79,40 @@ export function rangeShare(id: i32, threads: i32, n: usize): usize {
   return min(n, (((<usize>id * n) / <usize>threads) + 15) & ~(<usize>15));
 }
 
-/** Before `post`: thread `t`'s share of the coming job is `chunks` chunks, none of them claimed. */
-export function offerChunks(t: i32, chunks: i32): void {
-  atomic.store<i32>(controlWord(ControlField.Claims + t), chunks << 16);
+/** Chunks in each thread's share of a job: the grain of work stealing (see claimChunk). */
+export const CHUNKS_PER_SHARE: usize = 4;
+
+/** Units per chunk of shares of at most `share` units: 1/CHUNKS_PER_SHARE of it, in whole multiples of `grain`. */
+export function chunkUnits(share: usize, grain: usize): usize {
+  const units = (share + CHUNKS_PER_SHARE - 1) / CHUNKS_PER_SHARE;
+  return max(grain, ((units + grain - 1) / grain) * grain);
+}
+
+/**
+ * Before `post`: each thread's share of the coming job, units [start(t), start(t + 1)), goes in
+ * chunks of `size` units, none claimed yet.
+ */
+export function offerShares(threads: i32, size: usize, start: (t: i32, threads: i32) => usize): void {
+  for (let t = 0; t < threads; t++) {
+    const from = start(t, threads), to = start(t + 1, threads);
+    const chunks = to > from ? (to - from + size - 1) / size : 0;
+    atomic.store<i32>(controlWord(ControlField.Claims + t), <i32>chunks << 16);
+  }
+}
+
+/**
+ * Thread `id`'s part of the job offered with `offerShares` (the same `size` and `start`): `run`
+ * on each chunk of its own share, then on each chunk of the other threads' shares still unclaimed.
+ */
+export function runShares(id: i32, threads: i32, size: usize, start: (t: i32, threads: i32) => usize, run: (from: usize, to: usize) => void): void {
+  for (let v = 0; v < threads; v++) {
+    const t = (id + v) % threads;
+    const from = start(t, threads), to = start(t + 1, threads);
+    for (let chunk = claimChunk(t, v == 0); chunk >= 0; chunk = claimChunk(t, v == 0)) {
+      const first = from + <usize>chunk * size;
+      run(first, min(to, first + size));
+    }
+  }
 }
 
 /**
@@ -89,7 +121,7 @@ export function offerChunks(t: i32, chunks: i32): void {
  * work goes to the others instead of everyone waiting for it. Returns the chunk's index, or -1
  * once none is left. Which thread runs a chunk does not change its results.
  */
-export function claimChunk(t: i32, own: bool): i32 {
+function claimChunk(t: i32, own: bool): i32 {
   const word = controlWord(ControlField.Claims + t);
   while (true) {
     const w = atomic.load<i32>(word);

@@ -1,12 +1,13 @@
 // The optimizer update of one parameter segment, as the training plan says (kind, hyperparameters,
-// state blocks laid out like the parameters), split across threads when large. The new values go
+// state blocks laid out like the parameters), split across threads when large (each thread's share
+// in chunks that threads done with their own take over). The new values go
 // to `out`, the old ones are read from `p` (the same pointer: in place); the optimizer's state is
 // found at `off`, the segment's byte offset in the parameter block.
 
 import { Command, OptimizerId, PlanField, UpdateJob } from '../src/backend/contract';
 import { adamUpdate, momentumUpdate, rmspropUpdate, sgdUpdate } from './optimizers';
 import { intField, ptrField, realField } from './plan';
-import { elementwiseThreads, join, jobWord, post, rangeShare } from './threads';
+import { chunkUnits, elementwiseThreads, join, jobWord, offerShares, post, rangeShare, runShares } from './threads';
 
 /** Update n floats read at `p` into `out` with gradient `g` on this thread (also a worker's share of a split update). */
 export function updateSegment(plan: usize, out: usize, p: usize, g: usize, n: i32, lr: f32, c1: f32, c2: f32, off: usize): void {
@@ -19,11 +20,21 @@ export function updateSegment(plan: usize, out: usize, p: usize, g: usize, n: i3
   else rmspropUpdate(out, p, g, a, lr, h1, eps, n);
 }
 
-/** A worker's share of the update job in the control block. */
+/**
+ * Thread `id`'s part of the update job in the control block: the chunks of its own share, then
+ * whatever chunks of the other threads' shares are still unclaimed.
+ */
 export function updateShare(id: i32, threads: i32): void {
-  const n = <usize>load<i32>(jobWord(UpdateJob.Count));
-  const from = rangeShare(id, threads, n), to = rangeShare(id + 1, threads, n);
-  if (from >= to) return;
+  runShares(id, threads, <usize>load<i32>(jobWord(UpdateJob.ChunkSize)), updateStart, updateRange);
+}
+
+/** First float of thread `t`'s share of the update job in the control block. */
+function updateStart(t: i32, threads: i32): usize {
+  return rangeShare(t, threads, <usize>load<i32>(jobWord(UpdateJob.Count)));
+}
+
+/** Floats [from, to) of the update job in the control block. */
+function updateRange(from: usize, to: usize): void {
   const skip = from << 2;
   updateSegment(
     <usize>load<i32>(jobWord(UpdateJob.Plan)), <usize>load<i32>(jobWord(UpdateJob.Out)) + skip,
@@ -49,6 +60,9 @@ export function update(plan: usize, out: usize, p: usize, g: usize, n: i32, lr: 
   store<f32>(jobWord(UpdateJob.Correction1), c1);
   store<f32>(jobWord(UpdateJob.Correction2), c2);
   store<i32>(jobWord(UpdateJob.StateOffset), <i32>off);
+  const size = chunkUnits(rangeShare(1, threads, <usize>n), 16);
+  store<i32>(jobWord(UpdateJob.ChunkSize), <i32>size);
+  offerShares(threads, size, updateStart);
   post(Command.Update);
   updateShare(0, threads);
   join(threads);

@@ -249,7 +249,7 @@ export enum GradientStep {
   Words = 8,
 }
 
-/** An optimizer-update job (one parameter segment split by ranges). */
+/** An optimizer-update job (one parameter segment split by ranges, each thread's in chunks). */
 export enum UpdateJob {
   /** ptr: the training plan (optimizer kind, hyperparameters, state). */
   Plan = 0,
@@ -266,6 +266,8 @@ export enum UpdateJob {
   Correction2 = 7,
   /** i32: byte offset of the segment in the parameter block (and so in the optimizer's state). */
   StateOffset = 8,
+  /** i32: floats per chunk of a thread's share. */
+  ChunkSize = 9,
 }
 
 /**
@@ -284,4 +286,6 @@ export enum GatherJob {
   Rows = 5,
   InputSize = 6,
   OutputSize = 7,
+  /** i32: rows per chunk of a thread's share. */
+  ChunkRows = 8,
 }

@@ -112,17 +112,29 @@ describe('threads', () => {
 
   it('a thread that falls behind has the rest of its share taken over by the others (work stealing), bit-identically', async () => {
     // 4 threads on 2 cores: at any moment some are descheduled, and the threads that run take the
-    // chunks of those shares they have not claimed yet. Training shapes (A's block fits in L2:
-    // 4 chunks per share) and a tall A (one chunk per share, taken whole).
+    // chunks of those shares they have not claimed yet. Products of training shapes (A's block
+    // fits in L2: 4 chunks per share) and of a tall A (one chunk per share, taken whole); training
+    // with Adam on shuffled batches, whose updates and gathers are split in chunks too.
     const rng = new RandomState(12);
     const m = (r: number, c: number) => new Matrix(r, c, Float32Array.from({ length: r * c }, () => rng.random() - 0.5));
     const cases = [[m(64, 784), m(784, 256)], [m(784, 64), m(64, 256)], [m(3000, 96), m(96, 200)]] as const;
+    const { x, y } = data(640, 300, 10, 9);
+    const train = () => {
+      // batches of 128 × 300 inputs and 300 × 128 weights: gathered and updated on every thread
+      const net = new NeuralNetwork([300, 128, 10], [new ReLU(), new Softmax()], { seed: 8, init: 'he' });
+      const r = net.train(x, y, { epochs: 3, batchSize: 128, learningRate: 0.01, optimizer: 'adam', shuffle: true, seed: 4 });
+      const w = net.layers.map((l) => Array.from(l.weights.data));
+      net.dispose();
+      return { loss: r.loss, w };
+    };
     const be = backend();
     await setThreads(1);
     const start = be.stolenChunks;
     const expected = cases.map(([a, b]) => matmul(a, b).data);
+    const trained = train();
     expect(be.stolenChunks).toBe(start); // one thread: no shares
     await setThreads(4);
+    for (let rep = 0; rep < 3; rep++) expect(train()).toEqual(trained);
     const before = be.stolenChunks;
     const firstDifference = (x: Float32Array, y: Float32Array) => x.findIndex((v, i) => !Object.is(v, y[i]));
     for (let rep = 0; rep < 40; rep++) {
