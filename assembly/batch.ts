@@ -9,7 +9,7 @@
 
 import { Command, GatherJob } from '../src/backend/contract';
 import { gatherRows } from './bias';
-import { chunkUnits, elementwiseThreads, join, jobWord, offerShares, post, runShares } from './threads';
+import { chunkUnits, elementwiseThreads, join, jobWord, post, runShares } from './threads';
 
 /** First row of thread `id`'s share of `rows`. */
 @inline function rowShare(id: i32, threads: i32, rows: i32): i32 {
@@ -53,18 +53,16 @@ export function gatherBatch(x: usize, y: usize, dataX: usize, dataY: usize, inde
   store<i32>(jobWord(GatherJob.InputSize), inSize); store<i32>(jobWord(GatherJob.OutputSize), outSize);
   const size = chunkUnits(<usize>rowShare(1, threads, rows), 4); // whole groups of gatherRows' 4 rows
   store<i32>(jobWord(GatherJob.ChunkRows), <i32>size);
-  offerShares(threads, size, gatherStart);
-  post(Command.Gather);
-  gatherJobShare(0, threads);
-  join(threads);
+  gatherJobShare(0, threads, post(Command.Gather, threads, size, gatherStart));
+  join();
 }
 
 /**
  * Thread `id`'s part of the gather job in the control block: the chunks of rows of its own share,
  * then whatever chunks of the other threads' shares are still unclaimed.
  */
-export function gatherJobShare(id: i32, threads: i32): void {
-  runShares(id, threads, <usize>load<i32>(jobWord(GatherJob.ChunkRows)), gatherStart, gatherRowsOfJob);
+export function gatherJobShare(id: i32, threads: i32, generation: i32): void {
+  runShares(id, threads, generation, <usize>load<i32>(jobWord(GatherJob.ChunkRows)), gatherStart, gatherRowsOfJob);
 }
 
 /** First row of thread `t`'s share of the gather job in the control block. */

@@ -26,7 +26,7 @@
 import { ActivationId, Command, ProductJob } from '../src/backend/contract';
 import { biasActivate } from './epilogue';
 import { stepTile } from './gradient-step';
-import { activeThreads, chunkUnits, join, jobWord, offerShares, panelShare, post, runShares } from './threads';
+import { activeThreads, chunkUnits, join, jobWord, panelShare, post, runShares } from './threads';
 
 const KC: usize = 400;
 const NC: usize = 512;
@@ -572,19 +572,18 @@ function parallelProduct(
   const share = (((N + 7) >> 3) + <usize>threads - 1) / <usize>threads;
   const chunkPanels = M * blockDepth(K) * 4 <= CHUNK_MAX_A_BYTES ? chunkUnits(share, 1) : share;
   store<i32>(jobWord(ProductJob.ChunkPanels), <i32>chunkPanels);
-  offerShares(threads, chunkPanels << 3, productStart);
-  post(Command.Product);
-  productShare(0, threads);
-  if (join(threads) && y != 0 && id == ActivationId.Softmax) biasActivate(c, y, bias, <i32>N, 0, <i32>M, 0, <i32>N, id, alpha);
+  const generation = post(Command.Product, threads, chunkPanels << 3, productStart);
+  productShare(0, threads, generation);
+  if (join() && y != 0 && id == ActivationId.Softmax) biasActivate(c, y, bias, <i32>N, 0, <i32>M, 0, <i32>N, id, alpha);
   return true;
 }
 
 /**
- * Thread `id`'s part of the product job in the control block: the chunks of its own share of
- * column panels, then whatever chunks of the other threads' shares are still unclaimed.
+ * Thread `id`'s part of product job `generation` in the control block: the chunks of its own
+ * share of column panels, then whatever chunks of the other threads' shares are still unclaimed.
  */
-export function productShare(id: i32, threads: i32): void {
-  runShares(id, threads, <usize>load<i32>(jobWord(ProductJob.ChunkPanels)) << 3, productStart, productColumns);
+export function productShare(id: i32, threads: i32, generation: i32): void {
+  runShares(id, threads, generation, <usize>load<i32>(jobWord(ProductJob.ChunkPanels)) << 3, productStart, productColumns);
 }
 
 /** First column of thread `t`'s share of the product job in the control block. */

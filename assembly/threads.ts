@@ -89,73 +89,86 @@ export function chunkUnits(share: usize, grain: usize): usize {
 }
 
 /**
- * Before `post`: each thread's share of the coming job, units [start(t), start(t + 1)), goes in
- * chunks of `size` units, none claimed yet.
+ * Hand a job to the workers: the job written at `jobWord` (command `cmd`), each thread's share of
+ * it being units [start(t), start(t + 1)) in chunks of `size` units. The threads claim the chunks
+ * (runShares) and count each one done; `join` waits for the count. Returns the job's generation.
  */
-export function offerShares(threads: i32, size: usize, start: (t: i32, threads: i32) => usize): void {
+export function post(cmd: i32, threads: i32, size: usize, start: (t: i32, threads: i32) => usize): i32 {
+  const generation = atomic.load<i32>(controlWord(ControlField.Generation)) + 1; // only this thread writes it
+  let chunks: i32 = 0;
   for (let t = 0; t < threads; t++) {
     const from = start(t, threads), to = start(t + 1, threads);
-    const chunks = to > from ? (to - from + size - 1) / size : 0;
-    atomic.store<i32>(controlWord(ControlField.Claims + t), <i32>chunks << 16);
+    const n = to > from ? <i32>((to - from + size - 1) / size) : 0;
+    atomic.store<i64>(claimWord(t), (<i64>generation << 32) | (<i64>n << 16));
+    chunks += n;
   }
+  atomic.store<i32>(controlWord(ControlField.Pending), chunks);
+  atomic.store<i32>(controlWord(ControlField.Command), cmd);
+  atomic.store<i32>(controlWord(ControlField.Generation), generation);
+  // Wake every sleeper, not threads − 1: after setThreads(n) to fewer threads the workers beyond
+  // n sleep on the same word, and a notify wakes waiters in no set order, so waking threads − 1
+  // could wake those instead of one whose share is due (that one slept on: "did not answer").
+  atomic.notify(controlWord(ControlField.Generation), -1);
+  return generation;
 }
 
 /**
- * Thread `id`'s part of the job offered with `offerShares` (the same `size` and `start`): `run`
- * on each chunk of its own share, then on each chunk of the other threads' shares still unclaimed.
+ * Thread `id`'s part of job `generation` (posted with the same `size` and `start`): `run` on each
+ * chunk of its own share, then on each chunk of the other threads' shares still unclaimed, counting
+ * each chunk done. A worker that comes late to a job finds nothing left to claim (or the job
+ * already replaced by the next one: the claim words carry their job's generation) and returns.
  */
-export function runShares(id: i32, threads: i32, size: usize, start: (t: i32, threads: i32) => usize, run: (from: usize, to: usize) => void): void {
+export function runShares(
+  id: i32, threads: i32, generation: i32, size: usize, start: (t: i32, threads: i32) => usize, run: (from: usize, to: usize) => void,
+): void {
   for (let v = 0; v < threads; v++) {
     const t = (id + v) % threads;
     const from = start(t, threads), to = start(t + 1, threads);
-    for (let chunk = claimChunk(t, v == 0); chunk >= 0; chunk = claimChunk(t, v == 0)) {
+    for (let chunk = claimChunk(t, v == 0, generation); chunk >= 0; chunk = claimChunk(t, v == 0, generation)) {
       const first = from + <usize>chunk * size;
       run(first, min(to, first + size));
+      atomic.sub<i32>(controlWord(ControlField.Pending), 1);
     }
   }
 }
 
+/** Byte address of thread `t`'s claim word: an i64 `first | end << 16 | generation << 32`. */
+@inline function claimWord(t: i32): usize {
+  return controlWord(ControlField.Claims + (t << 1));
+}
+
 /**
- * Claim a chunk of thread `t`'s share: its owner (`own`) takes them first to last, any other
- * thread (work stealing, once its own share is done) last to first, so that a slow or late thread's
- * work goes to the others instead of everyone waiting for it. Returns the chunk's index, or -1
- * once none is left. Which thread runs a chunk does not change its results.
+ * Claim a chunk of thread `t`'s share of job `generation`: its owner (`own`) takes them first to
+ * last, any other thread (work stealing, once its own share is done) last to first, so that a
+ * slow or late thread's work goes to the others instead of everyone waiting for it. Returns the
+ * chunk's index, or -1 once none is left (or the job is over). Which thread runs a chunk does not
+ * change its results.
  */
-function claimChunk(t: i32, own: bool): i32 {
-  const word = controlWord(ControlField.Claims + t);
+function claimChunk(t: i32, own: bool, generation: i32): i32 {
+  const word = claimWord(t);
   while (true) {
-    const w = atomic.load<i32>(word);
-    const first = w & 0xffff, end = w >>> 16;
+    const w = atomic.load<i64>(word);
+    if (<i32>(w >> 32) != generation) return -1;
+    const first = <i32>(w & 0xffff), end = <i32>((w >> 16) & 0xffff);
     if (first >= end) return -1;
-    if (atomic.cmpxchg<i32>(word, w, own ? w + 1 : w - 0x10000) != w) continue;
+    if (atomic.cmpxchg<i64>(word, w, own ? w + 1 : w - 0x10000) != w) continue;
     if (own) return first;
     atomic.add<i32>(controlWord(ControlField.Stolen), 1);
     return end - 1;
   }
 }
 
-/** Hand the job written at `jobWord` to the workers (command `cmd`); they start their shares. */
-export function post(cmd: i32): void {
-  atomic.store<i32>(controlWord(ControlField.Done), 0);
-  atomic.store<i32>(controlWord(ControlField.Command), cmd);
-  atomic.add<i32>(controlWord(ControlField.Generation), 1);
-  // Wake every sleeper, not threads − 1: after setThreads(n) to fewer threads the workers beyond
-  // n sleep on the same word, and a notify wakes waiters in no set order, so waking threads − 1
-  // could wake those instead of one whose share is due (that one slept on: "did not answer").
-  atomic.notify(controlWord(ControlField.Generation), -1);
-}
-
 /**
- * Wait until the other threads finished their shares. Returns false when one did not answer
- * within the timeout; the error word is then set (the host turns it into an Error) instead of
- * hanging.
+ * Wait until every chunk of the job posted last is done: the chunks being run by other threads
+ * (those not claimed yet this thread took over in runShares; a thread that has not come to the
+ * job is not waited for). Returns false when they are not done within the timeout; the error word
+ * is then set (the host turns it into an Error) instead of hanging.
  */
-export function join(threads: i32): bool {
-  const others = threads - 1;
+export function join(): bool {
   let spins = 0;
   let deadline: f64 = 0;
   const start = PROFILING ? now() : 0;
-  while (atomic.load<i32>(controlWord(ControlField.Done)) < others) {
+  while (atomic.load<i32>(controlWord(ControlField.Pending)) > 0) {
     if ((++spins & 0xffff) == 0) {
       const t = now();
       if (deadline == 0) deadline = t + <f64>atomic.load<i32>(controlWord(ControlField.Timeout));

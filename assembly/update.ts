@@ -7,7 +7,7 @@
 import { Command, OptimizerId, PlanField, UpdateJob } from '../src/backend/contract';
 import { adamUpdate, momentumUpdate, rmspropUpdate, sgdUpdate } from './optimizers';
 import { intField, ptrField, realField } from './plan';
-import { chunkUnits, elementwiseThreads, join, jobWord, offerShares, post, rangeShare, runShares } from './threads';
+import { chunkUnits, elementwiseThreads, join, jobWord, post, rangeShare, runShares } from './threads';
 
 /** Update n floats read at `p` into `out` with gradient `g` on this thread (also a worker's share of a split update). */
 export function updateSegment(plan: usize, out: usize, p: usize, g: usize, n: i32, lr: f32, c1: f32, c2: f32, off: usize): void {
@@ -24,8 +24,8 @@ export function updateSegment(plan: usize, out: usize, p: usize, g: usize, n: i3
  * Thread `id`'s part of the update job in the control block: the chunks of its own share, then
  * whatever chunks of the other threads' shares are still unclaimed.
  */
-export function updateShare(id: i32, threads: i32): void {
-  runShares(id, threads, <usize>load<i32>(jobWord(UpdateJob.ChunkSize)), updateStart, updateRange);
+export function updateShare(id: i32, threads: i32, generation: i32): void {
+  runShares(id, threads, generation, <usize>load<i32>(jobWord(UpdateJob.ChunkSize)), updateStart, updateRange);
 }
 
 /** First float of thread `t`'s share of the update job in the control block. */
@@ -62,8 +62,6 @@ export function update(plan: usize, out: usize, p: usize, g: usize, n: i32, lr: 
   store<i32>(jobWord(UpdateJob.StateOffset), <i32>off);
   const size = chunkUnits(rangeShare(1, threads, <usize>n), 16);
   store<i32>(jobWord(UpdateJob.ChunkSize), <i32>size);
-  offerShares(threads, size, updateStart);
-  post(Command.Update);
-  updateShare(0, threads);
-  join(threads);
+  updateShare(0, threads, post(Command.Update, threads, size, updateStart));
+  join();
 }

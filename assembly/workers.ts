@@ -1,7 +1,7 @@
 // Threads build: a worker instance's life. It waits on the control block (threads.ts) for a job,
-// does its share (a product's column panels, a range of an optimizer update, or rows of a
-// mini-batch to gather), counts
-// itself done, until shutdown.
+// runs the chunks of its share (a product's column panels, a range of an optimizer update, or rows
+// of a mini-batch to gather) and then whatever chunks of the others' shares are left, until
+// shutdown. Nobody waits for a worker as such: the main thread waits for the job's chunks.
 
 import { Command, ControlField } from '../src/backend/contract';
 import { gatherJobShare } from './batch';
@@ -23,10 +23,9 @@ export function workerLoop(): void {
     const threads = atomic.load<i32>(controlWord(ControlField.Threads));
     inUse = self < threads;
     if (inUse) {
-      if (cmd == Command.Product) productShare(self, threads);
-      else if (cmd == Command.Gather) gatherJobShare(self, threads);
-      else updateShare(self, threads);
-      atomic.add<i32>(controlWord(ControlField.Done), 1);
+      if (cmd == Command.Product) productShare(self, threads, seen);
+      else if (cmd == Command.Gather) gatherJobShare(self, threads, seen);
+      else updateShare(self, threads, seen);
     }
   }
 }

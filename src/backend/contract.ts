@@ -167,8 +167,8 @@ export enum ProfilePhase {
 export enum ControlField {
   /** Bumped once per job: workers wait on it. */
   Generation = 0,
-  /** Workers that finished the current job. */
-  Done = 1,
+  /** Chunks of the current job not done yet (the main thread waits for 0). */
+  Pending = 1,
   /** A {@link Command}. */
   Command = 2,
   /** Threads in use (1: no workers). */
@@ -184,17 +184,18 @@ export enum ControlField {
   /** First word of the current job (a {@link ProductJob}, {@link UpdateJob} or {@link GatherJob}). */
   Job = 8,
   /**
-   * First of one word per thread (up to 256): the chunks of that thread's share of the current
-   * product not yet claimed, as `first | end << 16` (its owner claims from the first, the other
-   * threads from the end).
+   * First of two words per thread (an i64 each, up to 256 threads): the chunks of that thread's
+   * share of the current job not yet claimed, as `first | end << 16 | generation << 32` (its owner
+   * claims from the first, the other threads from the end; the job's generation tells a late
+   * worker that the job it woke for is over).
    */
   Claims = 32,
   /** Words in the control block. */
-  Words = 32 + 256,
+  Words = 32 + 2 * 256,
 }
 
 /** Most threads a backend may use: one claim word each in the control block. */
-export const MAX_THREADS = ControlField.Words - ControlField.Claims;
+export const MAX_THREADS = (ControlField.Words - ControlField.Claims) / 2;
 
 /** What the workers are asked to do. */
 export enum Command {

@@ -38,7 +38,8 @@ describe('contract layouts', () => {
     expect(Math.max(...values(PlanLayerField).filter((v) => v !== PlanLayerField.Words))).toBeLessThan(PlanLayerField.Words);
     const job = Math.max(...values(ProductJob), ...values(UpdateJob), ...values(GatherJob));
     expect(ControlField.Job + job).toBeLessThan(ControlField.Claims);
-    expect(ControlField.Claims + MAX_THREADS).toBe(ControlField.Words); // a claim word for each thread
+    expect(ControlField.Claims + 2 * MAX_THREADS).toBe(ControlField.Words); // an i64 claim word for each thread
+    expect(ControlField.Claims % 2).toBe(0); // 8-byte aligned
     expect(MAX_THREADS).toBe(256);
     const fields = values(ControlField).filter((v) => v !== ControlField.Words && v !== ControlField.Job && v !== ControlField.Claims);
     expect(Math.max(...fields)).toBeLessThan(ControlField.Job);

@@ -217,17 +217,17 @@ describe('threads', () => {
     net.dispose();
   });
 
-  it('a worker that stops answering mid-product is reported after the timeout', async () => {
+  it('a worker killed between jobs is reported by the next call, in well under the timeout', async () => {
     await setThreads(2);
     const be = backend();
-    // park worker 1 where it cannot take jobs: the abrupt kill happens while the main thread
-    // is already waiting, so the only way out is the timeout (2 s here)
+    // the main thread does not wait for workers (only for chunks being run), so the dead worker's
+    // share is taken over; its exit is what the call reports
     await be._killWorker(1);
     const { x, y } = data(256, 300, 10, 6);
     const net = new NeuralNetwork([300, 128, 10], [new ReLU(), new Softmax()], { seed: 3 });
     const t = performance.now();
-    expect(() => net.train(x, y, { epochs: 1, batchSize: 128 })).toThrow(/worker thread|did not answer/);
-    expect(performance.now() - t).toBeLessThan(5000);
+    expect(() => net.train(x, y, { epochs: 1, batchSize: 128 })).toThrow(/worker thread 1 exited/);
+    expect(performance.now() - t).toBeLessThan(2000); // the threads' timeout here: nothing waited for it
     await setThreads(2);
     net.dispose();
   });
