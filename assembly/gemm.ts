@@ -19,9 +19,10 @@
 // into C, so fewer blocks mean fewer passes over C: a 784-deep product (MNIST's inputs) takes two
 // blocks of 392 instead of 256, 256, 256 and 16 (predict()'s 10,000×784·784×256: 5–6% faster, C
 // being too large for the caches). Small products skip packing (rowsTimesPanel / dotRows /
-// columnsTimesScalars). Threads build: a large product's columns are split into one share of
-// whole panels per thread, each share in chunks; a thread done with its own share takes the
-// unclaimed chunks of the others (parallelProduct, productShare).
+// columnsTimesScalars). Threads build: a large product is split into one share per thread, of
+// whole column panels (or, when A's K block is too large for L2, of rows), each share in chunks; a
+// thread done with its own share takes the unclaimed chunks of the others (parallelProduct,
+// productShare).
 
 import { ActivationId, Command, ProductJob } from '../src/backend/contract';
 import { biasActivate } from './epilogue';
@@ -394,19 +395,6 @@ function packedMultiply(
   }
 }
 
-/**
- * One thread's share of a packed product: columns [j0, j1) of C (panel-aligned), with
- * the same operations per element as the whole product on one thread (bit-identical results).
- */
-function packedColumns(
-  c: usize, a: usize, b: usize, M: usize, N: usize, K: usize, transA: bool, transB: bool, acc: bool,
-  j0: usize, j1: usize, y: usize, bias: usize, id: i32, alpha: f32, step: usize,
-): void {
-  const ars: usize = transA ? 4 : K << 2, acs: usize = transA ? M << 2 : 4;
-  const brs: usize = transB ? 4 : N << 2, bcs: usize = transB ? K << 2 : 4;
-  packedMultiply(c, a, b, M, N, K, ars, acs, brs, bcs, acc, j0, j1, y, bias, id, alpha, step);
-}
-
 // Panel layout: for p in 0..kc, `width` consecutive floats B(p, j0..j0+width), zero-padded.
 function packPanel(dst: usize, src: usize, kc: usize, width: usize, valid: usize, brs: usize, bcs: usize): void {
   if (bcs == 4 && valid == width) {
@@ -566,13 +554,18 @@ function parallelProduct(
   store<i32>(jobWord(ProductJob.Accumulate), acc ? 1 : 0); store<i32>(jobWord(ProductJob.Y), <i32>y);
   store<i32>(jobWord(ProductJob.Bias), <i32>bias); store<i32>(jobWord(ProductJob.Activation), id);
   store<f32>(jobWord(ProductJob.Alpha), alpha); store<i32>(jobWord(ProductJob.Step), <i32>step);
-  // Each thread's share in chunks. Every chunk reads all of A's block once more: with A's block in
-  // L2 that is cheap, so shares go in CHUNKS_PER_SHARE chunks; a larger A (predict() on 10,000
-  // rows: 15 MB) stays one chunk per share (in 4: 8–10% slower), which only a whole idle thread takes.
-  const share = (((N + 7) >> 3) + <usize>threads - 1) / <usize>threads;
-  const chunkPanels = M * blockDepth(K) * 4 <= CHUNK_MAX_A_BYTES ? chunkUnits(share, 1) : share;
-  store<i32>(jobWord(ProductJob.ChunkPanels), <i32>chunkPanels);
-  const generation = post(Command.Product, threads, chunkPanels << 3, productStart);
+  // Each thread's share in chunks. Split by column panels, every chunk reads all of A's K block:
+  // with that block in L2 it is cheap, and the shares go in CHUNKS_PER_SHARE chunks. A larger A
+  // (predict() on 10,000 rows: 15 MB per block) is split by rows instead (each thread packing all
+  // of B, each chunk reading only its rows of A), but for a fused step, whose tiles are located by
+  // their place in the whole product (one chunk of columns per share then).
+  const rows = M * blockDepth(K) * 4 > CHUNK_MAX_A_BYTES;
+  const byRows = rows && step == 0;
+  const share = byRows ? (M + <usize>threads - 1) / <usize>threads : (((N + 7) >> 3) + <usize>threads - 1) / <usize>threads;
+  const chunk = byRows ? chunkUnits(share, 4) : (rows ? share : chunkUnits(share, 1)) << 3;
+  store<i32>(jobWord(ProductJob.ByRows), byRows ? 1 : 0);
+  store<i32>(jobWord(ProductJob.Chunk), <i32>chunk);
+  const generation = post(Command.Product, threads, chunk, byRows ? productRowStart : productColumnStart);
   productShare(0, threads, generation);
   if (join() && y != 0 && id == ActivationId.Softmax) biasActivate(c, y, bias, <i32>N, 0, <i32>M, 0, <i32>N, id, alpha);
   return true;
@@ -580,28 +573,53 @@ function parallelProduct(
 
 /**
  * Thread `id`'s part of product job `generation` in the control block: the chunks of its own
- * share of column panels, then whatever chunks of the other threads' shares are still unclaimed.
+ * share (of column panels, or of rows), then whatever chunks of the other threads' shares are
+ * still unclaimed.
  */
 export function productShare(id: i32, threads: i32, generation: i32): void {
-  runShares(id, threads, generation, <usize>load<i32>(jobWord(ProductJob.ChunkPanels)) << 3, productStart, productColumns);
+  const chunk = <usize>load<i32>(jobWord(ProductJob.Chunk));
+  if (load<i32>(jobWord(ProductJob.ByRows)) != 0) runShares(id, threads, generation, chunk, productRowStart, productRows);
+  else runShares(id, threads, generation, chunk, productColumnStart, productColumns);
 }
 
-/** First column of thread `t`'s share of the product job in the control block. */
-function productStart(t: i32, threads: i32): usize {
+/** First column of thread `t`'s share of the product job in the control block (whole panels). */
+function productColumnStart(t: i32, threads: i32): usize {
   return panelShare(t, threads, <usize>load<i32>(jobWord(ProductJob.N)));
 }
 
-/** Columns [j0, j1) (panel-aligned) of the product job in the control block. */
+/** First row of thread `t`'s share of the product job in the control block (whole 4-row strips). */
+function productRowStart(t: i32, threads: i32): usize {
+  const M = <usize>load<i32>(jobWord(ProductJob.M));
+  return min(M, (((<usize>t * M) / <usize>threads) + 3) & ~(<usize>3));
+}
+
+/** Rows [i0, i1) (whole 4-row strips but at the end), all columns, of the product job in the control block. */
+function productRows(i0: usize, i1: usize): void {
+  productBlock(i0, i1, 0, <usize>load<i32>(jobWord(ProductJob.N)));
+}
+
+/** Columns [j0, j1) (panel-aligned), all rows, of the product job in the control block. */
 function productColumns(j0: usize, j1: usize): void {
-  const N = <usize>load<i32>(jobWord(ProductJob.N));
+  productBlock(0, <usize>load<i32>(jobWord(ProductJob.M)), j0, j1);
+}
+
+/**
+ * Rows [i0, i1) × columns [j0, j1) of the product job in the control block, with the same
+ * operations per element as the whole product on one thread (bit-identical results).
+ */
+function productBlock(i0: usize, i1: usize, j0: usize, j1: usize): void {
+  const M = <usize>load<i32>(jobWord(ProductJob.M)), N = <usize>load<i32>(jobWord(ProductJob.N)), K = <usize>load<i32>(jobWord(ProductJob.K));
+  const transA = load<i32>(jobWord(ProductJob.TransA)) != 0, transB = load<i32>(jobWord(ProductJob.TransB)) != 0;
+  const ars: usize = transA ? 4 : K << 2, acs: usize = transA ? M << 2 : 4;
+  const brs: usize = transB ? 4 : N << 2, bcs: usize = transB ? K << 2 : 4;
   const act = load<i32>(jobWord(ProductJob.Activation));
   // Softmax needs whole rows: the main thread runs its epilogue after the barrier.
   const y: usize = act == ActivationId.Softmax ? 0 : <usize>load<i32>(jobWord(ProductJob.Y));
-  packedColumns(
-    <usize>load<i32>(jobWord(ProductJob.C)), <usize>load<i32>(jobWord(ProductJob.A)), <usize>load<i32>(jobWord(ProductJob.B)),
-    <usize>load<i32>(jobWord(ProductJob.M)), N, <usize>load<i32>(jobWord(ProductJob.K)),
-    load<i32>(jobWord(ProductJob.TransA)) != 0, load<i32>(jobWord(ProductJob.TransB)) != 0, load<i32>(jobWord(ProductJob.Accumulate)) != 0,
-    j0, j1, y, <usize>load<i32>(jobWord(ProductJob.Bias)), act, load<f32>(jobWord(ProductJob.Alpha)),
+  const skip = i0 * (N << 2);
+  packedMultiply(
+    <usize>load<i32>(jobWord(ProductJob.C)) + skip, <usize>load<i32>(jobWord(ProductJob.A)) + i0 * ars, <usize>load<i32>(jobWord(ProductJob.B)),
+    i1 - i0, N, K, ars, acs, brs, bcs, load<i32>(jobWord(ProductJob.Accumulate)) != 0,
+    j0, j1, y == 0 ? 0 : y + skip, <usize>load<i32>(jobWord(ProductJob.Bias)), act, load<f32>(jobWord(ProductJob.Alpha)),
     <usize>load<i32>(jobWord(ProductJob.Step)),
   );
 }

@@ -206,8 +206,8 @@ export enum Command {
 }
 
 /**
- * A product job (C = op(A)·op(B), split by column panels, each thread's share in chunks that idle
- * threads may take over): word index from the job's start.
+ * A product job (C = op(A)·op(B), split by column panels or by rows, each thread's share in chunks
+ * that idle threads may take over): word index from the job's start.
  */
 export enum ProductJob {
   C = 0,
@@ -228,8 +228,10 @@ export enum ProductJob {
   Alpha = 12,
   /** ptr: a {@link GradientStep} applied to each tile of the product instead of storing it (0: none). */
   Step = 13,
-  /** i32: panels (8 columns each) per chunk of a thread's share. */
-  ChunkPanels = 14,
+  /** i32: 1 when the shares are of rows (A's K block too large for L2), 0 when of column panels. */
+  ByRows = 14,
+  /** i32: columns (whole panels) or rows (whole 4-row strips) per chunk of a thread's share. */
+  Chunk = 15,
 }
 
 /**

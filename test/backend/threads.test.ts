@@ -162,17 +162,40 @@ describe('threads', () => {
     await setThreads(2);
   });
 
-  it('matmul of every transpose combination is bit-identical on 1 and 2 threads', async () => {
+  it('matmul of every transpose combination is bit-identical on 1, 2 and 3 threads', async () => {
     const rng = new RandomState(2);
     const A = new Matrix(200, 150, Float32Array.from({ length: 30000 }, () => rng.random() - 0.5));
     const B = new Matrix(150, 203, Float32Array.from({ length: 150 * 203 }, () => rng.random() - 0.5));
     const Bt = new Matrix(203, 150, Float32Array.from({ length: 150 * 203 }, () => rng.random() - 0.5));
     const At = new Matrix(150, 200, Float32Array.from({ length: 30000 }, () => rng.random() - 0.5));
-    const products = () => [matmul(A, B), matmul(At, B, { transposeA: true }), matmul(A, Bt, { transposeB: true }), matmul(At, Bt, { transposeA: true, transposeB: true })].map((m) => Array.from(m.data));
+    // and with A's K block past L2 (2,100 × 150 floats), where the threads split rows instead of columns
+    const tall = new Matrix(2101, 150, Float32Array.from({ length: 2101 * 150 }, () => rng.random() - 0.5));
+    const tallT = new Matrix(150, 2101, Float32Array.from({ length: 2101 * 150 }, () => rng.random() - 0.5));
+    const products = () => [
+      matmul(A, B), matmul(At, B, { transposeA: true }), matmul(A, Bt, { transposeB: true }), matmul(At, Bt, { transposeA: true, transposeB: true }),
+      matmul(tall, B), matmul(tallT, B, { transposeA: true }), matmul(tall, Bt, { transposeB: true }), matmul(tallT, Bt, { transposeA: true, transposeB: true }),
+    ].map((m) => m.data);
     await setThreads(1);
     const one = products();
+    for (const threads of [2, 3]) {
+      await setThreads(threads);
+      products().forEach((p, i) => expect(p.findIndex((v, j) => !Object.is(v, one[i]![j])), `product ${i}, ${threads} threads`).toBe(-1));
+    }
     await setThreads(2);
-    expect(products()).toEqual(one);
+  });
+
+  it('predict on many rows (products split by rows, bias and activation fused, softmax after) is bit-identical on 1, 2 and 3 threads', async () => {
+    const { x } = data(3001, 300, 10, 10);
+    const net = new NeuralNetwork([300, 100, 64, 40], [new ReLU(), new Tanh(), new Softmax()], { seed: 9, init: 'he' });
+    await setThreads(1);
+    const one = net.predict(x).data;
+    for (const threads of [2, 3]) {
+      await setThreads(threads);
+      const many = net.predict(x).data;
+      expect(many.findIndex((v, i) => !Object.is(v, one[i])), `${threads} threads`).toBe(-1);
+    }
+    net.dispose();
+    await setThreads(2);
   });
 
   it('shared memory growth: old networks still compute the same', async () => {
