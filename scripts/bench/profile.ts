@@ -36,7 +36,7 @@ interface Column {
   /** µs per step of each phase, of the waits at barriers, and of the whole step (the wall clock). */
   phases: Map<ProfilePhase, number>;
   waiting: number;
-  /** Chunks of products per step that a thread took over from another thread's share. */
+  /** Chunks per step that a thread took over from another thread's share (products, updates, gathers). */
   stolen: number;
   step: number;
   threads: number;
@@ -112,7 +112,7 @@ export async function runProfile(ctx: Ctx): Promise<void> {
     const one = columns[i - 1]!;
     return [...c.phases].reduce((s, [p, v]) => s + Math.max(0, v - one.phases.get(p)! / c.threads), 0);
   })]);
-  rows.push(['chunks of products taken over, per step', ...columns.flatMap((c) => (c.threads > 1 ? [c.stolen.toFixed(2), ''] : ['', '']))]);
+  rows.push(['chunks taken over from other threads, per step', ...columns.flatMap((c) => (c.threads > 1 ? [c.stolen.toFixed(2), ''] : ['', '']))]);
   const all = [head, ...rows];
   const widths = head.map((_, i) => Math.max(...all.map((r) => [...r[i]!].length)));
   const line = (r: string[]) => r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ');
@@ -125,8 +125,8 @@ export async function runProfile(ctx: Ctx): Promise<void> {
   for (const r of rows) console.log(line(r));
   console.log(`\nphases:\n${PHASES.map(([, p, d]) => `- ${p}: ${d}`).join('\n')}`);
   console.log('- waiting at barriers: time the main thread spent waiting for the other threads to finish their shares (inside the phases above)');
-  console.log('- chunks taken over: each thread\'s share of a product is in chunks (4 when A\'s block fits in L2); a thread done with its own ' +
-    'takes the unclaimed chunks of the others (work stealing), so a slower or later thread holds the others up less');
+  console.log('- chunks taken over: each thread\'s share of a job (a product, an optimizer update, a gather) is in chunks; a thread done with ' +
+    'its own takes the unclaimed chunks of the others (work stealing), so a slower or later thread holds the others up less');
   console.log('- threads overhead: what the phases cost on several threads above (their one-thread time ÷ threads): waits, waking workers, ' +
     'imbalance, phases too small to split');
 }
