@@ -4,7 +4,7 @@
 // (gemm.ts for products, update.ts for optimizer updates, batch.ts for gathers). The main instance
 // writes a job into the control block, wakes the workers through it (atomics; a postMessage
 // round trip is far too slow per step), does its own share, takes over what is left of the
-// others' shares (offerShares / runShares: work stealing), and waits for the others. Each
+// others' shares (post / runShares: work stealing), and waits for the chunks still being run. Each
 // element is computed by the same sequence of operations whatever the thread count, so results
 // are bit-identical. The block's layout is `ControlField` in the TS ↔ kernel contract.
 
@@ -159,8 +159,8 @@ function claimChunk(t: i32, own: bool, generation: i32): i32 {
 }
 
 /**
- * Wait until every chunk of the job posted last is done: the chunks being run by other threads
- * (those not claimed yet this thread took over in runShares; a thread that has not come to the
+ * Wait until every chunk of the job posted last is done, i.e. for the chunks other threads are
+ * still running (runShares has taken over the unclaimed ones; a thread that has not come to the
  * job is not waited for). Returns false when they are not done within the timeout; the error word
  * is then set (the host turns it into an Error) instead of hanging.
  */
