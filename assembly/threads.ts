@@ -8,7 +8,7 @@
 // element is computed by the same sequence of operations whatever the thread count, so results
 // are bit-identical. The block's layout is `ControlField` in the TS ↔ kernel contract.
 
-import { Command, ControlField, ProfilePhase } from '../src/backend/contract';
+import { CLAIM_STRIDE, Command, ControlField, ProfilePhase } from '../src/backend/contract';
 import { now } from './clock';
 import { PROFILING, profileAdd } from './profile';
 
@@ -134,7 +134,7 @@ export function runShares(
 
 /** Byte address of thread `t`'s claim word: an i64 `first | end << 16 | generation << 32`. */
 @inline function claimWord(t: i32): usize {
-  return controlWord(ControlField.Claims + (t << 1));
+  return controlWord(ControlField.Claims + t * CLAIM_STRIDE);
 }
 
 /**

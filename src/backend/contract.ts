@@ -163,12 +163,15 @@ export enum ProfilePhase {
   Count = 8,
 }
 
-/** The threads build's control block (assembly/threads.ts): the word index of each field. */
+/**
+ * The threads build's control block (assembly/threads.ts): the word index of each field. Fields
+ * written at different rates sit on different 64-byte cache lines: the words the idle workers
+ * poll (line 0), the job (line 1), the count of chunks done (line 2, written after every chunk),
+ * and one line per thread for the claims on its share (claimed by its owner chunk after chunk).
+ */
 export enum ControlField {
   /** Bumped once per job: workers wait on it. */
   Generation = 0,
-  /** Chunks of the current job not done yet (the main thread waits for 0). */
-  Pending = 1,
   /** A {@link Command}. */
   Command = 2,
   /** Threads in use (1: no workers). */
@@ -179,23 +182,28 @@ export enum ControlField {
   Error = 5,
   /** Milliseconds the main thread waits for workers. */
   Timeout = 6,
-  /** Chunks of products that a thread took from another thread's share, since the backend started (a count). */
-  Stolen = 7,
-  /** First word of the current job (a {@link ProductJob}, {@link UpdateJob} or {@link GatherJob}). */
-  Job = 8,
+  /** First word of the current job (a {@link ProductJob}, {@link UpdateJob} or {@link GatherJob}; 16 words at most). */
+  Job = 16,
+  /** Chunks of the current job not done yet (the main thread waits for 0). */
+  Pending = 32,
+  /** Chunks that a thread took from another thread's share, since the backend started (a count). */
+  Stolen = 33,
   /**
-   * First of two words per thread (an i64 each, up to 256 threads): the chunks of that thread's
-   * share of the current job not yet claimed, as `first | end << 16 | generation << 32` (its owner
-   * claims from the first, the other threads from the end; the job's generation tells a late
-   * worker that the job it woke for is over).
+   * Thread t's claim word is the i64 at word Claims + t × CLAIM_STRIDE (its own cache line; up to
+   * 256 threads): the chunks of its share of the current job not yet claimed, as
+   * `first | end << 16 | generation << 32` (its owner claims from the first, the other threads
+   * from the end; the job's generation tells a late worker that the job it woke for is over).
    */
-  Claims = 32,
+  Claims = 48,
   /** Words in the control block. */
-  Words = 32 + 2 * 256,
+  Words = 48 + 16 * 256,
 }
 
-/** Most threads a backend may use: one claim word each in the control block. */
-export const MAX_THREADS = (ControlField.Words - ControlField.Claims) / 2;
+/** Words from one thread's claim word to the next in the control block (64 bytes: a cache line). */
+export const CLAIM_STRIDE = 16;
+
+/** Most threads a backend may use: one claim line each in the control block. */
+export const MAX_THREADS = (ControlField.Words - ControlField.Claims) / CLAIM_STRIDE;
 
 /** What the workers are asked to do. */
 export enum Command {

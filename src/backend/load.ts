@@ -225,17 +225,19 @@ async function loadThreaded(flavor: Flavor, build: 'threads' | 'threads-relaxed'
   const be = new Backend(await instantiate(module, env, memory), flavor, maximum * PAGE);
   // the main instance has initialised the shared memory; workers instantiate a copy that writes nothing
   const workerModule = await compiled(build, true);
-  const ctrl = be.alloc(CTRL_BYTES, 'init: thread control block');
-  new Int32Array(memory.buffer, ctrl.ptr, CTRL_BYTES / 4).fill(0);
-  const words = new Int32Array(memory.buffer, ctrl.ptr, ControlField.Words);
+  // on a 64-byte boundary, so that its fields' cache lines are the ones the contract lays out
+  const block = be.alloc(CTRL_BYTES + 64, 'init: thread control block');
+  const ctrl = (block.ptr + 63) & ~63;
+  new Int32Array(memory.buffer, ctrl, CTRL_BYTES / 4).fill(0);
+  const words = new Int32Array(memory.buffer, ctrl, ControlField.Words);
   Atomics.store(words, ControlField.Threads, 1);
   Atomics.store(words, ControlField.Timeout, Math.min(2 ** 31 - 1, Math.round(timeoutMs)));
-  be.kernels.setControl(ctrl.ptr, 0);
+  be.kernels.setControl(ctrl, 0);
   const pool = new WorkerPool(() => {
     // a worker died: stop handing out shares at once; checkThreads() reports it
-    Atomics.store(new Int32Array(memory.buffer, ctrl.ptr, ControlField.Words), ControlField.Threads, 1);
+    Atomics.store(new Int32Array(memory.buffer, ctrl, ControlField.Words), ControlField.Threads, 1);
   });
-  be._attachThreads({ ctrl: ctrl.ptr, module: workerModule, pool, scratch: new Map(), timeoutMs, reported: false });
+  be._attachThreads({ ctrl, module: workerModule, pool, scratch: new Map(), timeoutMs, reported: false });
   await be.setThreads(threads, 'init');
   return be;
 }

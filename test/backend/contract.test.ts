@@ -3,7 +3,7 @@
 // the plain-TS reference twins, not by comparing the numbers with themselves).
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  ActivationId, Command, ControlField, GatherJob, LossId, MAX_THREADS, OptimizerId, PlanField, PlanLayerField, ProductJob, UpdateJob,
+  ActivationId, CLAIM_STRIDE, Command, ControlField, GatherJob, LossId, MAX_THREADS, OptimizerId, PlanField, PlanLayerField, ProductJob, UpdateJob,
 } from '../../src/backend/contract.js';
 import {
   Adam, BinaryCrossEntropy, BinaryCrossEntropyFromLogits, init, LeakyReLU, Linear, MeanSquaredError, Momentum, NeuralNetwork,
@@ -37,12 +37,16 @@ describe('contract layouts', () => {
   it('layer rows and jobs fit their blocks', () => {
     expect(Math.max(...values(PlanLayerField).filter((v) => v !== PlanLayerField.Words))).toBeLessThan(PlanLayerField.Words);
     const job = Math.max(...values(ProductJob), ...values(UpdateJob), ...values(GatherJob));
-    expect(ControlField.Job + job).toBeLessThan(ControlField.Claims);
-    expect(ControlField.Claims + 2 * MAX_THREADS).toBe(ControlField.Words); // an i64 claim word for each thread
-    expect(ControlField.Claims % 2).toBe(0); // 8-byte aligned
+    const C = ControlField;
+    // the fields the idle workers poll on line 0, the job on line 1, the chunk counts on line 2, claims on lines of their own
+    expect(Math.max(C.Generation, C.Command, C.Threads, C.Ready, C.Error, C.Timeout)).toBeLessThan(16);
+    expect(C.Job).toBe(16);
+    expect(C.Job + job).toBeLessThan(C.Pending);
+    expect([C.Pending >> 4, C.Stolen >> 4]).toEqual([2, 2]);
+    expect(C.Claims % 16).toBe(0);
+    expect(CLAIM_STRIDE).toBe(16); // 64 bytes: one claim word per cache line
+    expect(C.Claims + CLAIM_STRIDE * MAX_THREADS).toBe(C.Words);
     expect(MAX_THREADS).toBe(256);
-    const fields = values(ControlField).filter((v) => v !== ControlField.Words && v !== ControlField.Job && v !== ControlField.Claims);
-    expect(Math.max(...fields)).toBeLessThan(ControlField.Job);
   });
 });
 
