@@ -52,7 +52,6 @@ export function gatherBatch(x: usize, y: usize, dataX: usize, dataY: usize, inde
   store<i32>(jobWord(GatherJob.Index), <i32>index); store<i32>(jobWord(GatherJob.Rows), rows);
   store<i32>(jobWord(GatherJob.InputSize), inSize); store<i32>(jobWord(GatherJob.OutputSize), outSize);
   const size = chunkUnits(<usize>rowShare(1, threads, rows), 4); // whole groups of gatherRows' 4 rows
-  store<i32>(jobWord(GatherJob.ChunkRows), <i32>size);
   gatherJobShare(0, threads, post(Command.Gather, threads, size, gatherStart));
   join();
 }
@@ -62,7 +61,7 @@ export function gatherBatch(x: usize, y: usize, dataX: usize, dataY: usize, inde
  * then whatever chunks of the other threads' shares are still unclaimed.
  */
 export function gatherJobShare(id: i32, threads: i32, generation: i32): void {
-  runShares(id, threads, generation, <usize>load<i32>(jobWord(GatherJob.ChunkRows)), gatherStart, gatherRowsOfJob);
+  runShares(id, threads, generation, gatherStart, gatherRowsOfJob);
 }
 
 /** First row of thread `t`'s share of the gather job in the control block. */

@@ -564,7 +564,6 @@ function parallelProduct(
   const share = byRows ? (M + <usize>threads - 1) / <usize>threads : (((N + 7) >> 3) + <usize>threads - 1) / <usize>threads;
   const chunk = byRows ? chunkUnits(share, 4) : (rows ? share : chunkUnits(share, 1)) << 3;
   store<i32>(jobWord(ProductJob.ByRows), byRows ? 1 : 0);
-  store<i32>(jobWord(ProductJob.Chunk), <i32>chunk);
   const generation = post(Command.Product, threads, chunk, byRows ? productRowStart : productColumnStart);
   productShare(0, threads, generation);
   if (join() && y != 0 && id == ActivationId.Softmax) biasActivate(c, y, bias, <i32>N, 0, <i32>M, 0, <i32>N, id, alpha);
@@ -577,9 +576,8 @@ function parallelProduct(
  * still unclaimed.
  */
 export function productShare(id: i32, threads: i32, generation: i32): void {
-  const chunk = <usize>load<i32>(jobWord(ProductJob.Chunk));
-  if (load<i32>(jobWord(ProductJob.ByRows)) != 0) runShares(id, threads, generation, chunk, productRowStart, productRows);
-  else runShares(id, threads, generation, chunk, productColumnStart, productColumns);
+  if (load<i32>(jobWord(ProductJob.ByRows)) != 0) runShares(id, threads, generation, productRowStart, productRows);
+  else runShares(id, threads, generation, productColumnStart, productColumns);
 }
 
 /** First column of thread `t`'s share of the product job in the control block (whole panels). */

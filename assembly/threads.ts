@@ -103,6 +103,7 @@ export function post(cmd: i32, threads: i32, size: usize, start: (t: i32, thread
     chunks += n;
   }
   atomic.store<i32>(controlWord(ControlField.Pending), chunks);
+  atomic.store<i32>(controlWord(ControlField.ChunkSize), <i32>size);
   atomic.store<i32>(controlWord(ControlField.Command), cmd);
   atomic.store<i32>(controlWord(ControlField.Generation), generation);
   // Wake every sleeper, not threads − 1: after setThreads(n) to fewer threads the workers beyond
@@ -113,14 +114,13 @@ export function post(cmd: i32, threads: i32, size: usize, start: (t: i32, thread
 }
 
 /**
- * Thread `id`'s part of job `generation` (posted with the same `size` and `start`): `run` on each
- * chunk of its own share, then on each chunk of the other threads' shares still unclaimed, counting
+ * Thread `id`'s part of job `generation` (posted with the same `start`, and the chunk size post
+ * stored): `run` on each chunk of its own share, then on each chunk of the other threads' shares still unclaimed, counting
  * each chunk done. A worker that comes late to a job finds nothing left to claim (or the job
  * already replaced by the next one: the claim words carry their job's generation) and returns.
  */
-export function runShares(
-  id: i32, threads: i32, generation: i32, size: usize, start: (t: i32, threads: i32) => usize, run: (from: usize, to: usize) => void,
-): void {
+export function runShares(id: i32, threads: i32, generation: i32, start: (t: i32, threads: i32) => usize, run: (from: usize, to: usize) => void): void {
+  const size = <usize>atomic.load<i32>(controlWord(ControlField.ChunkSize));
   for (let v = 0; v < threads; v++) {
     const t = (id + v) % threads;
     const from = start(t, threads), to = start(t + 1, threads);

@@ -25,7 +25,7 @@ export function updateSegment(plan: usize, out: usize, p: usize, g: usize, n: i3
  * whatever chunks of the other threads' shares are still unclaimed.
  */
 export function updateShare(id: i32, threads: i32, generation: i32): void {
-  runShares(id, threads, generation, <usize>load<i32>(jobWord(UpdateJob.ChunkSize)), updateStart, updateRange);
+  runShares(id, threads, generation, updateStart, updateRange);
 }
 
 /** First float of thread `t`'s share of the update job in the control block. */
@@ -61,7 +61,6 @@ export function update(plan: usize, out: usize, p: usize, g: usize, n: i32, lr: 
   store<f32>(jobWord(UpdateJob.Correction2), c2);
   store<i32>(jobWord(UpdateJob.StateOffset), <i32>off);
   const size = chunkUnits(rangeShare(1, threads, <usize>n), 16);
-  store<i32>(jobWord(UpdateJob.ChunkSize), <i32>size);
   updateShare(0, threads, post(Command.Update, threads, size, updateStart));
   join();
 }

@@ -172,6 +172,8 @@ export enum ProfilePhase {
 export enum ControlField {
   /** Bumped once per job: workers wait on it. */
   Generation = 0,
+  /** Units per chunk of every thread's share of the current job (see post in assembly/threads.ts). */
+  ChunkSize = 1,
   /** A {@link Command}. */
   Command = 2,
   /** Threads in use (1: no workers). */
@@ -238,8 +240,6 @@ export enum ProductJob {
   Step = 13,
   /** i32: 1 when the shares are of rows (A's K block too large for L2), 0 when of column panels. */
   ByRows = 14,
-  /** i32: columns (whole panels) or rows (whole 4-row strips) per chunk of a thread's share. */
-  Chunk = 15,
 }
 
 /**
@@ -277,8 +277,6 @@ export enum UpdateJob {
   Correction2 = 7,
   /** i32: byte offset of the segment in the parameter block (and so in the optimizer's state). */
   StateOffset = 8,
-  /** i32: floats per chunk of a thread's share. */
-  ChunkSize = 9,
 }
 
 /**
@@ -297,6 +295,4 @@ export enum GatherJob {
   Rows = 5,
   InputSize = 6,
   OutputSize = 7,
-  /** i32: rows per chunk of a thread's share. */
-  ChunkRows = 8,
 }

@@ -216,8 +216,9 @@ export class Backend {
   }
 
   /**
-   * Chunks of products that a thread took over from another thread's share since the backend
-   * started (work stealing: a slow, busy or late thread's columns done by the others; 0 on one thread).
+   * Chunks of jobs (products, optimizer updates, gathers) that a thread took over from another
+   * thread's share since the backend started (work stealing: a slow, busy or late thread's work
+   * done by the others; 0 on one thread).
    */
   get stolenChunks(): number {
     return this.threading ? this.ctrlLoad(ControlField.Stolen) : 0;
