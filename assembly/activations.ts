@@ -7,6 +7,8 @@
 // `alpha` is LeakyReLU's negative slope and ignored by the others. out may alias x (forward,
 // derivative) or grad (backward).
 
+import { expNonPositive, expNonPositive4, sigmoidf, sigmoidf4, tanhf, tanhf4 } from './expf';
+
 // ---- ReLU: max(0, x); f'(x) = x > 0 ? 1 : 0 ----
 
 export function reluForward(out: usize, x: usize, rows: i32, cols: i32, alpha: f32): void {
@@ -104,23 +106,27 @@ export function linearBackward(out: usize, grad: usize, x: usize, y: usize, rows
 }
 
 // ---- Sigmoid: 1/(1 + e^−x), evaluated without overflow for large |x|; f' = s(1 − s) ----
-
-@inline
-function sigmoid(v: f32): f32 {
-  if (v >= 0) return 1 / (1 + Mathf.exp(-v));
-  const e = Mathf.exp(v);
-  return e / (1 + e);
-}
+// (sigmoidf, tanhf and the exponentials of softmax: expf.ts, four lanes at a time)
 
 export function sigmoidForward(out: usize, x: usize, rows: i32, cols: i32, alpha: f32): void {
   const end = bytes(rows, cols);
-  for (let i: usize = 0; i < end; i += 4) store<f32>(out + i, sigmoid(load<f32>(x + i)));
+  let i: usize = 0;
+  if (ASC_FEATURE_SIMD) for (; i + 16 <= end; i += 16) v128.store(out + i, sigmoidf4(v128.load(x + i)));
+  for (; i < end; i += 4) store<f32>(out + i, sigmoidf(load<f32>(x + i)));
 }
 
 export function sigmoidDerivative(out: usize, x: usize, rows: i32, cols: i32, alpha: f32): void {
   const end = bytes(rows, cols);
-  for (let i: usize = 0; i < end; i += 4) {
-    const s = sigmoid(load<f32>(x + i));
+  let i: usize = 0;
+  if (ASC_FEATURE_SIMD) {
+    const one = f32x4.splat(1);
+    for (; i + 16 <= end; i += 16) {
+      const s = sigmoidf4(v128.load(x + i));
+      v128.store(out + i, f32x4.mul(s, f32x4.sub(one, s)));
+    }
+  }
+  for (; i < end; i += 4) {
+    const s = sigmoidf(load<f32>(x + i));
     store<f32>(out + i, s * (1 - s));
   }
 }
@@ -145,13 +151,23 @@ export function sigmoidBackward(out: usize, grad: usize, x: usize, y: usize, row
 
 export function tanhForward(out: usize, x: usize, rows: i32, cols: i32, alpha: f32): void {
   const end = bytes(rows, cols);
-  for (let i: usize = 0; i < end; i += 4) store<f32>(out + i, Mathf.tanh(load<f32>(x + i)));
+  let i: usize = 0;
+  if (ASC_FEATURE_SIMD) for (; i + 16 <= end; i += 16) v128.store(out + i, tanhf4(v128.load(x + i)));
+  for (; i < end; i += 4) store<f32>(out + i, tanhf(load<f32>(x + i)));
 }
 
 export function tanhDerivative(out: usize, x: usize, rows: i32, cols: i32, alpha: f32): void {
   const end = bytes(rows, cols);
-  for (let i: usize = 0; i < end; i += 4) {
-    const t = Mathf.tanh(load<f32>(x + i));
+  let i: usize = 0;
+  if (ASC_FEATURE_SIMD) {
+    const one = f32x4.splat(1);
+    for (; i + 16 <= end; i += 16) {
+      const t = tanhf4(v128.load(x + i));
+      v128.store(out + i, f32x4.sub(one, f32x4.mul(t, t)));
+    }
+  }
+  for (; i < end; i += 4) {
+    const t = tanhf(load<f32>(x + i));
     store<f32>(out + i, 1 - t * t);
   }
 }
@@ -182,14 +198,22 @@ export function softmaxForward(out: usize, x: usize, rows: i32, cols: i32, alpha
     const xr = x + r * C, o = out + r * C;
     let m: f32 = -Infinity;
     for (let j: usize = 0; j < C; j += 4) m = max<f32>(m, load<f32>(xr + j));
-    let s: f32 = 0;
-    for (let j: usize = 0; j < C; j += 4) {
-      const e = Mathf.exp(load<f32>(xr + j) - m);
-      store<f32>(o + j, e);
-      s += e;
+    // the exponentials four at a time, then their sum in column order (the same bits in every build)
+    let j: usize = 0;
+    if (ASC_FEATURE_SIMD) {
+      const mv = f32x4.splat(m);
+      for (; j + 16 <= C; j += 16) v128.store(o + j, expNonPositive4(f32x4.sub(v128.load(xr + j), mv)));
     }
+    for (; j < C; j += 4) store<f32>(o + j, expNonPositive(load<f32>(xr + j) - m));
+    let s: f32 = 0;
+    for (j = 0; j < C; j += 4) s += load<f32>(o + j);
     const inv: f32 = 1 / s;
-    for (let j: usize = 0; j < C; j += 4) store<f32>(o + j, load<f32>(o + j) * inv);
+    j = 0;
+    if (ASC_FEATURE_SIMD) {
+      const iv = f32x4.splat(inv);
+      for (; j + 16 <= C; j += 16) v128.store(o + j, f32x4.mul(v128.load(o + j), iv));
+    }
+    for (; j < C; j += 4) store<f32>(o + j, load<f32>(o + j) * inv);
   }
 }
 

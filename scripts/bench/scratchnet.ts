@@ -7,7 +7,7 @@
  */
 import { Matrix, setThreads } from '../../src/index.js';
 import { backend } from '../../src/backend/load.js';
-import { newMlp, newW1Net, XOR_X, XOR_Y, type LayerParams, type W2Data } from './lib/data.js';
+import { newMlp, newW1Net, XOR_X, XOR_Y, type Hidden, type LayerParams, type W2Data } from './lib/data.js';
 import { QuickPeak } from './limit.js';
 import { now, sampleRuns, withWallClock } from './lib/timing.js';
 
@@ -56,9 +56,9 @@ export interface MlpTiming {
   epochPeaks: number[] | null;
 }
 
-/** An MLP from `params` trained on `data` with `net.train`, timed per epoch. */
-export function scratchnetMlp(data: W2Data, params: readonly LayerParams[], run: MlpRun): MlpTiming {
-  const net = newMlp(params);
+/** An MLP from `params` (`hidden` activations, ReLU unless given) trained on `data` with `net.train`, timed per epoch. */
+export function scratchnetMlp(data: W2Data, params: readonly LayerParams[], run: MlpRun, hidden: Hidden = 'relu'): MlpTiming {
+  const net = newMlp(params, hidden);
   const X = new Matrix(data.n, data.inputSize, data.x);
   const Y = new Matrix(data.n, data.classes, data.y);
   const peak = QuickPeak.open(backend());

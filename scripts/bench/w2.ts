@@ -37,6 +37,17 @@ export async function runW2(ctx: Ctx): Promise<void> {
     loss: snFinal, lossScratchnet: snFinal, lossHistory: sn.loss,
     note: `${info.build} build, 1 thread; net.train(), epoch losses ${sn.loss.map((l) => l.toFixed(4)).join(' → ')}`,
   }));
+  // The same network with Tanh or Sigmoid hidden layers (the same products; their activations
+  // are evaluated four lanes at a time, expf.ts): what they cost over ReLU, in this run.
+  for (const [hidden, name] of [['tanh', 'Tanh'], ['sigmoid', 'Sigmoid']] as const) {
+    log(`W2 scratchnet, ${name} hidden layers ...`);
+    const h = scratchnetMlp(data, params, run, hidden);
+    row(measured({ ...base, impl: `scratchnet, ${name} hidden layers`, work: work() }, h.samplesPerSec, {
+      samplePeaks: h.epochPeaks,
+      note: `${info.build} build, 1 thread; 784-256(${name})-128(${name})-10(Softmax), the same starting weights; ` +
+        `${(median(h.samplesPerSec) / median(sn.samplesPerSec)).toFixed(3)}× the ReLU network's speed; epoch losses ${h.loss.map((l) => l.toFixed(4)).join(' → ')}`,
+    }));
+  }
   if (cores > 1) {
     const t = await scratchnetMlpOnThreads(cores, data, params, run);
     row(measured({ ...base, impl: `scratchnet, ${cores} threads`, work: work(cores) }, t.samplesPerSec, {

@@ -20,6 +20,83 @@ function inputs(rng: RandomState, n: number): Float32Array {
   return x;
 }
 
+/** Distance in units in the last place of float32 between a float32 result and the float64 truth (subnormals: the grid's spacing, 2^−149). */
+function ulps(got: number, truth: number): number {
+  if (Number.isNaN(truth)) return Number.isNaN(got) ? 0 : Infinity;
+  if (got === truth) return 0;
+  const spacing = Math.max(2 ** -149, 2 ** (Math.floor(Math.log2(Math.abs(truth))) - 23));
+  return Math.abs(got - truth) / spacing;
+}
+
+describe('sigmoid, tanh and softmax (expf.ts: e^x, tanh and the sigmoid four lanes at a time)', () => {
+  // every float32 step of [−1, 1] near 0 and on a dense grid out to the subnormal and saturated
+  // ends, and the special values
+  const grid: number[] = [0, -0, Infinity, -Infinity, NaN, 2 ** -149, -(2 ** -149), 1e-30, -1e-30, 0.625, -0.625, Math.fround(0.625 - 2 ** -24), 87.3, -87.3, 88.8, -88.8, 103.9, -103.9, 104, -104, 1e30, -1e30];
+  for (let v = -120; v <= 120; v += 0.0037) grid.push(v);
+  for (let i = 0; i < 40000; i++) grid.push((i - 20000) * 2 ** -14, Math.fround(Math.tan(i) * 1e-3));
+  const x = Float32Array.from(grid);
+  const n = x.length;
+  const run = (build: string, kernel: string) => {
+    const out = new Float32Array(n);
+    impls.find((i) => i.name === build)!.k[kernel]!(out, x, 1, n, 0);
+    return out;
+  };
+
+  it('every build computes the same bits (the SIMD lanes and the scalar form are the same operations)', () => {
+    for (const kernel of ['sigmoidForward', 'tanhForward', 'sigmoidDerivative', 'tanhDerivative']) {
+      const simd = run('simd', kernel), scalar = run('scalar', kernel), relaxed = run('relaxed', kernel);
+      const differs = (a: Float32Array, b: Float32Array) => a.findIndex((v, i) => !Object.is(v, b[i]) && !(Number.isNaN(v) && Number.isNaN(b[i]!)));
+      expect(differs(simd, scalar), `${kernel} simd vs scalar`).toBe(-1);
+      expect(differs(simd, relaxed), `${kernel} simd vs relaxed`).toBe(-1);
+    }
+    // softmax on rows of odd widths (vector body, scalar tail)
+    const rows = 37, cols = 19, z = x.subarray(0, rows * cols);
+    const soft = (build: string) => {
+      const out = new Float32Array(rows * cols);
+      impls.find((i) => i.name === build)!.k.softmaxForward!(out, z, rows, cols, 0);
+      return Array.from(out);
+    };
+    expect(soft('simd')).toEqual(soft('scalar'));
+    expect(soft('relaxed')).toEqual(soft('scalar'));
+  });
+
+  it('sigmoid and tanh are within 3 ulp of float64 everywhere, exact at 0, ±1 and 0 at the ends; NaN stays NaN', () => {
+    for (const build of BUILDS) {
+      const sig = run(build, 'sigmoidForward'), tanh = run(build, 'tanhForward');
+      let worstSig = 0, worstTanh = 0;
+      for (let i = 0; i < n; i++) {
+        const v = x[i]!;
+        const s = v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.exp(v) / (1 + Math.exp(v));
+        worstSig = Math.max(worstSig, ulps(sig[i]!, s));
+        worstTanh = Math.max(worstTanh, ulps(tanh[i]!, Math.tanh(v)));
+      }
+      expect(worstSig, `${build} sigmoid`).toBeLessThanOrEqual(3);
+      expect(worstTanh, `${build} tanh`).toBeLessThanOrEqual(3);
+      const at = (v: number) => grid.findIndex((g) => Object.is(g, v));
+      expect([sig[at(0)], sig[at(Infinity)], sig[at(-Infinity)], sig[at(-104)]]).toEqual([0.5, 1, 0, 0]);
+      expect([tanh[at(0)], tanh[at(-0)], tanh[at(Infinity)], tanh[at(-Infinity)], tanh[at(1e30)]]).toEqual([0, -0, 1, -1, 1]);
+      expect(Object.is(tanh[at(-0)], -0)).toBe(true);
+      expect(Number.isNaN(sig[at(NaN)]!) && Number.isNaN(tanh[at(NaN)]!)).toBe(true);
+      expect(sig[at(-103.9)]).toBeGreaterThan(0); // a subnormal, as e^−103.9 is
+    }
+  });
+
+  it('softmax is within 4 ulp of float64 per element (given x − max in float32, as the kernel computes it)', () => {
+    const rows = 500, cols = 10, z = Float32Array.from({ length: rows * cols }, (_, i) => Math.fround(Math.sin(i * 7.1) * 30));
+    for (const build of BUILDS) {
+      const out = new Float32Array(rows * cols);
+      impls.find((i) => i.name === build)!.k.softmaxForward!(out, z, rows, cols, 0);
+      let worst = 0;
+      for (let r = 0; r < rows; r++) {
+        const row = Array.from(z.subarray(r * cols, (r + 1) * cols)), m = Math.max(...row);
+        const e = row.map((v) => Math.exp(Math.fround(v - m))), s = e.reduce((a, b) => a + b, 0);
+        e.forEach((v, j) => (worst = Math.max(worst, ulps(out[r * cols + j]!, v / s))));
+      }
+      expect(worst, build).toBeLessThanOrEqual(4);
+    }
+  });
+});
+
 describe.each(BUILDS)('activation kernels, %s build', (build) => {
   const k = () => impls.find((i) => i.name === build)!.k;
 

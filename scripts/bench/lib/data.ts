@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { NeuralNetwork, RandomState, ReLU, Sigmoid, Softmax, type Activation } from '../../../src/index.js';
+import { NeuralNetwork, RandomState, ReLU, Sigmoid, Softmax, Tanh, type Activation } from '../../../src/index.js';
 
 /** The chapter's XOR inputs and targets. */
 export const XOR_X = [[0, 0], [0, 1], [1, 0], [1, 1]];
@@ -26,8 +26,13 @@ export const W2_SIZES = [784, 256, 128, 10] as const;
 export const W4_SIZES = [784, 128, 10] as const;
 
 export const w1Activations = (): Activation[] => [new ReLU(), new Sigmoid()];
-/** ReLU on every hidden layer, Softmax on the output (W2, W4). */
-export const mlpActivations = (layers: number): Activation[] => [...Array.from({ length: layers - 1 }, () => new ReLU()), new Softmax()];
+/** The hidden layers' activation of an MLP: ReLU in W2 and W4; Tanh and Sigmoid in W2's activation rows. */
+export type Hidden = 'relu' | 'tanh' | 'sigmoid';
+const HIDDEN: Record<Hidden, () => Activation> = { relu: () => new ReLU(), tanh: () => new Tanh(), sigmoid: () => new Sigmoid() };
+
+/** `hidden` (ReLU unless given) on every hidden layer, Softmax on the output (W2, W4). */
+export const mlpActivations = (layers: number, hidden: Hidden = 'relu'): Activation[] =>
+  [...Array.from({ length: layers - 1 }, HIDDEN[hidden]), new Softmax()];
 
 /** Copy of a network's parameters (`layer.weights.data` / `layer.bias.data`). */
 export function snapshot(net: NeuralNetwork): LayerParams[] {
@@ -71,10 +76,10 @@ export function mlpInitialParams(sizes: readonly number[]): LayerParams[] {
   return params;
 }
 
-/** An MLP (ReLU hidden layers, Softmax output) starting from `params`. */
-export function newMlp(params: readonly LayerParams[]): NeuralNetwork {
+/** An MLP (`hidden` on the hidden layers, ReLU unless given; Softmax output) starting from `params`. */
+export function newMlp(params: readonly LayerParams[], hidden: Hidden = 'relu'): NeuralNetwork {
   const sizes = [params[0]!.inputSize, ...params.map((p) => p.outputSize)];
-  const net = new NeuralNetwork(sizes, mlpActivations(params.length), { seed: 42 });
+  const net = new NeuralNetwork(sizes, mlpActivations(params.length, hidden), { seed: 42 });
   load(net, params);
   return net;
 }
