@@ -25,6 +25,26 @@ const TANH_SMALL: f32 = 0.625;
 const T0: f32 = -3.33332819422e-1, T1: f32 = 1.33314422036e-1, T2: f32 = -5.37397155531e-2;
 const T3: f32 = 2.06390887954e-2, T4: f32 = -5.70498872745e-3;
 
+// The four-lane forms read their constants from this table (each one 4 times, 16 bytes), one
+// load each: a v128.const costs V8's code four instructions (the 128 bits go through a general
+// register) at every use, and is not hoisted out of a loop (tanh spent 5 ns an element on them).
+const LANES: usize = memory.data<f32>([
+  LOG2E, LOG2E, LOG2E, LOG2E, LN2_HI, LN2_HI, LN2_HI, LN2_HI, LN2_LO, LN2_LO, LN2_LO, LN2_LO,
+  EXP_MIN, EXP_MIN, EXP_MIN, EXP_MIN, TWO_M64, TWO_M64, TWO_M64, TWO_M64,
+  P0, P0, P0, P0, P1, P1, P1, P1, P2, P2, P2, P2, P3, P3, P3, P3, P4, P4, P4, P4, P5, P5, P5, P5,
+  TANH_SMALL, TANH_SMALL, TANH_SMALL, TANH_SMALL,
+  T0, T0, T0, T0, T1, T1, T1, T1, T2, T2, T2, T2, T3, T3, T3, T3, T4, T4, T4, T4,
+  1, 1, 1, 1, -2, -2, -2, -2, -0.0, -0.0, -0.0, -0.0,
+], 16);
+const enum L { Log2e, Ln2Hi, Ln2Lo, ExpMin, TwoM64, P0, P1, P2, P3, P4, P5, TanhSmall, T0, T1, T2, T3, T4, One, MinusTwo, SignBit }
+// the exponent bias of 2^(k+64): 127 + 64, as i32 lanes
+const BIAS: usize = memory.data<i32>([191, 191, 191, 191], 16);
+
+/** Lanes of constant `c` of the table. */
+@inline function lanes(c: L): v128 {
+  return v128.load(LANES + (<usize>c << 4));
+}
+
 /** e^x for x ≤ 0 (any x ≤ 0, −∞ and NaN included). */
 @inline export function expNonPositive(x: f32): f32 {
   if (x < EXP_MIN) return 0;
@@ -37,16 +57,16 @@ const T3: f32 = 2.06390887954e-2, T4: f32 = -5.70498872745e-3;
 
 /** expNonPositive on four lanes. */
 @inline export function expNonPositive4(x: v128): v128 {
-  const k = f32x4.nearest(f32x4.mul(x, f32x4.splat(LOG2E)));
-  const r = f32x4.sub(f32x4.sub(x, f32x4.mul(k, f32x4.splat(LN2_HI))), f32x4.mul(k, f32x4.splat(LN2_LO)));
-  let p = f32x4.add(f32x4.mul(f32x4.splat(P5), r), f32x4.splat(P4));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(P3));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(P2));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(P1));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(P0));
-  p = f32x4.add(f32x4.add(f32x4.mul(p, f32x4.mul(r, r)), r), f32x4.splat(1));
-  const scale = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(k), i32x4.splat(191)), 23);
-  return v128.andnot(f32x4.mul(f32x4.mul(p, scale), f32x4.splat(TWO_M64)), f32x4.lt(x, f32x4.splat(EXP_MIN)));
+  const k = f32x4.nearest(f32x4.mul(x, lanes(L.Log2e)));
+  const r = f32x4.sub(f32x4.sub(x, f32x4.mul(k, lanes(L.Ln2Hi))), f32x4.mul(k, lanes(L.Ln2Lo)));
+  let p = f32x4.add(f32x4.mul(lanes(L.P5), r), lanes(L.P4));
+  p = f32x4.add(f32x4.mul(p, r), lanes(L.P3));
+  p = f32x4.add(f32x4.mul(p, r), lanes(L.P2));
+  p = f32x4.add(f32x4.mul(p, r), lanes(L.P1));
+  p = f32x4.add(f32x4.mul(p, r), lanes(L.P0));
+  p = f32x4.add(f32x4.add(f32x4.mul(p, f32x4.mul(r, r)), r), lanes(L.One));
+  const scale = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(k), v128.load(BIAS)), 23);
+  return v128.andnot(f32x4.mul(f32x4.mul(p, scale), lanes(L.TwoM64)), f32x4.lt(x, lanes(L.ExpMin)));
 }
 
 /** tanh(x): the odd polynomial near 0, else (1 − e)/(1 + e) with e = e^−2|x|; with the sign of x (−0 included). */
@@ -67,16 +87,16 @@ const T3: f32 = 2.06390887954e-2, T4: f32 = -5.70498872745e-3;
 @inline export function tanhf4(x: v128): v128 {
   const a = f32x4.abs(x);
   const z = f32x4.mul(x, x);
-  let q = f32x4.add(f32x4.mul(f32x4.splat(T4), z), f32x4.splat(T3));
-  q = f32x4.add(f32x4.mul(q, z), f32x4.splat(T2));
-  q = f32x4.add(f32x4.mul(q, z), f32x4.splat(T1));
-  q = f32x4.add(f32x4.mul(q, z), f32x4.splat(T0));
+  let q = f32x4.add(f32x4.mul(lanes(L.T4), z), lanes(L.T3));
+  q = f32x4.add(f32x4.mul(q, z), lanes(L.T2));
+  q = f32x4.add(f32x4.mul(q, z), lanes(L.T1));
+  q = f32x4.add(f32x4.mul(q, z), lanes(L.T0));
   const small = f32x4.add(f32x4.mul(f32x4.mul(q, z), x), x);
-  const one = f32x4.splat(1);
-  const e = expNonPositive4(f32x4.mul(f32x4.splat(-2), a));
+  const one = lanes(L.One);
+  const e = expNonPositive4(f32x4.mul(lanes(L.MinusTwo), a));
   const large = f32x4.div(f32x4.sub(one, e), f32x4.add(one, e));
-  const t = v128.bitselect(small, large, f32x4.lt(a, f32x4.splat(TANH_SMALL)));
-  return v128.bitselect(x, t, f32x4.splat(-0.0)); // copysign(t, x)
+  const t = v128.bitselect(small, large, f32x4.lt(a, lanes(L.TanhSmall)));
+  return v128.bitselect(x, t, lanes(L.SignBit)); // copysign(t, x)
 }
 
 /** The sigmoid 1/(1 + e^−x), as 1/(1 + e) for x ≥ 0 and e/(1 + e) below, e = e^−|x| (no overflow). */
@@ -87,7 +107,7 @@ const T3: f32 = 2.06390887954e-2, T4: f32 = -5.70498872745e-3;
 
 /** sigmoidf on four lanes. */
 @inline export function sigmoidf4(x: v128): v128 {
-  const one = f32x4.splat(1);
+  const one = lanes(L.One);
   const e = expNonPositive4(f32x4.neg(f32x4.abs(x)));
   return f32x4.div(v128.bitselect(one, e, f32x4.ge(x, f32x4.splat(0))), f32x4.add(one, e));
 }
