@@ -36,7 +36,7 @@ afterAll(async () => {
 async function pageResult<T>(page: EnginePage, path: string): Promise<T> {
   await page.goto(`${server.url}${path}`);
   await page.waitFor(PAGE_DONE, 120_000, 'window.pageErrors');
-  const { result, errors } = await page.run<{ result: T; errors: string[] }>('return { result: window.result, errors: window.pageErrors };');
+  const { result, errors } = await page.read<{ result: T; errors: string[] }>('return { result: window.result, errors: window.pageErrors };');
   expect(errors).toEqual([]);
   return result;
 }
@@ -143,11 +143,11 @@ for (const { name, launch, builds, threads } of ENGINES) {
         await page.goto(`${demo.url}#dataset=circle&features=x1,x2&hidden=8,8&activation=tanh&lr=0.03&batch=10&seed=1`);
         await page.waitFor('window.demoState?.ready && window.demoState.progressCount > 0', 60_000, 'window.demoState');
         // 7 feature boxes, 8 + 8 + 1 neuron boxes, 2·8 + 8·8 + 8 weight lines
-        expect(await page.run(`return ['#net .feature', '#net .col > .neuron', '#net path.hit'].map((q) => document.querySelectorAll(q).length);`))
+        expect(await page.read(`return ['#net .feature', '#net .col > .neuron', '#net path.hit'].map((q) => document.querySelectorAll(q).length);`))
           .toEqual([7, 17, 2 * 8 + 8 * 8 + 8]);
         // every neuron's map drawn once (the first frame follows the first progress message)
         await page.waitFor(`(${PLAYGROUND_MAPS}).every((m) => m.colored > 0.2)`, 30_000, `(${PLAYGROUND_MAPS}).map((m) => m.colored)`);
-        const read = () => page.run<{ epoch: number; frames: number; maps: { sum: number; colored: number }[] }>(
+        const read = () => page.read<{ epoch: number; frames: number; maps: { sum: number; colored: number }[] }>(
           `return { epoch: demoState.epoch, frames: demoState.viewFrames, maps: ${PLAYGROUND_MAPS} };`);
         const initial = await read();
         expect(initial.maps).toHaveLength(17);
@@ -163,7 +163,7 @@ for (const { name, launch, builds, threads } of ENGINES) {
         expect(changed(initial, a)).toBeGreaterThan(12);
         expect(changed(a, b)).toBeGreaterThan(12);
         expect(await page.errors()).toEqual([]);
-        expect(await page.run(`return document.querySelector('#error').textContent;`)).toBe('');
+        expect(await page.read(`return document.querySelector('#error').textContent;`)).toBe('');
         const playgroundMs = Date.now() - t;
 
         // chapter mode, from the link (a fresh page load, not a hash change on the playground)
@@ -171,16 +171,16 @@ for (const { name, launch, builds, threads } of ENGINES) {
         await page.goto('about:blank');
         await page.goto(`${demo.url}#mode=chapter`);
         await page.waitFor('window.demoState?.chapter?.epoch === 0 && window.demoState.chapter.log.length === 1', 60_000, 'window.demoState?.chapter');
-        expect(await page.run(`const c = demoState.chapter;
+        expect(await page.read(`const c = demoState.chapter;
           return { seed: document.querySelector('#ch-seed').value, loss: c.loss.toFixed(4), log: c.log };`))
           .toEqual({ seed: '42', loss: CHAPTER_LOG[0], log: [`Epoch 0, Loss: ${CHAPTER_LOG[0]}`] });
         await page.run(`document.querySelector('#ch-run').click();`);
         await page.waitFor('demoState.chapter.epoch === 10000 && !demoState.chapter.running', 60_000, '{ epoch: demoState.chapter.epoch, running: demoState.chapter.running }');
-        const chapter = await page.run<{ epoch: number; loss: string; log: string[]; shown: string }>(`const c = demoState.chapter;
+        const chapter = await page.read<{ epoch: number; loss: string; log: string[]; shown: string }>(`const c = demoState.chapter;
           return { epoch: c.epoch, loss: c.loss.toFixed(4), log: c.log, shown: document.querySelector('#ch-loss').textContent };`);
         expect(chapter).toEqual({ epoch: 10000, loss: '0.4775', shown: '0.4775', log: CHAPTER_LOG.map((l, i) => `Epoch ${i * 1000}, Loss: ${l}`) });
         expect(await page.errors()).toEqual([]);
-        expect(await page.run(`return document.querySelector('#error').textContent;`)).toBe('');
+        expect(await page.read(`return document.querySelector('#error').textContent;`)).toBe('');
         console.log(`${name} playground: ${b.epoch - a.epoch} epochs and ${b.frames - a.frames} view frames between the two reads; ` +
           `network view ${(playgroundMs / 1000).toFixed(1)} s, chapter mode to epoch 10,000 ${((Date.now() - t) / 1000).toFixed(1)} s`);
       } finally {

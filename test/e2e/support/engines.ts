@@ -19,6 +19,12 @@ export interface EnginePage {
   goto(url: string): Promise<void>;
   /** Run the body of an async function in the page and return its (JSON-serializable) result. */
   run<T>(body: string): Promise<T>;
+  /**
+   * `run` for a body without side effects (it only reads the page): WebKitWebDriver now and then
+   * answers a script with "Could not parse script result" whatever the result (seen twice in CI,
+   * on a JSON string of numbers), and a read is retried on that error, twice at most.
+   */
+  read<T>(body: string): Promise<T>;
   /** Poll `expression` in the page until it is truthy; on timeout, throw with `describe`'s value. */
   waitFor(expression: string, timeoutMs: number, describe?: string): Promise<void>;
   /**
@@ -84,6 +90,7 @@ export async function launchFirefox(): Promise<Engine> {
         },
         errors: async () => [...errors],
         run: <T>(body: string) => page.evaluate(`(async () => { ${body} })()`) as Promise<T>,
+        read: <T>(body: string) => page.evaluate(`(async () => { ${body} })()`) as Promise<T>,
         waitFor: (expression, timeoutMs, describe = 'null') =>
           poll(() => page.evaluate(`!!(${expression})`), timeoutMs, async () => JSON.stringify(await page.evaluate(describe))),
         close: () => page.close(),
@@ -152,6 +159,7 @@ export async function launchWebKit(options: { sharedArrayBuffer?: boolean } = {}
     // The result crosses as a JSON string made on the page: WebKitWebDriver's own serialization
     // of a script result once failed with "Could not parse script result" on a plain object of
     // numbers (CI, the playground test; 3 reruns passed), and a string is the simplest payload.
+    // It failed so once more on such a string (CI, the same read): reads retry on it (`read`).
     const run = <T>(body: string) => call<string>('POST', `${s}/execute/async`, {
       script: `const done = arguments[arguments.length - 1];
 (async () => { ${body} })().then((value) => done(JSON.stringify({ value })), (e) => done(JSON.stringify({ error: String(e && e.stack || e) })));`,
@@ -161,15 +169,25 @@ export async function launchWebKit(options: { sharedArrayBuffer?: boolean } = {}
       if (out.error !== undefined) throw new Error(out.error);
       return out.value as T;
     });
+    const read = async <T>(body: string): Promise<T> => {
+      for (let attempt = 0; ; attempt++) {
+        try {
+          return await run<T>(body);
+        } catch (e) {
+          if (attempt === 2 || !String(e).includes('Could not parse script result')) throw e;
+        }
+      }
+    };
     const page: EnginePage = {
       async goto(url) {
         await call('POST', `${s}/url`, { url });
         await run(RECORD_ERRORS);
       },
       run,
-      errors: () => run<string[]>('return window.engineErrors ?? ["no error recorder on this page"];'),
+      read,
+      errors: () => read<string[]>('return window.engineErrors ?? ["no error recorder on this page"];'),
       waitFor: (expression, timeoutMs, describe = 'null') =>
-        poll(() => run(`return !!(${expression});`), timeoutMs, async () => JSON.stringify(await run(`return ${describe};`))),
+        poll(() => read(`return !!(${expression});`), timeoutMs, async () => JSON.stringify(await read(`return ${describe};`))),
       close: async () => undefined, // one window per session: the next goto reuses it
     };
     return {
