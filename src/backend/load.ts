@@ -228,8 +228,7 @@ async function loadThreaded(flavor: Flavor, build: 'threads' | 'threads-relaxed'
   // on a 64-byte boundary, so that its fields' cache lines are the ones the contract lays out
   const block = be.alloc(CTRL_BYTES + 64, 'init: thread control block');
   const ctrl = (block.ptr + 63) & ~63;
-  new Int32Array(memory.buffer, ctrl, CTRL_BYTES / 4).fill(0);
-  const words = new Int32Array(memory.buffer, ctrl, ControlField.Words);
+  const words = new Int32Array(memory.buffer, ctrl, ControlField.Words).fill(0);
   Atomics.store(words, ControlField.Threads, 1);
   Atomics.store(words, ControlField.Timeout, Math.min(2 ** 31 - 1, Math.round(timeoutMs)));
   be.kernels.setControl(ctrl, 0);

@@ -83,14 +83,15 @@ export async function launchFirefox(): Promise<Engine> {
       let errors: string[] = [];
       page.on('pageerror', (e) => errors.push(String(e)));
       page.on('console', (m) => void (m.type() === 'error' && errors.push(m.text())));
+      const run = <T>(body: string) => page.evaluate(`(async () => { ${body} })()`) as Promise<T>;
       const self: EnginePage = {
         async goto(url) {
           errors = [];
           await page.goto(url);
         },
         errors: async () => [...errors],
-        run: <T>(body: string) => page.evaluate(`(async () => { ${body} })()`) as Promise<T>,
-        read: <T>(body: string) => page.evaluate(`(async () => { ${body} })()`) as Promise<T>,
+        run,
+        read: run, // BiDi has no such transport error to retry
         waitFor: (expression, timeoutMs, describe = 'null') =>
           poll(() => page.evaluate(`!!(${expression})`), timeoutMs, async () => JSON.stringify(await page.evaluate(describe))),
         close: () => page.close(),
