@@ -35,6 +35,7 @@ const el = {
 const state = {
   ready: false, status: 'idle', mode: 'playground', epoch: 0, loss: NaN, trainLoss: NaN, testLoss: NaN, accuracy: NaN, epochsPerSec: 0,
   viewFrames: 0, progressCount: 0, history: null, config: null, backend: null, exports: null, dataCount: 0,
+  workerStarts: 0, workerRan: false,
 };
 window.demoState = state;
 window.demoPalette = { classes: PALETTE, negative: NEG_HEX, positive: POS_HEX };
@@ -77,13 +78,54 @@ window.addEventListener('unhandledrejection', (e) => showError(`page error: ${e.
 // ---------------------------------------------------------------------------------------------
 // The worker.
 
-const worker = new Worker('./worker.js', { type: 'module' });
+// A worker that has not said 'ready' after READY_MS (it loads the package and compiles the kernels,
+// well under a second) is replaced once, with what the page had sent it; if the second one does not
+// answer either, the page says so. (Firefox under load now and then leaves the module worker
+// silent, with no error: seen in CI and once in ~60 local runs of the engine tests.)
+const READY_MS = window.scratchnetDemoReadyMs ?? 15_000; // the tests set a shorter wait
+let worker = null;
+let early = []; // messages posted before 'ready', replayed to a replacement worker
 
-worker.onmessage = (event) => {
+function startWorker() {
+  const w = new Worker('./worker.js', { type: 'module' });
+  w.onmessage = onWorkerMessage;
+  w.onerror = onWorkerError;
+  state.workerStarts++;
+  setTimeout(() => {
+    if (state.ready || fatal || worker !== w) return;
+    w.terminate();
+    if (state.workerStarts < 2) {
+      const where = state.workerRan ? 'it was loading the package and kernels' : 'its script had not run';
+      console.warn(`scratchnet demo: the training worker did not start within ${READY_MS / 1000} s (${where}); starting another`);
+      state.workerRan = false;
+      worker = startWorker();
+      for (const msg of early) worker.postMessage(msg);
+      return;
+    }
+    fatal = true;
+    el.backend.textContent = 'kernels not loaded';
+    showError(`the training worker did not start within ${READY_MS / 1000} s, twice; reload the page ` +
+      '(is the server serving /dist/scratchnet.browser.js?)');
+    setStatus('error');
+  }, READY_MS);
+  return w;
+}
+
+/** Send `msg` to the training worker. */
+function post(msg) {
+  if (!state.ready) early.push(msg);
+  worker.postMessage(msg);
+}
+
+function onWorkerMessage(event) {
   const msg = event.data;
   switch (msg.type) {
+    case 'loading':
+      state.workerRan = true;
+      break;
     case 'ready': {
       state.ready = true;
+      early = [];
       state.backend = msg.backend;
       state.exports = msg.exports;
       const b = msg.backend;
@@ -140,14 +182,17 @@ worker.onmessage = (event) => {
     default:
       showError(`unexpected message from the worker: ${JSON.stringify(msg).slice(0, 200)}`);
   }
-};
-worker.onerror = (event) => {
+}
+
+function onWorkerError(event) {
   event.preventDefault();
   fatal = true;
   showError(`the training worker failed to load or crashed: ${event.message || 'see the console'} ` +
     '(is the server serving /dist/scratchnet.browser.js?)');
   setStatus('error');
-};
+}
+
+worker = startWorker();
 
 function save(name, mime, content) {
   const url = URL.createObjectURL(new Blob([content], { type: mime }));
@@ -278,7 +323,7 @@ function sendConfig() {
     clearError();
     setStatus('idle');
   }
-  worker.postMessage({ type: 'config', config });
+  post({ type: 'config', config });
 }
 
 el.problem.addEventListener('change', () => {
@@ -304,7 +349,7 @@ el.showTest.addEventListener('change', () => {
   writeHash();
   requestDraw();
 });
-el.liveView.addEventListener('change', () => worker.postMessage({ type: 'view', on: el.liveView.checked }));
+el.liveView.addEventListener('change', () => post({ type: 'view', on: el.liveView.checked }));
 
 el.layerAdd.addEventListener('click', () => {
   if (hidden.length < MAX_LAYERS) hidden.push(2);
@@ -318,7 +363,7 @@ el.layerRemove.addEventListener('click', () => {
 el.start.addEventListener('click', () => {
   if (fatal) return;
   if (state.status === 'training') {
-    worker.postMessage({ type: 'pause' });
+    post({ type: 'pause' });
     return;
   }
   clearTimeout(debounce);
@@ -328,17 +373,17 @@ el.start.addEventListener('click', () => {
     return;
   }
   clearError();
-  worker.postMessage({ type: 'start' });
+  post({ type: 'start' });
 });
 el.step.addEventListener('click', () => {
   if (fatal) return;
   clearError();
-  worker.postMessage({ type: 'step' });
+  post({ type: 'step' });
 });
 el.reset.addEventListener('click', () => {
   if (fatal) return;
   clearError();
-  worker.postMessage({ type: 'reset' });
+  post({ type: 'reset' });
 });
 el.share.addEventListener('click', async () => {
   writeHash();
@@ -350,7 +395,7 @@ el.share.addEventListener('click', async () => {
   }
 });
 for (const [button, what] of [[el.dlJson, 'json'], [el.dlSvg, 'svg'], [el.dlOnnx, 'onnx'], [el.dlTfjs, 'tfjs']]) {
-  button.addEventListener('click', () => worker.postMessage({ type: 'download', what }));
+  button.addEventListener('click', () => post({ type: 'download', what }));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -376,7 +421,7 @@ function buildView() {
       sendConfig();
     },
     editWeight(layer, i, j, value) {
-      worker.postMessage({ type: 'setWeight', layer, i, j, value });
+      post({ type: 'setWeight', layer, i, j, value });
     },
   });
   const h = progress && progress.layerSizes.length === hidden.length + 2 ? progress.layerSizes.slice(1, -1) : hidden;
@@ -415,7 +460,7 @@ function drawFrame() {
   if (progress && fresh && view && progress.weights) view.update(progress, outputKind());
   if (progress && fresh && progress.grid) state.viewFrames++;
   if (unacknowledged) {
-    worker.postMessage({ type: 'drawn', frames: unacknowledged }); // the worker sends frames as they are drawn
+    post({ type: 'drawn', frames: unacknowledged }); // the worker sends frames as they are drawn
     unacknowledged = 0;
   }
   fresh = false;
@@ -561,7 +606,7 @@ async function setMode(mode) {
   el.playground.hidden = mode !== 'playground';
   el.chapter.hidden = mode !== 'chapter';
   if (mode === 'chapter') {
-    if (state.status === 'training') worker.postMessage({ type: 'pause' });
+    if (state.status === 'training') post({ type: 'pause' });
     chapterLoading ??= import('./chapter.js').then((m) => m.startChapter({ ...pendingChapter, onChange: writeHash, onError: showError }));
     chapter = await chapterLoading;
   } else {

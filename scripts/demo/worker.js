@@ -10,7 +10,7 @@
 //
 // In:  config {config} · start · pause · reset · step · view {on} · drawn {frames} (the page drew what came) · setWeight {layer, i, j, value}
 //      (i = -1: the bias of unit j) · download {what: 'json' | 'svg' | 'onnx' | 'tfjs'}
-// Out: ready {backend, exports} · data {...} · progress {...} · status {status} · error {message}
+// Out: loading (first thing: the script runs) · ready {backend, exports} · data {...} · progress {...} · status {status} · error {message}
 //      · file {files: [{name, mime, data}]}
 
 const GRID = 50; // the input plane is sampled on GRID × GRID points
@@ -52,6 +52,7 @@ let lastQuietAt = 0;
 let framesInFlight = 0; // progress messages with the view not drawn by the page yet
 let evals = null; // the last evaluate() of both parts, and when
 
+self.postMessage({ type: 'loading' });
 const ready = (async () => {
   try {
     sn = await import('/dist/scratchnet.browser.js');

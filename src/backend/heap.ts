@@ -266,10 +266,11 @@ export class Backend {
         }
         await t.pool.spawn({ module: t.module, memory: this.memory, ctrl: t.ctrl, id, scratch: scratch.ptr, scratchBytes: scratch.bytes });
       }
-      const deadline = Date.now() + Math.max(5000, t.timeoutMs);
+      const waitMs = Math.max(5000, t.timeoutMs);
+      const deadline = Date.now() + waitMs;
       while (this.ctrlLoad(ControlField.Ready) < readyBefore + missing.length) {
         if (t.pool.failure) throw new Error(`${op}: ${t.pool.failure}`);
-        if (Date.now() > deadline) throw new Error(`${op}: worker threads did not start within ${deadline - Date.now() + 5000} ms`);
+        if (Date.now() > deadline) throw new Error(`${op}: worker threads did not start within ${waitMs} ms`);
         await new Promise((r) => setTimeout(r, 1));
       }
     }

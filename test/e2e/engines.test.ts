@@ -122,14 +122,15 @@ for (const { name, launch, builds, threads } of ENGINES) {
           s.dispatchEvent(new Event('change', { bubbles: true }));
           document.querySelector('#start').click();`);
         await page.waitFor(`window.demoState.status === 'training' && window.demoState.loss < 0.05`, 120_000, 'window.demoState');
-        const state = await page.run<{ loss: number; isolated: boolean; backend: { build: string; threads: number } }>(
+        const state = await page.run<{ loss: number; isolated: boolean; workerStarts: number; backend: { build: string; threads: number } }>(
           `document.querySelector('#start').click(); return { ...window.demoState, isolated: crossOriginIsolated };`,
         );
         expect(state.loss).toBeLessThan(0.05);
         expect(state.isolated).toBe(true);
         if (threads === 1) expect(state.backend.threads).toBe(1);
         else expect(state.backend.threads).toBeGreaterThan(1);
-        console.log(`${name} demo: build ${state.backend.build}, ${state.backend.threads} threads`);
+        // 2: the first worker stayed silent and the page started another (scripts/demo/app.js)
+        console.log(`${name} demo: build ${state.backend.build}, ${state.backend.threads} threads; training workers started: ${state.workerStarts}`);
       } finally {
         await demo.close();
       }
@@ -147,6 +148,7 @@ for (const { name, launch, builds, threads } of ENGINES) {
           .toEqual([7, 17, 2 * 8 + 8 * 8 + 8]);
         // every neuron's map drawn once (the first frame follows the first progress message)
         await page.waitFor(`(${PLAYGROUND_MAPS}).every((m) => m.colored > 0.2)`, 30_000, `(${PLAYGROUND_MAPS}).map((m) => m.colored)`);
+        const workerStarts = await page.read<number>('return demoState.workerStarts;');
         const read = () => page.read<{ epoch: number; frames: number; maps: { sum: number; colored: number }[] }>(
           `return { epoch: demoState.epoch, frames: demoState.viewFrames, maps: ${PLAYGROUND_MAPS} };`);
         const initial = await read();
@@ -182,7 +184,7 @@ for (const { name, launch, builds, threads } of ENGINES) {
         expect(await page.errors()).toEqual([]);
         expect(await page.read(`return document.querySelector('#error').textContent;`)).toBe('');
         console.log(`${name} playground: ${b.epoch - a.epoch} epochs and ${b.frames - a.frames} view frames between the two reads; ` +
-          `network view ${(playgroundMs / 1000).toFixed(1)} s, chapter mode to epoch 10,000 ${((Date.now() - t) / 1000).toFixed(1)} s`);
+          `network view ${(playgroundMs / 1000).toFixed(1)} s (training workers started: ${workerStarts}), chapter mode to epoch 10,000 ${((Date.now() - t) / 1000).toFixed(1)} s`);
       } finally {
         await demo.close();
       }

@@ -249,6 +249,54 @@ describe('the playground (npm run demo)', () => {
     }
   });
 
+  it('a training worker that stays silent is replaced once, with the settings sent so far; a second silent one is reported', async () => {
+    // Chromium loads the worker's script through the page's network: holding that request leaves
+    // the worker silent, as Firefox under load now and then does on its own (test/e2e/engines.test.ts)
+    const run = async (held: number) => {
+      const page = await browser.newPage();
+      const errors = collectErrors(page);
+      const warnings: string[] = [];
+      page.on('console', (m) => {
+        if (m.type() === 'warning') warnings.push(m.text());
+      });
+      await page.addInitScript('window.scratchnetDemoReadyMs = 1500');
+      let requests = 0;
+      await page.route('**/worker.js', (route) => {
+        if (++requests > held) void route.continue();
+        // else: never answered, so that worker never runs
+      });
+      await page.goto(server.url + '#dataset=xor&hidden=3&seed=7');
+      return { page, errors, warnings, requests: () => requests };
+    };
+
+    const once = await run(1);
+    try {
+      await once.page.waitForFunction('window.demoState.ready && window.demoState.progressCount > 0', null, { timeout: 20_000 });
+      const s = (await once.page.evaluate('({ ...window.demoState })')) as DemoState & { workerStarts: number };
+      expect(s.workerStarts).toBe(2);
+      expect(once.requests()).toBe(2);
+      // the config sent before the first worker went silent reached the second one
+      expect(s.config).toMatchObject({ dataset: 'xor', hidden: [3], seed: 7 });
+      expect(s.dataCount).toBeGreaterThan(0);
+      expect(once.warnings.join('\n')).toMatch(/did not start within 1\.5 s \(its script had not run\); starting another/);
+      expect(once.errors).toEqual([]);
+      await clickUntilEpoch(once.page, '#step', 1);
+    } finally {
+      await once.page.close();
+    }
+
+    const twice = await run(Infinity);
+    try {
+      await twice.page.waitForFunction(`document.body.dataset.status === 'error'`, null, { timeout: 20_000 });
+      expect(twice.requests()).toBe(2);
+      expect(await twice.page.textContent('#error')).toMatch(/the training worker did not start within 1\.5 s, twice; reload the page/);
+      expect(await twice.page.textContent('#backend')).toBe('kernels not loaded');
+      expect(((await twice.page.evaluate('window.demoState')) as { ready: boolean }).ready).toBe(false);
+    } finally {
+      await twice.page.close();
+    }
+  }, 60_000);
+
   it('chapter mode: the chapter network and code beside live matrices, with the chapter log 0.6931 … 0.4775', async () => {
     const { page, errors } = await open('#mode=chapter');
     try {
