@@ -239,7 +239,20 @@ export class Backend {
    * Use `n` threads (the calling thread and n − 1 workers), starting workers as needed.
    * Resolves when they are ready. Results do not depend on the thread count.
    */
-  async setThreads(n: number, op = 'setThreads'): Promise<void> {
+  setThreads(n: number, op = 'setThreads'): Promise<void> {
+    return this.#serially(() => this.#setThreads(n, op));
+  }
+
+  /** setThreads and shutdown run one at a time, in call order (two at once would start a worker twice). */
+  #threadCalls: Promise<unknown> = Promise.resolve();
+
+  #serially(fn: () => Promise<void>): Promise<void> {
+    const run = this.#threadCalls.then(fn, fn);
+    this.#threadCalls = run.catch(() => {});
+    return run;
+  }
+
+  async #setThreads(n: number, op: string): Promise<void> {
     if (!Number.isInteger(n) || n < 1 || n > MAX_THREADS) throw new Error(`${op}: threads must be an integer in [1, ${MAX_THREADS}], got ${String(n)}`);
     const t = this.threading;
     if (!t) {
@@ -279,7 +292,11 @@ export class Backend {
   }
 
   /** Stop every worker (the backend goes on with one thread; setThreads starts them again). */
-  async shutdown(): Promise<void> {
+  shutdown(): Promise<void> {
+    return this.#serially(() => this.#shutdown());
+  }
+
+  async #shutdown(): Promise<void> {
     const t = this.threading;
     if (!t) return;
     this.ctrlStore(ControlField.Threads, 1);

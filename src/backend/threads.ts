@@ -121,7 +121,8 @@ export class WorkerPool {
   private readonly handles = new Map<number, Handle>();
   /** Why a worker stopped unexpectedly, once one has. */
   failure: string | null = null;
-  private closing = false;
+  /** Workers being stopped on purpose (close): their exit is not a failure. Workers started later are watched. */
+  private readonly stopping = new WeakSet<Handle>();
 
   constructor(private readonly onFailure: (why: string) => void) {}
 
@@ -137,8 +138,9 @@ export class WorkerPool {
 
   /** Start a worker with `setup`. */
   async spawn(setup: WorkerSetup): Promise<void> {
+    let handle: Handle | null = null;
     const fail = (why: string) => {
-      if (this.closing || this.failure) return;
+      if ((handle && this.stopping.has(handle)) || this.failure) return;
       this.failure = `worker thread ${setup.id} ${why}`;
       this.onFailure(this.failure);
     };
@@ -148,9 +150,10 @@ export class WorkerPool {
       w.unref(); // an idle pool never keeps the process alive
       w.on('error', (e) => fail(`failed: ${String(e)}`));
       w.on('exit', (code) => {
-        this.handles.delete(setup.id);
+        if (this.handles.get(setup.id) === w) this.handles.delete(setup.id);
         if (code !== 0) fail(`exited with code ${code}`);
       });
+      handle = w;
       this.handles.set(setup.id, w);
     } else {
       const url = URL.createObjectURL(new Blob([WEB_WORKER], { type: 'text/javascript' }));
@@ -158,7 +161,8 @@ export class WorkerPool {
       URL.revokeObjectURL(url);
       w.onerror = (e) => fail(`failed: ${e.message}`);
       w.postMessage(setup);
-      this.handles.set(setup.id, { terminate: () => w.terminate() });
+      handle = { terminate: () => w.terminate() };
+      this.handles.set(setup.id, handle);
     }
   }
 
@@ -169,8 +173,9 @@ export class WorkerPool {
 
   /** Terminate every worker. */
   async close(): Promise<void> {
-    this.closing = true;
-    await Promise.all([...this.handles.values()].map((h) => h.terminate()));
+    const all = [...this.handles.values()];
+    for (const h of all) this.stopping.add(h);
     this.handles.clear();
+    await Promise.all(all.map((h) => h.terminate()));
   }
 }

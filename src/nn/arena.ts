@@ -80,18 +80,35 @@ export class NetworkArena implements LayerOwner {
   }
 
   checkIdle(op: string): void {
-    if (this.busy) {
-      throw new Error(
-        `${op}: this network is busy: ${this.busy} is training it. Call ${op.split(':')[0]} after training returns ` +
-          '(to stop it early, return false from onEpoch/onBatch or abort its signal)',
-      );
+    if (!this.busy) return;
+    if (!/\.train/.test(this.busy)) {
+      // predict/forward/backward run user code (a custom activation) while they hold the buffers
+      throw new Error(`${op}: this network is busy: ${this.busy} is running on it, and code it calls (a custom activation) cannot ${op.split(/[.:]/)[1] ?? 'use'} it meanwhile`);
+    }
+    throw new Error(
+      `${op}: this network is busy: ${this.busy} is training it. Call ${op.split(':')[0]} after training returns ` +
+        '(to stop it early, return false from onEpoch/onBatch or abort its signal)',
+    );
+  }
+
+  /** Run `fn` with the network busy as `op` (checked idle first): code it calls cannot dispose or reshape it. */
+  use<T>(op: string, fn: () => T): T {
+    this.checkIdle(op);
+    this.busy = op;
+    try {
+      return fn();
+    } finally {
+      this.busy = null;
     }
   }
 
-  /** Batch buffers for `rows` rows, for every layer, plus targets. */
-  ensureWorkspace(rows: number, op: string): void {
+  /**
+   * Batch buffers for `rows` rows, for every layer, plus targets. Only the caller that made the
+   * network busy (`owner`: its op, the training call) may grow them while it is busy.
+   */
+  ensureWorkspace(rows: number, op: string, owner?: string): void {
     if (this.ws && rows <= this.wsRows) return;
-    this.checkIdle(op);
+    if (this.busy === null || this.busy !== owner) this.checkIdle(op);
     let floats = 0;
     for (const l of this.layers) floats += LayerBuffers.workspaceFloats(l.inputs, l.outputs, rows);
     floats += align4(rows * this.outputSize) + 4 + align4(rows);
@@ -148,8 +165,8 @@ export class NetworkArena implements LayerOwner {
   }
 
   /** State for `optimizer`: kept when the settings match the last run's, else fresh zeros. */
-  optimizerState(optimizer: Optimizer, op: string, releasePrevious = true): OptimizerState {
-    const key = optimizerKey(optimizer, op);
+  optimizerState(optimizer: Optimizer, op: string, releasePrevious = true, settings?: unknown): OptimizerState {
+    const key = optimizerKey(optimizer, op, settings);
     if (this.opt && this.opt.key === key) return this.opt;
     const kernel = optimizerKernel(optimizer);
     const slots = kernel ? kernel.slots : optimizer.stateArrays;
@@ -221,14 +238,15 @@ export class NetworkArena implements LayerOwner {
 }
 
 /** What tells whether optimizer state can be reused: the class and its settings. */
-function optimizerKey(optimizer: Optimizer, op: string): string {
-  let settings: string;
+/** Which state an optimizer's settings need: its class and `toJSON()` (`settings`, when read already). */
+function optimizerKey(optimizer: Optimizer, op: string, settings?: unknown): string {
+  let text: string;
   try {
-    settings = JSON.stringify(optimizer.toJSON());
+    text = JSON.stringify(settings ?? optimizer.toJSON());
   } catch (e) {
     throw new Error(`${op}: optimizer.toJSON() failed (${(e as Error).message})`);
   }
-  return `${optimizer.constructor.name}:${settings}`;
+  return `${optimizer.constructor.name}:${text}`;
 }
 
 const registry = new WeakMap<object, NetworkArena>();

@@ -24,8 +24,10 @@ export interface LayerOwner {
   readonly disposed: boolean;
   /** Throw when the owner is busy (a network in training) and must not be touched by `op`. */
   checkIdle(op: string): void;
-  /** Make sure every layer of the owner has buffers for a batch of `rows`. */
-  ensureWorkspace(rows: number, op: string): void;
+  /** Make sure every layer of the owner has buffers for a batch of `rows` (`owner`: the op holding it busy). */
+  ensureWorkspace(rows: number, op: string, owner?: string): void;
+  /** Run `fn` with the owner busy as `op`: code it calls (a custom activation) cannot dispose or resize it. */
+  use<T>(op: string, fn: () => T): T;
 }
 
 /**
@@ -48,9 +50,17 @@ export function initScale(init: unknown, inputSize: number, outputSize: number, 
   if (init === undefined || init === 'chapter') return 0.01;
   if (init === 'xavier') return Math.sqrt(2 / (inputSize + outputSize));
   if (init === 'he') return Math.sqrt(2 / inputSize);
-  if (typeof init === 'number' && Number.isFinite(init) && init >= 0 && init <= FLOAT32_MAX) return init;
-  throw new Error(`${op}: init must be 'chapter', 'xavier', 'he' or a scale ≥ 0 (finite in float32), got ${describe(init)}`);
+  if (typeof init === 'number' && Number.isFinite(init) && init >= 0 && init <= MAX_INIT_SCALE) return init;
+  throw new Error(
+    `${op}: init must be 'chapter', 'xavier', 'he' or a scale in [0, ${MAX_INIT_SCALE.toPrecision(3)}] (larger scales make weights beyond float32), got ${describe(init)}`,
+  );
 }
+
+/**
+ * The largest `init` scale: `RandomState.randn` (the polar method on 53-bit uniforms) never
+ * exceeds 12.01 in magnitude, so randn·scale stays a finite float32.
+ */
+const MAX_INIT_SCALE = FLOAT32_MAX / 12.01;
 
 /**
  * Options for a standalone {@link Layer}.
@@ -118,6 +128,8 @@ export class Layer {
   readonly #owner: LayerOwner;
   readonly #ownsMemory: boolean;
   #disposed = false;
+  /** The op running on a standalone layer (its forward/backward), or null. */
+  #busy: string | null = null;
   #wsRows = 0;
   readonly #weights: Matrix;
   readonly #bias: Matrix;
@@ -206,13 +218,15 @@ export class Layer {
     this.#owner.checkIdle(op);
     const X = toMatrix(x, op, 'input');
     if (X.cols !== this.inputSize) throw new Error(`${op}: input has ${X.cols} columns, layer expects ${this.inputSize}`);
-    this.#owner.ensureWorkspace(X.rows, op);
-    const b = this.#buf;
-    this.#be.write(b.xOwn, X.data);
-    b.x = b.xOwn;
-    b.forward(X.rows); // z = x·W + b; y = activation(z)
-    this.#be.checkThreads(op);
-    return readMatrix(this.#be, b.y, X.rows, this.outputSize);
+    return this.#owner.use(op, () => {
+      this.#owner.ensureWorkspace(X.rows, op, op);
+      const b = this.#buf;
+      this.#be.write(b.xOwn, X.data);
+      b.x = b.xOwn;
+      b.forward(X.rows); // z = x·W + b; y = activation(z)
+      this.#be.checkThreads(op);
+      return readMatrix(this.#be, b.y, X.rows, this.outputSize);
+    });
   }
 
   /**
@@ -236,11 +250,13 @@ export class Layer {
       throw new Error(`${op}: gradOutput is ${G.rows}x${G.cols}, the last forward pass produced ${rows}x${this.outputSize}`);
     }
     const be = this.#be;
-    be.write(b.g, G.data);
-    // grad = gradOutput ⊙ activation'(z); gradWeights = xᵀ·grad; gradBias = Σ grad; gradInput = grad·Wᵀ
-    b.backward(b.dxOwn, false);
-    be.checkThreads(op);
-    return [readMatrix(be, b.dxOwn, rows, this.inputSize), readMatrix(be, b.dw, this.inputSize, this.outputSize), readMatrix(be, b.db, 1, this.outputSize)];
+    return this.#owner.use(op, () => {
+      be.write(b.g, G.data);
+      // grad = gradOutput ⊙ activation'(z); gradWeights = xᵀ·grad; gradBias = Σ grad; gradInput = grad·Wᵀ
+      b.backward(b.dxOwn, false);
+      be.checkThreads(op);
+      return [readMatrix(be, b.dxOwn, rows, this.inputSize), readMatrix(be, b.dw, this.inputSize, this.outputSize), readMatrix(be, b.db, 1, this.outputSize)];
+    });
   }
 
   /**
@@ -256,6 +272,7 @@ export class Layer {
   dispose(): void {
     if (!this.#ownsMemory) throw new Error('Layer.dispose: this layer belongs to a NeuralNetwork; dispose the network instead');
     if (this.#disposed) return;
+    this.#owner.checkIdle('Layer.dispose');
     this.#disposed = true;
     this.#be.release(this.#buf.params);
     if (this.#buf.ws) this.#be.release(this.#buf.ws);
@@ -265,11 +282,24 @@ export class Layer {
   /** A standalone layer owns its batch buffers. */
   #selfOwner(): LayerOwner {
     const layer = this;
-    return {
+    const owner: LayerOwner = {
       get disposed() {
         return layer.#disposed;
       },
-      checkIdle: () => {},
+      checkIdle: (op) => {
+        if (layer.#busy) {
+          throw new Error(`${op}: this layer is busy: ${layer.#busy} is running on it, and code it calls (a custom activation) cannot ${op.split('.')[1] ?? 'use'} it meanwhile`);
+        }
+      },
+      use: (op, fn) => {
+        owner.checkIdle(op);
+        layer.#busy = op;
+        try {
+          return fn();
+        } finally {
+          layer.#busy = null;
+        }
+      },
       ensureWorkspace: (rows, op) => {
         const b = layer.#buf;
         if (b.ws && rows <= layer.#wsRows) return;
@@ -279,6 +309,7 @@ export class Layer {
         b.bind(block, block.ptr, rows);
       },
     };
+    return owner;
   }
 
   #cacheView(ptr: number, cols: number, name: string): Matrix | null {

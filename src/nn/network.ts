@@ -217,12 +217,14 @@ export class NeuralNetwork {
       arena.be.write(p!, X.data); // checked before the network's own buffers are touched
       checkFiniteCopy(arena.be, p!, X, op);
     });
-    if (arena.busy) return arena.forwardDetached(X, op); // training owns the workspace
-    arena.ensureWorkspace(X.rows, op);
-    arena.be.write(arena.layers[0]!.xOwn, X.data);
-    arena.forward(X.rows); // for layer in self.layers: x = layer.forward(x)
-    arena.be.checkThreads(op);
-    return readMatrix(arena.be, arena.layers[arena.layers.length - 1]!.y, X.rows, this.outputSize);
+    if (arena.busy) return arena.forwardDetached(X, op); // training (or a call below us) owns the workspace
+    return arena.use(op, () => {
+      arena.ensureWorkspace(X.rows, op, op);
+      arena.be.write(arena.layers[0]!.xOwn, X.data);
+      arena.forward(X.rows); // for layer in self.layers: x = layer.forward(x)
+      arena.be.checkThreads(op);
+      return readMatrix(arena.be, arena.layers[arena.layers.length - 1]!.y, X.rows, this.outputSize);
+    });
   }
 
   /**
@@ -246,16 +248,18 @@ export class NeuralNetwork {
     if (G.rows !== rows || G.cols !== this.outputSize) {
       throw new Error(`${op}: gradOutput is ${G.rows}x${G.cols}, the last forward pass produced ${rows}x${this.outputSize}`);
     }
-    be.write(layers[layers.length - 1]!.g, G.data);
-    for (let i = layers.length - 1; i >= 0; i--) {
-      const layer = layers[i]!;
-      // grad = layer.backward(grad): into the previous layer's output gradient
-      layer.backward(i > 0 ? layers[i - 1]!.g : 0, false);
-      // layer.weights -= learning_rate * grad_weights; layer.bias -= learning_rate * grad_bias
-      sgdStep(be, { param: layer.w, grad: layer.dw, learningRate, count: layer.inputs * layer.outputs });
-      sgdStep(be, { param: layer.b, grad: layer.db, learningRate, count: layer.outputs });
-    }
-    be.checkThreads(op);
+    arena.use(op, () => {
+      be.write(layers[layers.length - 1]!.g, G.data);
+      for (let i = layers.length - 1; i >= 0; i--) {
+        const layer = layers[i]!;
+        // grad = layer.backward(grad): into the previous layer's output gradient
+        layer.backward(i > 0 ? layers[i - 1]!.g : 0, false);
+        // layer.weights -= learning_rate * grad_weights; layer.bias -= learning_rate * grad_bias
+        sgdStep(be, { param: layer.w, grad: layer.dw, learningRate, count: layer.inputs * layer.outputs });
+        sgdStep(be, { param: layer.b, grad: layer.db, learningRate, count: layer.outputs });
+      }
+      be.checkThreads(op);
+    });
   }
 
   /**

@@ -162,7 +162,8 @@ export interface TrainResult {
 }
 
 /**
- * Thrown when the loss stops being finite; the weights are those of the last finite loss.
+ * Thrown when the loss stops being finite; the weights are those of the last finite loss, and the
+ * optimizer's state starts afresh (as after `resetOptimizer()`).
  *
  * @example
  * ```ts
@@ -255,8 +256,15 @@ export interface Plan {
   epochs: number;
   batch: number;
   loss: Loss;
+  /** `loss.name` and `loss.fromLogits`, read once. */
+  lossName: string;
+  fromLogits: boolean;
   optimizer: Optimizer;
+  /** What `optimizer.toJSON()` returned, read once (the training config saved with the network). */
+  optimizerJSON: { name: string } & Record<string, unknown>;
   lr: (epoch: number) => number;
+  /** Whether a schedule was given. */
+  scheduled: boolean;
   l1: number;
   l2: number;
   shuffle: boolean;
@@ -290,63 +298,32 @@ export type TrainData = Dataset | { x: MatrixLike; y: MatrixLike };
  *
  * @internal
  */
-export function validate(net: NeuralNetwork, given: TrainData, options: TrainOptions, op: string): Plan {
+export function validate(net: NeuralNetwork, given: TrainData, givenOptions: TrainOptions, op: string): Plan {
   const arena = arenaOf(net);
-  arena.checkLive(op);
-  arena.checkIdle(op);
-  if (options === null || typeof options !== 'object') throw new Error(`${op}: options must be an object, got ${describe(options)}`);
-  const data = isDataset(given) ? datasetSource(net, given, op, 'training') : matrixSource(net, given.x, given.y, op);
+  // Every option is read once, here, before the data: a getter (or a custom optimizer's toJSON)
+  // runs before the values it could change are checked, and cannot change its mind afterwards.
+  const options = readOptions(givenOptions, op);
   const epochs = positiveInt(op, 'epochs', options.epochs ?? 1000);
   if (epochs > MAX_EPOCHS) throw new Error(`${op}: epochs must be at most ${MAX_EPOCHS} per call, got ${epochs} (call train() again to go on)`);
   const lr0 = options.learningRate ?? 0.01;
   checkLearningRate(op, lr0);
   const lr = scheduleFn(op, options.schedule, lr0);
   const loss = options.loss === undefined ? defaultLoss(net) : resolveLoss(options.loss, op);
+  const lossName = userValue(op, 'loss.name', () => loss.name);
   const optimizer = resolveOptimizer(options.optimizer ?? 'sgd', op);
+  const optimizerJSON = optimizerSettings(optimizer, op);
   const l1 = nonNegative(op, 'l1', options.l1 ?? 0), l2 = nonNegative(op, 'l2', options.l2 ?? 0);
   const last = net.layers[net.layers.length - 1]!;
-  if (loss.fromLogits && !acceptsLogitsOf(loss, last.activation)) {
+  const fromLogits = userValue(op, 'loss.fromLogits', () => loss.fromLogits);
+  if (fromLogits && !acceptsLogitsOf(loss, last.activation)) {
     const wants = loss instanceof SoftmaxCrossEntropy ? 'a Softmax (or Linear)' : 'a Sigmoid (or Linear)';
     throw new Error(
-      `${op}: the ${loss.name} loss takes logits and needs ${wants} output layer, the last layer has ${last.activation.name}`,
+      `${op}: the ${lossName} loss takes logits and needs ${wants} output layer, the last layer has ${last.activation.name}`,
     );
   }
-  let val: Source | null = null, nVal = 0;
   if (options.validation !== undefined && options.validationSplit !== undefined) {
     throw new Error(`${op}: give validation or validationSplit, not both`);
   }
-  if (options.validation !== undefined) {
-    const v = options.validation;
-    if (isDataset(v)) val = datasetSource(net, v, op, 'validation');
-    else {
-      if (v === null || typeof v !== 'object') throw new Error(`${op}: validation must be { x, y } or a Dataset`);
-      const valX = checkInput(net, v.x, `${op}: validation`, 'x');
-      const valY = toMatrix(v.y, `${op}: validation`, 'y');
-      if (valY.rows !== valX.rows || valY.cols !== net.outputSize) {
-        throw new Error(`${op}: validation y is ${valY.rows}x${valY.cols}, expected ${valX.rows}x${net.outputSize}`);
-      }
-      val = { X: valX, Y: valY, dataset: null, memory: null, rows: valX.rows, checked: true };
-    }
-  } else if (options.validationSplit !== undefined) {
-    const f = options.validationSplit;
-    if (typeof f !== 'number' || !(f > 0 && f < 1)) throw new Error(`${op}: validationSplit must be in (0, 1), got ${describe(f)}`);
-    nVal = Math.round(data.rows * f);
-    if (nVal < 1 || nVal >= data.rows) {
-      throw new Error(`${op}: validationSplit ${f} of ${data.rows} rows leaves ${nVal} validation and ${data.rows - nVal} training rows`);
-    }
-  }
-  // the rows that train, and those a validationSplit holds out (from the end, in place)
-  const trainRows = data.rows - nVal;
-  // (datasetMemory again: user code run since, an options getter, may have disposed it)
-  if (data.memory) datasetMemory(data.dataset, arena.be, op, 'training').checkTargets(loss, op, nVal);
-  else {
-    const { Y } = data, cols = Y.cols;
-    checkTargets(loss, nVal ? new Matrix(trainRows, cols, Y.data.subarray(0, trainRows * cols)) : Y, op);
-    if (nVal) checkTargets(loss, new Matrix(nVal, cols, Y.data.subarray(trainRows * cols)), `${op}: validation`);
-  }
-  if (val?.memory) datasetMemory(val.dataset, arena.be, op, 'validation').checkTargets(loss, `${op}: validation`);
-  else if (val) checkTargets(loss, val.Y!, `${op}: validation`);
-  const batch = Math.min(positiveInt(op, 'batchSize', options.batchSize ?? trainRows), trainRows);
   const shuffle = bool(op, 'shuffle', options.shuffle, true);
   const seed = options.seed ?? 0;
   if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) {
@@ -371,10 +348,88 @@ export function validate(net: NeuralNetwork, given: TrainData, options: TrainOpt
   for (const name of ['onEpoch', 'onBatch'] as const) {
     if (options[name] !== undefined && typeof options[name] !== 'function') throw new Error(`${op}: ${name} must be a function`);
   }
+  const batchSize = options.batchSize;
+  if (batchSize !== undefined) positiveInt(op, 'batchSize', batchSize);
+  const split = options.validationSplit;
+  if (split !== undefined && (typeof split !== 'number' || !(split > 0 && split < 1))) {
+    throw new Error(`${op}: validationSplit must be in (0, 1), got ${describe(split)}`);
+  }
+
+  // The data, checked last: from here to its copy into linear memory no user code runs.
+  arena.checkLive(op);
+  const data = isDataset(given) ? datasetSource(net, given, op, 'training') : matrixSource(net, given.x, given.y, op);
+  let val: Source | null = null, nVal = 0;
+  if (options.validation !== undefined) {
+    const v = options.validation;
+    if (isDataset(v)) val = datasetSource(net, v, op, 'validation');
+    else {
+      if (v === null || typeof v !== 'object') throw new Error(`${op}: validation must be { x, y } or a Dataset`);
+      const valX = checkInput(net, v.x, `${op}: validation`, 'x');
+      const valY = toMatrix(v.y, `${op}: validation`, 'y');
+      if (valY.rows !== valX.rows || valY.cols !== net.outputSize) {
+        throw new Error(`${op}: validation y is ${valY.rows}x${valY.cols}, expected ${valX.rows}x${net.outputSize}`);
+      }
+      val = { X: valX, Y: valY, dataset: null, memory: null, rows: valX.rows, checked: true };
+    }
+  } else if (split !== undefined) {
+    nVal = Math.round(data.rows * split);
+    if (nVal < 1 || nVal >= data.rows) {
+      throw new Error(`${op}: validationSplit ${split} of ${data.rows} rows leaves ${nVal} validation and ${data.rows - nVal} training rows`);
+    }
+  }
+  // the rows that train, and those a validationSplit holds out (from the end, in place)
+  const trainRows = data.rows - nVal;
+  if (data.memory) datasetMemory(data.dataset, arena.be, op, 'training').checkTargets(loss, op, nVal);
+  else {
+    const { Y } = data, cols = Y.cols;
+    checkTargets(loss, nVal ? new Matrix(trainRows, cols, Y.data.subarray(0, trainRows * cols)) : Y, op);
+    if (nVal) checkTargets(loss, new Matrix(nVal, cols, Y.data.subarray(trainRows * cols)), `${op}: validation`);
+  }
+  if (val?.memory) datasetMemory(val.dataset, arena.be, op, 'validation').checkTargets(loss, `${op}: validation`);
+  else if (val) checkTargets(loss, val.Y!, `${op}: validation`);
+  const batch = Math.min(batchSize ?? trainRows, trainRows);
   return {
-    data, trainRows, val, epochs, batch, loss, optimizer, lr, l1, l2, shuffle, rng: new RandomState(seed),
-    accuracy: metrics.includes('accuracy'), early, errorThreshold, logEvery, onEpoch: options.onEpoch, onBatch: options.onBatch,
+    data, trainRows, val, epochs, batch, loss, lossName, fromLogits, optimizer, optimizerJSON, lr, scheduled: options.schedule !== undefined,
+    l1, l2, shuffle, rng: new RandomState(seed), accuracy: metrics.includes('accuracy'), early, errorThreshold, logEvery,
+    onEpoch: options.onEpoch, onBatch: options.onBatch,
   };
+}
+
+/** The options `train()` reads, each read once (a getter runs once; later reads see the copy). */
+const OPTION_KEYS = [
+  'epochs', 'learningRate', 'loss', 'optimizer', 'schedule', 'l1', 'l2', 'batchSize', 'shuffle', 'seed', 'validation',
+  'validationSplit', 'metrics', 'earlyStopping', 'errorThreshold', 'logEvery', 'onEpoch', 'onBatch',
+] as const satisfies readonly (keyof TrainOptions)[];
+
+function readOptions(options: unknown, op: string): TrainOptions {
+  if (options === null || typeof options !== 'object') throw new Error(`${op}: options must be an object, got ${describe(options)}`);
+  const copy: Record<string, unknown> = {};
+  for (const key of OPTION_KEYS) copy[key] = userValue(op, `options.${key}`, () => (options as Record<string, unknown>)[key]);
+  return copy as TrainOptions;
+}
+
+/** Read a value through user code (a getter), naming what failed if it throws. */
+function userValue<T>(op: string, what: string, read: () => T): T {
+  try {
+    return read();
+  } catch (e) {
+    throw new Error(`${op}: reading ${what} failed (${e instanceof Error ? e.message : String(e)})`, { cause: e });
+  }
+}
+
+/** A copy of what an optimizer's `toJSON()` returns (called once per training call). */
+function optimizerSettings(optimizer: Optimizer, op: string): { name: string } & Record<string, unknown> {
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(optimizer.toJSON());
+  } catch (e) {
+    throw new Error(`${op}: optimizer.toJSON() failed (${e instanceof Error ? e.message : String(e)})`, { cause: e });
+  }
+  const settings: unknown = text === undefined ? undefined : JSON.parse(text);
+  if (settings === null || typeof settings !== 'object' || Array.isArray(settings) || typeof (settings as { name?: unknown }).name !== 'string') {
+    throw new Error(`${op}: optimizer.toJSON() must return an object with a string name, got ${describe(settings)}`);
+  }
+  return settings as { name: string } & Record<string, unknown>;
 }
 
 /** Inputs and targets given as matrices, shapes checked against the network. */

@@ -87,29 +87,34 @@ export class Trainer {
   readonly result: TrainResult;
 
   constructor(net: NeuralNetwork, data: TrainData, options: TrainOptions, readonly op: string) {
-    const p = (this.p = validate(net, data, options, op));
     const arena = (this.arena = arenaOf(net));
+    arena.checkLive(op);
+    arena.checkIdle(op);
+    // Busy from the start: user code that runs while the call sets up (an options getter, a custom
+    // optimizer's toJSON) cannot dispose, train or reset this network under it.
+    arena.busy = op;
     const be = arena.be;
-    this.fused = p.loss.fromLogits;
-    this.threshold = this.fused ? 0 : 0.5;
-    const n = p.trainRows, split = p.data.rows - n;
-    this.perEpoch = Boolean(
-      options.schedule || p.val || split || p.early || p.errorThreshold || p.onEpoch || (p.batch < n && p.shuffle),
-    );
-    this.order = p.batch < n ? identity(n) : null;
-    this.result = { loss: [], learningRate: [], epochs: 0, stopped: false, stopReason: 'epochs' };
-    if (p.accuracy) this.result.accuracy = [];
-    if (p.val || split) {
-      this.result.valLoss = [];
-      if (p.accuracy) this.result.valAccuracy = [];
-    }
-    const bytes = arena.params.bytes;
     try {
+      const p = (this.p = validate(net, data, options, op));
+      this.fused = p.fromLogits;
+      this.threshold = this.fused ? 0 : 0.5;
+      const n = p.trainRows, split = p.data.rows - n;
+      this.perEpoch = Boolean(
+        p.scheduled || p.val || split || p.early || p.errorThreshold || p.onEpoch || (p.batch < n && p.shuffle),
+      );
+      this.order = p.batch < n ? identity(n) : null;
+      this.result = { loss: [], learningRate: [], epochs: 0, stopped: false, stopReason: 'epochs' };
+      if (p.accuracy) this.result.accuracy = [];
+      if (p.val || split) {
+        this.result.valLoss = [];
+        if (p.accuracy) this.result.valAccuracy = [];
+      }
+      const bytes = arena.params.bytes;
       // A large Matrix x is checked right after its copy in, before the workspace may grow.
-      if (p.data.checked) arena.ensureWorkspace(p.batch, op);
+      if (p.data.checked) arena.ensureWorkspace(p.batch, op, op);
       const all = this.rowsOf(p.data, 'training');
       if (!p.data.checked) checkFiniteCopy(be, all.x, p.data.X!, op);
-      arena.ensureWorkspace(p.batch, op);
+      arena.ensureWorkspace(p.batch, op, op);
       this.train = { x: all.x, y: all.y, n };
       // a validationSplit's rows are the tail of the same block, read in place
       if (split) this.val = { x: all.x + n * arena.inputSize * 4, y: all.y + n * arena.outputSize * 4, n: split };
@@ -133,7 +138,7 @@ export class Trainer {
         trainingConfig: arena.trainingConfig,
       };
       // the state it replaces (if any) is kept until training returns: put back if the run fails
-      if (arena.optimizerState(p.optimizer, op, false) !== prev && prev) this.blocksToKeep.add(prev);
+      if (arena.optimizerState(p.optimizer, op, false, p.optimizerJSON) !== prev && prev) this.blocksToKeep.add(prev);
       if (!p.onBatch && lossKernel(p.loss) && optimizerKernel(p.optimizer) && arena.layers.every((l) => activationKernel(l.activation))) {
         this.kernelLoop = this.writePlan(op);
       }
@@ -141,7 +146,11 @@ export class Trainer {
       this.abort();
       throw e;
     }
-    arena.busy = op;
+  }
+
+  /** The epochs this call runs at most. */
+  get epochs(): number {
+    return this.p.epochs;
   }
 
   /** Earlier optimizer state replaced by this run's: freed on success, put back on failure. */
@@ -422,12 +431,20 @@ export class Trainer {
     return { loss: total / rows.n, accuracy: correct / rows.n };
   }
 
-  /** Training returned (or diverged): keep its weights and state, free the run's memory. */
-  finish(): void {
+  /**
+   * Training returned (or diverged): keep its weights and free the run's memory. The optimizer's
+   * state is kept too, unless training diverged: moments built from the gradients that blew up
+   * would make the next call diverge at once, so the state starts afresh (as after resetOptimizer).
+   */
+  finish(diverged = false): void {
     if (this.released) return;
     const arena = this.arena;
-    arena.trainingConfig = { optimizer: this.p.optimizer.toJSON(), loss: this.p.loss.name };
+    arena.trainingConfig = { optimizer: this.p.optimizerJSON, loss: this.p.lossName };
     for (const old of this.blocksToKeep) if (old.block) arena.be.release(old.block);
+    if (diverged && !arena.disposed) {
+      if (arena.opt?.block) arena.be.release(arena.opt.block);
+      arena.opt = null;
+    }
     this.release();
   }
 
@@ -471,7 +488,7 @@ export class Trainer {
 
 /** Run `body` on a Trainer: keep the outcome on success or divergence, put everything back otherwise. */
 function settle(t: Trainer, e: unknown): void {
-  if (e instanceof TrainingDivergedError) t.finish();
+  if (e instanceof TrainingDivergedError) t.finish(true);
   else t.abort();
 }
 
@@ -524,7 +541,7 @@ export async function trainNetworkAsync(net: NeuralNetwork, data: TrainData, opt
       // aim each slice at yieldEvery milliseconds
       chunk = Math.max(1, Math.min(MAX_CHUNK * 16, Math.round((ran * yieldEvery) / Math.max(ms, 0.05))));
       const r = t.result;
-      onProgress?.({ epoch: r.epochs, epochs: options.epochs ?? 1000, loss: r.loss[r.loss.length - 1] ?? NaN });
+      onProgress?.({ epoch: r.epochs, epochs: t.epochs, loss: r.loss[r.loss.length - 1] ?? NaN });
       if (!t.done) await nextTick();
     }
   } catch (e) {

@@ -219,6 +219,22 @@ describe('threads', () => {
     await expect(setThreads(1.5)).rejects.toThrow(/got 1.5/);
   });
 
+  it('setThreads and shutdown called at once run one after another: no worker starts twice, products stay bit-identical', async () => {
+    const n = 256;
+    const A = new Matrix(n, n, Float32Array.from({ length: n * n }, (_, i) => Math.sin(i)));
+    const B = new Matrix(n, n, Float32Array.from({ length: n * n }, (_, i) => Math.cos(i)));
+    await setThreads(1);
+    const ref = Array.from(matmul(A, B).data);
+    await shutdown();
+    await Promise.all([setThreads(2), setThreads(2), setThreads(2), shutdown(), setThreads(2)]);
+    expect(backendInfo().threads).toBe(2);
+    for (let k = 0; k < 60; k++) expect(Array.from(matmul(A, B).data)).toEqual(ref);
+    // a rejected call does not hold up the ones after it
+    await expect(Promise.all([setThreads(0), setThreads(2)])).rejects.toThrow(/got 0/);
+    await setThreads(2);
+    expect(Array.from(matmul(A, B).data)).toEqual(ref);
+  });
+
   it('a worker that dies surfaces as a clear error, not a deadlock; setThreads restarts workers', async () => {
     await setThreads(2);
     const be = backend();

@@ -5,7 +5,9 @@
 // that training's outcome is bit-identical to an undisturbed run, that a bystander network's
 // outputs never change, and that no memory leaks.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { backendInfo, init, NeuralNetwork, ReLU, Sigmoid, type TrainOptions } from '../../src/index.js';
+import {
+  Activation, backendInfo, init, Layer, Matrix, NeuralNetwork, ReLU, SGD, Sigmoid, Tanh, type MatrixLike, type TrainOptions,
+} from '../../src/index.js';
 
 beforeAll(async () => {
   await init({ threads: 1 });
@@ -141,5 +143,241 @@ describe('concurrency of trainAsync', () => {
     await Promise.all(runs);
     nets.forEach((n, i) => expect(weights(n)).toEqual(alone[i]));
     nets.forEach((n) => n.dispose());
+  });
+});
+
+describe('user code run while train() sets up (an options getter, a custom optimizer\'s toJSON)', () => {
+  class HookedSGD extends SGD {
+    hook: (() => void) | null = null;
+    calls = 0;
+    override toJSON() {
+      this.calls++;
+      this.hook?.();
+      return super.toJSON();
+    }
+  }
+  const sources: Record<string, (call: () => void) => TrainOptions> = {
+    'an options getter': (call) => ({ learningRate: 0.5, seed: 1, get epochs() { call(); return 6; } }),
+    "the optimizer's toJSON": (call) => {
+      const o = new HookedSGD();
+      o.hook = call;
+      return { epochs: 6, learningRate: 0.5, seed: 1, optimizer: o };
+    },
+  };
+  for (const [source, options] of Object.entries(sources)) {
+    for (const [name, { call, busy }] of Object.entries(calls)) {
+      it(`${name} from ${source}: ${busy ? 'rejected as busy' : 'works'}, training unchanged, bystander unchanged, no leak`, () => {
+        const bystander = make();
+        const seen = bystander.predict(big).data.slice();
+        const control = make();
+        control.train(X, Y, options(() => undefined));
+        const net = make();
+        net.predict(X);
+        const used = backendInfo().usedBytes;
+        const errors: unknown[] = [];
+        net.train(X, Y, options(() => {
+          try {
+            call(net);
+          } catch (e) {
+            errors.push(e);
+          }
+        }));
+        if (busy) {
+          expect(errors.length).toBe(1);
+          expect((errors[0] as Error).constructor).toBe(Error);
+          expect((errors[0] as Error).message).toMatch(/this network is busy: NeuralNetwork\.train is training it/);
+        } else expect(errors).toEqual([]);
+        expect(net.disposed).toBe(false);
+        expect(weights(net)).toEqual(weights(control));
+        expect(backendInfo().usedBytes).toBe(used);
+        expect(Array.from(bystander.predict(big).data)).toEqual(Array.from(seen));
+        expect(() => net.resetOptimizer()).not.toThrow();
+        net.dispose();
+        control.dispose();
+        bystander.dispose();
+      });
+    }
+  }
+
+  it('a network disposed and its memory handed to a new one during setup: rejected, the new network untouched', () => {
+    const a = make();
+    let b: NeuralNetwork | null = null;
+    const fresh = new NeuralNetwork([2, 4, 1], [new ReLU(), new Sigmoid()], { seed: 2 });
+    const opts = {
+      learningRate: 0.5,
+      get epochs() {
+        try {
+          a.dispose();
+        } finally {
+          b = new NeuralNetwork([2, 4, 1], [new ReLU(), new Sigmoid()], { seed: 2 });
+        }
+        return 50;
+      },
+    };
+    expect(() => a.train(X, Y, opts)).toThrow(/NeuralNetwork\.train: reading options\.epochs failed \(NeuralNetwork\.dispose: this network is busy/);
+    expect(a.disposed).toBe(false);
+    expect(weights(b!)).toEqual(weights(fresh));
+    expect(() => a.train(X, Y, { epochs: 1 })).not.toThrow(); // idle again
+    for (const n of [a, b!, fresh]) n.dispose();
+  });
+
+  it("reads every option once: a getter that changes its answer gives what it said first", () => {
+    const net = make(), control = make();
+    let reads = 0;
+    const seen: number[] = [];
+    const onEpoch = (e: number) => void seen.push(e);
+    net.train(X, Y, { epochs: 3, get onEpoch(): any { return ++reads === 1 ? onEpoch : 42; } });
+    expect(reads).toBe(1);
+    expect(seen).toEqual([0, 1, 2]);
+    control.train(X, Y, { epochs: 3 });
+    expect(weights(net)).toEqual(weights(control));
+    net.dispose();
+    control.dispose();
+  });
+
+  it('the targets checked are the targets trained on: a getter changing a Matrix y is seen before the check', () => {
+    const net = make();
+    const before = weights(net);
+    const x = Matrix.from(X), y = Matrix.from(Y);
+    const opts = { epochs: 3, learningRate: 0.1, get batchSize() { y.data[0] = 1000; return 4; } };
+    expect(() => net.train(x, y, opts)).toThrow(/NeuralNetwork\.train: target\[0\]\[0\] is 1000; binary cross-entropy targets must lie in \[0, 1\]/);
+    expect(weights(net)).toEqual(before);
+    expect(net.trainingConfig).toBeNull();
+    const xs = Matrix.from(X);
+    const nan = { epochs: 3, get learningRate() { xs.data[0] = NaN; return 0.1; } };
+    expect(() => net.train(xs, Matrix.from(Y), nan)).toThrow(/NeuralNetwork\.train: input\[0\]\[0\] is NaN/);
+    expect(net.trainingConfig).toBeNull();
+    net.dispose();
+  });
+
+  it("calls the optimizer's toJSON once per train(); one that throws is named, and the network is left as it was and idle", () => {
+    const net = make();
+    const o = new HookedSGD();
+    net.train(X, Y, { epochs: 3, optimizer: o });
+    expect(o.calls).toBe(1);
+    expect(net.trainingConfig).toEqual({ optimizer: { name: 'sgd' }, loss: 'binaryCrossEntropy' });
+    const before = weights(net);
+    o.hook = () => {
+      throw new Error('toJSON boom');
+    };
+    expect(() => net.train(X, Y, { epochs: 3, optimizer: o })).toThrow(/NeuralNetwork\.train: optimizer\.toJSON\(\) failed \(toJSON boom\)/);
+    expect(weights(net)).toEqual(before);
+    expect(() => net.train(X, Y, { epochs: 1 })).not.toThrow();
+    net.dispose();
+  });
+});
+
+describe('user code run by predict, forward, backward and a layer (a custom activation)', () => {
+  /** tanh, computed in TS, calling `hook` once from its forward or backward. */
+  class HookedTanh extends Activation {
+    readonly name = 'hookedTanh';
+    hook: (() => void) | null = null;
+    #run() {
+      const h = this.hook;
+      this.hook = null;
+      h?.();
+    }
+    forward(x: MatrixLike): Matrix {
+      this.#run();
+      const m = Matrix.from(x);
+      return new Matrix(m.rows, m.cols, m.data.map(Math.tanh));
+    }
+    backward(x: MatrixLike): Matrix {
+      this.#run();
+      const m = Matrix.from(x);
+      return new Matrix(m.rows, m.cols, m.data.map((v) => 1 - Math.tanh(v) ** 2));
+    }
+  }
+  const makeHooked = () => {
+    const act = new HookedTanh();
+    return { act, net: new NeuralNetwork([2, 8, 1], [act, new Sigmoid()], { seed: 7, init: 'he' }) };
+  };
+  const entries: Record<string, { prepare?: (n: NeuralNetwork) => void; run: (n: NeuralNetwork) => unknown; op: string }> = {
+    predict: { run: (n) => Array.from(n.predict(X).data), op: 'NeuralNetwork.predict' },
+    forward: { run: (n) => Array.from(n.forward(X).data), op: 'NeuralNetwork.forward' },
+    backward: {
+      prepare: (n) => void n.forward(X),
+      run: (n) => {
+        n.backward([[1], [-1], [1], [-1]], 0.1);
+        return weights(n);
+      },
+      op: 'NeuralNetwork.backward',
+    },
+    'layer.forward': { run: (n) => Array.from(n.layers[0]!.forward(X).data), op: 'Layer.forward' },
+  };
+  for (const [entry, { prepare, run, op }] of Object.entries(entries)) {
+    for (const [name, { call, busy }] of Object.entries(calls)) {
+      it(`${name} from the activation during ${entry}: ${busy ? 'rejected as busy' : 'works'}; the result, a bystander and memory unchanged`, () => {
+        const bystander = make();
+        const seen = Array.from(bystander.predict(big).data);
+        const control = makeHooked();
+        prepare?.(control.net);
+        const expected = run(control.net);
+        const { act, net } = makeHooked();
+        net.predict(big); // buffers for the largest batch, before measuring
+        prepare?.(net);
+        const used = backendInfo().usedBytes;
+        const errors: unknown[] = [];
+        act.hook = () => {
+          try {
+            call(net);
+          } catch (e) {
+            errors.push(e);
+          }
+        };
+        const got = run(net);
+        expect(act.hook).toBeNull(); // it ran
+        if (busy) {
+          expect(errors.length).toBe(1);
+          expect((errors[0] as Error).constructor).toBe(Error);
+          expect((errors[0] as Error).message).toContain(`this network is busy: ${op} is running on it`);
+        } else expect(errors).toEqual([]);
+        expect(net.disposed).toBe(false);
+        expect(got).toEqual(expected);
+        expect(backendInfo().usedBytes).toBe(used);
+        expect(Array.from(bystander.predict(big).data)).toEqual(seen);
+        net.dispose();
+        control.net.dispose();
+        bystander.dispose();
+      });
+    }
+  }
+  it('a disposed network whose memory went to a new one mid-predict: rejected, the new network untouched', () => {
+    const { act, net } = makeHooked();
+    net.predict([[1, 2], [3, 4]]);
+    let other: NeuralNetwork | null = null;
+    act.hook = () => {
+      try {
+        net.dispose();
+      } finally {
+        other = new NeuralNetwork([50, 50, 1], [new Sigmoid(), new Sigmoid()], { seed: 3 });
+      }
+    };
+    expect(() => net.predict([[1, 2], [3, 4]])).toThrow(/NeuralNetwork\.dispose: this network is busy: NeuralNetwork\.predict is running on it/);
+    const ref = new NeuralNetwork([50, 50, 1], [new Sigmoid(), new Sigmoid()], { seed: 3 });
+    expect(weights(other!)).toEqual(weights(ref));
+    expect(net.predict([[1, 2]]).rows).toBe(1); // idle again
+    for (const n of [net, other!, ref]) n.dispose();
+  });
+
+  it('a standalone layer cannot be disposed by its own activation mid-forward or mid-backward', () => {
+    for (const during of ['forward', 'backward'] as const) {
+      const act = new HookedTanh();
+      const layer = new Layer(2, 3, act, { init: 'he' });
+      layer.forward(X);
+      const errors: unknown[] = [];
+      act.hook = () => {
+        try {
+          layer.dispose();
+        } catch (e) {
+          errors.push(e);
+        }
+      };
+      if (during === 'forward') layer.forward(X);
+      else layer.backward([[1, 1, 1], [1, 1, 1], [1, 1, 1], [1, 1, 1]]);
+      expect(errors.map((e) => (e as Error).message)).toEqual([`Layer.dispose: this layer is busy: Layer.${during} is running on it, and code it calls (a custom activation) cannot dispose it meanwhile`]);
+      expect(layer.disposed).toBe(false);
+      layer.dispose();
+    }
   });
 });

@@ -122,6 +122,32 @@ describe('7. float32 overflow is caught where numbers enter', () => {
     n.dispose();
   });
 
+  it.each(['momentum', 'adam', 'rmsprop'] as const)(
+    'after divergence the %s state starts afresh (as after resetOptimizer): the next sane call trains as a fresh optimizer would',
+    (optimizer) => {
+      const X4 = [[0, 0], [0, 1], [1, 0], [1, 1]];
+      const net = new NeuralNetwork([2, 4, 1], [new ReLU(), new Linear()], { seed: 1 });
+      expect(() => net.train(X4, [[0], [1e30], [1e30], [0]], { epochs: 100, learningRate: 1e30, optimizer, loss: 'meanSquaredError' }))
+        .toThrow(TrainingDivergedError);
+      // a network with the same weights and a fresh optimizer is what the next call must match
+      const fresh = NeuralNetwork.fromJSON(JSON.stringify(net.toJSON()));
+      fresh.resetOptimizer();
+      const sane = { epochs: 5, learningRate: 1e-3, optimizer, loss: 'meanSquaredError' as const };
+      const r = net.train(X4, [[0], [1], [1], [0]], sane);
+      expect(r.loss.every(Number.isFinite)).toBe(true);
+      expect(r.loss).toEqual(fresh.train(X4, [[0], [1], [1], [0]], sane).loss);
+      net.dispose();
+      fresh.dispose();
+    },
+  );
+
+  it('an init scale that would make weights beyond float32 is rejected (up to FLOAT32_MAX / 12.01 is accepted)', () => {
+    rejects(() => new NeuralNetwork([4, 4, 1], [new Linear(), new Linear()], { seed: 1, init: 3e38 }), /init must be 'chapter', 'xavier', 'he' or a scale in \[0, 2\.83e\+37\] \(larger scales make weights beyond float32\), got 3e\+38/);
+    const n = new NeuralNetwork([40, 40, 1], [new Linear(), new Linear()], { seed: 1, init: 3.4028234663852886e38 / 12.01 });
+    expect(n.toJSON().layers.every((l) => l.weights.every(Number.isFinite))).toBe(true);
+    n.dispose();
+  });
+
   it('a run whose last update overflows is divergence: the weights before it are kept', () => {
     const n = new NeuralNetwork([1, 1], [new Linear()], { seed: 0, init: 1 });
     const before = Array.from(n.layers[0]!.weights.data);
