@@ -211,7 +211,7 @@ function scheduleFn(op: string, s: unknown, lr0: number): (epoch: number) => num
   if (s === undefined) return () => lr0;
   if (typeof s === 'function') {
     return (epoch) => {
-      const lr: unknown = s(epoch, lr0);
+      const lr: unknown = userValue(op, `schedule(${epoch})`, () => s(epoch, lr0));
       checkLearningRate(`${op}: schedule(${epoch})`, lr);
       return lr;
     };
@@ -309,12 +309,12 @@ export function validate(net: NeuralNetwork, given: TrainData, givenOptions: Tra
   checkLearningRate(op, lr0);
   const lr = scheduleFn(op, options.schedule, lr0);
   const loss = options.loss === undefined ? defaultLoss(net) : resolveLoss(options.loss, op);
-  const lossName = userValue(op, 'loss.name', () => loss.name);
+  const lossName = userValue(op, 'reading loss.name', () => loss.name);
   const optimizer = resolveOptimizer(options.optimizer ?? 'sgd', op);
   const optimizerJSON = optimizerSettings(optimizer, op);
   const l1 = nonNegative(op, 'l1', options.l1 ?? 0), l2 = nonNegative(op, 'l2', options.l2 ?? 0);
   const last = net.layers[net.layers.length - 1]!;
-  const fromLogits = userValue(op, 'loss.fromLogits', () => loss.fromLogits);
+  const fromLogits = userValue(op, 'reading loss.fromLogits', () => loss.fromLogits);
   if (fromLogits && !acceptsLogitsOf(loss, last.activation)) {
     const wants = loss instanceof SoftmaxCrossEntropy ? 'a Softmax (or Linear)' : 'a Sigmoid (or Linear)';
     throw new Error(
@@ -404,16 +404,16 @@ const OPTION_KEYS = [
 function readOptions(options: unknown, op: string): TrainOptions {
   if (options === null || typeof options !== 'object') throw new Error(`${op}: options must be an object, got ${describe(options)}`);
   const copy: Record<string, unknown> = {};
-  for (const key of OPTION_KEYS) copy[key] = userValue(op, `options.${key}`, () => (options as Record<string, unknown>)[key]);
+  for (const key of OPTION_KEYS) copy[key] = userValue(op, `reading options.${key}`, () => (options as Record<string, unknown>)[key]);
   return copy as TrainOptions;
 }
 
-/** Read a value through user code (a getter), naming what failed if it throws. */
+/** Run user code (a getter, a schedule), naming what failed if it throws. */
 function userValue<T>(op: string, what: string, read: () => T): T {
   try {
     return read();
   } catch (e) {
-    throw new Error(`${op}: reading ${what} failed (${e instanceof Error ? e.message : String(e)})`, { cause: e });
+    throw new Error(`${op}: ${what} failed (${e instanceof Error ? e.message : String(e)})`, { cause: e });
   }
 }
 

@@ -233,6 +233,17 @@ describe('7. float32 overflow is caught where numbers enter', () => {
 });
 
 describe('8. a rejected call leaves everything as it was', () => {
+  it('a schedule that throws (even a string) at epoch 2: a named Error, and everything is put back', () => {
+    const n = make();
+    n.train(X, Y, { epochs: 3, optimizer: 'momentum' });
+    const schedule = (e: number) => {
+      if (e < 2) return 0.1;
+      throw 'no more'; // eslint-disable-line no-throw-literal
+    };
+    rejects(() => n.train(X, Y, { epochs: 5, optimizer: 'momentum', schedule }), /NeuralNetwork\.train: schedule\(2\) failed \(no more\)/, n);
+    n.dispose();
+  });
+
   it('a schedule that fails at epoch 2: weights, optimizer state and trainingConfig are put back', () => {
     const n = make();
     n.train(X, Y, { epochs: 20, learningRate: 0.1, optimizer: 'adam' });
