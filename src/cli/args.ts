@@ -7,7 +7,7 @@
  */
 import { parseArgs } from 'node:util';
 import { parseNumber } from '../data/csv.js';
-import { usageError } from './errors.js';
+import { quote, usageError } from './errors.js';
 
 /**
  * How one option is parsed.
@@ -122,12 +122,20 @@ function parseError(e: unknown, cmd: string, options: Record<string, OptionSpec>
  * ```
  */
 export function parse(cmd: string, args: string[], options: Record<string, OptionSpec>): { values: Values; positionals: string[] } {
+  let r;
   try {
-    const r = parseArgs({ args: joinDashValues(args, options), options, allowPositionals: true, strict: true });
-    return { values: r.values as Values, positionals: r.positionals };
+    r = parseArgs({ args: joinDashValues(args, options), options, allowPositionals: true, strict: true, tokens: true });
   } catch (e) {
     throw parseError(e, cmd, options);
   }
+  // no option is repeatable: a second one would silently win
+  const seen = new Set<string>();
+  for (const t of r.tokens) {
+    if (t.kind !== 'option') continue;
+    if (seen.has(t.name)) throw usageError(`${cmd}: --${t.name} is given more than once; give it once (see scratchnet help ${cmd})`);
+    seen.add(t.name);
+  }
+  return { values: r.values as Values, positionals: r.positionals };
 }
 
 /**
@@ -156,9 +164,9 @@ export function intOption(cmd: string, v: Values, name: string, fallback: number
   if (s === undefined) return fallback;
   const n = /^[+-]?\d+$/.test(s.trim()) ? Number(s) : NaN;
   if (!Number.isSafeInteger(n) || n < min) {
-    throw usageError(`${cmd}: --${name} must be an integer${min === 1 ? ' ≥ 1' : min === 0 ? ' ≥ 0' : ''}, got ${JSON.stringify(s)}`);
+    throw usageError(`${cmd}: --${name} must be an integer${min === 1 ? ' ≥ 1' : min === 0 ? ' ≥ 0' : ''}, got ${quote(s)}`);
   }
-  if (n > max) throw usageError(`${cmd}: --${name} must be at most ${max}, got ${JSON.stringify(s)}`);
+  if (n > max) throw usageError(`${cmd}: --${name} must be at most ${max}, got ${quote(s)}`);
   return n;
 }
 
@@ -175,7 +183,7 @@ export function numberOption(cmd: string, v: Values, name: string, fallback: num
   const s = str(v, name);
   if (s === undefined) return fallback;
   const n = parseNumber(s);
-  if (!Number.isFinite(n) || !ok(n)) throw usageError(`${cmd}: --${name} must be ${what}, got ${JSON.stringify(s)}`);
+  if (!Number.isFinite(n) || !ok(n)) throw usageError(`${cmd}: --${name} must be ${what}, got ${quote(s)}`);
   return n;
 }
 
@@ -215,7 +223,7 @@ export function choice<T extends string>(cmd: string, v: Values, name: string, c
   const hit = choices.find((c) => c.toLowerCase() === s.trim().toLowerCase());
   if (!hit) {
     const guess = suggest(s, choices);
-    throw usageError(`${cmd}: --${name} must be one of ${choices.join(', ')}; got ${JSON.stringify(s)}${guess ? ` (did you mean ${guess}?)` : ''}`);
+    throw usageError(`${cmd}: --${name} must be one of ${choices.join(', ')}; got ${quote(s)}${guess ? ` (did you mean ${guess}?)` : ''}`);
   }
   return hit;
 }
@@ -246,7 +254,7 @@ export function labelOption(cmd: string, v: Values): LabelOption {
   if (/^[+-]?\d+$/.test(s.trim())) {
     const n = Number(s);
     if (n === 0) throw usageError(`${cmd}: --label 0: column numbers start at 1 (-1 is the last column)`);
-    if (!Number.isSafeInteger(n)) throw usageError(`${cmd}: --label ${s}: not a column number`);
+    if (!Number.isSafeInteger(n)) throw usageError(`${cmd}: --label ${quote(s)}: not a column number`);
     return { number: n };
   }
   if (s === '') throw usageError(`${cmd}: --label needs a column name or number`);
@@ -281,7 +289,7 @@ export function csvFlags(cmd: string, v: Values): CsvFlags {
   let delimiter = str(v, 'delimiter') ?? ',';
   if (delimiter === '\\t' || delimiter.toLowerCase() === 'tab') delimiter = '\t';
   if (delimiter.length !== 1 || delimiter === '"' || delimiter === '\n' || delimiter === '\r') {
-    throw usageError(`${cmd}: --delimiter must be one character (e.g. ";" or "\\t"), got ${JSON.stringify(delimiter)}`);
+    throw usageError(`${cmd}: --delimiter must be one character (e.g. ";" or "\\t"), got ${quote(delimiter)}`);
   }
   return { header: v.header ? true : v['no-header'] ? false : 'auto', delimiter };
 }

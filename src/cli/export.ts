@@ -12,9 +12,9 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { init, NeuralNetwork, type NetworkJSON } from '../index.js';
 import { choice, intOption, parse, str } from './args.js';
-import { bare, CliError, usageError } from './errors.js';
-import { MAX_FILE_BYTES, readText, writeText, type CliIO } from './io.js';
-import { loadModel } from './model-file.js';
+import { bare, CliError, nameList, quote, usageError } from './errors.js';
+import { MAX_FILE_BYTES, readText, writeFiles, writeText, type CliIO } from './io.js';
+import { loadModel, notOnnx } from './model-file.js';
 
 /**
  * `scratchnet help export`.
@@ -44,6 +44,7 @@ Options:
   --opset <n>           the ONNX opset, 11 to 17 (default 13)
   -q, --quiet           print nothing but errors
   --debug               print stack traces of errors
+  -h, --help            show this help
 
 The model file is a regular file of at most ${MAX_FILE_BYTES / 2 ** 20} MiB.
 
@@ -109,6 +110,7 @@ export function foldScalers(network: NetworkJSON, input: Scaling | null, target:
 
 /** The network to export, with its scalers folded in, from a model file's or a bare network's text. */
 function networkOf(text: string, file: string): { net: NeuralNetwork; note: string } {
+  notOnnx(text, file, 'export');
   let doc: unknown;
   try {
     doc = JSON.parse(text);
@@ -134,8 +136,8 @@ function networkOf(text: string, file: string): { net: NeuralNetwork; note: stri
   const folded = foldScalers(d.network, { mean: scaler.mean!, scale: scaler.scale! },
     targetScaler ? { mean: targetScaler.mean!, scale: targetScaler.scale! } : null, 'export');
   const outputs = d.task === 'regression' ? `the predicted ${d.labelName ?? 'value'}`
-    : d.classes!.length === 2 ? `the probability of ${JSON.stringify(d.classes![1])}`
-    : `the probabilities of ${d.classes!.map((c) => JSON.stringify(c)).join(', ')}`;
+    : d.classes!.length === 2 ? `the probability of ${quote(d.classes![1])}`
+    : `the probabilities of ${nameList(d.classes!.map((c) => quote(c)))}`;
   return { net: NeuralNetwork.fromJSON(folded), note: `scaler folded in: raw features in, ${outputs} out` };
 }
 
@@ -158,7 +160,9 @@ export async function exportCommand(args: string[], io: CliIO): Promise<number> 
   if (v.format === undefined) throw usageError('export: --format onnx|tfjs is required (see scratchnet help export)');
   const format = choice('export', v, 'format', ['onnx', 'tfjs'] as const, 'onnx');
   const out = str(v, 'out');
-  if (!out) throw usageError(`export: --out is required: the ${format === 'onnx' ? '.onnx file' : 'folder for model.json and weights.bin'} to write`);
+  const what = format === 'onnx' ? '.onnx file' : 'folder for model.json and weights.bin';
+  if (!out) throw usageError(`export: --out is required: the ${what} to write`);
+  if (out === '-') throw usageError(`export: --out - (stdout) is not for export: give the ${what} to write (./- for one named "-")`);
   if (v.opset !== undefined && format !== 'onnx') throw usageError('export: --opset is for --format onnx');
   const opset = intOption('export', v, 'opset', 13, 11, 17);
   const file = positionals[0]!;
@@ -178,8 +182,8 @@ export async function exportCommand(args: string[], io: CliIO): Promise<number> 
       } catch (e) {
         throw new CliError(`export: cannot create the folder ${out}: ${bare(e)}`);
       }
-      await writeText(io, join(out, 'model.json'), JSON.stringify(modelJson), 'export');
-      await writeText(io, join(out, 'weights.bin'), weights, 'export');
+      // both to temporary files first: a failed write leaves the old pair as it was
+      await writeFiles(io, [[join(out, 'weights.bin'), weights], [join(out, 'model.json'), JSON.stringify(modelJson)]], 'export');
       say(`wrote ${join(out, 'model.json')} and ${join(out, 'weights.bin')} (${weights.length} bytes; TensorFlow.js layers format; ${note})\n`);
     }
   } finally {

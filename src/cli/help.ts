@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { usageError } from './errors.js';
+import { quote, usageError } from './errors.js';
 import type { CliIO } from './io.js';
 import { HELP_EXPORT } from './export.js';
 import { HELP_IMPORT } from './import.js';
@@ -60,6 +60,6 @@ export function helpCommand(rest: string[], io: CliIO): number {
   const topic = rest[0];
   if (topic === undefined) io.stdout.write(HELP_MAIN);
   else if (Object.hasOwn(HELP, topic)) io.stdout.write(HELP[topic]!);
-  else throw usageError(`help: no command "${topic}"; the commands are train, predict, export and import`);
+  else throw usageError(`help: no command ${quote(topic)}; the commands are train, predict, export and import`);
   return 0;
 }

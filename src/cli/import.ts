@@ -10,8 +10,8 @@
 import { dirname, isAbsolute, join, normalize } from 'node:path';
 import { init, NeuralNetwork } from '../index.js';
 import { parse, str } from './args.js';
-import { bare, CliError, usageError } from './errors.js';
-import { MAX_FILE_BYTES, readBytes, writeText, type CliIO } from './io.js';
+import { bare, CliError, quote, usageError } from './errors.js';
+import { fileError, MAX_FILE_BYTES, readBytes, writeText, type CliIO } from './io.js';
 import { MODEL_FORMAT, MODEL_VERSION, type ModelFile } from './model-file.js';
 
 /**
@@ -37,12 +37,14 @@ Dense, LeakyReLU, ReLU, Softmax, Activation, Dropout layers (TensorFlow.js). Any
 refused with an error naming it.
 
 Options:
-  -o, --out <file>      the model file to write
+  -o, --out <file>      the model file to write ("-" = stdout)
   --classes <a,b,...>   the class names, in output order (default: 0, 1, ...)
   -q, --quiet           print nothing but errors
   --debug               print stack traces of errors
+  -h, --help            show this help
 
-Files are regular files of at most ${MAX_FILE_BYTES / 2 ** 20} MiB.
+Files are regular files of at most ${MAX_FILE_BYTES / 2 ** 20} MiB; the weight files of a model.json
+hold at most that in all, and exactly what its weightsManifest describes.
 
 Examples:
   scratchnet import mlp.onnx --out model.json --classes setosa,versicolor,virginica
@@ -55,6 +57,72 @@ const OPTIONS = {
   out: { type: 'string', short: 'o' },
   classes: { type: 'string' },
 } as const;
+
+/** The most weight files a model.json may list (TensorFlow.js writes 4 MB shards: 64 make 256 MiB). */
+const MAX_WEIGHT_FILES = 1024;
+
+/** Bytes a value of each dtype TensorFlow.js writes takes. */
+const DTYPE_BYTES: Record<string, number> = { float32: 4, int32: 4, float16: 2, int16: 2, uint16: 2, int8: 1, uint8: 1, bool: 1, complex64: 8 };
+
+/**
+ * The bytes of weights a weightsManifest describes (the sum of its weights' shapes times their
+ * dtypes' sizes), or null when it is not a list of unquantized { shape, dtype } weights
+ * (NeuralNetwork.fromTfjs then says what is wrong).
+ */
+function describedBytes(groups: readonly unknown[]): number | null {
+  let total = 0;
+  for (const g of groups) {
+    const weights = (g as { weights?: unknown } | null)?.weights;
+    if (!Array.isArray(weights)) return null;
+    for (const w of weights) {
+      const { shape, dtype, quantization } = (w ?? {}) as { shape?: unknown; dtype?: unknown; quantization?: unknown };
+      const size = typeof dtype === 'string' && Object.hasOwn(DTYPE_BYTES, dtype) ? DTYPE_BYTES[dtype]! : 0;
+      if (!size || quantization !== undefined || !Array.isArray(shape)) return null;
+      let count = size;
+      for (const d of shape) {
+        if (!Number.isSafeInteger(d) || (d as number) < 0) return null;
+        count *= d as number;
+      }
+      total += count; // may pass 2^53 or become Infinity: either way more than any limit
+    }
+  }
+  return total;
+}
+
+/**
+ * The weight files a model.json lists, read from its folder: never more bytes in all than its
+ * weightsManifest describes (each file's size is checked before it is read), which is at most the
+ * file limit.
+ */
+async function readWeightFiles(io: CliIO, file: string, doc: { weightsManifest?: unknown }): Promise<Uint8Array[]> {
+  const groups = Array.isArray(doc?.weightsManifest) ? (doc.weightsManifest as unknown[]) : [];
+  const described = describedBytes(groups);
+  if (described === null) return []; // fromTfjs names what is wrong with the manifest
+  if (described > io.maxFileBytes) {
+    throw new CliError(`import: ${file}: its weightsManifest describes ${described} bytes of weights, more than the ${io.maxFileBytes / 2 ** 20} MiB scratchnet reads`);
+  }
+  const paths = groups.flatMap((g) => (Array.isArray((g as { paths?: unknown } | null)?.paths) ? (g as { paths: unknown[] }).paths : []));
+  if (paths.length > MAX_WEIGHT_FILES) throw new CliError(`import: ${file}: its weightsManifest lists ${paths.length} weight files, more than the ${MAX_WEIGHT_FILES} scratchnet reads`);
+  const shards: Uint8Array[] = [];
+  let left = described;
+  for (const p of paths) {
+    if (typeof p !== 'string' || !p || isAbsolute(p) || normalize(p).startsWith('..')) {
+      throw new CliError(`import: ${file}: the weights file ${quote(p)} is not a path inside the model's folder`);
+    }
+    const path = join(dirname(file), p);
+    let data: Uint8Array | string;
+    try {
+      data = await io.readFile(path, left); // refused by its size, before reading, when it is more than is left
+    } catch (e) {
+      if ((e as { code?: unknown } | null)?.code !== 'EFBIG') throw fileError(e, 'read', path, 'import', io.maxFileBytes);
+      throw new CliError(`import: ${file}: the weight files hold more than the ${described} bytes its weightsManifest describes (${path} is past them)`);
+    }
+    const bytes = typeof data === 'string' ? new TextEncoder().encode(data) : data;
+    shards.push(bytes);
+    left -= bytes.length;
+  }
+  return shards;
+}
 
 /** The network in an ONNX file or a tfjs model.json (weight shards read from its folder). */
 async function readNetwork(io: CliIO, file: string): Promise<{ net: NeuralNetwork; from: string }> {
@@ -75,15 +143,7 @@ async function readNetwork(io: CliIO, file: string): Promise<{ net: NeuralNetwor
   } catch (e) {
     throw new CliError(`import: ${file} is neither ONNX nor a TensorFlow.js model.json (it starts with "{" but is not JSON: ${bare(e)})`);
   }
-  const groups = Array.isArray(doc?.weightsManifest) ? (doc.weightsManifest as { paths?: unknown }[]) : [];
-  const paths = groups.flatMap((g) => (Array.isArray(g?.paths) ? g.paths : []));
-  const shards: Uint8Array[] = [];
-  for (const p of paths) {
-    if (typeof p !== 'string' || !p || isAbsolute(p) || normalize(p).startsWith('..')) {
-      throw new CliError(`import: ${file}: the weights file ${JSON.stringify(p)} is not a path inside the model's folder`);
-    }
-    shards.push(await readBytes(io, join(dirname(file), p), 'import'));
-  }
+  const shards = await readWeightFiles(io, file, doc);
   try {
     return { net: NeuralNetwork.fromTfjs(doc, shards), from: 'TensorFlow.js' };
   } catch (e) {
@@ -111,7 +171,7 @@ export async function importCommand(args: string[], io: CliIO): Promise<number> 
   if (!out) throw usageError('import: --out <model.json> is required');
   const classesOpt = str(v, 'classes')?.split(',').map((s) => s.trim());
   if (classesOpt && (classesOpt.some((c) => !c) || new Set(classesOpt).size !== classesOpt.length)) {
-    throw usageError(`import: --classes must be distinct, non-empty names separated by commas, got ${JSON.stringify(v.classes)}`);
+    throw usageError(`import: --classes must be distinct, non-empty names separated by commas, got ${quote(v.classes)}`);
   }
   const file = positionals[0]!;
   const { net, from } = await readNetwork(io, file);
@@ -139,8 +199,9 @@ export async function importCommand(args: string[], io: CliIO): Promise<number> 
       text = JSON.stringify(network);
       what = `a bare network (its ${k} ${last} output${k === 1 ? ' is' : 's are'} not a classifier's or a regression's): load it with NeuralNetwork.fromJSON`;
     }
-    await writeText(io, out, text, 'import');
-    if (!v.quiet) io.stdout.write(`wrote ${out}: a ${shape} network from ${from}, ${what}\n`);
+    if (out === '-') io.stdout.write(text + '\n');
+    else await writeText(io, out, text, 'import');
+    if (!v.quiet) (out === '-' ? io.stderr : io.stdout).write(`wrote ${out === '-' ? 'the model to stdout' : out}: a ${shape} network from ${from}, ${what}\n`);
   } finally {
     net.dispose();
   }

@@ -21,7 +21,7 @@
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { suggest } from './args.js';
-import { CliError, usageError } from './errors.js';
+import { CliError, oneLine, quote, usageError } from './errors.js';
 import { exportCommand } from './export.js';
 import { HELP_MAIN, helpCommand } from './help.js';
 import { importCommand } from './import.js';
@@ -53,12 +53,13 @@ async function dispatch(args: string[], io: CliIO): Promise<number> {
   if (command.startsWith('-')) throw usageError(`unknown option ${command} before the command; see scratchnet --help`);
   const guess = suggest(command, COMMANDS);
   const hint = guess ? `; did you mean ${guess}?` : /\.(csv|tsv|txt)(\.gz)?$/i.test(command) ? `; did you mean scratchnet train ${command}?` : '';
-  throw usageError(`unknown command "${command}"${hint} (the commands are train, predict, export, import and help; see scratchnet --help)`);
+  throw usageError(`unknown command ${quote(command)}${hint} (the commands are train, predict, export, import and help; see scratchnet --help)`);
 }
 
 /** An error as the one line the user reads (the stack only with --debug). */
 function reportError(e: unknown, io: CliIO, debug: boolean): number {
-  const message = (e instanceof Error ? e.message : String(e)).replace(/\s*\n\s*/g, ' ');
+  // escaped and bounded: a message may hold a path or words from a file (never raw control bytes)
+  const message = oneLine(e instanceof Error ? e.message : String(e), false);
   if (e instanceof CliError) {
     // "train: ..." reads "scratchnet train: ..."; anything else "scratchnet: ..."
     io.stderr.write(`scratchnet${/^(train|predict|export|import|help):/.test(message) ? ' ' : ': '}${message}\n`);

@@ -8,7 +8,7 @@
 import {
   Matrix, NeuralNetwork, StandardScaler, type NetworkJSON, type StandardScalerJSON,
 } from '../index.js';
-import { bare, CliError } from './errors.js';
+import { bare, CliError, quote } from './errors.js';
 import { version } from './io.js';
 
 /**
@@ -86,9 +86,29 @@ export interface Model {
 
 type Bad = (why: string) => CliError;
 
+/**
+ * Throw a one-line CliError pointing to `scratchnet import` when a model file's text is an ONNX
+ * file's bytes: a protobuf ModelProto starts with its ir_version field (tag 0x08, a small
+ * varint), then another field's tag (producer_name 0x12, graph 0x3a, opset_import 0x42...).
+ *
+ * @internal
+ * @example
+ * ```ts
+ * notOnnx('{"format": "scratchnet-model"}', 'model.json', 'predict'); // returns
+ * notOnnx('\x08\x06\x12\x07pytorch', 'mlp.onnx', 'predict'); // throws 'predict: mlp.onnx is an ONNX model, not a scratchnet model file'
+ * ```
+ */
+export function notOnnx(text: string, file: string, cmd: string): void {
+  const [tag, ir, next] = [text.charCodeAt(0), text.charCodeAt(1), text.charCodeAt(2)];
+  if (tag === 0x08 && ir >= 1 && ir < 0x80 && (next & 7) <= 2 && next >> 3 >= 2 && next >> 3 <= 20) {
+    throw new CliError(`${cmd}: ${file} is an ONNX model, not a scratchnet model file: make one of it with "scratchnet import ${file} --out model.json"`);
+  }
+}
+
 /** The document as an object of this format and version. */
 function parseDoc(text: string, file: string): Record<string, unknown> {
   const not = (why: string): CliError => new CliError(`predict: ${file} is not a scratchnet model file (${why})`);
+  notOnnx(text, file, 'predict');
   let doc: unknown;
   try {
     doc = JSON.parse(text);
@@ -104,11 +124,16 @@ function parseDoc(text: string, file: string): Record<string, unknown> {
       `predict: ${file} is a bare network (NeuralNetwork.toJSON()), not a model file from "scratchnet train": it has no feature scaler or class names`,
     );
   }
+  if (d.modelTopology !== undefined && d.weightsManifest !== undefined) { // "format": "layers-model", or none
+    throw new CliError(
+      `predict: ${file} is a TensorFlow.js model, not a scratchnet model file: make one of it with "scratchnet import ${file} --out model.json"`,
+    );
+  }
   if (d.format !== MODEL_FORMAT) {
     throw new CliError(`predict: ${file} is not a scratchnet model file (no "format": "${MODEL_FORMAT}"); write one with "scratchnet train"`);
   }
   if (d.version !== MODEL_VERSION) {
-    throw new CliError(`predict: ${file} is a model file of version ${JSON.stringify(d.version)}; this scratchnet (${version()}) reads version ${MODEL_VERSION}`);
+    throw new CliError(`predict: ${file} is a model file of version ${quote(d.version)}; this scratchnet (${version()}) reads version ${MODEL_VERSION}`);
   }
   return d;
 }
@@ -154,14 +179,14 @@ function checkNetworkShape(d: Record<string, unknown>, features: number, bad: Ba
   if (nw === null || typeof nw !== 'object') throw bad('it has no network');
   const sizes = nw.layerSizes, acts = nw.activations;
   if (!Array.isArray(sizes) || sizes.length < 2) return nw; // fromJSON names what is wrong
-  if (sizes[0] !== features) throw bad(`the network takes ${JSON.stringify(sizes[0])} inputs, the scaler ${features}`);
+  if (sizes[0] !== features) throw bad(`the network takes ${quote(sizes[0])} inputs, the scaler ${features}`);
   const outputs = sizes[sizes.length - 1], last = Array.isArray(acts) ? (acts[acts.length - 1] as { name?: unknown } | undefined)?.name : undefined;
   const k = (d.classes as string[] | undefined)?.length ?? 0;
   const [wantOut, wantAct] = d.task === 'regression' ? [1, 'linear'] : k === 2 ? [1, 'sigmoid'] : [k, 'softmax'];
   if (outputs !== wantOut || last !== wantAct) {
     throw bad(
       `a ${d.task === 'regression' ? 'regression' : `${k}-class`} model needs ${wantOut} ${wantAct} output${wantOut === 1 ? '' : 's'}, ` +
-        `the network has ${JSON.stringify(outputs)} ${JSON.stringify(last)}`,
+        `the network has ${quote(outputs)} ${quote(last)}`,
     );
   }
   return nw;
@@ -192,7 +217,7 @@ function checkColumns(d: Record<string, unknown>, features: number, bad: Bad): v
 export function loadModel(text: string, file: string): Model {
   const bad: Bad = (why) => new CliError(`predict: ${file} is not a valid scratchnet model: ${why}`);
   const d = parseDoc(text, file);
-  if (d.task !== 'classification' && d.task !== 'regression') throw bad(`task must be "classification" or "regression", got ${JSON.stringify(d.task)}`);
+  if (d.task !== 'classification' && d.task !== 'regression') throw bad(`task must be "classification" or "regression", got ${quote(d.task)}`);
   const { scaler, targetScaler } = loadScalers(d, bad);
   const features = scaler.mean!.length;
   checkClasses(d, bad);
@@ -230,4 +255,28 @@ export function scaleFeatures(scaler: StandardScaler, x: Matrix, cmd: string, fi
     );
   }
   return scaler.transform(x);
+}
+
+/**
+ * A regression network's outputs in the label's units (the target scaler inverted), or a one-line
+ * CliError naming the first data row whose prediction is beyond float32's range.
+ *
+ * @internal
+ * @example
+ * ```ts
+ * const ts = new StandardScaler().fit([[0], [2e38]]); // mean 1e38, scale 1e38
+ * unscaleTargets(ts, Matrix.from([[1]]), 'predict', 'data.csv'); // Float32Array [2e38]
+ * unscaleTargets(ts, Matrix.from([[0], [3]]), 'predict', 'data.csv'); // throws 'predict: data.csv: the prediction for data row 2 is 4e+38'
+ * ```
+ */
+export function unscaleTargets(ts: StandardScaler, out: Matrix, cmd: string, file: string): Float32Array {
+  const mean = ts.mean![0]!, scale = ts.scale![0]!;
+  const bad = out.data.findIndex((v) => !Number.isFinite(Math.fround(v * scale + mean)));
+  if (bad >= 0) {
+    throw new CliError(
+      `${cmd}: ${file}: the prediction for data row ${bad + 1} is ${Number((out.data[bad]! * scale + mean).toPrecision(7))}, ` +
+        "beyond float32's range (±3.4e38) that the network computes in",
+    );
+  }
+  return ts.inverseTransform(out).data;
 }

@@ -7,12 +7,12 @@
  */
 import { init, Matrix } from '../index.js';
 import { COMMON_OPTIONS, csvFlags, labelOption, outOption, parse, type CsvFlags, type LabelOption } from './args.js';
-import { CliError, usageError } from './errors.js';
+import { CliError, nameList, oneLine, quote, usageError } from './errors.js';
 import { MAX_FILE_BYTES, readText, writeText, type CliIO, type CliWriter } from './io.js';
 import {
   classMetrics, describeRegression, fmtProb, fmtValue, predictAll, predictedClasses, probabilities, regressionMetrics,
 } from './metrics.js';
-import { loadModel, scaleFeatures, type Model } from './model-file.js';
+import { loadModel, scaleFeatures, unscaleTargets, type Model } from './model-file.js';
 import { dataWidth, delimiterHint, labelNames, quoteCell, readTable, resolveLabel, type Table } from './table.js';
 
 /**
@@ -43,6 +43,7 @@ Options:
   --delimiter <c>       the field separator (default ",")
   -q, --quiet           print nothing but errors (and the predictions)
   --debug               print stack traces of errors
+  -h, --help            show this help
 
 Both files are regular files of at most ${MAX_FILE_BYTES / 2 ** 20} MiB (a .gz file: at most that once inflated).
 
@@ -87,7 +88,7 @@ function inModelOrder(r: Run, table: Table): Matrix {
   if (have.every((h, j) => h === want[j])) return x;
   const pos = want.map((w) => have.indexOf(w));
   if (new Set(have).size !== have.length || pos.some((p) => p < 0)) {
-    r.warn(`the columns of ${r.file} (${have.join(', ')}) are not the model's (${want.join(', ')}); using them in order`);
+    r.warn(`the columns of ${r.file} (${nameList(have)}) are not the model's (${nameList(want)}); using them in order`);
     return x;
   }
   const d = x.data, cols = x.cols, moved = new Float32Array(d.length);
@@ -106,7 +107,7 @@ function classIndices(r: Run, table: Table): number[] | undefined {
   if (y.every((c) => c === undefined) && !table.classes && table.labels.every((l) => Number.isInteger(l) && l >= 0 && l < k)) y = table.labels;
   const unknown = y.findIndex((c) => c === undefined);
   if (unknown < 0) return y as number[];
-  r.warn(`row ${unknown + 1}'s label ${JSON.stringify(names[unknown])} is not one of the model's classes (${classes.join(', ')}); no accuracy`);
+  r.warn(`row ${unknown + 1}'s label ${quote(names[unknown])} is not one of the model's classes (${nameList(classes)}); no accuracy`);
   return undefined;
 }
 
@@ -129,12 +130,12 @@ function classify(r: Run, outp: Matrix, table: Table): { lines: string[]; metric
 /** Regression: the value per row, in the target's units; the error when the labels are there. */
 function regress(r: Run, outp: Matrix, table: Table): { lines: string[]; metrics: string } {
   const ts = r.model.targetScaler;
-  const pred = ts ? ts.inverseTransform(outp).data : outp.data;
+  const pred = ts ? unscaleTargets(ts, outp, 'predict', r.file) : outp.data;
   const lines = ['prediction'];
   for (let i = 0; i < outp.rows; i++) lines.push(fmtValue(pred[i]!));
   if (table.labelIndex === null) return { lines, metrics: '' };
   if (table.classes) {
-    r.warn(`the label column holds text (${JSON.stringify(table.classes[0])}), not numbers; no error measured`);
+    r.warn(`the label column holds text (${quote(table.classes[0])}), not numbers; no error measured`);
     return { lines, metrics: '' };
   }
   return { lines, metrics: describeRegression(regressionMetrics(pred, table.labels)) };
@@ -147,10 +148,10 @@ function readArgs(args: string[], io: CliIO): { help: true } | { help: false; mo
   if (positionals.length < 2) {
     throw usageError(`predict: missing the ${positionals.length ? 'data file' : 'model and data files'}: scratchnet predict <model.json> <data.csv> [options]`);
   }
-  if (positionals.length > 2) throw usageError(`predict: two files expected (model, data), got ${positionals.length}: ${positionals.join(' ')}`);
+  if (positionals.length > 2) throw usageError(`predict: two files expected (model, data), got ${positionals.length}: ${nameList(positionals, 20, ' ')}`);
   const [flags, label, out] = [csvFlags(cmd, v), labelOption(cmd, v), outOption(cmd, v, '-')];
   const info: CliWriter = v.quiet ? { write: () => undefined } : out === '-' ? io.stderr : io.stdout;
-  const warn = (m: string): void => void io.stderr.write(`scratchnet predict: warning: ${m}\n`);
+  const warn = (m: string): void => void io.stderr.write(`scratchnet predict: warning: ${oneLine(m, false)}\n`);
   return { help: false, modelFile: positionals[0]!, file: positionals[1]!, run: { flags, label, info, warn }, out };
 }
 

@@ -8,7 +8,7 @@
 import { parseCsv, type CsvData } from '../index.js';
 import { csvRecords, parseNumber } from '../data/csv.js';
 import type { CsvFlags, LabelOption } from './args.js';
-import { bare, CliError } from './errors.js';
+import { bare, CliError, nameList, quote } from './errors.js';
 
 /**
  * A parsed file: parseCsv's result with the data's width and where the label column was.
@@ -61,7 +61,7 @@ export function delimiterHint(text: string, width: number, flags: CsvFlags): str
   if (width !== 1) return '';
   const line = text.slice(0, 4096).split(/\r?\n|\r/).find((l) => l.trim() !== '') ?? '';
   const other = [';', '\t', '|', ','].find((d) => d !== flags.delimiter && line.includes(d));
-  return other ? ` (is the delimiter ${JSON.stringify(other)}? pass --delimiter ${other === '\t' ? 'tab' : `"${other}"`})` : '';
+  return other ? ` (is the delimiter ${quote(other)}? pass --delimiter ${other === '\t' ? 'tab' : `"${other}"`})` : '';
 }
 
 /**
@@ -81,9 +81,9 @@ export function resolveLabel(label: LabelOption, width: number, first: string[],
     if (first.includes(label.name)) return label.name;
     const names = first.length === width && first.every((c) => Number.isNaN(parseNumber(c)));
     throw new CliError(
-      `${cmd}: --label ${JSON.stringify(label.name)}: ` +
+      `${cmd}: --label ${quote(label.name)}: ` +
         (names
-          ? `${file} has no such column; its columns are ${first.join(', ')}`
+          ? `${file} has no such column; its columns are ${nameList(first)}`
           : `${file} has no header line of column names; give a column number (1 to ${width}, or -1 for the last)`),
     );
   }
@@ -96,6 +96,7 @@ export function resolveLabel(label: LabelOption, width: number, first: string[],
 function csvError(e: unknown, cmd: string, file: string): CliError {
   const m = bare(e)
     .replace('pass header: true', 'pass --header')
+    .replace('pass header: false', 'pass --no-header')
     .replace(/\blabelColumn\b/g, '--label');
   return new CliError(`${cmd}: ${file}: ${m}`);
 }

@@ -13,10 +13,10 @@ import {
   choice, COMMON_OPTIONS, csvFlags, intOption, labelOption, numberOption, outOption, parse, positiveFloat32Option, str,
   type CsvFlags, type LabelOption, type OptionSpec, type Values,
 } from './args.js';
-import { bare, CliError, usageError } from './errors.js';
+import { bare, CliError, nameList, quote, shown, usageError } from './errors.js';
 import { MAX_FILE_BYTES, readText, writeText, type CliIO, type CliWriter } from './io.js';
 import { classMetrics, describeClass, describeRegression, fmtMetric, predictAll, regressionMetrics, rowsText } from './metrics.js';
-import { MODEL_FORMAT, MODEL_VERSION, scaleFeatures, type ModelFile } from './model-file.js';
+import { MODEL_FORMAT, MODEL_VERSION, scaleFeatures, unscaleTargets, type ModelFile } from './model-file.js';
 import { progressReporter } from './progress.js';
 import { dataWidth, delimiterHint, labelNames, readTable, resolveLabel, type Table } from './table.js';
 
@@ -94,6 +94,7 @@ Output options:
                         one line is redrawn instead
   -q, --quiet           print nothing but errors
   --debug               print stack traces of errors
+  -h, --help            show this help
 
 The data file is a regular file of at most ${MAX_FILE_BYTES / 2 ** 20} MiB (a .gz file: at most that once
 inflated); the numbers are float32 (up to ±3.4e38), labels included for regression.
@@ -177,7 +178,7 @@ const tooManyParameters = (hidden: number[], params: number, code: 1 | 2): CliEr
 function readOptions(v: Values, positionals: string[], io: CliIO): Options {
   if (positionals.length === 0) throw usageError('train: missing the data file: scratchnet train <data.csv> [options] (see scratchnet help train)');
   if (positionals.length > 1) {
-    throw usageError(`train: one data file expected, got ${positionals.length}: ${positionals.join(' ')} (options start with --)`);
+    throw usageError(`train: one data file expected, got ${positionals.length}: ${nameList(positionals, 20, ' ')} (options start with --)`);
   }
   const cmd = 'train';
   const [flags, label, taskOpt, hidden] = [csvFlags(cmd, v), labelOption(cmd, v), choice(cmd, v, 'task', TASKS, 'auto'), hiddenLayers(v)];
@@ -210,13 +211,13 @@ async function readData(io: CliIO, o: Options): Promise<Table & { labelText: str
   await init();
   const table = readTable(text, 'train', o.file, o.flags, labelSpec, width);
   const labelName = table.header?.[table.labelIndex!];
-  return { ...table, labelName, labelText: labelName !== undefined ? `"${labelName}"` : `column ${table.labelIndex! + 1}` };
+  return { ...table, labelName, labelText: labelName !== undefined ? quote(labelName) : `column ${table.labelIndex! + 1}` };
 }
 
 /** Regression targets: numbers the float32 network can hold. */
 function regressionTargets(table: Table, labelText: string, file: string): number[] {
   if (table.classes) {
-    throw new CliError(`train: --task regression needs numeric labels; the label column (${labelText}) holds class names such as ${JSON.stringify(table.classes[0])}`);
+    throw new CliError(`train: --task regression needs numeric labels; the label column (${labelText}) holds class names such as ${quote(table.classes[0])}`);
   }
   const i = table.labels.findIndex((l) => !(Math.abs(l) <= F32_MAX));
   if (i >= 0) {
@@ -248,7 +249,7 @@ function classTargets(table: Table, taskOpt: Options['taskOpt'], labelText: stri
         'is it the right column (--label)? Pass --task classification to insist',
     );
   }
-  if (present < 2) throw new CliError(`train: every row has the same label (${JSON.stringify(labelNames(table)[0])}): there is nothing to learn`);
+  if (present < 2) throw new CliError(`train: every row has the same label (${quote(labelNames(table)[0])}): there is nothing to learn`);
   if (classes.length > MAX_CLASSES) throw new CliError(`train: ${classes.length} classes is more than ${MAX_CLASSES}`);
   return { classes, y };
 }
@@ -325,7 +326,7 @@ function describeRun(r: Run, net: NeuralNetwork): void {
   const taskText =
     task === 'regression'
       ? 'regression'
-      : `classification, ${k} classes: ${classes.slice(0, 10).map((c, i) => `${c} (${counts.get(i) ?? 0})`).join(', ')}${k > 10 ? ', ...' : ''}`;
+      : `classification, ${k} classes: ${classes.slice(0, 10).map((c, i) => `${shown(c)} (${counts.get(i) ?? 0})`).join(', ')}${k > 10 ? `, … and ${k - 10} more` : ''}`;
   o.info.write(`data:  ${o.file}: ${data.x.rows} rows, ${data.x.cols} features, label ${data.labelText}; ${taskText}\n`);
   const outName = net.layers[net.layers.length - 1]!.activation.name;
   const arch = [data.x.cols, ...o.hidden.map((h) => `${h} ${o.activation}`), `${sizes[sizes.length - 1]} ${outName}`].join(' → ');
@@ -384,8 +385,28 @@ function report(r: Run, net: NeuralNetwork, what: string, x: Matrix, labels: num
   } catch (e) {
     throw new CliError(`train: training diverged: ${bare(e)}; try a smaller --lr (it was ${r.o.lr})`);
   }
-  if (r.task === 'regression') return `${what} ${describeRegression(regressionMetrics(r.targetScaler!.inverseTransform(outp).data, labels))}`;
+  if (r.task === 'regression') return `${what} ${describeRegression(regressionMetrics(unscaled(r, net, outp), labels))}`;
   return `${what} ${describeClass(classMetrics(outp, r.classes.length, labels))}`;
+}
+
+/**
+ * A regression's outputs in the label's units, or a one-line CliError naming the data row (in
+ * the file's order, not the shuffled split's) whose prediction is beyond float32's range.
+ */
+function unscaled(r: Run, net: NeuralNetwork, outp: Matrix): Float32Array {
+  const ts = r.targetScaler!, file = r.o.file;
+  const unwritten = (e: unknown): CliError => new CliError(`${(e as Error).message}; no model written (labels this near float32's limit leave no room)`);
+  try {
+    return unscaleTargets(ts, outp, 'train', file);
+  } catch {
+    // the split shuffled the rows: name the first such row among all of the file's
+    try {
+      unscaleTargets(ts, predictAll(net, scaleFeatures(r.scaler, r.data.x, 'train', file), 'train'), 'train', file);
+    } catch (e) {
+      throw unwritten(e);
+    }
+    throw unwritten(new Error(`train: ${file}: a prediction is beyond float32's range (±3.4e38) that the network computes in`));
+  }
 }
 
 function modelDoc(r: Run, net: NeuralNetwork): ModelFile {

@@ -6,6 +6,7 @@ import { mkdir, readFile, writeFile, copyFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Matrix, NeuralNetwork, parseCsv } from '../../src/index.js';
+import { defaultIO, type CliIO } from '../../src/cli/io.js';
 import { loadModel } from '../../src/cli/model-file.js';
 import { maxRelDiff, runOnnx, runTfjs } from '../interop/runtimes.js';
 import { csvRows, fails, IRIS, root, run, useFixtures } from './support.js';
@@ -137,5 +138,70 @@ describe('scratchnet import: files from PyTorch and Keras become model files pre
     expect(await fails(['import', join(FIX, 'torch-opset11.onnx'), '--out', tmp('y.json'), '--classes', 'a,b'], 2)).toBe(
       'scratchnet import: --classes names 2 classes, the network has 3');
     expect(await fails(['import', join(FIX, 'torch-opset11.onnx')], 2)).toBe('scratchnet import: --out <model.json> is required');
+  });
+});
+
+describe('import: the weight files of a model.json are bounded by what its weightsManifest describes', () => {
+  /** The Keras-2 model.json with a changed weightsManifest, in a folder of its own with its shard files. */
+  async function manifest(name: string, change: (m: { paths: string[]; weights: { shape: number[] }[] }[]) => void): Promise<string> {
+    const dir = tmp(name);
+    await mkdir(dir, { recursive: true });
+    const mj = JSON.parse(await readFile(join(FIX, 'keras2/model.json'), 'utf8'));
+    change(mj.weightsManifest);
+    await writeFile(join(dir, 'model.json'), JSON.stringify(mj));
+    for (const shard of ['group1-shard1of2.bin', 'group1-shard2of2.bin']) await copyFile(join(FIX, 'keras2', shard), join(dir, shard));
+    return join(dir, 'model.json');
+  }
+  /** The real files, counting the bytes read. */
+  const counting = (): { io: Partial<CliIO>; reads: string[] } => {
+    const reads: string[] = [];
+    return { reads, io: { readFile: (path, max) => (reads.push(path), defaultIO().readFile(path, max)) } };
+  };
+
+  it('one small file listed 10,000 or 1,000 times: refused by the file count, or once the bytes described are read', async () => {
+    const file = await manifest('repeated', (m) => void (m[0]!.paths = Array(10_000).fill('group1-shard1of2.bin')));
+    const { io, reads } = counting();
+    const line = await fails(['import', file, '--out', tmp('rep.json')], 1, io);
+    expect(line).toBe(`scratchnet import: ${file}: its weightsManifest lists 10000 weight files, more than the 1024 scratchnet reads`);
+    expect(reads).toEqual([file]);
+    const again = await manifest('repeated3', (m) => void (m[0]!.paths = Array(1000).fill('group1-shard1of2.bin')));
+    const c = counting();
+    expect(await fails(['import', again, '--out', tmp('rep.json')], 1, c.io)).toBe(
+      `scratchnet import: ${again}: the weight files hold more than the 460 bytes its weightsManifest describes (${join(tmp('repeated3'), 'group1-shard1of2.bin')} is past them)`,
+    );
+    expect(c.reads).toHaveLength(3); // model.json, the 231 bytes once, then the second refused by its size
+  });
+
+  it('a manifest describing a huge tensor is refused before any weight file is read', async () => {
+    const file = await manifest('huge', (m) => void (m[0]!.weights[0]!.shape = [1_000_000, 1_000_000]));
+    const { io, reads } = counting();
+    const started = Date.now();
+    expect(await fails(['import', file, '--out', tmp('huge.json')], 1, io)).toMatch(
+      new RegExp(`^scratchnet import: .*huge/model\\.json: its weightsManifest describes \\d+ bytes of weights, more than the 256 MiB scratchnet reads$`),
+    );
+    expect(reads).toEqual([file]);
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
+
+  it('--out - writes the model file to stdout (the note to stderr), as train does', async () => {
+    const r = await run(['import', join(FIX, 'torch-opset11.onnx'), '--out', '-']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ format: 'scratchnet-model', task: 'classification' });
+    expect(r.stderr).toMatch(/^wrote the model to stdout: a 4-8-3 \(relu, softmax\) network from ONNX/);
+    expect((await run(['help', 'import'])).stdout).toContain('the model file to write ("-" = stdout)');
+    expect(await fails(['export', irisModel, '--format', 'onnx', '--out', '-'], 2)).toBe(
+      'scratchnet export: --out - (stdout) is not for export: give the .onnx file to write (./- for one named "-")');
+  });
+
+  it('an ONNX or TensorFlow.js file given to predict or export: "scratchnet import" suggested, no raw bytes', async () => {
+    const onnx = join(FIX, 'torch-opset11.onnx');
+    for (const cmd of ['predict', 'export']) {
+      const args = cmd === 'predict' ? ['predict', onnx, IRIS] : ['export', onnx, '--format', 'tfjs', '--out', tmp('x')];
+      expect(await fails(args, 1)).toBe(
+        `scratchnet ${cmd}: ${onnx} is an ONNX model, not a scratchnet model file: make one of it with "scratchnet import ${onnx} --out model.json"`);
+    }
+    const tfjs = join(FIX, 'keras2/model.json');
+    expect(await fails(['predict', tfjs, IRIS], 1)).toBe(
+      `scratchnet predict: ${tfjs} is a TensorFlow.js model, not a scratchnet model file: make one of it with "scratchnet import ${tfjs} --out model.json"`);
   });
 });

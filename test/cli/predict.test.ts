@@ -100,3 +100,16 @@ describe('model files whose numbers float32 cannot use', () => {
     expect(await fails(['predict', huge, IRIS], 1)).toMatch(/^scratchnet predict: the network's output for row \d+ is (NaN|-?Infinity): its weights overflow float32 on this row$/);
   });
 });
+
+describe('regression predictions beyond float32: the data row named, never a raw library error', () => {
+  it('a far-out input whose prediction, in the label\'s units, float32 cannot hold', async () => {
+    const linear = tmp('linear-reg.json');
+    expect((await run(['train', tmp('reg.csv'), '--task', 'regression', '--layers', 'none', '--epochs', '20', '--quiet', '--out', linear])).code).toBe(0);
+    await writeFile(tmp('far.csv'), 'x1,x2\n1,2\n1e37,-1e37\n2e38,-2e38\n0,0\n');
+    expect(await fails(['predict', linear, tmp('far.csv')], 1)).toMatch(
+      new RegExp(`^scratchnet predict: .*far\\.csv: the prediction for data row 3 is [0-9.]+e\\+3[89], beyond float32's range \\(±3\\.4e38\\) that the network computes in$`),
+    );
+    const ok = await run(['predict', linear, tmp('reg-features.csv'), '--quiet']);
+    expect(ok.code, ok.stderr).toBe(0);
+  });
+});

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { init } from '../../src/index.js';
-import { main, type ModelFile } from '../../src/cli/main.js';
+import { main, type CliIO, type ModelFile } from '../../src/cli/main.js';
 
 export const root = fileURLToPath(new URL('../..', import.meta.url));
 const fixture = (name: string): string => join(root, 'test', 'fixtures', name);
@@ -21,19 +21,20 @@ export interface Run {
   stderr: string;
 }
 
-/** `scratchnet ...args`, in-process. */
-export async function run(args: string[], options: { tty?: boolean } = {}): Promise<Run> {
+/** `scratchnet ...args`, in-process; `io` replaces parts of the real files (a failing writeFile, a smaller limit). */
+export async function run(args: string[], options: { tty?: boolean; io?: Partial<CliIO> } = {}): Promise<Run> {
   let stdout = '', stderr = '';
   const code = await main(args, {
+    ...options.io,
     stdout: { write: (s: string) => void (stdout += s), isTTY: options.tty ?? false },
     stderr: { write: (s: string) => void (stderr += s) },
   });
   return { code, stdout, stderr };
 }
 
-/** An error run: the exit code, and exactly one line on stderr with no stack trace. */
-export async function fails(args: string[], code: 1 | 2): Promise<string> {
-  const r = await run(args);
+/** An error run: the exit code, and exactly one line on stderr with no stack trace (nor any control character). */
+export async function fails(args: string[], code: 1 | 2, io?: Partial<CliIO>): Promise<string> {
+  const r = await run(args, { io });
   expect(r.code, r.stderr).toBe(code);
   expect(r.stdout).toBe('');
   const lines = r.stderr.trimEnd().split('\n');
@@ -41,6 +42,7 @@ export async function fails(args: string[], code: 1 | 2): Promise<string> {
   expect(lines[0]).toMatch(/^scratchnet[ :]/);
   expect(r.stderr).not.toMatch(/\n\s+at /);
   expect(r.stderr).not.toContain('unexpected');
+  expect(lines[0]).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
   return lines[0]!;
 }
 

@@ -3,7 +3,7 @@
 // regression CSV and predicts with the model files; then every train error: its exit code
 // (1 error, 2 usage) and its one-line message, the limits included (epochs, parameters,
 // float32 range of --lr and of regression labels).
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -289,6 +289,19 @@ describe('train limits: bounded work and float32 numbers, each a named one-line 
     expect((await run(['help', 'train'])).stdout).toMatch(/--lr <x> .* within float32's range\s+\(1\.2e-38 to 3\.4e38\)/);
     for (const lr of ['1e39', '1e-50', '3.5e38']) {
       expect(await fails(['train', IRIS, '--lr', lr], 2)).toBe(`scratchnet train: --lr ${lr} is outside float32's range (1.2e-38 to 3.4e38), which the kernels compute in`);
+    }
+  });
+
+  it('regression labels near float32\'s limit: a prediction beyond it names its data row (in file order), no model written', async () => {
+    // a step from 3e38 to 3.4e38: the least-squares line overshoots float32's largest number at the top rows
+    await writeFile(tmp('step.csv'), ['x,y', ...Array.from({ length: 40 }, (_, i) => `${i},${i < 20 ? 3e38 : 3.4e38}`)].join('\n'));
+    for (const validation of ['0.2', '0']) {
+      const out = tmp(`step-${validation}.json`);
+      const line = await fails(['train', tmp('step.csv'), '--task', 'regression', '--layers', 'none', '--validation', validation, '--quiet', '--out', out], 1);
+      expect(line).toMatch(new RegExp(
+        `^scratchnet train: .*step\\.csv: the prediction for data row (3\\d|40) is 3\\.4\\d+e\\+38, beyond float32's range \\(±3\\.4e38\\) that the network computes in; no model written`,
+      ));
+      expect(existsSync(out)).toBe(false);
     }
   });
 
