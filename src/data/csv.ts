@@ -90,11 +90,18 @@ export interface CsvRecord {
 }
 
 /**
+ * The most cells one CSV record may have: 2^21 = 2,097,152, twice the widest input a network can
+ * take (a layer has at most 2^20 units) plus its label, so no usable file is refused, while a
+ * hostile line of a hundred million commas stops at a few MB of cells instead of crashing V8.
+ */
+const MAX_CSV_CELLS = 2 ** 21;
+
+/**
  * Split CSV text into records: RFC 4180 quoting ("" escapes, newlines inside quotes), CRLF/LF/CR
  * line ends, unquoted cells trimmed of spaces and tabs, blank lines skipped, a byte-order mark
  * ignored. Lazy: stop iterating and the rest of the text is never scanned. Throws an Error naming
- * the line on an unclosed quote or text after a closing quote. `parseCsv` and the CLI read CSV
- * through it.
+ * the line on an unclosed quote, text after a closing quote, or a record of more than 2^21
+ * (2,097,152) cells. `parseCsv` and the CLI read CSV through it.
  *
  * @example
  * ```ts
@@ -158,6 +165,9 @@ export function* csvRecords(text: string, delim: string): Generator<CsvRecord> {
         while (to > from && (text.charCodeAt(to - 1) === 32 || text.charCodeAt(to - 1) === 9) && text.charCodeAt(to - 1) !== dc) to--;
         cell = text.slice(from, to);
         if (cell !== '') blank = false;
+      }
+      if (cells.length === MAX_CSV_CELLS) {
+        throw new Error(`parseCsv: line ${start}: the record has more than ${MAX_CSV_CELLS} columns (the most a CSV record may have)`);
       }
       cells.push(cell);
       if (i < n && text.charCodeAt(i) === dc) {
@@ -441,10 +451,15 @@ function readCsv(
   if (header) out.header = header;
   if (labelIndex >= 0) {
     const numeric = labelCells.map((c) => parseNumber(c));
-    const allNumeric = classOrder === undefined && numeric.every((v) => Number.isFinite(v));
+    // numbers when every label is written as one (1e400 too: an overflow is an error, not a class name)
+    const allNumeric = classOrder === undefined && numeric.every((v) => !Number.isNaN(v));
     if (allNumeric) {
       out.labels = numeric;
-      if (sklearnClasses) {
+      if (!sklearnClasses) {
+        // beyond float64 (1e400): Infinity is no label; within it (1e300) the number is kept, as written
+        const r = numeric.findIndex((v) => !Number.isFinite(v));
+        if (r >= 0) throw new Error(`${op}: line ${labelLines[r]}, column ${labelIndex + 1}: label ${labelCells[r]} overflows to Infinity`);
+      } else {
         const k = sklearnClasses.length;
         numeric.forEach((v, r) => {
           if (!Number.isInteger(v) || v < 0 || v >= k) {

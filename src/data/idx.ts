@@ -94,16 +94,28 @@ function idxHeader(op: string, b: Uint8Array, complete: boolean): IdxHeader | nu
   }
   const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
   const shape: number[] = [];
-  let count = 1;
+  // The product of up to 255 uint32s can overflow to Infinity (and Infinity × 0 is NaN, which
+  // passes every size check): a dimension of 0 means no values; otherwise stop multiplying once
+  // past the 2 GiB cap, so `count` stays a finite lower bound.
+  let count = 1, zero = false, partial = false;
   for (let d = 0; d < ndim; d++) {
     const dim = view.getUint32(4 + 4 * d, false);
     shape.push(dim);
-    count *= dim;
+    if (dim === 0) zero = true;
+    else if (count * size <= MAX_IDX_BYTES) count *= dim;
+    else partial = true;
   }
+  if (zero) count = 0;
   if (count * size > MAX_IDX_BYTES) {
-    throw new Error(`${op}: dimensions [${shape.join(', ')}] of ${type} need ${count * size} bytes, more than the ${MAX_IDX_BYTES} (2 GiB) an IDX file may hold`);
+    const need = partial || !Number.isSafeInteger(count * size) ? '' : `${count * size} bytes, `;
+    throw new Error(`${op}: dimensions ${shapeText(shape)} of ${type} need ${need}more than the ${MAX_IDX_BYTES} (2 GiB) an IDX file may hold`);
   }
   return { type, size, array, read, shape, count, headerBytes, expected: headerBytes + count * size };
+}
+
+/** Dimensions for a message: `[2, 3]`, or the first 8 and the count when there are more. */
+function shapeText(shape: readonly number[]): string {
+  return shape.length <= 8 ? `[${shape.join(', ')}]` : `[${shape.slice(0, 8).join(', ')}, … (${shape.length} dimensions)]`;
 }
 
 /**
@@ -123,14 +135,17 @@ function idxHeader(op: string, b: Uint8Array, complete: boolean): IdxHeader | nu
  * ```
  */
 export function parseIdx(bytes: Uint8Array | ArrayBuffer): IdxData {
-  const op = 'parseIdx';
-  const b = toBytes(bytes, op);
+  return parseIdxAs('parseIdx', toBytes(bytes, 'parseIdx'));
+}
+
+/** {@link parseIdx}, its errors naming `op` (`loadIdx` when called through it). */
+function parseIdxAs(op: string, b: Uint8Array): IdxData {
   if (isGzip(b)) throw new Error(`${op}: the bytes are gzip-compressed; use loadIdx(), or gunzip() first`);
   const h = idxHeader(op, b, true)!;
   const { shape, type, size, count, expected, headerBytes } = h;
   if (b.length !== expected) {
     throw new Error(
-      `${op}: dimensions [${shape.join(', ')}] of ${type} (${size} byte${size > 1 ? 's' : ''} each) need ${expected} bytes, ` +
+      `${op}: dimensions ${shapeText(shape)} of ${type} (${size} byte${size > 1 ? 's' : ''} each) need ${expected} bytes, ` +
         `the file has ${b.length}${b.length < expected ? ' (truncated?)' : ''}`,
     );
   }
@@ -167,7 +182,7 @@ export async function loadIdx(bytes: Uint8Array | ArrayBuffer, options?: GunzipO
   const op = 'loadIdx';
   const b = toBytes(bytes, op);
   const maxBytes = maxBytesOption(op, options);
-  if (!isGzip(b)) return parseIdx(b);
+  if (!isGzip(b)) return parseIdxAs(op, b);
   const chunks: Uint8Array[] = [];
   let total = 0;
   let header: IdxHeader | null = null;
@@ -179,7 +194,7 @@ export async function loadIdx(bytes: Uint8Array | ArrayBuffer, options?: GunzipO
       header = idxHeader(op, chunks[0]!, false);
       if (header && header.expected > maxBytes) {
         throw new Error(
-          `${op}: the IDX header declares dimensions [${header.shape.join(', ')}] of ${header.type}, ${header.expected} bytes, ` +
+          `${op}: the IDX header declares dimensions ${shapeText(header.shape)} of ${header.type}, ${header.expected} bytes, ` +
             `more than maxBytes = ${maxBytes}; pass a larger { maxBytes } if the file is trusted`,
         );
       }
@@ -187,12 +202,12 @@ export async function loadIdx(bytes: Uint8Array | ArrayBuffer, options?: GunzipO
     if (header ? total > header.expected : total > maxBytes) {
       throw new Error(
         header
-          ? `${op}: dimensions [${header.shape.join(', ')}] of ${header.type} need ${header.expected} bytes, the inflated file has more`
+          ? `${op}: dimensions ${shapeText(header.shape)} of ${header.type} need ${header.expected} bytes, the inflated file has more`
           : `${op}: the ${b.length} bytes inflate to more than maxBytes = ${maxBytes}`,
       );
     }
   });
-  return parseIdx(concat(op, chunks, total));
+  return parseIdxAs(op, concat(op, chunks, total));
 }
 
 /**
@@ -213,13 +228,14 @@ export function idxToMatrix(idx: IdxData, scale = 1): Matrix {
   }
   if (typeof scale !== 'number' || !Number.isFinite(scale)) throw new Error(`${op}: scale must be a finite number, got ${describe(scale)}`);
   const shape = finiteArray(op, 'idx.shape', idx.shape, { nonEmpty: true });
-  if (!shape.every((d) => Number.isInteger(d) && d >= 0)) throw new Error(`${op}: idx.shape [${shape.join(', ')}] must hold integers >= 0`);
+  if (!shape.every((d) => Number.isInteger(d) && d >= 0)) throw new Error(`${op}: idx.shape ${shapeText(shape)} must hold integers >= 0`);
   const d: ArrayLike<unknown> = idx.data;
   const rows = shape[0]!;
+  // a 0 first, so that huge dimensions and a 0 never multiply to Infinity × 0 = NaN
+  if (shape.includes(0)) throw new Error(`${op}: shape ${shapeText(shape)} has no values`);
   const cols = shape.slice(1).reduce((a, b) => a * b, 1);
-  if (rows < 1 || cols < 1) throw new Error(`${op}: shape [${shape.join(', ')}] has no values`);
   if (d.length !== rows * cols) {
-    throw new Error(`${op}: shape [${shape.join(', ')}] needs ${rows * cols} values, data has ${d.length}`);
+    throw new Error(`${op}: shape ${shapeText(shape)} needs ${rows * cols} values, data has ${d.length}`);
   }
   const out = new Float32Array(rows * cols);
   for (let i = 0; i < out.length; i++) {

@@ -162,7 +162,9 @@ export class StandardScaler {
       throw new Error(`${op}: expected an object with type 'StandardScaler', got ${describe(json)}`);
     }
     const mean = finiteArray(op, 'mean', json.mean, { nonEmpty: true });
-    const scale = finiteArray(op, 'scale', json.scale, { length: mean.length });
+    // a float32 scale, as fit() on float32 data gives: a scale of 1e308 would map every row to 0
+    // (a mean beyond float32 is no such trap: transform reports the overflow)
+    const scale = finiteArray(op, 'scale', json.scale, { length: mean.length, float32: true });
     scale.forEach((s, j) => {
       if (!(s > 0)) throw new Error(`${op}: scale[${j}] is ${s}, must be > 0`);
     });
@@ -325,24 +327,35 @@ export class MinMaxScaler {
     if (json === null || typeof json !== 'object' || json.type !== 'MinMaxScaler') {
       throw new Error(`${op}: expected an object with type 'MinMaxScaler', got ${describe(json)}`);
     }
-    const dataMin = finiteArray(op, 'dataMin', json.dataMin, { nonEmpty: true });
-    const dataMax = finiteArray(op, 'dataMax', json.dataMax, { length: dataMin.length });
+    // float32, as fit() on float32 data gives: [-1e308, 1e308] would overflow the width to
+    // Infinity, and [-1e308, 0] would map every row to the same value
+    const dataMin = finiteArray(op, 'dataMin', json.dataMin, { nonEmpty: true, float32: true });
+    const dataMax = finiteArray(op, 'dataMax', json.dataMax, { length: dataMin.length, float32: true });
     dataMin.forEach((lo, j) => {
       if (lo > dataMax[j]!) throw new Error(`${op}: dataMin[${j}] = ${lo} is greater than dataMax[${j}] = ${dataMax[j]}`);
     });
     const s = new MinMaxScaler({ featureRange: json.featureRange });
     s.dataMin = dataMin;
     s.dataMax = dataMax;
+    s.affine(op); // the map must be usable: refused now, not at the first transform
     return s;
   }
 
-  /** Per column: x·scale + shift. */
+  /** Per column: x·scale + shift; an Error when a column's range cannot map onto featureRange. */
   private affine(op: string): [number[], number[]] {
     if (!this.dataMin || !this.dataMax) throw new Error(`${op}: the scaler is not fitted; call fit(xTrain) first`);
     const [a, b] = this.featureRange;
     const scale = this.dataMin.map((lo, j) => {
-      const range = this.dataMax![j]! - lo;
-      return (b - a) / (range > 0 ? range : 1);
+      const hi = this.dataMax![j]!;
+      const range = hi - lo;
+      const k = (b - a) / (range > 0 ? range : 1);
+      if (!Number.isFinite(range) || !Number.isFinite(k) || !(k > 0)) {
+        throw new Error(
+          `${op}: column ${j}'s range [${lo}, ${hi}] cannot be mapped onto featureRange [${a}, ${b}] ` +
+            `(the width ${range} gives a scale of ${k}, not a finite number > 0)`,
+        );
+      }
+      return k;
     });
     const shift = this.dataMin.map((lo, j) => a - lo * scale[j]!);
     return [scale, shift];

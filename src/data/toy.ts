@@ -84,7 +84,7 @@ export interface SpiralsOptions {
   noise?: number;
   /** Seed of the generator (default 0). */
   seed?: number;
-  /** Turns of each spiral from the centre to radius 1 (default 1.75, as TensorFlow Playground). */
+  /** Turns of each spiral from the centre to radius 1 (default 1.75, as TensorFlow Playground; at most 1e300). */
   turns?: number;
 }
 
@@ -203,6 +203,9 @@ export function circle(options: CircleOptions = {}): ToyDataset {
   return dataset(fn, x, labels, 2);
 }
 
+/** The most turns {@link spirals} accepts: 2π·turns stays a finite angle (it overflows past ~2.9e307). */
+const MAX_TURNS = 1e300;
+
 /**
  * Two interleaved spirals (the second is the first turned by half a turn), labels 0 and 1: each
  * runs from near the centre out to radius 1 in `turns` turns, its points evenly spaced in radius,
@@ -226,6 +229,8 @@ export function spirals(options: SpiralsOptions = {}): ToyDataset {
   if (typeof turns !== 'number' || !Number.isFinite(turns) || turns <= 0) {
     throw new Error(`${fn}: turns must be a finite number > 0, got ${describe(turns)}`);
   }
+  // 2π·turns must stay finite: past ~2.9e307 the angle is Infinity and every point NaN
+  if (turns > MAX_TURNS) throw new Error(`${fn}: turns must be at most ${MAX_TURNS} (the angle 2π·turns must stay finite), got ${turns}`);
   const x = new Float32Array(n * 2);
   const labels = new Int32Array(n);
   const perClass = [Math.ceil(n / 2), Math.floor(n / 2)];

@@ -10,6 +10,7 @@
 import { I32, LEN, ProtoReader } from './protobuf.js';
 import { readFloats, checkFinite, quote, type SpecLimits } from './spec.js';
 import { describe } from '../core/validate.js';
+import { toBytes } from '../data/gzip.js';
 
 /**
  * @internal A tensor: its shape, type and where its values are.
@@ -111,10 +112,10 @@ const MAX_RANK = 8;
  * ```
  */
 export function readOnnxModel(bytes: unknown, limits: SpecLimits, op: string): OnnxModel {
-  let buf: Uint8Array;
-  if (bytes instanceof Uint8Array) buf = bytes;
-  else if (bytes instanceof ArrayBuffer) buf = new Uint8Array(bytes);
-  else throw new Error(`${op}: expected the bytes of an .onnx file (Uint8Array or ArrayBuffer), got ${describe(bytes)}`);
+  if (!(bytes instanceof Uint8Array) && !(bytes instanceof ArrayBuffer)) {
+    throw new Error(`${op}: expected the bytes of an .onnx file (Uint8Array or ArrayBuffer), got ${describe(bytes)}`);
+  }
+  const buf = toBytes(bytes, op); // a named Error for a detached buffer
   if (buf.length > limits.maxParameters * 4 + (1 << 26)) throw new Error(`${op}: ${buf.length} bytes is more than a network within the limits can need`);
   // a cap on nodes, tensors and attributes: generous for any chain of maxLayers dense layers
   const maxItems = limits.maxLayers * 16 + 64;

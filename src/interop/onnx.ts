@@ -175,14 +175,22 @@ export function decodeONNX(bytes: unknown, limits: SpecLimits, op = 'NeuralNetwo
       case 'Gemm': {
         if ((node.attrs.get('transA')?.i ?? 0) !== 0) throw new Error(`${op}: Gemm ${nodeName(node)} has transA = 1; supported: transA = 0`);
         const transB = (node.attrs.get('transB')?.i ?? 0) !== 0;
-        const alpha = node.attrs.get('alpha')?.f ?? 1, beta = node.attrs.get('beta')?.f ?? 1;
+        const alpha = floatAttr(node, 'alpha', 1), beta = floatAttr(node, 'beta', 1);
         const B = constant(node, 1);
         if (B.dims.length !== 2) throw new Error(`${op}: Gemm ${nodeName(node)}: B has shape [${B.dims}], expected 2 dimensions`);
         const [inSize, outSize] = transB ? [B.dims[1]!, B.dims[0]!] : [B.dims[0]!, B.dims[1]!];
         checkSizes([inSize, outSize], limits, op);
         const w = tensorFloats(B, op);
         const weights = transB ? transpose(w, outSize, inSize) : w;
-        if (alpha !== 1) for (let k = 0; k < weights.length; k++) weights[k] = alpha * weights[k]!;
+        if (alpha !== 1) {
+          for (let k = 0; k < weights.length; k++) {
+            const v = weights[k]!;
+            weights[k] = alpha * v;
+            if (!Number.isFinite(weights[k])) {
+              throw new Error(`${op}: node ${nodeName(node)}: alpha ${shortestFloat32(alpha)} times the weight ${v} overflows float32`);
+            }
+          }
+        }
         const bias = new Float32Array(outSize);
         if (node.inputs.length > 2 && node.inputs[2]) addBias(bias, constant(node, 2), beta, node);
         push(node, inSize, outSize, weights, bias);
@@ -209,7 +217,7 @@ export function decodeONNX(bytes: unknown, limits: SpecLimits, op = 'NeuralNetwo
           const axis = node.attrs.get('axis')?.i ?? (model.opset >= 13 ? -1 : 1);
           if (axis !== -1 && axis !== 1) throw new Error(`${op}: Softmax ${nodeName(node)} has axis ${axis}; supported: -1 or 1 (the features)`);
         }
-        l.act = name === 'leakyRelu' ? { name, slope: shortestFloat32(node.attrs.get('alpha')?.f ?? 0.01) } : { name };
+        l.act = name === 'leakyRelu' ? { name, slope: shortestFloat32(floatAttr(node, 'alpha', 0.01)) } : { name };
       }
     }
     cur = node.outputs[0]!;
@@ -229,7 +237,21 @@ export function decodeONNX(bytes: unknown, limits: SpecLimits, op = 'NeuralNetwo
       throw new Error(`${op}: node ${nodeName(node)} adds a tensor of shape [${C.dims}] to ${n} outputs; supported: [${n}], [1, ${n}] or one value`);
     }
     const c = tensorFloats(C, op);
-    for (let k = 0; k < n; k++) bias[k] = bias[k]! + scale * c[count === 1 ? 0 : k]!;
+    for (let k = 0; k < n; k++) {
+      const term = scale * c[count === 1 ? 0 : k]!;
+      bias[k] = bias[k]! + term;
+      if (!Number.isFinite(bias[k])) {
+        const what = scale !== 1 ? `beta ${shortestFloat32(scale)} times ${c[count === 1 ? 0 : k]}` : `adding ${term}`;
+        throw new Error(`${op}: node ${nodeName(node)}: ${what} overflows float32 in bias[${k}]`);
+      }
+    }
+  }
+
+  /** A float attribute (float32 in the file), refused unless finite: NaN or Infinity is named here, not by fromJSON. */
+  function floatAttr(node: OnnxNode, name: string, fallback: number): number {
+    const v = node.attrs.get(name)?.f ?? fallback;
+    if (!Number.isFinite(v)) throw new Error(`${op}: node ${nodeName(node)} has the attribute ${name} = ${v}; it must be a finite number`);
+    return v;
   }
 }
 

@@ -215,17 +215,25 @@ export class ProtoReader {
     return new ProtoReader(this.bytes, this.op, what, s, e);
   }
 
-  /** A repeated varint field, packed or not: call once per occurrence; appends to `out`. */
+  /**
+   * A repeated varint field, packed or not: call once per occurrence; appends to `out`. At most
+   * `max` values in all: the (max+1)-th is refused before it is stored, so a huge packed field
+   * costs no memory beyond `max` numbers.
+   */
   ints(out: number[], max: number): void {
-    if (this.wire === VARINT) out.push(this.int());
-    else {
+    const tooMany = (at: ProtoReader): never => at.fail(`more than ${max} values in field ${this.field}`);
+    if (this.wire === VARINT) {
+      const v = this.int();
+      if (out.length >= max) tooMany(this);
+      out.push(v);
+    } else {
       const r = new ProtoReader(this.bytes, this.op, this.what, ...this.range());
       while (r.pos < r.end) {
+        if (out.length >= max) tooMany(r);
         r.wire = VARINT;
         out.push(r.int());
       }
     }
-    if (out.length > max) this.fail(`more than ${max} values in field ${this.field}`);
   }
 
   /** Skip the current field. */

@@ -12,7 +12,8 @@ import {
   checkExportable, checkSizes, floatBytes, importedSpec, readFloats, shortestFloat32, type ActivationName, type ImportedSpec,
   type ModelSpec, type SpecLimits, quote,
 } from './spec.js';
-import { describe } from '../core/validate.js';
+import { checkFloat32, describe } from '../core/validate.js';
+import { toBytes } from '../data/gzip.js';
 
 /**
  * A TensorFlow.js `model.json` (layers format), as `NeuralNetwork.toTfjs()` writes it.
@@ -133,7 +134,7 @@ export function decodeTfjs(modelJson: unknown, weights: unknown, limits: SpecLim
   if (!Array.isArray(list) || list.length > limits.maxLayers * 4) fail(`modelTopology.config.layers must be an array of at most ${limits.maxLayers * 4} layers, got ${describe(list)}`);
 
   const specs = readManifest(doc.weightsManifest, limits, fail);
-  const data = concatWeights(weights, specs.total, fail);
+  const data = concatWeights(weights, specs.total, op, fail);
 
   interface Dense { name: string; units: number; act: { name: ActivationName; slope?: number } | null; useBias: boolean }
   const dense: Dense[] = [];
@@ -170,9 +171,10 @@ export function decodeTfjs(modelJson: unknown, weights: unknown, limits: SpecLim
         setAct(what, activationOf(c.activation, what, fail));
         break;
       case 'LeakyReLU': {
-        const slope = c.alpha ?? c.negative_slope ?? 0.3; // Keras' and tfjs' default
-        if (typeof slope !== 'number' || !Number.isFinite(slope)) fail(`${what}: the slope must be a finite number, got ${describe(slope)}`);
-        setAct(what, { name: 'leakyRelu', slope: shortestFloat32(slope as number) });
+        const key = c.alpha != null ? 'alpha' : 'negative_slope'; // as `alpha ?? negative_slope` reads them
+        const slope = c[key] ?? 0.3; // Keras' and tfjs' default
+        checkFloat32(op, `${what}: the slope (${key})`, slope); // NaN, 1e39: a named Error here, not in fromJSON
+        setAct(what, { name: 'leakyRelu', slope: shortestFloat32(slope) });
         break;
       }
       case 'ReLU':
@@ -197,8 +199,9 @@ export function decodeTfjs(modelJson: unknown, weights: unknown, limits: SpecLim
   });
   if (!dense.length) fail('the model has no Dense layer');
 
+  const index = weightIndex(specs.list, dense.flatMap((l) => [`${l.name}/kernel`, `${l.name}/bias`]));
   const find = (name: string, kind: string): WeightSpec => {
-    const hits = specs.list.filter((w) => w.name === `${name}/${kind}` || w.name.endsWith(`/${name}/${kind}`));
+    const hits = index.get(`${name}/${kind}`)!;
     if (hits.length !== 1) {
       fail(`${hits.length ? 'several' : 'no'} weights named ${quote(`${name}/${kind}`)} in the weightsManifest (it has ${specs.list.slice(0, 8).map((w) => w.name).join(', ')}${specs.list.length > 8 ? ', ...' : ''})`);
     }
@@ -242,6 +245,46 @@ function activationOf(a: unknown, what: string, fail: (msg: string) => never): {
 
 interface WeightSpec { name: string; shape: number[]; offset: number; bytes: number }
 
+/**
+ * For each wanted key (`dense_1/kernel`), the weights named `key` or `.../key` (Keras 3 writes
+ * `sequential/dense_1/kernel`), at most two (one is a match, two say "several"), found in one
+ * pass over the manifest: the keys' '/'-separated parts, last first, are interned as paths in a
+ * trie (node ids in a Map keyed by parent id and part), and each weight name walks it from its
+ * last part until a part leads nowhere. Time is linear in the names' lengths, however many
+ * layers and weights (filtering the manifest once per layer was quadratic).
+ */
+function weightIndex(list: readonly WeightSpec[], keys: readonly string[]): Map<string, WeightSpec[]> {
+  const nodes = new Map<string, number>(); // `${parent}/${part}` → node id; the root is 0
+  const hits: WeightSpec[][] = [[]]; // by node id
+  const byKey = new Map<string, WeightSpec[]>();
+  for (const key of keys) {
+    const parts = key.split('/');
+    let id = 0;
+    for (let i = parts.length - 1; i >= 0; i--) {
+      const edge = `${id}/${parts[i]}`;
+      let next = nodes.get(edge);
+      if (next === undefined) {
+        next = hits.length;
+        nodes.set(edge, next);
+        hits.push([]);
+      }
+      id = next;
+    }
+    byKey.set(key, hits[id]!);
+  }
+  for (const w of list) {
+    // every node the walk reaches is a '/'-aligned suffix of w.name; the wanted ones collect it
+    const parts = w.name.split('/');
+    let id: number | undefined = 0;
+    for (let i = parts.length - 1; i >= 0; i--) {
+      id = nodes.get(`${id}/${parts[i]}`);
+      if (id === undefined) break;
+      if (hits[id]!.length < 2) hits[id]!.push(w);
+    }
+  }
+  return byKey;
+}
+
 function readManifest(m: unknown, limits: SpecLimits, fail: (msg: string) => never): { list: WeightSpec[]; total: number } {
   if (!Array.isArray(m) || m.length > limits.maxLayers * 4) return fail(`model.json needs a weightsManifest array of weight groups, got ${describe(m)}`);
   const list: WeightSpec[] = [];
@@ -269,9 +312,11 @@ function readManifest(m: unknown, limits: SpecLimits, fail: (msg: string) => nev
   return { list, total };
 }
 
-function concatWeights(w: unknown, total: number, fail: (msg: string) => never): Uint8Array {
+function concatWeights(w: unknown, total: number, op: string, fail: (msg: string) => never): Uint8Array {
   const asBytes = (b: unknown, what: string): Uint8Array =>
-    b instanceof Uint8Array ? b : b instanceof ArrayBuffer ? new Uint8Array(b) : fail(`${what} must be a Uint8Array or ArrayBuffer, got ${describe(b)}`);
+    b instanceof Uint8Array || b instanceof ArrayBuffer
+      ? toBytes(b, `${op}: ${what}`) // a named Error for a detached buffer
+      : fail(`${what} must be a Uint8Array or ArrayBuffer, got ${describe(b)}`);
   const shards = Array.isArray(w) ? w.map((s, i) => asBytes(s, `weights[${i}]`)) : [asBytes(w, 'weights')];
   const n = shards.reduce((a, s) => a + s.length, 0);
   if (n !== total) fail(`the weights hold ${n} bytes, the weightsManifest describes ${total}`);

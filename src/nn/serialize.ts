@@ -6,6 +6,8 @@
  * @module
  */
 import { Activation, LeakyReLU, Linear, ReLU, Sigmoid, Softmax, Tanh } from './activations.js';
+import { Loss, losses, resolveLoss } from './losses.js';
+import { Optimizer, optimizers, resolveOptimizer } from './optimizers.js';
 import { describe, finiteArray } from '../core/validate.js';
 
 /**
@@ -26,7 +28,9 @@ export interface NetworkJSON {
 }
 
 /**
- * Options of `NeuralNetwork.fromJSON`.
+ * Options of `NeuralNetwork.fromJSON`: factories for the custom activations, optimizers and
+ * losses a saved network names (a network trained with a custom `Optimizer` or `Loss` records
+ * its name in `training`).
  *
  * @example
  * ```ts
@@ -38,11 +42,34 @@ export interface NetworkJSON {
  * const doc = new NeuralNetwork([2, 3, 1], [new Square(), new Sigmoid()], { seed: 1 }).toJSON();
  * NeuralNetwork.fromJSON(doc, { activations: { square: () => new Square() } });
  * NeuralNetwork.fromJSON(doc); // throws 'square'
+ * // a network trained with a custom optimizer and loss
+ * class SignSGD extends Optimizer {
+ *   readonly name = 'signSgd';
+ *   update(p: Float32Array, g: Float32Array, _s: readonly Float32Array[], lr: number) { for (let i = 0; i < p.length; i++) p[i]! -= lr * Math.sign(g[i]!); }
+ * }
+ * class HalfMSE extends Loss {
+ *   readonly name = 'halfMse';
+ *   forward(p: MatrixLike, t: MatrixLike) { return new MeanSquaredError().forward(p, t) / 2; }
+ *   backward(p: MatrixLike, t: MatrixLike) { const g = new MeanSquaredError().backward(p, t); return new Matrix(g.rows, g.cols, g.data.map((v) => v / 2)); }
+ * }
+ * net.train(X, y, { epochs: 2, learningRate: 0.01, optimizer: new SignSGD(), loss: new HalfMSE() });
+ * const saved = net.toJSON();
+ * saved.training; // { optimizer: { name: 'signSgd' }, loss: 'halfMse' }
+ * NeuralNetwork.fromJSON(saved); // throws 'unknown optimizer "signSgd"'
+ * const back = NeuralNetwork.fromJSON(saved, { optimizers: { signSgd: () => new SignSGD() }, losses: { halfMse: () => new HalfMSE() } });
+ * back.trainingConfig; // { optimizer: { name: 'signSgd' }, loss: 'halfMse' }
  * ```
  */
 export interface FromJSONOptions {
   /** Factories for custom activations, by the `name` they saved. */
   activations?: Record<string, (saved: Record<string, unknown>) => Activation>;
+  /**
+   * Factories for custom optimizers, by the `name` they saved in `training.optimizer` (the
+   * factory gets that saved object: the name and the settings its `toJSON()` wrote).
+   */
+  optimizers?: Record<string, (saved: Record<string, unknown>) => Optimizer>;
+  /** Factories for custom losses, by the name they saved in `training.loss` (a loss saves only its name). */
+  losses?: Record<string, () => Loss>;
 }
 
 /**
@@ -96,6 +123,57 @@ function fail(op: string, msg: string): never {
 }
 
 /**
+ * The factory `options[hook]` holds for `name` (a custom one wins over a built-in of the same
+ * name), or undefined; a hook that is not an object of functions is an Error.
+ */
+function customFactory<K extends keyof FromJSONOptions>(
+  options: FromJSONOptions, hook: K, name: string, op: string,
+): NonNullable<FromJSONOptions[K]>[string] | undefined {
+  const table: unknown = options[hook];
+  if (table === undefined) return undefined;
+  if (table === null || typeof table !== 'object') fail(op, `options.${hook} must be an object of factories by name, got ${describe(table)}`);
+  if (!Object.hasOwn(table as object, name)) return undefined;
+  const make: unknown = (table as Record<string, unknown>)[name];
+  if (typeof make !== 'function') fail(op, `options.${hook}["${name}"] must be a function, got ${describe(make)}`);
+  return make as NonNullable<FromJSONOptions[K]>[string];
+}
+
+/** The saved `training.optimizer` (an object with a name, or a name), as an Optimizer. */
+function savedOptimizer(v: unknown, options: FromJSONOptions, op: string): Optimizer {
+  const saved = typeof v === 'string' ? { name: v } : v;
+  if (saved === null || typeof saved !== 'object' || typeof (saved as { name?: unknown }).name !== 'string') {
+    fail(op, `training.optimizer must be an object with a name, got ${describe(v)}`);
+  }
+  const s = saved as Record<string, unknown> & { name: string };
+  const custom = customFactory(options, 'optimizers', s.name, op);
+  if (custom) {
+    const o = custom(s);
+    if (!(o instanceof Optimizer)) fail(op, `training.optimizer: the factory for "${s.name}" did not return an Optimizer, got ${describe(o)}`);
+    return o;
+  }
+  if (!Object.hasOwn(optimizers, s.name)) {
+    fail(op, `training.optimizer: unknown optimizer "${s.name}" (known: ${Object.keys(optimizers).join(', ')}; pass options.optimizers for custom ones)`);
+  }
+  return resolveOptimizer(s, op);
+}
+
+/** The saved `training.loss` (a name), as a Loss. */
+function savedLoss(v: unknown, options: FromJSONOptions, op: string): Loss {
+  if (typeof v !== 'string') fail(op, `training.loss must be the name of a loss, got ${describe(v)}`);
+  const name = v as string;
+  const custom = customFactory(options, 'losses', name, op);
+  if (custom) {
+    const l = custom();
+    if (!(l instanceof Loss)) fail(op, `training.loss: the factory for "${name}" did not return a Loss, got ${describe(l)}`);
+    return l;
+  }
+  if (!Object.hasOwn(losses, name)) {
+    fail(op, `training.loss: unknown loss "${name}" (known: ${Object.keys(losses).join(', ')}; pass options.losses for custom ones)`);
+  }
+  return resolveLoss(name, op);
+}
+
+/**
  * Everything needed to rebuild a network from a saved document, checked.
  *
  * @internal
@@ -121,7 +199,8 @@ export interface ParsedNetwork {
   layerSizes: number[];
   activations: Activation[];
   layers: { weights: number[]; bias: number[] }[];
-  training?: NetworkJSON['training'];
+  /** The saved training settings, resolved (through the options' factories for custom ones). */
+  training?: { optimizer?: Optimizer; loss?: Loss };
 }
 
 function parseDocument(json: unknown, options: FromJSONOptions, op: string): ParsedNetwork {
@@ -159,7 +238,7 @@ function parseDocument(json: unknown, options: FromJSONOptions, op: string): Par
       fail(op, `activations[${i}] must be an object with a name, got ${describe(a)}`);
     }
     const saved = a as Record<string, unknown> & { name: string };
-    const custom = options.activations && Object.hasOwn(options.activations, saved.name) ? options.activations[saved.name] : undefined;
+    const custom = customFactory(options, 'activations', saved.name, op);
     const make = custom ?? (Object.hasOwn(builtins, saved.name) ? builtins[saved.name] : undefined);
     if (!make) {
       fail(op, `activations[${i}]: unknown activation "${saved.name}" (known: ${Object.keys(builtins).join(', ')}; pass options.activations for custom ones)`);
@@ -179,10 +258,15 @@ function parseDocument(json: unknown, options: FromJSONOptions, op: string): Par
       bias: finiteArray(op, `layers[${i}].bias (1x${out})`, o.bias, { length: out, float32: true }),
     };
   });
-  let training: NetworkJSON['training'];
+  let training: ParsedNetwork['training'];
   if (d.training !== undefined) {
     if (d.training === null || typeof d.training !== 'object') fail(op, `training must be an object, got ${describe(d.training)}`);
-    training = d.training as NetworkJSON['training'];
+    const t = d.training as Record<string, unknown>;
+    // resolved here, where the options' factories are (absent ones default to sgd and meanSquaredError)
+    training = {
+      optimizer: t.optimizer == null ? undefined : savedOptimizer(t.optimizer, options, op),
+      loss: t.loss == null ? undefined : savedLoss(t.loss, options, op),
+    };
   }
   return { layerSizes, activations, layers, training };
 }

@@ -20,6 +20,17 @@ describe('parseCsv', () => {
     expect(r.labels).toEqual([0, 1, 0]);
   });
 
+  it('a numeric label beyond float64 (1e400) is an Error naming it, not a switch to text classes', () => {
+    // 1e400 is written as a number: it used to turn every label into a text class (2 → class 3)
+    expect(() => parseCsv('x,label\n1,1\n2,2\n3,0\n4,1e400\n')).toThrow('parseCsv: line 5, column 2: label 1e400 overflows to Infinity');
+    expect(() => parseCsv('1,-1e999\n2,0\n', { header: false })).toThrow('parseCsv: line 1, column 2: label -1e999 overflows to Infinity');
+    // a finite number is kept as written (the caller judges 1e300 against float32)
+    expect(parseCsv('x,label\n1,1\n2,1e300\n').labels).toEqual([1, 1e300]);
+    // among text labels it is just a class name; given classes, labels are text
+    expect(parseCsv('x,label\n1,cat\n2,1e400\n')).toMatchObject({ labels: [1, 0], classes: ['1e400', 'cat'] });
+    expect(parseCsv('x,label\n1,1e400\n2,2\n', { classes: ['2', '1e400'] })).toMatchObject({ labels: [1, 0], classes: ['2', '1e400'] });
+  });
+
   it('keeps numeric labels as they are (regression targets too)', () => {
     const r = parseCsv('1,2,0.25\n3,4,7\n', { header: false });
     expect(r.labels).toEqual([0.25, 7]);
@@ -193,6 +204,20 @@ describe('csvRecords and parseNumber (shared with the CLI)', () => {
     const it = csvRecords('a\n"unclosed', ',');
     expect(it.next().value).toEqual({ line: 1, cells: ['a'] });
     expect(() => it.next()).toThrow('parseCsv: line 2: a quoted field is never closed');
+  });
+
+  it('a record of more than 2^21 cells is refused by line as soon as the cap is passed (a line of commas cannot exhaust memory)', () => {
+    // 2^21 + 1 empty cells (2^21 commas) on line 2: one too many; a 120 MB line of commas crashed V8
+    const commas = ','.repeat(2 ** 21);
+    const it = csvRecords(`a,b\n${commas}\n1,2\n`, ',');
+    expect(it.next().value).toEqual({ line: 1, cells: ['a', 'b'] });
+    expect(() => it.next()).toThrow('parseCsv: line 2: the record has more than 2097152 columns (the most a CSV record may have)');
+    expect(() => parseCsv(`x,y\n${commas}1\n`)).toThrow('parseCsv: line 2: the record has more than 2097152 columns');
+    // exactly 2^21 cells is a record; in quotes a comma is no separator
+    const widest = [...csvRecords(commas.slice(1), ',')];
+    expect(widest).toHaveLength(1);
+    expect(widest[0]!.cells).toHaveLength(2 ** 21);
+    expect([...csvRecords(`"${commas}"`, ',')][0]!.cells).toEqual([commas]);
   });
 
   it('reads decimals only', () => {

@@ -136,7 +136,39 @@ describe('loadIdx: the header is judged as soon as it is inflated', () => {
     await namedError(() => loadIdx(idx(0x08, [1], [5]), { maxBytes: 0 }), 'loadIdx: options.maxBytes must be an integer');
     await namedError(() => loadIdx('abc' as never), 'loadIdx: bytes must be a Uint8Array or an ArrayBuffer');
     // a truncated compressed file: the header's length check after inflating
-    await namedError(() => loadIdx(gzipSync(idx(0x08, [5], [1, 2, 3]))), 'parseIdx: dimensions [5] of ubyte (1 byte each) need 13 bytes, the file has 11 (truncated?)');
+    await namedError(() => loadIdx(gzipSync(idx(0x08, [5], [1, 2, 3]))), 'loadIdx: dimensions [5] of ubyte (1 byte each) need 13 bytes, the file has 11 (truncated?)');
+    // errors name loadIdx for uncompressed bytes too
+    await namedError(() => loadIdx(idx(0x08, [5], [1, 2, 3])), 'loadIdx: dimensions [5] of ubyte (1 byte each) need 13 bytes, the file has 11 (truncated?)');
+  });
+
+  it('dimensions whose product overflows to Infinity, then a 0: 0 values, not NaN, so the data after the header is refused at once', async () => {
+    // 33 × 0xFFFFFFFF then 0: Infinity × 0 was NaN, which passed every size check, and the whole
+    // bomb was inflated despite maxBytes: 1000
+    const shape = [...Array<number>(33).fill(0xffffffff), 0];
+    const counter = countingDecompression(vi.stubGlobal);
+    await namedError(
+      () => loadIdx(gzIdx(shape, 16 * 2 ** 20), { maxBytes: 1000 }),
+      'loadIdx: dimensions [4294967295, 4294967295, 4294967295, 4294967295, 4294967295, 4294967295, 4294967295, 4294967295, … (34 dimensions)] of ubyte need 140 bytes, the inflated file has more',
+    );
+    expect(counter.produced()).toBeLessThan(2 ** 20);
+    // the header alone is a valid empty array, which idxToMatrix refuses by name
+    const empty = parseIdx(idx(0x08, shape, []));
+    expect(empty.shape).toEqual(shape);
+    expect(empty.data).toEqual(new Uint8Array(0));
+    await namedError(() => idxToMatrix(empty), 'idxToMatrix: shape [4294967295, 4294967295, 4294967295, 4294967295, 4294967295, 4294967295, 4294967295, 4294967295, … (34 dimensions)] has no values');
+  });
+
+  it('255 dimensions of 0xFFFFFFFF (a product past float64) are refused by name, before inflating', async () => {
+    const shape = Array<number>(255).fill(0xffffffff);
+    const message = 'dimensions [4294967295, 4294967295, 4294967295, 4294967295, 4294967295, 4294967295, 4294967295, 4294967295, … (255 dimensions)] of double need more than the 2147483648 (2 GiB) an IDX file may hold';
+    expect(() => parseIdx(idx(0x0e, shape, []))).toThrow(`parseIdx: ${message}`);
+    const counter = countingDecompression(vi.stubGlobal);
+    const file = new Uint8Array(4 + 4 * 255 + 16 * 2 ** 20);
+    file.set(idx(0x0e, shape, []));
+    await namedError(() => loadIdx(gzipSync(file)), `loadIdx: ${message}`);
+    expect(counter.produced()).toBeLessThan(2 ** 20);
+    // exactly at the cap's edge the exact size is shown
+    expect(() => parseIdx(idx(0x08, [2 ** 16, 2 ** 15, 2], []))).toThrow('parseIdx: dimensions [65536, 32768, 2] of ubyte need 4294967296 bytes, more than the 2147483648 (2 GiB)');
   });
 });
 

@@ -84,6 +84,32 @@ describe('scalers', () => {
     );
   });
 
+  it('fromJSON refuses parameters that would map every row to one value (a width that overflows, a scale of 1e308)', () => {
+    // dataMax − dataMin = 2e308 overflowed to Infinity: every row was transformed to 0
+    expect(() => MinMaxScaler.fromJSON({ type: 'MinMaxScaler', featureRange: [0, 1], dataMin: [-1e308], dataMax: [1e308] })).toThrow(
+      'MinMaxScaler.fromJSON: dataMin[0] is -1e+308, not a finite float32 number',
+    );
+    // [-1e308, 0] has a finite width, but every float32 row would land on 1
+    expect(() => MinMaxScaler.fromJSON({ type: 'MinMaxScaler', featureRange: [0, 1], dataMin: [0, -1e308], dataMax: [1, 0] })).toThrow(
+      'MinMaxScaler.fromJSON: dataMin[1] is -1e+308, not a finite float32 number',
+    );
+    // a width whose scale onto featureRange overflows, from JSON or from fit
+    expect(() => MinMaxScaler.fromJSON({ type: 'MinMaxScaler', featureRange: [0, 1e300], dataMin: [0], dataMax: [1e-40] })).toThrow(
+      "MinMaxScaler.fromJSON: column 0's range [0, 1e-40] cannot be mapped onto featureRange [0, 1e+300] (the width 1e-40 gives a scale of Infinity, not a finite number > 0)",
+    );
+    expect(() => new MinMaxScaler({ featureRange: [0, 1e300] }).fit([[0], [1e-40]]).transform([[0]])).toThrow(
+      "MinMaxScaler.transform: column 0's range [0, 9.99994610111476e-41] cannot be mapped onto featureRange [0, 1e+300]",
+    );
+    // the widest float32 range is fine
+    const wide = MinMaxScaler.fromJSON({ type: 'MinMaxScaler', featureRange: [0, 1], dataMin: [-3.4e38], dataMax: [3.4e38] });
+    wide.transform([[-3.4e38], [0], [3.4e38]]).toArray().forEach(([v], i) => expect(v).toBeCloseTo([0, 0.5, 1][i]!, 6));
+    // StandardScaler: a scale beyond float32 (fit never gives one) would map every row to 0
+    expect(() => StandardScaler.fromJSON({ type: 'StandardScaler', mean: [0], scale: [1e308] })).toThrow(
+      'StandardScaler.fromJSON: scale[0] is 1e+308, not a finite float32 number',
+    );
+    expect(StandardScaler.fromJSON({ type: 'StandardScaler', mean: [0], scale: [3e38] }).transform([[3e38]]).toArray()).toEqual([[1]]);
+  });
+
   it('scales real data with training statistics only', () => {
     const { xTrain: tr, xTest: te } = trainTestSplit(cancer.x, cancer.labels, { seed: 3 });
     const s = new StandardScaler().fit(tr);

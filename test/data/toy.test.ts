@@ -266,6 +266,13 @@ describe('options of one generator only', () => {
     expect(() => spirals({ turns: Infinity })).toThrow(/got Infinity/);
   });
 
+  it('spirals: turns so large that 2π·turns overflows are refused as turns, not blamed on the noise', () => {
+    expect(() => spirals({ n: 4, turns: 1e308 })).toThrow(/^spirals: turns must be at most 1e\+300 \(the angle 2π·turns must stay finite\), got 1e\+308$/);
+    expect(() => spirals({ n: 4, turns: 1e308, noise: 0 })).toThrow(/^spirals: turns must be at most 1e\+300/);
+    const { x } = spirals({ n: 4, turns: 1e300, noise: 0 });
+    expect(x.toArray().flat().every(Number.isFinite)).toBe(true);
+  });
+
   it('blobs: classes must be an integer ≥ 2', () => {
     expect(() => blobs({ classes: 1 })).toThrow(/^blobs: classes must be an integer ≥ 2, got 1$/);
     expect(() => blobs({ classes: 2.5 })).toThrow(/got 2\.5/);

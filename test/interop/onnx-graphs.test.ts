@@ -58,6 +58,13 @@ function model(nodes: Node[], inits: Tensor[], inDims: (number | string)[], outD
   }).message(8, (o) => o.int(2, opset)).finish();
 }
 
+/** A non-negative integer as protobuf varint bytes. */
+const varint = (v: number): number[] => {
+  const out: number[] = [];
+  for (; v > 127; v = Math.floor(v / 128)) out.push((v % 128) | 128);
+  return [...out, v];
+};
+
 const vals = (n: number, seed: number): number[] => Array.from(uniform(n, seed, -1, 1));
 
 async function sameAsOrt(bytes: Uint8Array, rows: number, features: number): Promise<NeuralNetwork> {
@@ -155,12 +162,46 @@ describe('fromONNX refusals name the problem and leave memory as it was', () => 
     ['a graph with no layer', model([{ op: 'Identity', inputs: ['x'], outputs: ['y'] }], [], ['N', 2], ['N', 2]), /the graph has no dense layer/],
     ['an output that is not the end of the chain', model([{ op: 'MatMul', inputs: ['x', 'W'], outputs: ['h'] }], [W], ['N', 2], ['N', 2]),
       /the chain of layers ends at "h", but the graph output is "y"/],
+    // attributes are checked by the importer (not left for fromJSON to report as a bad slope or bias)
+    ['a LeakyRelu alpha of NaN', model([
+      { op: 'MatMul', inputs: ['x', 'W'], outputs: ['h'] }, { op: 'LeakyRelu', inputs: ['h'], outputs: ['y'], attrs: [{ name: 'alpha', f: NaN }] },
+    ], [W], ['N', 2], ['N', 2]), /^NeuralNetwork\.fromONNX: node "n1" \(LeakyRelu\) has the attribute alpha = NaN; it must be a finite number$/],
+    ['a LeakyRelu alpha of Infinity', model([
+      { op: 'MatMul', inputs: ['x', 'W'], outputs: ['h'] }, { op: 'LeakyRelu', inputs: ['h'], outputs: ['y'], attrs: [{ name: 'alpha', f: Infinity }] },
+    ], [W], ['N', 2], ['N', 2]), /node "n1" \(LeakyRelu\) has the attribute alpha = Infinity; it must be a finite number/],
+    ['a Gemm beta of NaN', model([{ op: 'Gemm', inputs: ['x', 'W', 'C'], outputs: ['y'], attrs: [{ name: 'beta', f: NaN }] }],
+      [W, { name: 'C', dims: [2], values: [1, 2] }], ['N', 2], ['N', 2]), /node "n0" \(Gemm\) has the attribute beta = NaN; it must be a finite number/],
+    ['a Gemm alpha that overflows a weight', model([{ op: 'Gemm', inputs: ['x', 'W'], outputs: ['y'], attrs: [{ name: 'alpha', f: 1e38 }] }],
+      [{ name: 'W', dims: [2, 2], values: [1, 10, 1, 1] }], ['N', 2], ['N', 2]), /node "n0" \(Gemm\): alpha 1e\+38 times the weight 10 overflows float32/],
+    ['a Gemm beta that overflows the bias', model([{ op: 'Gemm', inputs: ['x', 'W', 'C'], outputs: ['y'], attrs: [{ name: 'beta', f: 1e38 }] }],
+      [W, { name: 'C', dims: [2], values: [1, 10] }], ['N', 2], ['N', 2]), /node "n0" \(Gemm\): beta 1e\+38 times 10 overflows float32 in bias\[1\]/],
   ];
   for (const [what, bytes, message] of cases) {
     it(what, () => {
       expect(expectRejects(() => NeuralNetwork.fromONNX(bytes), message).message).toMatch(/^NeuralNetwork\.fromONNX: /);
     });
   }
+
+  it('a 16 MB packed dims field is refused at its 9th value, without reading the rest', () => {
+    // ModelProto { ir_version 7, graph { initializer { dims: 2^24 packed one-byte varints } }, opset 13 }
+    const N = 2 ** 24;
+    const tensorHead = [0x0a, ...varint(N)]; // field 1, length-delimited
+    const graphHead = [0x2a, ...varint(tensorHead.length + N)];
+    const head = [0x08, 7, 0x3a, ...varint(graphHead.length + tensorHead.length + N), ...graphHead, ...tensorHead];
+    const bytes = new Uint8Array(head.length + N + 4).fill(1);
+    bytes.set(head);
+    bytes.set([0x42, 2, 0x10, 13], head.length + N);
+    expectRejects(() => NeuralNetwork.fromONNX(bytes), /^NeuralNetwork\.fromONNX: more than 8 values in field 1 \(in TensorProto, byte 25\)$/);
+  });
+
+  it('a detached ArrayBuffer is a named Error, not a raw TypeError', () => {
+    const bytes = model([{ op: 'MatMul', inputs: ['x', 'W'], outputs: ['y'] }], [W], ['N', 2], ['N', 2]);
+    const buffer = bytes.slice().buffer;
+    const view = new Uint8Array(buffer);
+    structuredClone(buffer, { transfer: [buffer] }); // detaches the buffer (and the view)
+    expectRejects(() => NeuralNetwork.fromONNX(buffer), /^NeuralNetwork\.fromONNX: bytes cannot be read \(.*detached/);
+    expectRejects(() => NeuralNetwork.fromONNX(view), /^NeuralNetwork\.fromONNX: /);
+  });
 
   it('too many layers for the limits, refused before allocating', () => {
     const nodes: Node[] = [];

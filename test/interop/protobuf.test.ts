@@ -39,6 +39,36 @@ describe('ProtoWriter / ProtoReader', () => {
     }
   });
 
+  it('a repeated field stops at its cap: the (cap+1)-th value is refused before it is stored, packed or not', () => {
+    // one packed field of 16 Mi one-byte varints (a 16 MB dims list): refused at the 9th value,
+    // 13 bytes in, with 8 numbers stored (reading it all first took gigabytes at 120 MB)
+    const N = 2 ** 24;
+    const packed = new Uint8Array(5 + N).fill(1);
+    packed.set([0x0a, 0x80, 0x80, 0x80, 0x08]); // field 1, length-delimited, length 2^24
+    const r = new ProtoReader(packed, 'op', 'dims');
+    const out: number[] = [];
+    r.next();
+    expect(() => r.ints(out, 8)).toThrow('op: more than 8 values in field 1 (in dims, byte 13)');
+    expect(out).toEqual([1, 1, 1, 1, 1, 1, 1, 1]);
+    // unpacked occurrences, and packed ones split in two, count together
+    const unpacked = new ProtoWriter();
+    for (let i = 0; i < 9; i++) unpacked.int(1, i);
+    const split = new ProtoWriter().bytes(1, new Uint8Array(5).fill(2)).bytes(1, new Uint8Array(5).fill(3)).finish();
+    for (const [bytes, stored] of [[unpacked.finish(), [0, 1, 2, 3, 4, 5, 6, 7]], [split, [2, 2, 2, 2, 2, 3, 3, 3]]] as const) {
+      const rr = new ProtoReader(bytes, 'op', 'dims');
+      const got: number[] = [];
+      expect(() => {
+        while (rr.next()) rr.ints(got, 8);
+      }).toThrow('op: more than 8 values in field 1');
+      expect(got).toEqual(stored);
+    }
+    // exactly the cap is fine
+    const eight = new ProtoReader(new ProtoWriter().bytes(1, new Uint8Array(8).fill(4)).finish(), 'op', 'dims');
+    const ok: number[] = [];
+    while (eight.next()) eight.ints(ok, 8);
+    expect(ok).toEqual(Array(8).fill(4));
+  });
+
   it('refuses overflow, truncation, groups and lengths past the message, naming them', () => {
     const read = (bytes: number[]): void => {
       const r = new ProtoReader(new Uint8Array(bytes), 'op', 'Msg');

@@ -1,7 +1,8 @@
 // Saving and loading networks (src/nn/serialize.ts, NeuralNetwork.toJSON / fromJSON).
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  Activation, backendInfo, init, LeakyReLU, Matrix, NeuralNetwork, ReLU, Sigmoid, Softmax, Tanh, seed,
+  Activation, Adam, backendInfo, init, LeakyReLU, Loss, Matrix, MeanSquaredError, NeuralNetwork, Optimizer, ReLU, Sigmoid, Softmax, Tanh, seed,
+  type MatrixLike,
 } from '../../src/index.js';
 import { globalRandom } from '../../src/core/random.js';
 
@@ -71,6 +72,100 @@ describe('toJSON / fromJSON', () => {
     again.dispose();
   });
 
+  describe('custom optimizers and losses recorded in training load through factories', () => {
+    class SignSGD extends Optimizer {
+      readonly name = 'signSgd';
+      constructor(readonly scale = 1) {
+        super();
+      }
+      update(param: Float32Array, grad: Float32Array, _state: readonly Float32Array[], lr: number): void {
+        for (let i = 0; i < param.length; i++) param[i] = param[i]! - this.scale * lr * Math.sign(grad[i]!);
+      }
+      override toJSON() {
+        return { name: this.name, scale: this.scale };
+      }
+    }
+    class HalfMSE extends Loss {
+      readonly name = 'halfMse';
+      forward(pred: MatrixLike, target: MatrixLike): number {
+        return new MeanSquaredError().forward(pred, target) / 2;
+      }
+      backward(pred: MatrixLike, target: MatrixLike): Matrix {
+        const g = new MeanSquaredError().backward(pred, target);
+        return new Matrix(g.rows, g.cols, g.data.map((v) => v / 2));
+      }
+    }
+    const trainedWith = (): NeuralNetwork => {
+      const net = new NeuralNetwork([2, 3, 1], [new ReLU(), new Sigmoid()], { seed: 1 });
+      net.train(X, y, { epochs: 3, learningRate: 0.01, optimizer: new SignSGD(0.5), loss: new HalfMSE() });
+      return net;
+    };
+
+    it('without a factory: an Error naming the saved name (not [object Object]) and the option that supplies it', () => {
+      const net = trainedWith();
+      const doc = JSON.parse(JSON.stringify(net.toJSON()));
+      net.dispose();
+      expect(doc.training).toEqual({ optimizer: { name: 'signSgd', scale: 0.5 }, loss: 'halfMse' });
+      const used = backendInfo().usedBytes;
+      expect(() => NeuralNetwork.fromJSON(doc)).toThrow(
+        'NeuralNetwork.fromJSON: training.optimizer: unknown optimizer "signSgd" (known: sgd, momentum, nesterov, adam, rmsprop; pass options.optimizers for custom ones)',
+      );
+      expect(() => NeuralNetwork.fromJSON(doc, { optimizers: { signSgd: (saved) => new SignSGD(saved.scale as number) } })).toThrow(
+        'NeuralNetwork.fromJSON: training.loss: unknown loss "halfMse" (known: binaryCrossEntropy, meanSquaredError, mse, softmaxCrossEntropy, categoricalCrossEntropy, binaryCrossEntropyFromLogits; pass options.losses for custom ones)',
+      );
+      expect(backendInfo().usedBytes).toBe(used);
+    });
+
+    it('with factories: the network loads, its training config and weights as saved, and round-trips', () => {
+      const net = trainedWith();
+      const text = JSON.stringify(net.toJSON());
+      const seen: Record<string, unknown>[] = [];
+      const again = NeuralNetwork.fromJSON(text, {
+        optimizers: { signSgd: (saved) => (seen.push(saved), new SignSGD(saved.scale as number)) },
+        losses: { halfMse: () => new HalfMSE() },
+      });
+      expect(seen).toEqual([{ name: 'signSgd', scale: 0.5 }]); // the factory gets the saved settings
+      expect(again.trainingConfig).toEqual({ optimizer: { name: 'signSgd', scale: 0.5 }, loss: 'halfMse' });
+      expect(again.predict(X).toArray()).toEqual(net.predict(X).toArray());
+      expect(JSON.stringify(again.toJSON())).toBe(text);
+      net.dispose();
+      again.dispose();
+    });
+
+    it('a factory wins over a built-in of the same name; built-ins need none', () => {
+      const net = new NeuralNetwork([2, 2, 1], [new ReLU(), new Sigmoid()], { seed: 1 });
+      net.train(X, y, { epochs: 1, learningRate: 0.01, optimizer: 'adam' });
+      const doc = net.toJSON();
+      net.dispose();
+      expect(NeuralNetwork.fromJSON(doc).trainingConfig?.optimizer).toEqual(new Adam().toJSON());
+      const mine = NeuralNetwork.fromJSON(doc, { optimizers: { adam: () => new SignSGD(2) }, losses: { binaryCrossEntropy: () => new HalfMSE() } });
+      expect(mine.trainingConfig).toEqual({ optimizer: { name: 'signSgd', scale: 2 }, loss: 'halfMse' });
+      mine.dispose();
+    });
+
+    it('hooks that are not factories, and factories that return the wrong thing, are named', () => {
+      const net = trainedWith();
+      const doc = net.toJSON();
+      net.dispose();
+      const losses = { halfMse: () => new HalfMSE() };
+      expect(() => NeuralNetwork.fromJSON(doc, { optimizers: 'signSgd' as never, losses })).toThrow(
+        'NeuralNetwork.fromJSON: options.optimizers must be an object of factories by name, got "signSgd" (a string)',
+      );
+      expect(() => NeuralNetwork.fromJSON(doc, { optimizers: { signSgd: new SignSGD() as never }, losses })).toThrow(
+        'NeuralNetwork.fromJSON: options.optimizers["signSgd"] must be a function, got [object Object] (object)',
+      );
+      expect(() => NeuralNetwork.fromJSON(doc, { optimizers: { signSgd: () => 'sgd' as never }, losses })).toThrow(
+        'NeuralNetwork.fromJSON: training.optimizer: the factory for "signSgd" did not return an Optimizer, got "sgd" (a string)',
+      );
+      expect(() => NeuralNetwork.fromJSON(doc, { optimizers: { signSgd: () => new SignSGD() }, losses: { halfMse: () => new SignSGD() as never } })).toThrow(
+        'NeuralNetwork.fromJSON: training.loss: the factory for "halfMse" did not return a Loss',
+      );
+      expect(() => NeuralNetwork.fromJSON(doc, { activations: { relu: 1 as never } })).toThrow(
+        'NeuralNetwork.fromJSON: options.activations["relu"] must be a function, got 1',
+      );
+    });
+  });
+
   describe('rejects bad or hostile files with a clear error, allocating nothing', () => {
     const good = () => {
       const net = new NeuralNetwork([2, 3, 1], [new ReLU(), new Sigmoid()], { seed: 1 });
@@ -91,7 +186,11 @@ describe('toJSON / fromJSON', () => {
       ['wrong weight count', (d) => ({ ...d, layers: [{ weights: [1, 2], bias: [0, 0, 0] }, (d.layers as unknown[])[1]] }), /layers\[0\]\.weights \(2x3\) has 2 values, expected 6/],
       ['non-finite weight', (d) => ({ ...d, layers: [{ weights: [1, 2, 3, 4, 5, null], bias: [0, 0, 0] }, (d.layers as unknown[])[1]] }), /layers\[0\]\.weights \(2x3\)\[5\] is null, not a finite float32 number/],
       ['float32 overflow', (d) => ({ ...d, layers: [(d.layers as unknown[])[0], { weights: [1, 2, 1e39], bias: [0] }] }), /\[2\] is 1e\+39, not a finite float32 number/],
-      ['unknown optimizer', (d) => ({ ...d, training: { optimizer: { name: 'lion' } } }), /unknown optimizer/],
+      ['unknown optimizer', (d) => ({ ...d, training: { optimizer: { name: 'lion' } } }), /training\.optimizer: unknown optimizer "lion" \(known: sgd, .*; pass options\.optimizers for custom ones\)$/],
+      ['an optimizer without a name', (d) => ({ ...d, training: { optimizer: { lr: 1 } } }), /training\.optimizer must be an object with a name, got \[object Object\]/],
+      ['unknown loss', (d) => ({ ...d, training: { loss: 'hinge' } }), /training\.loss: unknown loss "hinge" \(known: .*; pass options\.losses for custom ones\)$/],
+      ['a loss that is not a name', (d) => ({ ...d, training: { loss: { name: 'mse' } } }), /training\.loss must be the name of a loss, got \[object Object\]/],
+      ['a loss named like an Object method', (d) => ({ ...d, training: { loss: 'toString' } }), /unknown loss "toString"/],
     ];
     for (const [name, mutate, message] of cases) {
       it(name, () => {
