@@ -35,6 +35,18 @@ const calls: Record<string, { call: Call; busy: boolean }> = {
   'weights.get': { call: (n) => n.layers[0]!.weights.get(0, 0), busy: false },
 };
 
+/**
+ * After a call that ran user code: `net` trained exactly as `control`, memory as `used`, the
+ * bystander's outputs as `seen`, and `net` idle again (then all three are disposed).
+ */
+function expectTrainedAsControlAndIdle(o: { net: NeuralNetwork; control: NeuralNetwork; bystander: NeuralNetwork; seen: Float32Array; used: number }): void {
+  expect(weights(o.net)).toEqual(weights(o.control));
+  expect(backendInfo().usedBytes).toBe(o.used);
+  expect(Array.from(o.bystander.predict(big).data)).toEqual(Array.from(o.seen));
+  expect(() => o.net.resetOptimizer()).not.toThrow();
+  for (const n of [o.net, o.control, o.bystander]) n.dispose();
+}
+
 const callbacks = ['onEpoch', 'onBatch'] as const;
 
 describe('every public method from every callback', () => {
@@ -73,14 +85,7 @@ describe('every public method from every callback', () => {
           expect(errors).toEqual([]);
           expect(returned).not.toBeNull();
         }
-        expect(weights(net)).toEqual(weights(control));
-        expect(backendInfo().usedBytes).toBe(used);
-        expect(Array.from(bystander.predict(big).data)).toEqual(Array.from(seen));
-        // after training the network is idle again: everything works
-        expect(() => net.resetOptimizer()).not.toThrow();
-        net.dispose();
-        control.dispose();
-        bystander.dispose();
+        expectTrainedAsControlAndIdle({ net, control, bystander, seen, used });
       });
     }
   }
@@ -188,13 +193,7 @@ describe('user code run while train() sets up (an options getter, a custom optim
           expect((errors[0] as Error).message).toMatch(/this network is busy: NeuralNetwork\.train is training it/);
         } else expect(errors).toEqual([]);
         expect(net.disposed).toBe(false);
-        expect(weights(net)).toEqual(weights(control));
-        expect(backendInfo().usedBytes).toBe(used);
-        expect(Array.from(bystander.predict(big).data)).toEqual(Array.from(seen));
-        expect(() => net.resetOptimizer()).not.toThrow();
-        net.dispose();
-        control.dispose();
-        bystander.dispose();
+        expectTrainedAsControlAndIdle({ net, control, bystander, seen, used });
       });
     }
   }
