@@ -57,6 +57,19 @@ export interface Block {
  *
  * @internal
  */
+/** Every buffer that has been a backend's WebAssembly memory (a shared one stays usable after growth). */
+const kernelBuffers = new WeakSet<ArrayBufferLike>();
+
+/**
+ * Whether `buffer` is (or was) the kernels' WebAssembly memory: an array on it is a view into
+ * memory that networks own, never storage a caller's Matrix may keep.
+ *
+ * @internal
+ */
+export function isKernelMemory(buffer: ArrayBufferLike): boolean {
+  return kernelBuffers.has(buffer);
+}
+
 export class Backend {
   /** The compiled module in use. */
   readonly flavor: Flavor;
@@ -87,6 +100,7 @@ export class Backend {
     this.heapF32 = new Float32Array(this.memory.buffer);
     this.heapF64 = new Float64Array(this.memory.buffer);
     this.heapI32 = new Int32Array(this.memory.buffer);
+    kernelBuffers.add(this.memory.buffer);
     const scratch = this.alloc(kernels.scratchBytes(), 'init: kernel scratch');
     kernels.setScratch(scratch.ptr, scratch.bytes);
   }
@@ -168,6 +182,7 @@ export class Backend {
       throw new Error(`${what}: could not grow WebAssembly memory by ${mib(pages * PAGE)} (${String(cause)})`);
     }
     this.epoch++;
+    kernelBuffers.add(this.memory.buffer);
     this.heapF32 = new Float32Array(this.memory.buffer);
     this.heapF64 = new Float64Array(this.memory.buffer);
     this.heapI32 = new Int32Array(this.memory.buffer);
@@ -253,7 +268,7 @@ export class Backend {
   }
 
   async #setThreads(n: number, op: string): Promise<void> {
-    if (!Number.isInteger(n) || n < 1 || n > MAX_THREADS) throw new Error(`${op}: threads must be an integer in [1, ${MAX_THREADS}], got ${String(n)}`);
+    if (!Number.isInteger(n) || n < 1 || n > MAX_THREADS) throw new Error(`${op}: threads must be an integer in [1, ${MAX_THREADS}], got ${typeof n === 'string' ? `"${n}" (a string)` : String(n)}`);
     const t = this.threading;
     if (!t) {
       if (n === 1) return;

@@ -181,7 +181,7 @@ export async function loadBackend(flavor: Flavor | 'auto' = 'auto', options: Loa
     throw new Error(`init: the ${chosen} build was requested but this engine does not support ${what}`);
   }
   const threads = options.threads ?? 1;
-  if (!Number.isInteger(threads) || threads < 1 || threads > MAX_THREADS) throw new Error(`init: threads must be an integer in [1, ${MAX_THREADS}], got ${String(threads)}`);
+  if (!Number.isInteger(threads) || threads < 1 || threads > MAX_THREADS) throw new Error(`init: threads must be an integer in [1, ${MAX_THREADS}], got ${typeof threads === 'string' ? `"${threads}" (a string)` : String(threads)}`);
   const support = threadsSupported();
   const threadBuild = chosen === 'relaxed' ? 'threads-relaxed' : 'threads';
   let note: string | null = null;

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { MAX_MEMORY_BYTES, type Backend, type Block } from '../backend/heap.js';
+import { isKernelMemory, MAX_MEMORY_BYTES, type Backend, type Block } from '../backend/heap.js';
 import { checkFloat32, describe, typedArrayName } from './validate.js';
 
 /**
@@ -108,14 +108,18 @@ function allocate(op: string, rows: number, cols: number): Float32Array {
   }
 }
 
-/** Our own view of a caller's Float32Array: the same memory, or a copy when its buffer can change length. */
+/**
+ * Our own view of a caller's Float32Array: the same memory, or a copy when its buffer can change
+ * length or is the kernels' memory (an array kept from `layer.weights.data`: the network owns those
+ * bytes, and after its dispose() another network may).
+ */
 function adopt(data: unknown, rows: number, cols: number): Float32Array {
   if (typedArrayName(data) !== 'Float32Array') fail(`Matrix: data must be a Float32Array, got ${describe(data)}`);
   const n = rows * cols;
   const length = lengthOf.call(data);
   if (length !== n) fail(`Matrix: data has ${length} values, a ${rows}x${cols} matrix needs ${n}`);
   const buffer = bufferOf.call(data);
-  if (lengthCanChange(buffer)) {
+  if (lengthCanChange(buffer) || isKernelMemory(buffer)) {
     const copy = allocate('Matrix', rows, cols);
     copy.set(data as Float32Array);
     return copy;

@@ -229,3 +229,23 @@ export function readOptions(op: string, options: unknown, known: readonly string
   }
   return out;
 }
+
+/**
+ * Run user code that scratchnet calls back (a custom activation, loss or optimizer, a training
+ * callback). An `Error` it throws is the user's own and propagates as thrown; any other value
+ * (a string, an object) becomes an Error naming `what`, with the value as its `cause`.
+ *
+ * @internal
+ * @example
+ * ```ts
+ * userCall('square.forward', () => { throw 'no'; }); // throws Error('square.forward threw "no" (a string)')
+ * ```
+ */
+export function userCall<T>(what: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof Error) throw e;
+    throw new Error(`${what} threw ${describe(e)}`, { cause: e });
+  }
+}

@@ -17,6 +17,7 @@ import type { Backend, Block } from '../backend/heap.js';
 import { OptimizerId } from '../backend/contract.js';
 import { readMatrix } from '../core/scratch.js';
 import { Matrix } from '../core/matrix.js';
+import { userCall } from '../core/validate.js';
 import type { LayerOwner } from './layer.js';
 import { align4, LayerBuffers } from './buffers.js';
 import { type Optimizer, type OptimizerKernel, optimizerKernel } from './optimizers.js';
@@ -212,9 +213,14 @@ export class NetworkArena implements LayerOwner {
   ): void {
     const k = this.be.kernels, off = p - this.params.ptr;
     if (!kernel) {
-      const f32 = (ptr: number) => this.be.f32(ptr, n);
-      const state = Array.from({ length: s.slots }, (_, i) => f32(s.block!.ptr + i * this.params.bytes + off));
-      optimizer.update(f32(p), f32(g), state, lr, s.step);
+      // A user's update works on copies, written back after it returns: code it runs (a predict on
+      // a larger batch) may grow WebAssembly memory, which would detach views into it.
+      const be = this.be;
+      const statePtrs = Array.from({ length: s.slots }, (_, i) => s.block!.ptr + i * this.params.bytes + off);
+      const param = be.read(p, n), grad = be.read(g, n), state = statePtrs.map((ptr) => be.read(ptr, n));
+      userCall(`${optimizer.name}.update`, () => optimizer.update(param, grad, state, lr, s.step));
+      be.write(p, param);
+      statePtrs.forEach((ptr, i) => be.write(ptr, state[i]!));
       return;
     }
     const [h1, h2, eps, nesterov] = kernel.hyper;
@@ -237,7 +243,6 @@ export class NetworkArena implements LayerOwner {
   }
 }
 
-/** What tells whether optimizer state can be reused: the class and its settings. */
 /** Which state an optimizer's settings need: its class and `toJSON()` (`settings`, when read already). */
 function optimizerKey(optimizer: Optimizer, op: string, settings?: unknown): string {
   let text: string;

@@ -10,6 +10,7 @@
 import type { Backend } from '../backend/heap.js';
 import { readMatrix } from '../core/scratch.js';
 import { returnedMatrix } from '../core/matrix.js';
+import { userCall } from '../core/validate.js';
 import { type Activation, activationKernel, kernelsOf } from './activations.js';
 
 type Ptr = number;
@@ -26,7 +27,8 @@ export function dense(
   }
   matmulInto(be, { out: o.z, a: o.x, b: o.W, m: o.rows, n: o.outputs, k: o.inputs });
   be.kernels.addBiasRows(o.z, o.z, o.b, o.rows, o.outputs);
-  const y = o.activation.forward(readMatrix(be, o.z, o.rows, o.outputs));
+  const z = readMatrix(be, o.z, o.rows, o.outputs);
+  const y = userCall(`${o.activation.name}.forward`, () => o.activation.forward(z));
   be.write(o.y, returnedMatrix(`${o.activation.name}.forward`, 'a custom activation', y, o.rows, o.outputs).data);
 }
 
@@ -55,7 +57,8 @@ export function activationBackward(
     kernelsOf(be, k.family).backward(o.out, o.grad, o.z, o.y, o.rows, o.cols, k.alpha);
     return;
   }
-  const d = activation.backward(readMatrix(be, o.z, o.rows, o.cols));
+  const z = readMatrix(be, o.z, o.rows, o.cols);
+  const d = userCall(`${activation.name}.backward`, () => activation.backward(z));
   const dd = returnedMatrix(`${activation.name}.backward`, 'a custom activation', d, o.rows, o.cols).data;
   const g = be.read(o.grad, o.rows * o.cols);
   for (let i = 0; i < g.length; i++) g[i] = g[i]! * dd[i]!;

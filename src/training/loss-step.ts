@@ -9,6 +9,7 @@
 import type { Backend } from '../backend/heap.js';
 import { readMatrix } from '../core/scratch.js';
 import { returnedMatrix } from '../core/matrix.js';
+import { userCall } from '../core/validate.js';
 import { lossKernel, type Loss } from '../nn/losses.js';
 
 /**
@@ -24,7 +25,8 @@ export function lossValue(be: Backend, loss: Loss, slot: number, pred: number, t
   }
   const P = readMatrix(be, pred, rows, cols);
   if (!P.data.every(Number.isFinite)) return NaN; // diverged: no user code sees non-finite predictions
-  const v: unknown = loss.forward(P, readMatrix(be, target, rows, cols));
+  const T = readMatrix(be, target, rows, cols);
+  const v: unknown = userCall(`${op}: ${loss.name}.forward`, () => loss.forward(P, T));
   if (typeof v !== 'number') throw new Error(`${op}: ${loss.name}.forward must return a number, got ${String(v)}`);
   return v;
 }
@@ -40,6 +42,7 @@ export function lossGrad(be: Backend, loss: Loss, out: number, pred: number, tar
     k.grad(be, out, pred, target, rows, cols);
     return;
   }
-  const g: unknown = loss.backward(readMatrix(be, pred, rows, cols), readMatrix(be, target, rows, cols));
+  const P = readMatrix(be, pred, rows, cols), T = readMatrix(be, target, rows, cols);
+  const g: unknown = userCall(`${op}: ${loss.name}.backward`, () => loss.backward(P, T));
   be.write(out, returnedMatrix(op, `${loss.name}.backward`, g, rows, cols).data);
 }

@@ -10,6 +10,7 @@
  * @module
  */
 import type { Block } from '../backend/heap.js';
+import { userCall } from '../core/validate.js';
 import { activationKernel } from '../nn/activations.js';
 import { align4 } from '../nn/buffers.js';
 import { lossKernel } from '../nn/losses.js';
@@ -335,7 +336,7 @@ export class Trainer {
       this.backupWeights(true);
       lossGrad(be, p.loss, last.g, pred, target, rows, out, this.op);
       arena.backwardAndUpdate(lr, this.fused, p.optimizer, p.l1, p.l2);
-      if (p.onBatch && p.onBatch(batchNo, value, epoch) === false) {
+      if (p.onBatch && userCall(`${this.op}: onBatch`, () => p.onBatch!(batchNo, value, epoch)) === false) {
         this.stop('callback');
         break;
       }
@@ -402,7 +403,7 @@ export class Trainer {
       }
     }
     if (p.errorThreshold && loss < p.errorThreshold) this.stop('errorThreshold');
-    if (p.onEpoch && p.onEpoch(e, loss, logs) === false) this.stop('callback');
+    if (p.onEpoch && userCall(`${this.op}: onEpoch`, () => p.onEpoch!(e, loss, logs)) === false) this.stop('callback');
   }
 
   /** Stop training (an AbortSignal, a callback, early stopping). */
@@ -541,7 +542,7 @@ export async function trainNetworkAsync(net: NeuralNetwork, data: TrainData, opt
       // aim each slice at yieldEvery milliseconds
       chunk = Math.max(1, Math.min(MAX_CHUNK * 16, Math.round((ran * yieldEvery) / Math.max(ms, 0.05))));
       const r = t.result;
-      onProgress?.({ epoch: r.epochs, epochs: t.epochs, loss: r.loss[r.loss.length - 1] ?? NaN });
+      if (onProgress) userCall(`${op}: onProgress`, () => onProgress({ epoch: r.epochs, epochs: t.epochs, loss: r.loss[r.loss.length - 1] ?? NaN }));
       if (!t.done) await nextTick();
     }
   } catch (e) {

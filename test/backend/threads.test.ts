@@ -217,6 +217,7 @@ describe('threads', () => {
   it('setThreads validates its argument', async () => {
     await expect(setThreads(0)).rejects.toThrow(/setThreads: threads must be an integer in \[1, 256\], got 0/);
     await expect(setThreads(1.5)).rejects.toThrow(/got 1.5/);
+    await expect(setThreads('2' as never)).rejects.toThrow(/setThreads: threads must be an integer in \[1, 256\], got "2" \(a string\)/);
   });
 
   it('setThreads and shutdown called at once run one after another: no worker starts twice, products stay bit-identical', async () => {

@@ -129,6 +129,26 @@ describe('new Matrix', () => {
     });
   }
 
+  it("copies a Float32Array kept from a network's weights or bias (the kernels' memory): after dispose, no write reaches the network that reuses the block", () => {
+    const a = new NeuralNetwork([2, 2], [new Sigmoid()], { seed: 1 });
+    const kw = new Matrix(2, 2, a.layers[0]!.weights.data), kb = new Matrix(1, 2, a.layers[0]!.bias.data);
+    const w0 = Array.from(kw.data);
+    expect(w0).toEqual(Array.from(a.layers[0]!.weights.data));
+    kw.set(0, 0, 9); // a copy: the network's weight stays
+    expect(a.layers[0]!.weights.get(0, 0)).toBe(w0[0]);
+    a.dispose();
+    const b = new NeuralNetwork([2, 2], [new Sigmoid()], { seed: 2 }); // reuses a's freed block
+    const bw = Array.from(b.layers[0]!.weights.data);
+    b.layers[0]!.bias.set(0, 0, 42);
+    expect(kb.get(0, 0)).toBe(0);
+    matmul([[1, 0], [0, 1]], [[100, 200], [300, 400]], { out: kw });
+    kb.set(0, 1, -7);
+    expect(Array.from(kw.data)).toEqual([100, 200, 300, 400]);
+    expect(Array.from(b.layers[0]!.weights.data)).toEqual(bw);
+    expect(Array.from(b.layers[0]!.bias.data)).toEqual([42, 0]);
+    b.dispose();
+  });
+
   it('rejects a size beyond what Float32Array or WebAssembly memory can hold, before allocating', () => {
     expectRejects(() => new Matrix(1e9, 1e9), /Matrix: a 1000000000x1000000000 matrix would hold 1000000000000000000 values .*more than WebAssembly memory can hold/);
     expectRejects(() => new Matrix(2 ** 16, 2 ** 15), /Matrix: a 65536x32768 matrix would hold 2147483648 values/);

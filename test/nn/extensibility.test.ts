@@ -137,4 +137,78 @@ describe('user classes train a network', () => {
     expect(weights(n)).toEqual(before);
     expect(n.trainingConfig).toBeNull();
   });
+
+  it('a user class or callback that throws a non-Error (a string) gives a named Error with the value as its cause; an Error is passed on as thrown', async () => {
+    class Throws extends UserTanh {
+      override readonly name = 'throwsTanh' as 'userTanh';
+      constructor(readonly where: 'forward' | 'backward') {
+        super();
+      }
+      override forward(x: MatrixLike): Matrix {
+        if (this.where === 'forward') throw 'activation said no';
+        return super.forward(x);
+      }
+      override backward(x: MatrixLike): Matrix {
+        if (this.where === 'backward') throw 'activation said no';
+        return super.backward(x);
+      }
+    }
+    class ThrowingLoss extends UserMSE {
+      override readonly name = 'throwingLoss' as 'userMse';
+      override forward(): number {
+        throw { code: 7 };
+      }
+    }
+    class ThrowingOpt extends UserSGD {
+      override readonly name = 'throwingOpt' as 'userSgd';
+      override update(): void {
+        throw 'update said no';
+      }
+    }
+    const cases: [string, () => unknown, RegExp][] = [
+      ['predict', () => net(new Throws('forward')).predict(X), /^throwsTanh\.forward threw "activation said no" \(a string\)$/],
+      ['train, activation backward', () => net(new Throws('backward')).train(X, Y, { epochs: 2 }), /^throwsTanh\.backward threw "activation said no" \(a string\)$/],
+      ['train, loss', () => net().train(X, Y, { epochs: 2, loss: new ThrowingLoss() }), /^NeuralNetwork\.train: throwingLoss\.forward threw /],
+      ['train, update', () => net().train(X, Y, { epochs: 2, optimizer: new ThrowingOpt() }), /^throwingOpt\.update threw "update said no" \(a string\)$/],
+      ['train, onEpoch', () => net().train(X, Y, { epochs: 2, onEpoch: () => { throw 'cb'; } }), /^NeuralNetwork\.train: onEpoch threw "cb" \(a string\)$/],
+      ['train, onBatch', () => net().train(X, Y, { epochs: 2, batchSize: 2, onBatch: () => { throw 'cb'; } }), /^NeuralNetwork\.train: onBatch threw "cb" \(a string\)$/],
+    ];
+    for (const [what, call, re] of cases) {
+      let caught: unknown = null;
+      try {
+        call();
+      } catch (e) {
+        caught = e;
+      }
+      expect((caught as Error)?.constructor, what).toBe(Error);
+      expect((caught as Error).message, what).toMatch(re);
+      expect((caught as Error).cause, what).toBeDefined();
+    }
+    await expect(net().trainAsync(X, Y, { epochs: 50, onProgress: () => { throw 'progress'; } }))
+      .rejects.toThrow(/^NeuralNetwork\.trainAsync: onProgress threw "progress" \(a string\)$/);
+    const mine = new Error('stop here');
+    expect(() => net().train(X, Y, { epochs: 2, onEpoch: () => { throw mine; } })).toThrow(mine);
+  });
+
+  it("a user optimizer's update that grows WebAssembly memory (a predict on a large batch) still updates the weights", () => {
+    const big = new Matrix(300_000, 2);
+    let first = true;
+    class GrowingSGD extends UserSGD {
+      override readonly name = 'growingSgd' as 'userSgd';
+      override update(param: Float32Array, grad: Float32Array, state: readonly Float32Array[], lr: number): void {
+        if (first) {
+          first = false;
+          grown.predict(big); // allowed while training; grows memory in the single-threaded build
+        }
+        super.update(param, grad, state, lr);
+      }
+    }
+    const grown = net(), control = net();
+    grown.train(X, Y, { epochs: 3, learningRate: 0.1, optimizer: new GrowingSGD() });
+    control.train(X, Y, { epochs: 3, learningRate: 0.1, optimizer: new UserSGD() });
+    expect(first).toBe(false);
+    expect(weights(grown)).toEqual(weights(control));
+    grown.dispose();
+    control.dispose();
+  });
 });
