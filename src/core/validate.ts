@@ -231,6 +231,26 @@ export function readOptions(op: string, options: unknown, known: readonly string
 }
 
 /**
+ * Run user code whose result scratchnet needs (an options getter, a schedule, a factory, a
+ * `toJSON()`): whatever it throws, an Error or any other value, becomes an Error naming `op` and
+ * `what`, with the thrown value as its `cause`.
+ *
+ * @internal
+ * @example
+ * ```ts
+ * userCode('NeuralNetwork.train', 'schedule(2)', () => { throw 'no'; }); // throws Error('NeuralNetwork.train: schedule(2) failed (no)')
+ * ```
+ */
+export function userCode<T>(op: string, what: string, run: () => T): T {
+  try {
+    return run();
+  } catch (e) {
+    const message = typeof e === 'string' ? e : e instanceof Error ? e.message : describe(e);
+    throw new Error(`${op}: ${what} failed (${message})`, { cause: e });
+  }
+}
+
+/**
  * Run user code that scratchnet calls back (a custom activation, loss or optimizer, a training
  * callback). An `Error` it throws is the user's own and propagates as thrown; any other value
  * (a string, an object) becomes an Error naming `what`, with the value as its `cause`.

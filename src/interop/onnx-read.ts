@@ -2,8 +2,11 @@
  * Reading the messages of an ONNX file (ModelProto, GraphProto, NodeProto, AttributeProto,
  * TensorProto, ValueInfoProto) into plain objects. Tensors keep views of their bytes: values are
  * decoded (and checked finite) only when a layer uses them, after their shape has been checked,
- * so nothing is allocated beyond what the file holds. Counts are capped; external data, sparse
- * initializers and non-float32 tensors are refused by name.
+ * so nothing is allocated beyond what the file holds. Everything stored is counted for the whole
+ * model as it is read (nodes, initializers, graph inputs and outputs, node inputs, outputs and
+ * attributes, float_data values and runs, dims) and refused past its cap before it is stored, so a
+ * file of many tiny fields cannot exhaust memory; external data, sparse initializers and
+ * non-float32 tensors are refused by name.
  *
  * @module
  */
@@ -26,8 +29,11 @@ export interface OnnxTensor {
   dims: number[];
   dataType: number;
   raw: Uint8Array | null;
-  /** float_data: packed runs (bytes) and single values, in order. */
-  floatParts: (Uint8Array | number)[];
+  /**
+   * The TensorProto, when it has float_data: read a second time by `tensorFloats` once the shape
+   * is checked, so however the values are split into fields, reading them stores nothing.
+   */
+  floatData: ProtoReader | null;
   floatCount: number;
 }
 
@@ -100,6 +106,29 @@ const TYPE_NAMES: Record<number, string> = {
 };
 const MAX_RANK = 8;
 
+/** What the caps count, as the errors name it. */
+const COUNTED = {
+  nodes: 'nodes', initializers: 'initializers', inputs: 'graph inputs', outputs: 'graph outputs',
+  names: 'node inputs and outputs', attributes: 'node attributes', floatRuns: 'packed float_data runs', floats: 'float_data values',
+} as const;
+type Counted = keyof typeof COUNTED;
+
+/**
+ * Running totals of what the reader stores for the whole model (every graph, node and tensor in
+ * it), each refused as soon as it passes its cap, before the item is stored.
+ */
+class Tally {
+  private readonly used: Record<Counted, number> = { nodes: 0, initializers: 0, inputs: 0, outputs: 0, names: 0, attributes: 0, floatRuns: 0, floats: 0 };
+  constructor(private readonly caps: Record<Counted, number>) {}
+
+  /** Count `n` more of `kind`; past the cap, a named Error at `r`'s position. */
+  take(r: ProtoReader, kind: Counted, n = 1): void {
+    const total = this.used[kind] + n;
+    if (total > this.caps[kind]) r.fail(`more than ${this.caps[kind]} ${COUNTED[kind]} in the model`);
+    this.used[kind] = total;
+  }
+}
+
 /**
  * Parse ONNX bytes (a Uint8Array or ArrayBuffer) into the parts of the model decodeONNX uses.
  *
@@ -117,15 +146,20 @@ export function readOnnxModel(bytes: unknown, limits: SpecLimits, op: string): O
   }
   const buf = toBytes(bytes, op); // a named Error for a detached buffer
   if (buf.length > limits.maxParameters * 4 + (1 << 26)) throw new Error(`${op}: ${buf.length} bytes is more than a network within the limits can need`);
-  // a cap on nodes, tensors and attributes: generous for any chain of maxLayers dense layers
+  // caps generous for any chain of maxLayers dense layers (a few nodes per layer, each with a few
+  // inputs and attributes); float_data can hold no more values than a network within the limits
   const maxItems = limits.maxLayers * 16 + 64;
+  const tally = new Tally({
+    nodes: maxItems, initializers: maxItems, inputs: maxItems, outputs: maxItems, names: maxItems * 4, attributes: maxItems * 4,
+    floatRuns: maxItems * 4, floats: limits.maxParameters,
+  });
   const r = new ProtoReader(buf, op, 'ModelProto');
   let graph: OnnxModel['graph'] | null = null;
   let opset: number | null = null;
   let ir: number | null = null;
   while (r.next()) {
     if (r.field === 1) ir = r.int();
-    else if (r.field === 7) graph = readGraph(r.message('GraphProto'), op, maxItems);
+    else if (r.field === 7) graph = readGraph(r.message('GraphProto'), op, maxItems, tally);
     else if (r.field === 8) {
       const o = r.message('OperatorSetIdProto');
       let domain = '', version = 0;
@@ -143,18 +177,14 @@ export function readOnnxModel(bytes: unknown, limits: SpecLimits, op: string): O
   return { opset, graph };
 }
 
-function readGraph(r: ProtoReader, op: string, maxItems: number): OnnxModel['graph'] {
+function readGraph(r: ProtoReader, op: string, maxItems: number, tally: Tally): OnnxModel['graph'] {
   const g: OnnxModel['graph'] = { nodes: [], initializers: [], inputs: [], outputs: [] };
-  const cap = <T>(list: T[], what: string): T[] => {
-    if (list.length >= maxItems) r.fail(`more than ${maxItems} ${what}`);
-    return list;
-  };
   while (r.next()) {
     switch (r.field) {
-      case 1: cap(g.nodes, 'nodes').push(readNode(r.message('NodeProto'), g.nodes.length, op, maxItems)); break;
-      case 5: cap(g.initializers, 'initializers').push(readTensor(r.message('TensorProto'), op, maxItems)); break;
-      case 11: cap(g.inputs, 'inputs').push(readValue(r.message('ValueInfoProto'))); break;
-      case 12: cap(g.outputs, 'outputs').push(readValue(r.message('ValueInfoProto'))); break;
+      case 1: tally.take(r, 'nodes'); g.nodes.push(readNode(r.message('NodeProto'), g.nodes.length, op, maxItems, tally)); break;
+      case 5: tally.take(r, 'initializers'); g.initializers.push(readTensor(r.message('TensorProto'), op, tally)); break;
+      case 11: tally.take(r, 'inputs'); g.inputs.push(readValue(r.message('ValueInfoProto'))); break;
+      case 12: tally.take(r, 'outputs'); g.outputs.push(readValue(r.message('ValueInfoProto'))); break;
       case 15: r.fail('sparse initializers are not supported (store the weights as dense initializers)');
       default: r.skipField();
     }
@@ -162,17 +192,18 @@ function readGraph(r: ProtoReader, op: string, maxItems: number): OnnxModel['gra
   return g;
 }
 
-function readNode(r: ProtoReader, index: number, op: string, maxItems: number): OnnxNode {
+function readNode(r: ProtoReader, index: number, op: string, maxItems: number, tally: Tally): OnnxNode {
   const n: OnnxNode = { index, name: '', op: '', domain: '', inputs: [], outputs: [], attrs: new Map() };
   while (r.next()) {
     switch (r.field) {
-      case 1: n.inputs.push(r.string()); break;
-      case 2: n.outputs.push(r.string()); break;
+      case 1: tally.take(r, 'names'); n.inputs.push(r.string()); break;
+      case 2: tally.take(r, 'names'); n.outputs.push(r.string()); break;
       case 3: n.name = r.string(); break;
       case 4: n.op = r.string(); break;
       case 7: n.domain = r.string(); break;
       case 5: {
-        const [name, attr] = readAttr(r.message('AttributeProto'), op, maxItems);
+        tally.take(r, 'attributes');
+        const [name, attr] = readAttr(r.message('AttributeProto'), op, tally);
         n.attrs.set(name, attr);
         break;
       }
@@ -183,7 +214,7 @@ function readNode(r: ProtoReader, index: number, op: string, maxItems: number): 
   return n;
 }
 
-function readAttr(r: ProtoReader, op: string, maxItems: number): [string, OnnxAttr] {
+function readAttr(r: ProtoReader, op: string, tally: Tally): [string, OnnxAttr] {
   let name = '';
   const a: OnnxAttr = {};
   while (r.next()) {
@@ -191,15 +222,15 @@ function readAttr(r: ProtoReader, op: string, maxItems: number): [string, OnnxAt
       case 1: name = r.string(); break;
       case 2: a.f = r.float(); break;
       case 3: a.i = r.int(); break;
-      case 5: a.t = readTensor(r.message('TensorProto'), op, maxItems); break;
+      case 5: a.t = readTensor(r.message('TensorProto'), op, tally); break;
       default: r.skipField(); // graphs, strings, lists: no supported op reads them
     }
   }
   return [name, a];
 }
 
-function readTensor(r: ProtoReader, op: string, maxItems: number): OnnxTensor {
-  const t: OnnxTensor = { name: '', dims: [], dataType: 0, raw: null, floatParts: [], floatCount: 0 };
+function readTensor(r: ProtoReader, op: string, tally: Tally): OnnxTensor {
+  const t: OnnxTensor = { name: '', dims: [], dataType: 0, raw: null, floatData: null, floatCount: 0 };
   let external = false;
   while (r.next()) {
     switch (r.field) {
@@ -208,16 +239,19 @@ function readTensor(r: ProtoReader, op: string, maxItems: number): OnnxTensor {
       case 8: t.name = r.string(); break;
       case 9: t.raw = r.view(); break;
       case 4:
+        // only counted here (each run, each value): tensorFloats reads them once the shape is checked
         if (r.wire === LEN) {
-          const v = r.view();
-          if (v.length % 4) r.fail(`float_data of ${v.length} bytes, not a multiple of 4`);
-          t.floatParts.push(v);
-          t.floatCount += v.length / 4;
+          tally.take(r, 'floatRuns');
+          const n = r.view().length;
+          if (n % 4) r.fail(`float_data of ${n} bytes, not a multiple of 4`);
+          tally.take(r, 'floats', n / 4);
+          t.floatCount += n / 4;
         } else if (r.wire === I32) {
-          if (t.floatParts.length >= maxItems * 1024) r.fail('too many unpacked float_data values');
-          t.floatParts.push(r.float());
+          tally.take(r, 'floats');
+          r.skipField();
           t.floatCount++;
         } else r.fail(`float_data has wire type ${r.wire}`);
+        t.floatData ??= r.again();
         break;
       case 13: external = true; r.skipField(); break;
       case 14: if (r.int() === 1) external = true; break;
@@ -292,12 +326,15 @@ export function tensorFloats(t: OnnxTensor, op: string): Float32Array {
   if (t.raw) return readFloats(t.raw, count, op, `${what} (raw_data)`);
   if (t.floatCount !== count) throw new Error(`${op}: ${what} has shape [${t.dims}] (${count} values) but holds ${t.floatCount} float_data values`);
   const out = new Float32Array(count);
+  const r = t.floatData?.again(); // the TensorProto, read before: its float_data fields are well formed
   let k = 0;
-  for (const p of t.floatParts) {
-    if (typeof p === 'number') out[k++] = p;
+  while (r?.next()) {
+    if (r.field !== 4) r.skipField();
+    else if (r.wire === I32) out[k++] = r.float();
     else {
-      out.set(readFloats(p, p.length / 4, op, what), k);
-      k += p.length / 4;
+      const v = r.view();
+      const data = new DataView(v.buffer, v.byteOffset, v.byteLength);
+      for (let i = 0; i < v.length; i += 4) out[k++] = data.getFloat32(i, true);
     }
   }
   return checkFinite(out, op, `${what} (float_data)`);

@@ -122,7 +122,10 @@ export function decodeONNX(bytes: unknown, limits: SpecLimits, op = 'NeuralNetwo
   const consts = new Map<string, OnnxTensor>();
   for (const t of graph.initializers) consts.set(t.name, t);
   const inputs = graph.inputs.filter((v) => !consts.has(v.name));
-  if (inputs.length !== 1) throw new Error(`${op}: the graph must have exactly one data input, it has ${inputs.length} (${inputs.map((v) => v.name).join(', ')})`);
+  if (inputs.length !== 1) {
+    const names = inputs.slice(0, 8).map((v) => quote(v.name)).join(', ');
+    throw new Error(`${op}: the graph must have exactly one data input, it has ${inputs.length} (${names}${inputs.length > 8 ? ', ...' : ''})`);
+  }
   if (graph.outputs.length !== 1) throw new Error(`${op}: the graph must have exactly one output, it has ${graph.outputs.length}`);
   const input = inputs[0]!;
   let cur = input.name;
@@ -139,12 +142,23 @@ export function decodeONNX(bytes: unknown, limits: SpecLimits, op = 'NeuralNetwo
     if (!l || l.act) throw new Error(`${op}: node ${nodeName(node)} has no dense layer (Gemm or MatMul) before it to apply to`);
     return l;
   };
+  // Running totals, checked before a tensor is copied: the parameters of the layers so far (one
+  // initializer read by many nodes is copied for each), and the bias values added (Gemm's C, Add).
+  let params = 0, biasValues = 0;
+  /** Check a new layer's sizes, and the layers and parameters so far with it, before its weights are copied. */
+  const reserve = (node: OnnxNode, inSize: number, outSize: number): void => {
+    checkSizes([inSize, outSize], limits, op);
+    if (layers.length >= limits.maxLayers) throw new Error(`${op}: more than ${limits.maxLayers} layers`);
+    params += inSize * outSize + outSize;
+    if (params > limits.maxParameters) {
+      throw new Error(`${op}: the layers up to node ${nodeName(node)} have ${params} parameters, more than the limit of ${limits.maxParameters}`);
+    }
+  };
   const push = (node: OnnxNode, inSize: number, outSize: number, weights: Float32Array, bias: Float32Array): void => {
     const prev = layers[layers.length - 1];
     if (prev && !prev.act) prev.act = { name: 'linear' };
     const expected = prev ? prev.outSize : null;
     if (expected !== null && expected !== inSize) throw new Error(`${op}: node ${nodeName(node)} takes ${inSize} inputs, the layer before gives ${expected}`);
-    if (layers.length >= limits.maxLayers) throw new Error(`${op}: more than ${limits.maxLayers} layers`);
     layers.push({ weights, bias, inSize, outSize, act: null });
   };
 
@@ -179,7 +193,7 @@ export function decodeONNX(bytes: unknown, limits: SpecLimits, op = 'NeuralNetwo
         const B = constant(node, 1);
         if (B.dims.length !== 2) throw new Error(`${op}: Gemm ${nodeName(node)}: B has shape [${B.dims}], expected 2 dimensions`);
         const [inSize, outSize] = transB ? [B.dims[1]!, B.dims[0]!] : [B.dims[0]!, B.dims[1]!];
-        checkSizes([inSize, outSize], limits, op);
+        reserve(node, inSize, outSize);
         const w = tensorFloats(B, op);
         const weights = transB ? transpose(w, outSize, inSize) : w;
         if (alpha !== 1) {
@@ -199,7 +213,7 @@ export function decodeONNX(bytes: unknown, limits: SpecLimits, op = 'NeuralNetwo
       case 'MatMul': {
         const B = constant(node, 1);
         if (B.dims.length !== 2) throw new Error(`${op}: MatMul ${nodeName(node)}: the weights have shape [${B.dims}], expected 2 dimensions`);
-        checkSizes([B.dims[0]!, B.dims[1]!], limits, op);
+        reserve(node, B.dims[0]!, B.dims[1]!);
         push(node, B.dims[0]!, B.dims[1]!, tensorFloats(B, op), new Float32Array(B.dims[1]!));
         break;
       }
@@ -235,6 +249,10 @@ export function decodeONNX(bytes: unknown, limits: SpecLimits, op = 'NeuralNetwo
     const leading = C.dims.slice(0, -1).every((d) => d === 1);
     if (!(count === 1 || (count === n && leading && C.dims.length >= 1))) {
       throw new Error(`${op}: node ${nodeName(node)} adds a tensor of shape [${C.dims}] to ${n} outputs; supported: [${n}], [1, ${n}] or one value`);
+    }
+    biasValues += n;
+    if (biasValues > limits.maxParameters) {
+      throw new Error(`${op}: node ${nodeName(node)} brings the bias values added to ${biasValues}, more than the limit of ${limits.maxParameters} parameters`);
     }
     const c = tensorFloats(C, op);
     for (let k = 0; k < n; k++) {

@@ -20,6 +20,8 @@
  */
 export const VARINT = 0, I64 = 1, LEN = 2, I32 = 5;
 
+const utf8 = new TextDecoder();
+
 /**
  * Appends protobuf fields to a growing byte buffer.
  *
@@ -121,9 +123,14 @@ export class ProtoReader {
 
   constructor(
     readonly bytes: Uint8Array, private readonly op: string, private readonly what: string,
-    start = 0, private readonly end = bytes.length,
+    private readonly start = 0, private readonly end = bytes.length,
   ) {
     this.pos = start;
+  }
+
+  /** A reader for the same message from its first field (to read it a second time; nothing is copied). */
+  again(): ProtoReader {
+    return new ProtoReader(this.bytes, this.op, this.what, this.start, this.end);
   }
 
   /** Throw a named Error about the message being read. */
@@ -206,7 +213,7 @@ export class ProtoReader {
 
   /** A string field (UTF-8). */
   string(): string {
-    return new TextDecoder().decode(this.view());
+    return utf8.decode(this.view());
   }
 
   /** A reader for an embedded message field. */

@@ -13,11 +13,9 @@ import { Matrix, plainMatrix, toMatrix, type MatrixLike } from '../core/matrix.j
 import { checkSize, describe } from '../core/validate.js';
 import { RandomState, globalRandom } from '../core/random.js';
 import { checkFiniteCopy, readMatrix, withScratch } from '../core/scratch.js';
-import { resolveOptimizer } from './optimizers.js';
 import { activationToJSON, LIMITS, parseNetworkJSON, type FromJSONOptions, type NetworkJSON } from './serialize.js';
 import { decodeONNX, encodeONNX, type ONNXExportOptions } from '../interop/onnx.js';
 import { decodeTfjs, encodeTfjs, type TfjsArtifacts } from '../interop/tfjs.js';
-import { resolveLoss } from './losses.js';
 import { buffersOf, LayerBuffers } from './buffers.js';
 import { attachArena, NetworkArena, type TrainingConfig } from './arena.js';
 import { sgdStep } from './kernel-ops.js';
@@ -347,12 +345,7 @@ export class NeuralNetwork {
     const op = 'NeuralNetwork.fromJSON';
     if (options === null || typeof options !== 'object') throw new Error(`${op}: options must be an object, got ${describe(options)}`);
     const doc = parseNetworkJSON(json, options, op);
-    const trainingConfig = doc.training
-      ? {
-          optimizer: resolveOptimizer(doc.training.optimizer ?? 'sgd', op).toJSON(),
-          loss: resolveLoss(doc.training.loss ?? 'meanSquaredError', op).name,
-        }
-      : null;
+    const trainingConfig = doc.training ?? null; // resolved and checked by parseNetworkJSON
     // a private generator: loading must not advance the global one (np.random semantics)
     const net = new NeuralNetwork(doc.layerSizes, doc.activations, { init: 0, rng: new RandomState(0) });
     net.layers.forEach((l, i) => {

@@ -8,7 +8,8 @@
 import { Activation, LeakyReLU, Linear, ReLU, Sigmoid, Softmax, Tanh } from './activations.js';
 import { Loss, losses, resolveLoss } from './losses.js';
 import { Optimizer, optimizers, resolveOptimizer } from './optimizers.js';
-import { describe, finiteArray } from '../core/validate.js';
+import { describe, finiteArray, userCode } from '../core/validate.js';
+import type { TrainingConfig } from './arena.js';
 
 /**
  * The saved form of a network (`format: 'scratchnet'`, `version: 1`).
@@ -123,6 +124,37 @@ function fail(op: string, msg: string): never {
 }
 
 /**
+ * The name of what a factory returned, which must be the saved `name` (a factory that returned
+ * something else would silently change the network's saved settings).
+ */
+function checkFactoryName(op: string, hook: string, name: string, made: { readonly name: unknown }): void {
+  const got = userCode(op, `${hook}: reading the name of what the factory for "${name}" returned`, () => made.name);
+  if (got !== name) {
+    fail(op, `${hook}: the factory for "${name}" returned one named ${typeof got === 'string' ? JSON.stringify(got) : describe(got)}; it must return one named "${name}"`);
+  }
+}
+
+/**
+ * A copy of what `optimizer.toJSON()` returns, checked as `train()` checks it: it must survive a
+ * JSON round trip (no BigInt, no cycle) and be an object with a string `name`. `what` names the
+ * optimizer in errors.
+ *
+ * @internal
+ * @example
+ * ```ts
+ * optimizerJSON(new Adam(), 'NeuralNetwork.fromJSON', 'training.optimizer'); // { name: 'adam', beta1: 0.9, ... }
+ * ```
+ */
+export function optimizerJSON(optimizer: Optimizer, op: string, what: string): TrainingConfig['optimizer'] {
+  const text = userCode(op, `${what}: toJSON()`, () => JSON.stringify(optimizer.toJSON()) as string | undefined);
+  const settings: unknown = text === undefined ? undefined : JSON.parse(text);
+  if (settings === null || typeof settings !== 'object' || Array.isArray(settings) || typeof (settings as { name?: unknown }).name !== 'string') {
+    fail(op, `${what}: toJSON() must return an object with a string name, got ${describe(settings)}`);
+  }
+  return settings as TrainingConfig['optimizer'];
+}
+
+/**
  * The factory `options[hook]` holds for `name` (a custom one wins over a built-in of the same
  * name), or undefined; a hook that is not an object of functions is an Error.
  */
@@ -138,39 +170,51 @@ function customFactory<K extends keyof FromJSONOptions>(
   return make as NonNullable<FromJSONOptions[K]>[string];
 }
 
-/** The saved `training.optimizer` (an object with a name, or a name), as an Optimizer. */
-function savedOptimizer(v: unknown, options: FromJSONOptions, op: string): Optimizer {
+/**
+ * The saved `training.optimizer` (an object with a name, or a name; absent: sgd), resolved
+ * (through the options' factory for a custom one) to the settings the loaded network records.
+ */
+function savedOptimizer(v: unknown, options: FromJSONOptions, op: string): TrainingConfig['optimizer'] {
+  const what = 'training.optimizer';
+  if (v == null) return optimizerJSON(resolveOptimizer('sgd', op), op, what);
   const saved = typeof v === 'string' ? { name: v } : v;
   if (saved === null || typeof saved !== 'object' || typeof (saved as { name?: unknown }).name !== 'string') {
-    fail(op, `training.optimizer must be an object with a name, got ${describe(v)}`);
+    fail(op, `${what} must be an object with a name, got ${describe(v)}`);
   }
   const s = saved as Record<string, unknown> & { name: string };
   const custom = customFactory(options, 'optimizers', s.name, op);
   if (custom) {
-    const o = custom(s);
-    if (!(o instanceof Optimizer)) fail(op, `training.optimizer: the factory for "${s.name}" did not return an Optimizer, got ${describe(o)}`);
-    return o;
+    const o = userCode(op, `${what}: the factory for "${s.name}"`, () => custom(s));
+    if (!(o instanceof Optimizer)) fail(op, `${what}: the factory for "${s.name}" did not return an Optimizer, got ${describe(o)}`);
+    const settings = optimizerJSON(o, op, `${what}: the optimizer from the factory for "${s.name}"`);
+    checkFactoryName(op, what, s.name, settings);
+    return settings;
   }
   if (!Object.hasOwn(optimizers, s.name)) {
-    fail(op, `training.optimizer: unknown optimizer "${s.name}" (known: ${Object.keys(optimizers).join(', ')}; pass options.optimizers for custom ones)`);
+    fail(op, `${what}: unknown optimizer "${s.name}" (known: ${Object.keys(optimizers).join(', ')}; pass options.optimizers for custom ones)`);
   }
-  return resolveOptimizer(s, op);
+  return optimizerJSON(resolveOptimizer(s, op), op, what);
 }
 
-/** The saved `training.loss` (a name), as a Loss. */
-function savedLoss(v: unknown, options: FromJSONOptions, op: string): Loss {
+/**
+ * The saved `training.loss` (a name; absent: meanSquaredError), resolved (through the options'
+ * factory for a custom one) to the name the loaded network records.
+ */
+function savedLoss(v: unknown, options: FromJSONOptions, op: string): string {
+  if (v == null) return resolveLoss('meanSquaredError', op).name;
   if (typeof v !== 'string') fail(op, `training.loss must be the name of a loss, got ${describe(v)}`);
   const name = v as string;
   const custom = customFactory(options, 'losses', name, op);
   if (custom) {
-    const l = custom();
+    const l = userCode(op, `training.loss: the factory for "${name}"`, () => custom());
     if (!(l instanceof Loss)) fail(op, `training.loss: the factory for "${name}" did not return a Loss, got ${describe(l)}`);
-    return l;
+    checkFactoryName(op, 'training.loss', name, l);
+    return name;
   }
   if (!Object.hasOwn(losses, name)) {
     fail(op, `training.loss: unknown loss "${name}" (known: ${Object.keys(losses).join(', ')}; pass options.losses for custom ones)`);
   }
-  return resolveLoss(name, op);
+  return resolveLoss(name, op).name;
 }
 
 /**
@@ -199,8 +243,11 @@ export interface ParsedNetwork {
   layerSizes: number[];
   activations: Activation[];
   layers: { weights: number[]; bias: number[] }[];
-  /** The saved training settings, resolved (through the options' factories for custom ones). */
-  training?: { optimizer?: Optimizer; loss?: Loss };
+  /**
+   * The saved training settings, resolved (through the options' factories for custom ones) and
+   * checked: what the loaded network records (absent ones default to sgd and meanSquaredError).
+   */
+  training?: TrainingConfig;
 }
 
 function parseDocument(json: unknown, options: FromJSONOptions, op: string): ParsedNetwork {
@@ -239,12 +286,15 @@ function parseDocument(json: unknown, options: FromJSONOptions, op: string): Par
     }
     const saved = a as Record<string, unknown> & { name: string };
     const custom = customFactory(options, 'activations', saved.name, op);
-    const make = custom ?? (Object.hasOwn(builtins, saved.name) ? builtins[saved.name] : undefined);
-    if (!make) {
-      fail(op, `activations[${i}]: unknown activation "${saved.name}" (known: ${Object.keys(builtins).join(', ')}; pass options.activations for custom ones)`);
+    if (!custom) {
+      if (!Object.hasOwn(builtins, saved.name)) {
+        fail(op, `activations[${i}]: unknown activation "${saved.name}" (known: ${Object.keys(builtins).join(', ')}; pass options.activations for custom ones)`);
+      }
+      return builtins[saved.name]!(saved, op);
     }
-    const act = make(saved, op);
+    const act = userCode(op, `activations[${i}]: the factory for "${saved.name}"`, () => custom(saved));
     if (!(act instanceof Activation)) fail(op, `activations[${i}]: the factory for "${saved.name}" did not return an Activation`);
+    checkFactoryName(op, `activations[${i}]`, saved.name, act);
     return act;
   });
   const ls = d.layers;
@@ -263,10 +313,7 @@ function parseDocument(json: unknown, options: FromJSONOptions, op: string): Par
     if (d.training === null || typeof d.training !== 'object') fail(op, `training must be an object, got ${describe(d.training)}`);
     const t = d.training as Record<string, unknown>;
     // resolved here, where the options' factories are (absent ones default to sgd and meanSquaredError)
-    training = {
-      optimizer: t.optimizer == null ? undefined : savedOptimizer(t.optimizer, options, op),
-      loss: t.loss == null ? undefined : savedLoss(t.loss, options, op),
-    };
+    training = { optimizer: savedOptimizer(t.optimizer, options, op), loss: savedLoss(t.loss, options, op) };
   }
   return { layerSizes, activations, layers, training };
 }

@@ -14,10 +14,11 @@
 import { Sigmoid, Softmax } from '../nn/activations.js';
 import { acceptsLogitsOf, BinaryCrossEntropy, checkTargets, Loss, MeanSquaredError, resolveLoss, SoftmaxCrossEntropy, type LossName } from '../nn/losses.js';
 import { Matrix, plainMatrix, toMatrix, type MatrixLike } from '../core/matrix.js';
-import { checkSize, describe, FLOAT32_MAX } from '../core/validate.js';
+import { checkSize, describe, FLOAT32_MAX, userCode } from '../core/validate.js';
 import type { NeuralNetwork } from '../nn/network.js';
 import { arenaOf } from '../nn/arena.js';
 import { resolveOptimizer, type Optimizer, type OptimizerName } from '../nn/optimizers.js';
+import { optimizerJSON as optimizerJSON_ } from '../nn/serialize.js';
 import { RandomState } from '../core/random.js';
 import { datasetMemory, isDataset, type Dataset, type DatasetMemory } from './dataset.js';
 
@@ -211,7 +212,7 @@ function scheduleFn(op: string, s: unknown, lr0: number): (epoch: number) => num
   if (s === undefined) return () => lr0;
   if (typeof s === 'function') {
     return (epoch) => {
-      const lr: unknown = userValue(op, `schedule(${epoch})`, () => s(epoch, lr0));
+      const lr: unknown = userCode(op, `schedule(${epoch})`, () => s(epoch, lr0));
       checkLearningRate(`${op}: schedule(${epoch})`, lr);
       return lr;
     };
@@ -309,12 +310,12 @@ export function validate(net: NeuralNetwork, given: TrainData, givenOptions: Tra
   checkLearningRate(op, lr0);
   const lr = scheduleFn(op, options.schedule, lr0);
   const loss = options.loss === undefined ? defaultLoss(net) : resolveLoss(options.loss, op);
-  const lossName = userValue(op, 'reading loss.name', () => loss.name);
+  const lossName = userCode(op, 'reading loss.name', () => loss.name);
   const optimizer = resolveOptimizer(options.optimizer ?? 'sgd', op);
-  const optimizerJSON = optimizerSettings(optimizer, op);
+  const optimizerJSON = optimizerJSON_(optimizer, op, 'optimizer');
   const l1 = nonNegative(op, 'l1', options.l1 ?? 0), l2 = nonNegative(op, 'l2', options.l2 ?? 0);
   const last = net.layers[net.layers.length - 1]!;
-  const fromLogits = userValue(op, 'reading loss.fromLogits', () => loss.fromLogits);
+  const fromLogits = userCode(op, 'reading loss.fromLogits', () => loss.fromLogits);
   if (fromLogits && !acceptsLogitsOf(loss, last.activation)) {
     const wants = loss instanceof SoftmaxCrossEntropy ? 'a Softmax (or Linear)' : 'a Sigmoid (or Linear)';
     throw new Error(
@@ -404,32 +405,8 @@ const OPTION_KEYS = [
 function readOptions(options: unknown, op: string): TrainOptions {
   if (options === null || typeof options !== 'object') throw new Error(`${op}: options must be an object, got ${describe(options)}`);
   const copy: Record<string, unknown> = {};
-  for (const key of OPTION_KEYS) copy[key] = userValue(op, `reading options.${key}`, () => (options as Record<string, unknown>)[key]);
+  for (const key of OPTION_KEYS) copy[key] = userCode(op, `reading options.${key}`, () => (options as Record<string, unknown>)[key]);
   return copy as TrainOptions;
-}
-
-/** Run user code (a getter, a schedule), naming what failed if it throws. */
-function userValue<T>(op: string, what: string, read: () => T): T {
-  try {
-    return read();
-  } catch (e) {
-    throw new Error(`${op}: ${what} failed (${e instanceof Error ? e.message : String(e)})`, { cause: e });
-  }
-}
-
-/** A copy of what an optimizer's `toJSON()` returns (called once per training call). */
-function optimizerSettings(optimizer: Optimizer, op: string): { name: string } & Record<string, unknown> {
-  let text: string | undefined;
-  try {
-    text = JSON.stringify(optimizer.toJSON());
-  } catch (e) {
-    throw new Error(`${op}: optimizer.toJSON() failed (${e instanceof Error ? e.message : String(e)})`, { cause: e });
-  }
-  const settings: unknown = text === undefined ? undefined : JSON.parse(text);
-  if (settings === null || typeof settings !== 'object' || Array.isArray(settings) || typeof (settings as { name?: unknown }).name !== 'string') {
-    throw new Error(`${op}: optimizer.toJSON() must return an object with a string name, got ${describe(settings)}`);
-  }
-  return settings as { name: string } & Record<string, unknown>;
 }
 
 /** Inputs and targets given as matrices, shapes checked against the network. */

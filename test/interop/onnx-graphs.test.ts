@@ -6,6 +6,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { init, Matrix, NeuralNetwork } from '../../src/index.js';
 import { expectRejects } from '../support/rejects.js';
 import { ProtoWriter } from '../../src/interop/protobuf.js';
+import { readOnnxModel, tensorFloats } from '../../src/interop/onnx-read.js';
+import { decodeONNX } from '../../src/interop/onnx.js';
 import { maxRelDiff, runOnnx, uniform } from './runtimes.js';
 
 beforeAll(async () => {
@@ -147,7 +149,7 @@ describe('fromONNX refusals name the problem and leave memory as it was', () => 
     ['dims that do not match the bytes', model([{ op: 'MatMul', inputs: ['x', 'W'], outputs: ['y'] }],
       [{ name: 'W', dims: [2, 3], raw: new Uint8Array(16) }], ['N', 2], ['N', 3]), /tensor "W" \(raw_data\) has 16 bytes, expected 24/],
     ['a NaN weight', model([{ op: 'MatMul', inputs: ['x', 'W'], outputs: ['y'] }], [{ name: 'W', dims: [2, 2], values: [1, NaN, 3, 4] }], ['N', 2], ['N', 2]),
-      /tensor "W"\[1\] is NaN, not a finite float32 number/],
+      /tensor "W" \(float_data\)\[1\] is NaN, not a finite float32 number/],
     ['an activation before any layer', model([{ op: 'Relu', inputs: ['x'], outputs: ['y'] }], [], ['N', 2], ['N', 2]), /node "n0" \(Relu\) has no dense layer/],
     ['two activations in a row', model([
       { op: 'MatMul', inputs: ['x', 'W'], outputs: ['h'] }, { op: 'Relu', inputs: ['h'], outputs: ['r'] }, { op: 'Sigmoid', inputs: ['r'], outputs: ['y'] },
@@ -201,6 +203,62 @@ describe('fromONNX refusals name the problem and leave memory as it was', () => 
     structuredClone(buffer, { transfer: [buffer] }); // detaches the buffer (and the view)
     expectRejects(() => NeuralNetwork.fromONNX(buffer), /^NeuralNetwork\.fromONNX: bytes cannot be read \(.*detached/);
     expectRejects(() => NeuralNetwork.fromONNX(view), /^NeuralNetwork\.fromONNX: /);
+  });
+
+  it('float_data split into 100,000 empty runs is refused at the model-wide cap, none stored', () => {
+    // a TensorProto of empty packed float_data runs (2 bytes of file each): at 120 MB they aborted Node
+    const N = 100_000;
+    const tensorHead = [0x42, 1, 0x77, 0x10, 1]; // name "w", data_type FLOAT
+    const tensorLen = tensorHead.length + 2 * N;
+    const head = [0x08, 7, 0x3a, ...varint(1 + varint(tensorLen).length + tensorLen), 0x2a, ...varint(tensorLen), ...tensorHead];
+    const bytes = new Uint8Array(head.length + 2 * N).fill(0).map((_, i) => (i < head.length ? head[i]! : (i - head.length) % 2 ? 0 : 0x22));
+    expectRejects(() => NeuralNetwork.fromONNX(bytes), /^NeuralNetwork\.fromONNX: more than 64256 packed float_data runs in the model \(in TensorProto, byte \d+\)$/);
+  });
+
+  it('node inputs and attributes are capped over the whole graph, not only per node', () => {
+    // 20 nodes of 4,000 one-letter inputs (each node under its own cap), then 5 of 14,000 empty attributes
+    const nodes = (count: number, fill: (n: ProtoWriter) => void): Uint8Array =>
+      new ProtoWriter().int(1, 7).message(7, (g) => {
+        for (let k = 0; k < count; k++) g.message(1, fill);
+      }).message(8, (o) => o.int(2, 13)).finish();
+    expectRejects(() => NeuralNetwork.fromONNX(nodes(20, (n) => {
+      for (let i = 0; i < 4000; i++) n.string(1, 'a');
+    })), /^NeuralNetwork\.fromONNX: more than 64256 node inputs and outputs in the model \(in NodeProto, byte \d+\)$/);
+    expectRejects(() => NeuralNetwork.fromONNX(nodes(5, (n) => {
+      for (let i = 0; i < 14000; i++) n.bytes(5, new Uint8Array());
+    })), /^NeuralNetwork\.fromONNX: more than 64256 node attributes in the model \(in NodeProto, byte \d+\)$/);
+  });
+
+  it('float_data values are counted over the model against maxParameters; packed and unpacked runs decode in order', () => {
+    const limits = { maxLayerSize: 16, maxParameters: 6, maxLayers: 2 };
+    const floats = (...v: number[]): Uint8Array => new Uint8Array(Float32Array.from(v).buffer);
+    const file = (fill: (g: ProtoWriter) => void): Uint8Array => new ProtoWriter().int(1, 7).message(7, fill).message(8, (o) => o.int(2, 13)).finish();
+    const mixed = (g: ProtoWriter, name: string): ProtoWriter =>
+      g.message(5, (t) => t.int(1, 2).int(1, 3).int(2, 1).string(8, name).bytes(4, floats(1, 2)).float(4, 3).bytes(4, floats(4, 5)).float(4, 6));
+    const ok = readOnnxModel(file((g) => mixed(g, 'W')), limits, 'op');
+    expect(Array.from(tensorFloats(ok.graph.initializers[0]!, 'op'))).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(() => readOnnxModel(file((g) => mixed(g, 'W').message(5, (t) => t.int(1, 1).int(2, 1).string(8, 'b').float(4, 7))), limits, 'op'))
+      .toThrow(/^op: more than 6 float_data values in the model \(in TensorProto, byte \d+\)$/);
+    expect(() => readOnnxModel(file((g) => g.message(5, (t) => t.int(1, 7).int(2, 1).string(8, 'W').bytes(4, floats(1, 2, 3, 4, 5, 6, 7)))), limits, 'op'))
+      .toThrow(/^op: more than 6 float_data values in the model/);
+  });
+
+  it('one initializer read by many layers: the running parameter total refuses the layer that passes the limit before copying its weights', () => {
+    // six 4x4 MatMuls of 20 parameters each against a limit of 100: the sixth reads a tensor with a NaN,
+    // which is never decoded (the old code copied every layer's weights before checking the total)
+    const limits = { maxLayerSize: 1 << 20, maxParameters: 100, maxLayers: 1000 };
+    const W = { name: 'W', dims: [4, 4], values: vals(16, 1) };
+    const chain = (n: number, last: Node): Node[] => [
+      ...Array.from({ length: n }, (_, i): Node => ({ op: 'MatMul', inputs: [i ? `h${i}` : 'x', 'W'], outputs: [`h${i + 1}`] })), last,
+    ];
+    const bytes = model(chain(5, { op: 'MatMul', inputs: ['h5', 'Bad'], outputs: ['y'] }), [W, { name: 'Bad', dims: [4, 4], values: [NaN, ...vals(15, 2)] }], ['N', 4], ['N', 4]);
+    expect(() => decodeONNX(bytes, limits)).toThrow(/^NeuralNetwork\.fromONNX: the layers up to node "n5" \(MatMul\) have 120 parameters, more than the limit of 100$/);
+    expect(decodeONNX(model(chain(4, { op: 'MatMul', inputs: ['h4', 'W'], outputs: ['y'] }), [W], ['N', 4], ['N', 4]), limits).layerSizes).toEqual([4, 4, 4, 4, 4, 4]);
+    // bias values added (Gemm's C, Add) have their own running total: 11 Adds of 10 values to a 1x10 layer
+    const adds = Array.from({ length: 11 }, (_, i): Node => ({ op: 'Add', inputs: [`a${i}`, 'b'], outputs: [i === 10 ? 'y' : `a${i + 1}`] }));
+    const wide = model([{ op: 'MatMul', inputs: ['x', 'V'], outputs: ['a0'] }, ...adds],
+      [{ name: 'V', dims: [1, 10], values: vals(10, 3) }, { name: 'b', dims: [10], values: vals(10, 4) }], ['N', 1], ['N', 10]);
+    expect(() => decodeONNX(wide, limits)).toThrow(/^NeuralNetwork\.fromONNX: node "n11" \(Add\) brings the bias values added to 110, more than the limit of 100 parameters$/);
   });
 
   it('too many layers for the limits, refused before allocating', () => {

@@ -2,9 +2,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   Activation, Adam, backendInfo, init, LeakyReLU, Loss, Matrix, MeanSquaredError, NeuralNetwork, Optimizer, ReLU, Sigmoid, Softmax, Tanh, seed,
-  type MatrixLike,
+  type FromJSONOptions, type MatrixLike,
 } from '../../src/index.js';
 import { globalRandom } from '../../src/core/random.js';
+import { expectRejects } from '../support/rejects.js';
 
 beforeAll(async () => {
   await init();
@@ -95,6 +96,8 @@ describe('toJSON / fromJSON', () => {
         return new Matrix(g.rows, g.cols, g.data.map((v) => v / 2));
       }
     }
+    /** `made`, renamed: what a factory returns for a saved name that is not its own. */
+    const named = <T extends object>(made: T, name: unknown): T => Object.defineProperty(made, 'name', { get: () => name });
     const trainedWith = (): NeuralNetwork => {
       const net = new NeuralNetwork([2, 3, 1], [new ReLU(), new Sigmoid()], { seed: 1 });
       net.train(X, y, { epochs: 3, learningRate: 0.01, optimizer: new SignSGD(0.5), loss: new HalfMSE() });
@@ -138,9 +141,47 @@ describe('toJSON / fromJSON', () => {
       const doc = net.toJSON();
       net.dispose();
       expect(NeuralNetwork.fromJSON(doc).trainingConfig?.optimizer).toEqual(new Adam().toJSON());
-      const mine = NeuralNetwork.fromJSON(doc, { optimizers: { adam: () => new SignSGD(2) }, losses: { binaryCrossEntropy: () => new HalfMSE() } });
-      expect(mine.trainingConfig).toEqual({ optimizer: { name: 'signSgd', scale: 2 }, loss: 'halfMse' });
+      const mine = NeuralNetwork.fromJSON(doc, {
+        optimizers: { adam: () => named(new SignSGD(2), 'adam') }, losses: { binaryCrossEntropy: () => named(new HalfMSE(), 'binaryCrossEntropy') },
+      });
+      expect(mine.trainingConfig).toEqual({ optimizer: { name: 'adam', scale: 2 }, loss: 'binaryCrossEntropy' }); // the factory's settings
       mine.dispose();
+    });
+
+    it('factories that throw, return another name, or an optimizer whose toJSON() cannot be saved: named Errors with the cause', () => {
+      const net = trainedWith();
+      const doc = net.toJSON();
+      net.dispose();
+      const losses = { halfMse: () => new HalfMSE() };
+      const refused = (options: FromJSONOptions, message: string): Error => {
+        const exactly = `NeuralNetwork.fromJSON: ${message}`.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+        return expectRejects(() => NeuralNetwork.fromJSON(doc, options), new RegExp(`^${exactly}$`));
+      };
+      const withToJSON = (toJSON: () => unknown) => ({ signSgd: () => Object.assign(new SignSGD(), { toJSON }) as SignSGD });
+      expect(refused({ optimizers: { signSgd: () => { throw 'str'; } }, losses }, 'training.optimizer: the factory for "signSgd" failed (str)').cause).toBe('str');
+      const boom = new RangeError('boom');
+      expect(refused({ optimizers: { signSgd: () => { throw boom; } }, losses }, 'training.optimizer: the factory for "signSgd" failed (boom)').cause).toBe(boom);
+      refused({ optimizers: withToJSON(() => { throw new Error('tj'); }), losses },
+        'training.optimizer: the optimizer from the factory for "signSgd": toJSON() failed (tj)');
+      refused({ optimizers: withToJSON(() => ({ name: 'signSgd', big: 10n })), losses },
+        'training.optimizer: the optimizer from the factory for "signSgd": toJSON() failed (Do not know how to serialize a BigInt)');
+      refused({ optimizers: withToJSON(() => 5), losses },
+        'training.optimizer: the optimizer from the factory for "signSgd": toJSON() must return an object with a string name, got 5');
+      refused({ optimizers: { signSgd: () => new Adam() }, losses }, 'training.optimizer: the factory for "signSgd" returned one named "adam"; it must return one named "signSgd"');
+      const optimizers = { signSgd: () => new SignSGD() };
+      expect(refused({ optimizers, losses: { halfMse: () => { throw 'ls'; } } }, 'training.loss: the factory for "halfMse" failed (ls)').cause).toBe('ls');
+      refused({ optimizers, losses: { halfMse: () => new MeanSquaredError() } }, 'training.loss: the factory for "halfMse" returned one named "meanSquaredError"; it must return one named "halfMse"');
+      refused({ optimizers, losses: { halfMse: () => named(new HalfMSE(), 42) } }, 'training.loss: the factory for "halfMse" returned one named 42; it must return one named "halfMse"');
+      refused({ optimizers, losses: { halfMse: () => Object.defineProperty(new HalfMSE(), 'name', { get: () => { throw 'nm'; } }) } },
+        'training.loss: reading the name of what the factory for "halfMse" returned failed (nm)');
+      // custom activations alike
+      const one = new NeuralNetwork([2, 1], [named(new Tanh(), 'myTanh')], { seed: 1 });
+      const act = one.toJSON();
+      one.dispose();
+      expect(() => NeuralNetwork.fromJSON(act, { activations: { myTanh: () => { throw 'no'; } } })).toThrow('NeuralNetwork.fromJSON: activations[0]: the factory for "myTanh" failed (no)');
+      expect(() => NeuralNetwork.fromJSON(act, { activations: { myTanh: () => new Tanh() } })).toThrow(
+        'NeuralNetwork.fromJSON: activations[0]: the factory for "myTanh" returned one named "tanh"; it must return one named "myTanh"',
+      );
     });
 
     it('hooks that are not factories, and factories that return the wrong thing, are named', () => {

@@ -259,7 +259,7 @@ describe('user code run while train() sets up (an options getter, a custom optim
     o.hook = () => {
       throw new Error('toJSON boom');
     };
-    expect(() => net.train(X, Y, { epochs: 3, optimizer: o })).toThrow(/NeuralNetwork\.train: optimizer\.toJSON\(\) failed \(toJSON boom\)/);
+    expect(() => net.train(X, Y, { epochs: 3, optimizer: o })).toThrow(/NeuralNetwork\.train: optimizer: toJSON\(\) failed \(toJSON boom\)/);
     expect(weights(net)).toEqual(before);
     expect(() => net.train(X, Y, { epochs: 1 })).not.toThrow();
     net.dispose();
