@@ -6,8 +6,15 @@
  * @module
  */
 
+import { describe, typedArrayName } from './validate.js';
+
 const N = 624;
 const M = 397;
+
+/** The most normals `randnArray` draws at once: 2^30, as many values as a matrix may hold. */
+const MAX_COUNT = 2 ** 30;
+/** The longest array `shuffle` takes: `integer` draws indices below 2^32. */
+const MAX_SHUFFLE = 0xffffffff;
 
 /**
  * The state of one generator, like NumPy's legacy `RandomState`.
@@ -129,14 +136,26 @@ export class RandomState {
 
   /**
    * `count` standard normals in row-major order, as `np.random.randn(rows, cols).ravel()`.
+   * `count` is an integer from 0 to 2^30 (as many values as a matrix may hold), else an Error
+   * (and no number is drawn).
    *
    * @example
    * ```ts
    * new RandomState(0).randnArray(3); // Float64Array [1.764052345967664, 0.4001572083672233, 0.9787379841057392]
+   * new RandomState(0).randnArray(1.5); // throws 'RandomState.randnArray: count must be an integer from 0 to 1073741824, got 1.5'
    * ```
    */
   randnArray(count: number): Float64Array {
-    const out = new Float64Array(count);
+    const op = 'RandomState.randnArray';
+    if (typeof count !== 'number' || !Number.isInteger(count) || count < 0 || count > MAX_COUNT) {
+      throw new Error(`${op}: count must be an integer from 0 to ${MAX_COUNT}, got ${describe(count)}`);
+    }
+    let out: Float64Array;
+    try {
+      out = new Float64Array(count);
+    } catch (e) {
+      throw new Error(`${op}: cannot allocate ${count} float64 values (${count * 8} bytes)`, { cause: e });
+    }
     for (let i = 0; i < count; i++) out[i] = this.randn();
     return out;
   }
@@ -165,15 +184,26 @@ export class RandomState {
   }
 
   /**
-   * Shuffle an array in place (Fisher–Yates, last to first, as NumPy's legacy `shuffle`).
+   * Shuffle an array or a typed array in place (Fisher–Yates, last to first, as NumPy's legacy
+   * `shuffle`) and return it. Anything else (a string, an array-like object, a frozen array) or
+   * an array longer than 2^32 − 1 is an Error, and no number is drawn.
    *
    * @example
    * ```ts
    * const order = new RandomState(1).shuffle([0, 1, 2, 3, 4]); // a fixed permutation
+   * new RandomState(1).shuffle('abc' as never); // throws 'RandomState.shuffle: items must be an array or a typed array, got "abc" (a string)'
    * ```
    */
   shuffle<T extends { length: number; [i: number]: unknown }>(items: T): T {
-    for (let i = items.length - 1; i > 0; i--) {
+    const op = 'RandomState.shuffle';
+    const typed = typedArrayName(items) !== undefined;
+    if (!typed && !Array.isArray(items)) throw new Error(`${op}: items must be an array or a typed array, got ${describe(items)}`);
+    const n: unknown = items.length; // read once: a Proxy may say anything
+    if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > MAX_SHUFFLE) {
+      throw new Error(`${op}: items has a length of ${describe(n)}, not an integer from 0 to ${MAX_SHUFFLE}`);
+    }
+    if (!typed && n > 1 && Object.isFrozen(items)) throw new Error(`${op}: items is a frozen array, which cannot be shuffled in place`);
+    for (let i = n - 1; i > 0; i--) {
       const j = this.integer(i + 1);
       const t = items[i];
       items[i] = items[j];

@@ -29,6 +29,64 @@ function affine(op: string, x: MatrixLike, a: readonly number[], b: readonly num
   return new Matrix(X.rows, cols, out);
 }
 
+const f32 = new Float32Array(1), u32 = new Uint32Array(f32.buffer);
+
+/** The float32 nearest `v` as a signed ordinal: consecutive float32 values differ by 1 (−0 and 0 are both 0). */
+function ordinal(v: number): number {
+  f32[0] = Math.abs(v);
+  return v < 0 ? -u32[0]! : u32[0]!;
+}
+
+/** The next float32 above the float32 `v` (Infinity above the largest). */
+function nextUp32(v: number): number {
+  if (v === 0) return 2 ** -149;
+  f32[0] = v;
+  u32[0] = v > 0 ? u32[0]! + 1 : u32[0]! - 1; // a negative value's magnitude shrinks
+  return f32[0];
+}
+
+/**
+ * The fewest distinct float32 results a column's range [min, max] must map onto (or one per
+ * float32 in the range, when there are fewer): a featureRange such as [0, 1e-45] or
+ * [1e30, 1.0000001e30] holds one or two float32 values, and would send every row to them.
+ */
+const MIN_LEVELS = 1024;
+
+/**
+ * Consecutive float32 values at a column's mean more than this many scales apart: parameters no
+ * float32 data gives (a fitted column, unless constant, has them at most √rows ≤ 2^15 scales
+ * apart), and that send every row far from the mean to about −mean/scale.
+ */
+const MAX_GAP = 2 ** 20;
+
+/**
+ * Checks of a StandardScaler's parameters, column by column, before they are kept: `min`/`max`
+ * (given by fit: the data's) must map to different float32 values, and the float32 values next
+ * to the mean must be at most {@link MAX_GAP} scales apart (`mean: [1e30], scale: [1]` would map
+ * 0, 2.5, 5, 7.5 and 10 all to −1e30). A constant column as fit writes it (scale 1 around a
+ * float32 mean), and a map that overflows next to the mean (transform reports that), are exempt.
+ */
+function checkStandard(op: string, mean: readonly number[], scale: readonly number[], min?: readonly number[], max?: readonly number[]): void {
+  const f = (x: number, j: number): number => Math.fround((x - mean[j]!) / scale[j]!);
+  for (let j = 0; j < mean.length; j++) {
+    const m = mean[j]!, s = scale[j]!;
+    if (min && max && min[j]! < max[j]! && f(min[j]!, j) === f(max[j]!, j)) {
+      throw new Error(
+        `${op}: column ${j}'s values ${min[j]} and ${max[j]} both map to ${f(min[j]!, j)} (mean ${m}, scale ${s}): every row would map to one value`,
+      );
+    }
+    if (s === 1 && Math.fround(m) === m) continue; // a constant column: only centred
+    const c = Math.fround(m), next = nextUp32(c);
+    const gap = (next - c) / s;
+    if (gap > MAX_GAP && Number.isFinite(f(next, j))) {
+      throw new Error(
+        `${op}: column ${j}'s scale ${s} is far below float32's resolution at its mean ${m}: consecutive float32 values there ` +
+          `are ${next - c} apart (${gap} scales), so rows would all map to about ${f(0, j)} or to a few values`,
+      );
+    }
+  }
+}
+
 /**
  * The JSON form of a fitted {@link StandardScaler}.
  *
@@ -66,7 +124,8 @@ export class StandardScaler {
   scale: number[] | null = null;
 
   /**
-   * Learn each column's mean and standard deviation (float64).
+   * Learn each column's mean and standard deviation (float64). A column whose minimum and
+   * maximum would map to one float32 value is an Error, and the scaler keeps what it had.
    *
    * @example
    * ```ts
@@ -86,11 +145,19 @@ export class StandardScaler {
         sq[j]! += t * t;
       }
     }
-    this.mean = mean;
-    this.scale = sq.map((s) => {
+    const scale = sq.map((s) => {
       const std = Math.sqrt(s / rows);
       return std > 0 ? std : 1;
     });
+    const lo = new Array<number>(cols).fill(Infinity), hi = new Array<number>(cols).fill(-Infinity);
+    for (let i = 0; i < d.length; i++) {
+      const j = i % cols, v = d[i]!;
+      if (v < lo[j]!) lo[j] = v;
+      if (v > hi[j]!) hi[j] = v;
+    }
+    checkStandard('StandardScaler.fit', mean, scale, lo, hi); // before anything is kept
+    this.mean = mean;
+    this.scale = scale;
     return this;
   }
 
@@ -109,7 +176,7 @@ export class StandardScaler {
   }
 
   /**
-   * `fit(x)` then `transform(x)`.
+   * `fit(x)` then `transform(x)`; when either throws, the scaler keeps its previous parameters.
    *
    * @example
    * ```ts
@@ -117,7 +184,13 @@ export class StandardScaler {
    * ```
    */
   fitTransform(x: MatrixLike): Matrix {
-    return this.fit(x).transform(x);
+    const { mean, scale } = this;
+    try {
+      return this.fit(x).transform(x);
+    } catch (e) {
+      [this.mean, this.scale] = [mean, scale];
+      throw e;
+    }
   }
 
   /**
@@ -149,7 +222,9 @@ export class StandardScaler {
   }
 
   /**
-   * A fitted scaler from `toJSON()`'s output (validated).
+   * A fitted scaler from `toJSON()`'s output (validated): finite means, float32 scales > 0,
+   * and no scale far below float32's resolution at its mean (`mean: [1e30], scale: [1]` would
+   * send every row to −1e30), but the scale 1 of a constant column.
    *
    * @example
    * ```ts
@@ -168,6 +243,7 @@ export class StandardScaler {
     scale.forEach((s, j) => {
       if (!(s > 0)) throw new Error(`${op}: scale[${j}] is ${s}, must be > 0`);
     });
+    checkStandard(op, mean, scale);
     const s = new StandardScaler();
     s.mean = mean;
     s.scale = scale;
@@ -236,7 +312,9 @@ export class MinMaxScaler {
   }
 
   /**
-   * Learn each column's minimum and maximum.
+   * Learn each column's minimum and maximum. The map onto featureRange is checked first: a
+   * column whose range cannot map onto it (a scale or an end beyond float32, or too few distinct
+   * float32 results, as [0, 1e-45] gives) is an Error, and the scaler keeps what it had.
    *
    * @example
    * ```ts
@@ -254,6 +332,7 @@ export class MinMaxScaler {
         if (v > hi[j]!) hi[j] = v;
       }
     }
+    minMaxMap('MinMaxScaler.fit', this.featureRange, lo, hi); // the map must be usable before anything is kept
     this.dataMin = lo;
     this.dataMax = hi;
     return this;
@@ -274,7 +353,7 @@ export class MinMaxScaler {
   }
 
   /**
-   * `fit(x)` then `transform(x)`.
+   * `fit(x)` then `transform(x)`; when either throws, the scaler keeps its previous parameters.
    *
    * @example
    * ```ts
@@ -282,7 +361,13 @@ export class MinMaxScaler {
    * ```
    */
   fitTransform(x: MatrixLike): Matrix {
-    return this.fit(x).transform(x);
+    const { dataMin, dataMax } = this;
+    try {
+      return this.fit(x).transform(x);
+    } catch (e) {
+      [this.dataMin, this.dataMax] = [dataMin, dataMax];
+      throw e;
+    }
   }
 
   /**
@@ -314,7 +399,7 @@ export class MinMaxScaler {
   }
 
   /**
-   * A fitted scaler from `toJSON()`'s output (validated).
+   * A fitted scaler from `toJSON()`'s output, validated as `fit` checks its map.
    *
    * @example
    * ```ts
@@ -341,23 +426,45 @@ export class MinMaxScaler {
     return s;
   }
 
-  /** Per column: x·scale + shift; an Error when a column's range cannot map onto featureRange. */
+  /** Per column: x·scale + shift (see {@link minMaxMap}). */
   private affine(op: string): [number[], number[]] {
     if (!this.dataMin || !this.dataMax) throw new Error(`${op}: the scaler is not fitted; call fit(xTrain) first`);
-    const [a, b] = this.featureRange;
-    const scale = this.dataMin.map((lo, j) => {
-      const hi = this.dataMax![j]!;
-      const range = hi - lo;
-      const k = (b - a) / (range > 0 ? range : 1);
-      if (!Number.isFinite(range) || !Number.isFinite(k) || !(k > 0)) {
+    return minMaxMap(op, this.featureRange, this.dataMin, this.dataMax);
+  }
+}
+
+/**
+ * A MinMaxScaler's map, per column `x·scale + shift`, or an Error when a column's range
+ * [dataMin, dataMax] cannot map onto featureRange: a scale that is not a finite number > 0, ends
+ * that do not map to finite float32 values, or too few distinct float32 results
+ * (see {@link MIN_LEVELS}).
+ */
+function minMaxMap(op: string, featureRange: readonly [number, number], dataMin: readonly number[], dataMax: readonly number[]): [number[], number[]] {
+  const [a, b] = featureRange;
+  const scale: number[] = [], shift: number[] = [];
+  for (let j = 0; j < dataMin.length; j++) {
+    const lo = dataMin[j]!, hi = dataMax[j]!;
+    const range = hi - lo;
+    const k = (b - a) / (range > 0 ? range : 1);
+    const cannot = `${op}: column ${j}'s range [${lo}, ${hi}] cannot be mapped onto featureRange [${a}, ${b}]`;
+    if (!Number.isFinite(range) || !Number.isFinite(k) || !(k > 0)) {
+      throw new Error(`${cannot} (the width ${range} gives a scale of ${k}, not a finite number > 0)`);
+    }
+    const c = a - lo * k;
+    // the same arithmetic as transform's
+    const fLo = Math.fround(lo * k + c), fHi = Math.fround(hi * k + c);
+    if (!Number.isFinite(fLo) || !Number.isFinite(fHi)) throw new Error(`${cannot} (its ends map to ${fLo} and ${fHi}, not finite float32 values)`);
+    if (lo < hi) {
+      const levels = ordinal(fHi) - ordinal(fLo), needed = Math.min(MIN_LEVELS, ordinal(hi) - ordinal(lo));
+      if (levels < needed) {
         throw new Error(
-          `${op}: column ${j}'s range [${lo}, ${hi}] cannot be mapped onto featureRange [${a}, ${b}] ` +
-            `(the width ${range} gives a scale of ${k}, not a finite number > 0)`,
+          `${cannot}: it lands on only ${levels + 1} distinct float32 values (${fLo} to ${fHi}), at least ${needed + 1} needed, ` +
+            'so different rows would map to the same value',
         );
       }
-      return k;
-    });
-    const shift = this.dataMin.map((lo, j) => a - lo * scale[j]!);
-    return [scale, shift];
+    }
+    scale.push(k);
+    shift.push(c);
   }
+  return [scale, shift];
 }

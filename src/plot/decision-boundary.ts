@@ -4,7 +4,7 @@
  * @module
  */
 import { argmax, checkElements, describe, readOptions } from '../core/validate.js';
-import { escapeXml, num, PALETTE, size, text, tint } from './svg.js';
+import { checkSvgSize, escapeXml, num, PALETTE, size, text, tint } from './svg.js';
 
 /**
  * Options of {@link decisionBoundarySvg}.
@@ -41,8 +41,11 @@ export interface Predictor {
  * A 2-D decision boundary as SVG: the model's predicted class over a grid covering the data (a
  * heat map, paler where it is less sure), with the points on top, colored by their label. One
  * output column is read as P(class 1) (threshold 0.5); several as class scores (argmax). Labels
- * are class indices (integers ≥ 0), at most a million points. What `predict` returns is checked:
- * one row per grid cell, finite numbers, else an Error naming what is wrong.
+ * are class indices (integers ≥ 0), at most a million points; a title is at most 1000
+ * characters. What `predict` returns is checked: one row per grid cell, finite numbers, else an
+ * Error naming what is wrong; what it throws (or a getter of its result throws) becomes an Error
+ * `decisionBoundarySvg: model.predict(grid of N points) failed (…)` with the original as `cause`.
+ * A canvas smaller than the margins keeps a plot of at least 1 pixel.
  *
  * @example
  * ```ts
@@ -59,9 +62,8 @@ export function decisionBoundarySvg(
   model: Predictor, points: readonly (readonly number[])[], labels: ArrayLike<number>, options: DecisionBoundaryOptions = {},
 ): string {
   const op = 'decisionBoundarySvg';
-  if (model === null || typeof model !== 'object' || typeof model.predict !== 'function') {
-    throw new Error(`${op}: model must have a predict(x) method`);
-  }
+  const predict: unknown = model !== null && typeof model === 'object' ? guard(op, 'reading model.predict', () => model.predict) : undefined;
+  if (typeof predict !== 'function') throw new Error(`${op}: model must have a predict(x) method`);
   const { xs, ys, cls } = readPoints(op, points, labels);
   const o = readOptions(op, options, ['title', 'width', 'height', 'resolution']) as DecisionBoundaryOptions;
   const width = size(op, 'width', o.width, 480), height = size(op, 'height', o.height, 480);
@@ -93,8 +95,11 @@ export function decisionBoundarySvg(
   for (let r = 0; r < res; r++) {
     for (let c = 0; c < res; c++) grid.push([x0 + ((c + 0.5) / res) * (x1 - x0), y1 - ((r + 0.5) / res) * (y1 - y0)]);
   }
-  const pred = readPrediction(op, model.predict(grid), grid.length);
-  const top = titleText ? 30 : 10, left = 10, plotW = width - 20, plotH = height - top - 10;
+  const top = titleText ? 30 : 10, left = 10, plotW = Math.max(1, width - 20), plotH = Math.max(1, height - top - 10);
+  // at most a million cells and a million points of under 100 characters each: checked before predict runs
+  checkSvgSize(op, 1000 + escapeXml(titleText).length + 100 * (res * res + xs.length), `${res * res} cells, ${xs.length} points`);
+  const what = `model.predict(grid of ${grid.length} points)`;
+  const pred = readPrediction(op, what, guard(op, what, () => (predict as Predictor['predict']).call(model, grid)), grid.length);
   const cw = plotW / res, ch = plotH / res;
   let cells = '';
   for (let r = 0; r < res; r++) {
@@ -161,23 +166,52 @@ function readPoints(op: string, points: unknown, labels: unknown): { xs: Float64
   return { xs, ys, cls };
 }
 
-/** What predict returned, checked and copied once: `rows` rows of finite numbers. */
-function readPrediction(op: string, pred: unknown, rows: number): { cols: number; data: Float64Array } {
-  const what = `model.predict(grid of ${rows} points)`;
+/**
+ * `fn()`, the model's code: whatever it throws (a TypeError, a string...) becomes an Error
+ * `<op>: <what> failed (<the error>)` with the thrown value as its `cause`.
+ */
+function guard<T>(op: string, what: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    let shown: string;
+    try {
+      shown = e instanceof Error ? `${String(e.name)}: ${String(e.message)}` : describe(e);
+    } catch {
+      shown = describe(e); // a Proxy, or a name or message getter that throws
+    }
+    if (shown.length > 200) shown = `${shown.slice(0, 200)}…`;
+    throw new Error(`${op}: ${what} failed (${shown})`, { cause: e });
+  }
+}
+
+/**
+ * What predict returned, checked and copied once: `rows` rows of finite numbers. Its getters
+ * run through {@link guard}, so a throwing one is an Error naming `what`.
+ */
+function readPrediction(op: string, what: string, pred: unknown, rows: number): { cols: number; data: Float64Array } {
   if (pred === null || typeof pred !== 'object') throw new Error(`${op}: ${what} returned ${describe(pred)}, not a matrix { rows, cols, data }`);
-  const { rows: r, cols, data } = pred as { rows?: unknown; cols?: unknown; data?: unknown };
+  const reading = `reading what ${what} returned`;
+  const { rows: r, cols, data } = guard(op, reading, () => {
+    const { rows: r, cols, data } = pred as { rows?: unknown; cols?: unknown; data?: unknown };
+    return { rows: r, cols, data };
+  });
   if (r !== rows) throw new Error(`${op}: ${what} returned ${describe(r)} rows, expected ${rows}`);
   if (typeof cols !== 'number' || !Number.isInteger(cols) || cols < 1) throw new Error(`${op}: ${what} returned cols = ${describe(cols)}, not a positive integer`);
   checkElements(op, `${what}'s output`, rows * cols);
-  const len = data !== null && typeof data === 'object' ? (data as { length?: unknown }).length : undefined;
+  const len = data !== null && typeof data === 'object' ? guard(op, reading, () => (data as { length?: unknown }).length) : undefined;
   if (len !== rows * cols) throw new Error(`${op}: ${what} returned data of length ${describe(len)}, expected ${rows} x ${cols} = ${rows * cols}`);
   const out = new Float64Array(rows * cols);
-  for (let i = 0; i < out.length; i++) {
-    const v: unknown = (data as ArrayLike<unknown>)[i];
-    if (typeof v !== 'number' || !Number.isFinite(v)) {
-      throw new Error(`${op}: ${what} returned ${describe(v)} at row ${Math.floor(i / cols)}, column ${i % cols}; expected finite numbers`);
+  const bad = guard(op, reading, () => {
+    for (let i = 0; i < out.length; i++) {
+      const v: unknown = (data as ArrayLike<unknown>)[i];
+      if (typeof v !== 'number' || !Number.isFinite(v)) return { i, v };
+      out[i] = v;
     }
-    out[i] = v;
+    return null;
+  });
+  if (bad) {
+    throw new Error(`${op}: ${what} returned ${describe(bad.v)} at row ${Math.floor(bad.i / cols)}, column ${bad.i % cols}; expected finite numbers`);
   }
   return { cols, data: out };
 }

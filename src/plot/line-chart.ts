@@ -6,7 +6,7 @@
  * @module
  */
 import { describe, readOptions } from '../core/validate.js';
-import { escapeXml, num, PALETTE, size, text } from './svg.js';
+import { checkSvgSize, escapeXml, MAX_COLOR, num, PALETTE, size, text } from './svg.js';
 import { linearTicks, logTicks, tickLabels, unit, type Scale } from './ticks.js';
 
 /**
@@ -65,6 +65,10 @@ export const CHART_OPTIONS = ['title', 'xLabel', 'yLabel', 'width', 'height', 'l
 
 /** Estimated width of one character of the 12px tick font, for margins. */
 const CHAR_W = 7;
+/** The most characters one point adds to a path: `L99999.99,99999.99`. */
+const POINT_CHARS = 20;
+/** The most characters of an isolated point's circle, but its color. */
+const DOT_CHARS = 60;
 
 
 /**
@@ -76,8 +80,10 @@ const CHAR_W = 7;
  * column (plus the ends of each unbroken run), so a 100,000-epoch curve keeps its shape, its
  * spikes and its global extremes in a few thousand points. All text is escaped for XML.
  * Throws an Error naming the argument only on malformed ones: series not an array, values not
- * an array (or more than 10 million values in all), a title or name that is not a string, `logY`
- * not a boolean, a width or height that is not a positive finite number of at most 100,000 pixels.
+ * an array (or more than 10 million values in all), a title, label or name that is not a string
+ * of at most 1000 characters (a color: 100), `logY` not a boolean, a width or height that is not
+ * a positive finite number of at most 100,000 pixels; and, before building it, on a chart whose
+ * SVG would pass 2^28 characters (millions of isolated points).
  *
  * @example
  * ```ts
@@ -163,11 +169,28 @@ export function lineChartSvg(series: readonly LineSeries[], options: LineChartOp
   out.push(`<g class="grid" stroke="#e3e3e3" stroke-width="1" shape-rendering="crispEdges">${grid.join('')}</g>`);
   out.push(`<g class="ticks" stroke="#333333" stroke-width="1" shape-rendering="crispEdges">${ticks.join('')}</g>`);
 
-  // Series.
+  // Series: the points to draw first, then the size of the SVG they make, then the SVG.
   const cols = Math.max(1, Math.ceil(plotW));
+  const drawn = lines.map((s) => seriesPoints(s.values, usable, cols, (i) => Math.min(cols - 1, Math.max(0, Math.floor(xPix(i) - left)))));
+  let chars = 4096 + 3 * escapeXml(title).length + escapeXml(xLabel).length + escapeXml(yLabel).length +
+    (yScale.ticks.length + xScale.ticks.length) * 400;
+  let nPoints = 0, nDots = 0;
+  lines.forEach((s, si) => {
+    const color = escapeXml(s.color).length;
+    chars += 400 + 2 * escapeXml(s.name).length + 2 * color;
+    for (const seg of drawn[si]!) {
+      nPoints += seg.length;
+      chars += seg.length * POINT_CHARS;
+      if (seg.length === 1) {
+        nDots++;
+        chars += DOT_CHARS + color;
+      }
+    }
+  });
+  checkSvgSize(op, chars, `${nPoints} points, ${nDots} of them drawn as dots`);
   lines.forEach((s, si) => {
     const color = s.color;
-    const segments = seriesPoints(s.values, usable, cols, (i) => Math.min(cols - 1, Math.max(0, Math.floor(xPix(i) - left))));
+    const segments = drawn[si]!;
     let d = '';
     const dots: string[] = [];
     for (const seg of segments) {
@@ -334,7 +357,7 @@ function readChart(op: string, series: unknown, options: unknown): {
     lines.push({
       name: text(op, `series[${i}].name`, name),
       values: copy,
-      color: color === undefined || color === null ? PALETTE[i % PALETTE.length]! : text(op, `series[${i}].color`, color),
+      color: color === undefined || color === null ? PALETTE[i % PALETTE.length]! : text(op, `series[${i}].color`, color, MAX_COLOR),
     });
   }
   const o = readOptions(op, options, CHART_OPTIONS) as LineChartOptions;

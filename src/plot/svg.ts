@@ -48,21 +48,51 @@ export function size(op: string, name: string, v: unknown, fallback: number): nu
   return v;
 }
 
+/** The longest title, axis label or series name, in characters. */
+export const MAX_TEXT = 1000;
+/** The longest color (`#rrggbb`, `rebeccapurple`, `rgb(…)`, `var(--line)`), in characters. */
+export const MAX_COLOR = 100;
+
 /**
- * A text option (a title, a label, a series name): a string, a number shown as written, or
- * nothing (`undefined` or `null`: no text); anything else is an Error naming `op` and `name`.
+ * A text option (a title, a label, a series name, a color): a string of at most `max`
+ * characters ({@link MAX_TEXT} by default), a number shown as written, or nothing (`undefined`
+ * or `null`: no text); anything else, or a longer string, is an Error naming `op` and `name`.
  *
  * @example
  * ```ts
  * text('lineChartSvg', 'title', 'Loss'); // 'Loss'
  * text('lineChartSvg', 'title', undefined); // ''
+ * text('lineChartSvg', 'series[0].color', 'x'.repeat(101), MAX_COLOR); // throws 'is a string of 101 characters, longer than the 100 allowed'
  * ```
  */
-export function text(op: string, name: string, v: unknown): string {
+export function text(op: string, name: string, v: unknown, max = MAX_TEXT): string {
   if (v === undefined || v === null) return '';
-  if (typeof v === 'string') return v;
   if (typeof v === 'number') return String(v);
-  throw new Error(`${op}: ${name} must be a string, got ${describe(v)}`);
+  if (typeof v !== 'string') throw new Error(`${op}: ${name} must be a string, got ${describe(v)}`);
+  if (v.length > max) throw new Error(`${op}: ${name} is a string of ${v.length} characters, longer than the ${max} allowed`);
+  return v;
+}
+
+/**
+ * The most characters of SVG a chart may have: 2^28, half of what a V8 string can hold (about
+ * 2^29), so a document that big is refused before it is built, not by a RangeError after.
+ */
+export const MAX_SVG_CHARS = 2 ** 28;
+
+/**
+ * Throw an Error `<op>: the SVG would have about N characters (<what>), more than MAX_SVG_CHARS`
+ * when the estimate `chars` is too many (or not a number).
+ *
+ * @example
+ * ```ts
+ * checkSvgSize('lineChartSvg', 1e6, '50000 points'); // fine
+ * checkSvgSize('lineChartSvg', 3e8, '5000000 points'); // throws 'more than the 268435456 a chart may have'
+ * ```
+ */
+export function checkSvgSize(op: string, chars: number, what: string): void {
+  if (!(chars <= MAX_SVG_CHARS)) {
+    throw new Error(`${op}: the SVG would have about ${chars} characters (${what}), more than the ${MAX_SVG_CHARS} a chart may have`);
+  }
 }
 
 /**

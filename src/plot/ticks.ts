@@ -48,25 +48,34 @@ export function unit(s: Scale, v: number): number {
  * ```
  */
 export function linearTicks(min: number, max: number, target: number, integer: boolean): Scale {
-  if (!(max > min)) {
-    const pad = min === 0 ? 1 : Math.abs(min) * 0.1;
+  // equal ends, or ends so close that tick values of 12 significant digits cannot tell them
+  // apart (100 and 100.00000000000003): a flat line, drawn inside ticks around it
+  if (!(max > min) || max / 2 - min / 2 <= Math.max(Math.abs(min), Math.abs(max)) * NEAR_EQUAL) {
+    const pad = min === 0 && max === 0 ? 1 : Math.max(Math.abs(min), Math.abs(max)) * 0.1;
     [min, max] = [Math.max(min - pad, -Number.MAX_VALUE), Math.min(max + pad, Number.MAX_VALUE)];
   }
+  const ends: Scale = { lo: min, hi: max, ticks: [min, max], step: null, log: false }; // degenerate numbers: just the ends
   const raw = max / target - min / target; // not (max − min) / target, which can overflow
   const mag = 10 ** Math.floor(Math.log10(raw));
   const norm = raw / mag;
   let step = (norm <= 1 ? 1 : norm <= 2 ? 2 : norm <= 5 ? 5 : 10) * mag;
   if (integer) step = Math.max(1, Math.round(step));
   const i0 = Math.floor(min / step + 1e-9), i1 = Math.ceil(max / step - 1e-9);
-  if (!(Number.isFinite(step) && step > 0 && Number.isFinite(i0) && Number.isFinite(i1)) || i1 - i0 > 1000 || i1 <= i0) {
-    return { lo: min, hi: max, ticks: [min, max], step: null, log: false }; // degenerate numbers: just the ends
-  }
+  // beyond 2^53, i + 1 === i: the loop below would never end
+  if (!(Number.isFinite(step) && step > 0 && Number.isSafeInteger(i0) && Number.isSafeInteger(i1)) || i1 - i0 > MAX_TICKS || i1 <= i0) return ends;
   const ticks: number[] = [];
-  for (let i = i0; i <= i1; i++) ticks.push(clean(i * step));
-  const lo = ticks[0]!, hi = ticks[ticks.length - 1]!;
-  if (!(Number.isFinite(lo) && Number.isFinite(hi) && hi > lo)) return { lo: min, hi: max, ticks: [min, max], step: null, log: false };
-  return { lo, hi, ticks, step, log: false };
+  for (let k = 0; k <= i1 - i0; k++) {
+    const t = clean((i0 + k) * step);
+    if (!(Number.isFinite(t) && (k === 0 || t > ticks[k - 1]!))) return ends; // rounding merged two ticks
+    ticks.push(t);
+  }
+  return { lo: ticks[0]!, hi: ticks[ticks.length - 1]!, ticks, step, log: false };
 }
+
+/** The most intervals between linear ticks (more fall back to the two ends). */
+const MAX_TICKS = 1000;
+/** Ends closer than this, relative to their magnitude, are drawn as one value (a flat line). */
+const NEAR_EQUAL = 1e-10;
 
 /**
  * Log-axis ticks for 0 < min ≤ max: within one decade, round linear ticks (when they stay > 0);

@@ -1,6 +1,7 @@
 // The NumPy-compatible generator (src/core/random.ts). Oracle values from NumPy 2.4 (float64).
 import { describe, expect, it } from 'vitest';
 import { RandomState, seed, globalRandom } from '../../src/core/random.js';
+import { namedError } from '../support/named-error.js';
 
 describe('RandomState (NumPy legacy MT19937)', () => {
   it('reproduces np.random.seed(42); np.random.randn(5)', () => {
@@ -48,5 +49,40 @@ describe('RandomState (NumPy legacy MT19937)', () => {
     expect(() => new RandomState(-1)).toThrow(/seed must be an integer in \[0, 2\^32 - 1\]/);
     expect(() => new RandomState(2 ** 32)).toThrow(/seed must be an integer/);
     expect(() => new RandomState(1.5)).toThrow(/got 1.5/);
+  });
+});
+
+describe('RandomState: bad counts and arrays are named Errors, and draw nothing', () => {
+  /** The generator draws nothing on a rejected call: its next normal is a fresh one's. */
+  const expectUntouched = (r: RandomState): void => expect(r.randn()).toBe(new RandomState(5).randn());
+
+  it('randnArray takes an integer count from 0 to 2^30', async () => {
+    for (const count of [-1, 1e12, 1.5, NaN, 2 ** 30 + 1, '3', null]) {
+      const r = new RandomState(5);
+      await namedError(() => r.randnArray(count as never), /^RandomState\.randnArray: count must be an integer from 0 to 1073741824, got /);
+      expectUntouched(r);
+    }
+    await namedError(() => new RandomState(5).randnArray(1e12), 'got 1000000000000');
+    await namedError(() => new RandomState(5).randnArray('3' as never), 'got "3" (a string)');
+    expect(new RandomState(5).randnArray(0)).toEqual(new Float64Array(0));
+  });
+
+  it('shuffle takes an array or a typed array, not a string, null or an array-like', async () => {
+    const cases: [unknown, string][] = [
+      [null, 'RandomState.shuffle: items must be an array or a typed array, got null'],
+      ['abc', 'RandomState.shuffle: items must be an array or a typed array, got "abc" (a string)'],
+      [{ length: 2 ** 33 }, 'RandomState.shuffle: items must be an array or a typed array, got [object Object] (object)'],
+      [Object.freeze([1, 2, 3]), 'RandomState.shuffle: items is a frozen array, which cannot be shuffled in place'],
+      [new Proxy([1, 2], { get: (t, k, r) => (k === 'length' ? 2 ** 33 : Reflect.get(t, k, r)) }), 'RandomState.shuffle: items has a length of 8589934592, not an integer from 0 to 4294967295'],
+    ];
+    for (const [items, message] of cases) {
+      const r = new RandomState(5);
+      await namedError(() => r.shuffle(items as never), message);
+      expectUntouched(r);
+    }
+    // typed arrays shuffle like arrays: the same permutation
+    const typed = new RandomState(9).shuffle(Int32Array.from([0, 1, 2, 3, 4, 5, 6, 7]));
+    expect(Array.from(typed)).toEqual(new RandomState(9).shuffle([0, 1, 2, 3, 4, 5, 6, 7]));
+    expect(new RandomState(9).shuffle(Object.freeze([1]))).toEqual([1]); // nothing to move
   });
 });

@@ -97,8 +97,8 @@ describe('scalers', () => {
     expect(() => MinMaxScaler.fromJSON({ type: 'MinMaxScaler', featureRange: [0, 1e300], dataMin: [0], dataMax: [1e-40] })).toThrow(
       "MinMaxScaler.fromJSON: column 0's range [0, 1e-40] cannot be mapped onto featureRange [0, 1e+300] (the width 1e-40 gives a scale of Infinity, not a finite number > 0)",
     );
-    expect(() => new MinMaxScaler({ featureRange: [0, 1e300] }).fit([[0], [1e-40]]).transform([[0]])).toThrow(
-      "MinMaxScaler.transform: column 0's range [0, 9.99994610111476e-41] cannot be mapped onto featureRange [0, 1e+300]",
+    expect(() => new MinMaxScaler({ featureRange: [0, 1e300] }).fit([[0], [1e-40]])).toThrow(
+      "MinMaxScaler.fit: column 0's range [0, 9.99994610111476e-41] cannot be mapped onto featureRange [0, 1e+300]",
     );
     // the widest float32 range is fine
     const wide = MinMaxScaler.fromJSON({ type: 'MinMaxScaler', featureRange: [0, 1], dataMin: [-3.4e38], dataMax: [3.4e38] });
@@ -159,5 +159,66 @@ describe('scalers: found by the fuzz tests', () => {
 describe('MinMaxScaler: a typo in the options is an Error, not a silent default', () => {
   it('names the unknown key and the known ones', async () => {
     await namedError(() => new MinMaxScaler({ range: [0, 1] } as never), 'MinMaxScaler: unknown option "range" (known: featureRange)');
+  });
+});
+
+describe('scalers: a rejected fit or fitTransform keeps the previous parameters', () => {
+  it('MinMaxScaler.fit checks the map before keeping anything; fitTransform restores on any error', async () => {
+    // featureRange [0, 1e300]: the training maximum would map to Infinity in float32
+    const s = new MinMaxScaler({ featureRange: [0, 1e300] });
+    await namedError(() => s.fit([[0], [1]]), "MinMaxScaler.fit: column 0's range [0, 1] cannot be mapped onto featureRange [0, 1e+300] (its ends map to 0 and Infinity");
+    expect([s.dataMin, s.dataMax]).toEqual([null, null]);
+    const t = new MinMaxScaler({ featureRange: [0, 1e30] }).fit([[0], [1]]);
+    await namedError(() => t.fitTransform([[0], [NaN]]), 'MinMaxScaler.fit: x[1][0] is NaN');
+    // [1, 1.0001] holds 840 float32 values: enough for 8 inputs, not for the float32 values of [0, 1]
+    const u = new MinMaxScaler({ featureRange: [1, 1.0001] }).fit([[0], [1e-44]]);
+    const before = u.toJSON();
+    await namedError(() => u.fitTransform([[0], [1]]), "MinMaxScaler.fit: column 0's range [0, 1] cannot be mapped onto featureRange [1, 1.0001]: it lands on only 840 distinct float32 values");
+    expect(u.toJSON()).toEqual(before);
+    expect(MinMaxScaler.fromJSON(u.toJSON()).transform([[0]]).toArray()).toEqual([[1]]);
+  });
+
+  it('StandardScaler.fitTransform restores the parameters when transform or fit throws', async () => {
+    const s = new StandardScaler().fit([[1], [3]]);
+    await namedError(() => s.fitTransform([[1, 2], [NaN, 3]]), 'StandardScaler.fit: x[1][0] is NaN');
+    expect(s.toJSON()).toEqual({ type: 'StandardScaler', mean: [2], scale: [1] });
+    // a transform that throws after fit succeeded: fitTransform of something read differently twice
+    let reads = 0;
+    const rows = [[0], [2]];
+    Object.defineProperty(rows, 1, { get: () => (reads++ === 0 ? [2] : [NaN]) });
+    await namedError(() => s.fitTransform(rows), 'StandardScaler.transform: x[1][0] is NaN');
+    expect(s.toJSON()).toEqual({ type: 'StandardScaler', mean: [2], scale: [1] });
+  });
+});
+
+describe('scalers: parameters within float32 that send the rows onto one or a few values are refused', () => {
+  const X = [[0], [2.5], [5], [7.5], [10]];
+
+  it('MinMaxScaler: a featureRange holding too few float32 values, from fit or from JSON', async () => {
+    for (const featureRange of [[1e30, 1.0000001e30], [0, 1e-45]] as [number, number][]) {
+      const s = new MinMaxScaler({ featureRange });
+      await namedError(() => s.fit(X), `MinMaxScaler.fit: column 0's range [0, 10] cannot be mapped onto featureRange [${featureRange.join(', ').replace(/e\+/g, 'e+')}]: it lands on only 2 distinct float32 values`);
+      expect(s.dataMin).toBeNull();
+      await namedError(() => MinMaxScaler.fromJSON({ type: 'MinMaxScaler', featureRange, dataMin: [0], dataMax: [10] }), "MinMaxScaler.fromJSON: column 0's range [0, 10]");
+    }
+    // a few input values need only as many outputs: subnormals onto [0, 1e-40] (71,362 float32 values)
+    expect(new MinMaxScaler({ featureRange: [0, 1e-40] }).fitTransform([[0], [1e-44]]).toArray()[1]![0]).toBe(Math.fround(1e-40));
+    // a constant column still maps to the range's lower end
+    expect(new MinMaxScaler({ featureRange: [-1, 1] }).fitTransform([[5, 1], [5, 2]]).toArray()).toEqual([[-1, -1], [-1, 1]]);
+  });
+
+  it("StandardScaler.fromJSON: a scale far below float32's resolution at the mean", async () => {
+    await namedError(() => StandardScaler.fromJSON({ type: 'StandardScaler', mean: [0, 1e30], scale: [1, 1] }),
+      /^StandardScaler\.fromJSON: column 1's scale 1 is far below float32's resolution at its mean 1e\+30: consecutive float32 values there are 7\.55\d+e\+22 apart/);
+    await namedError(() => StandardScaler.fromJSON({ type: 'StandardScaler', mean: [1e10], scale: [1e-4] }), "column 0's scale 0.0001 is far below");
+    // a constant column as fit writes it (scale 1 around a float32 mean) is only centred: kept
+    const constant = new StandardScaler().fit([[1e30, 1], [1e30, 3]]);
+    expect(StandardScaler.fromJSON(constant.toJSON()).transform([[1e30, 2]]).toArray()).toEqual([[0, 0]]);
+    // nearly constant large values: 1,000 rows of 1e8, one of 1e8 + 8 (the next float32): the round trip works
+    const near = new StandardScaler().fit([...Array.from({ length: 1000 }, () => [1e8]), [1e8 + 8]]);
+    const copy = StandardScaler.fromJSON(near.toJSON());
+    expect(copy.transform([[1e8], [1e8 + 8]]).toArray()).toEqual(near.transform([[1e8], [1e8 + 8]]).toArray());
+    // a scale whose map overflows next to the mean is left to transform (and the CLI) to report
+    await namedError(() => StandardScaler.fromJSON({ type: 'StandardScaler', mean: [0], scale: [1e-300] }).transform([[1]]), 'StandardScaler.transform: x[0][0] = 1 maps to');
   });
 });

@@ -95,3 +95,53 @@ describe('decisionBoundarySvg: a typo in the options is an Error, not a silent d
     await namedError(() => decisionBoundarySvg(half, [[0, 0]], [0], { res: 10 } as never), 'decisionBoundarySvg: unknown option "res" (known: title, width, height, resolution)');
   });
 });
+
+describe('decisionBoundarySvg: small canvases, long titles, a predict that throws', () => {
+  const half = { predict: (g: number[][]) => ({ rows: g.length, cols: 1, data: Float32Array.from(g, ([x]) => (x! > 0.5 ? 0.9 : 0.1)) }) };
+  const pts = [[0, 0], [1, 1]];
+
+  it('a canvas smaller than its margins draws no negative width or height', () => {
+    for (const [width, height] of [[5, 5], [1, 1], [20, 30], [25, 45]]) {
+      const svg = decisionBoundarySvg(half, pts, [0, 1], { width, height, title: 't', resolution: 4 });
+      expect(svg, `${width}x${height}`).not.toMatch(/(width|height)="-/);
+      expect(svg).not.toMatch(/NaN|Infinity/);
+      expect(svg).toMatch(new RegExp(`^<svg [^>]*width="${width}" height="${height}"`));
+    }
+  });
+
+  it('a title longer than 1000 characters names the option, at once', async () => {
+    const started = Date.now();
+    await namedError(() => decisionBoundarySvg(half, pts, [0, 1], { title: '<'.repeat(45_000_000) }),
+      'decisionBoundarySvg: options.title is a string of 45000000 characters, longer than the 1000 allowed');
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
+
+  it('what predict throws, or a getter of what it returns throws, is wrapped with the model error as cause', async () => {
+    const boom = new TypeError('boom');
+    const err = await namedError(() => decisionBoundarySvg({ predict: () => { throw boom; } }, pts, [0, 1], { resolution: 4 }),
+      'decisionBoundarySvg: model.predict(grid of 16 points) failed (TypeError: boom)');
+    expect(err.cause).toBe(boom);
+    await namedError(() => decisionBoundarySvg({ predict: () => { throw 'no'; } } as never, pts, [0, 1], { resolution: 4 }),
+      'decisionBoundarySvg: model.predict(grid of 16 points) failed ("no" (a string))');
+    const throwing = (key: string) => ({
+      predict: (g: number[][]) => {
+        const out: Record<string, unknown> = { rows: g.length, cols: 1 };
+        const data = new Array<number>(g.length).fill(0.5);
+        if (key === 'element') Object.defineProperty(data, 3, { get: () => { throw new RangeError('bad element'); } });
+        if (key === 'length') out.data = new Proxy(data, { get: (t, k, r) => { if (k === 'length') throw new RangeError('bad length'); return Reflect.get(t, k, r); } });
+        else out.data = data;
+        if (key === 'data' || key === 'rows') Object.defineProperty(out, key, { get: () => { throw new RangeError(`bad ${key}`); } });
+        return out;
+      },
+    }) as never;
+    for (const key of ['data', 'rows', 'length', 'element']) {
+      await namedError(() => decisionBoundarySvg(throwing(key), pts, [0, 1], { resolution: 4 }),
+        `decisionBoundarySvg: reading what model.predict(grid of 16 points) returned failed (RangeError: bad ${key})`);
+    }
+    const getter = { get predict(): never { throw new Error('no predict'); } };
+    await namedError(() => decisionBoundarySvg(getter, pts, [0, 1]), 'decisionBoundarySvg: reading model.predict failed (Error: no predict)');
+    // an Error whose message is huge is shown cut short
+    const long = await namedError(() => decisionBoundarySvg({ predict: () => { throw new Error('x'.repeat(1e6)); } }, pts, [0, 1], { resolution: 4 }), 'failed (Error: xxx');
+    expect(long.message.length).toBeLessThan(400);
+  });
+});

@@ -1,6 +1,7 @@
 // lineChartSvg (src/plot/line-chart.ts): structure, round ticks, escaping, long series, edge cases.
 import { describe, expect, it } from 'vitest';
 import { lineChartSvg } from '../../src/plot/line-chart.js';
+import { trainingCurvesSvg } from '../../src/plot/training-curves.js';
 import { checkWellFormed, expectRoundTicks, noBadNumbers, points, seriesPaths, significantDigits, ticks } from '../support/svg-checks.js';
 import { namedError } from '../support/named-error.js';
 
@@ -327,5 +328,55 @@ describe('lineChartSvg: output that cannot be a string', () => {
 describe('lineChartSvg: a typo in the options is an Error, not a silent default', () => {
   it('names the unknown key and the known ones', async () => {
     await namedError(() => lineChartSvg([{ name: 'a', values: [1] }], { logy: true } as never), 'lineChartSvg: unknown option "logy" (known: title, xLabel, yLabel, width, height, logY)');
+  });
+});
+
+describe('lineChartSvg: near-equal values (tick indices beyond 2^53 never ended the tick loop)', () => {
+  it('draws a flat line inside round ticks, and trainingCurvesSvg too', () => {
+    for (const values of [[100, 100.00000000000003], [1e15, 1e15 + 0.125], [1, 1 + 2 ** -52]]) {
+      const svg = lineChartSvg([{ name: 'loss', values }]);
+      checkWellFormed(svg);
+      noBadNumbers(svg);
+      const y = ticks(svg, 'y');
+      expect(new Set(y.map((t) => t.label)).size).toBe(y.length);
+      expect(y[0]!.value).toBeLessThan(values[0]!);
+      expect(y.at(-1)!.value).toBeGreaterThan(values[1]!);
+      // one flat line: both points at the same height
+      const [p, q] = points(seriesPaths(svg)[0]!);
+      expect(p![1]).toBe(q![1]);
+    }
+    const curves = trainingCurvesSvg({ loss: [0.6931471805599453, 0.6931471805599454] });
+    checkWellFormed(curves);
+    noBadNumbers(curves);
+    expect(ticks(curves, 'y').length).toBeGreaterThanOrEqual(2);
+  });
+});
+
+describe('lineChartSvg: text and output too long for a string are named Errors, refused up front', () => {
+  const one = [{ name: 'a', values: [1, 2] }];
+
+  it('a title, label, name or color longer than allowed names the option', async () => {
+    const started = Date.now();
+    await namedError(() => lineChartSvg(one, { title: '<'.repeat(45_000_000) }),
+      'lineChartSvg: options.title is a string of 45000000 characters, longer than the 1000 allowed');
+    await namedError(() => lineChartSvg(one, { xLabel: 'x'.repeat(1001) }), 'lineChartSvg: options.xLabel is a string of 1001 characters');
+    await namedError(() => lineChartSvg(one, { yLabel: 'y'.repeat(1001) }), 'lineChartSvg: options.yLabel is a string of 1001 characters');
+    await namedError(() => lineChartSvg([{ name: 'n'.repeat(1001), values: [1] }]), 'lineChartSvg: series[0].name is a string of 1001 characters');
+    await namedError(() => lineChartSvg([{ name: 'a', values: [1], color: '&'.repeat(2000) }]),
+      'lineChartSvg: series[0].color is a string of 2000 characters, longer than the 100 allowed');
+    await namedError(() => trainingCurvesSvg({ loss: [1, 2] }, 'loss', { title: 't'.repeat(1001) }), 'options.title is a string of 1001 characters');
+    expect(Date.now() - started).toBeLessThan(1000);
+    // the longest allowed are drawn, escaped
+    const svg = lineChartSvg([{ name: '"'.repeat(1000), values: [1, 2], color: '&'.repeat(100) }], { title: '<'.repeat(1000) });
+    checkWellFormed(svg);
+    expect(svg).toContain(`<title>${'&lt;'.repeat(1000)}</title>`);
+  });
+
+  it('a chart whose SVG would pass 2^28 characters is refused before it is built', async () => {
+    // 500,000 isolated points (a gap after each), each a circle with a 100-character color (600 escaped)
+    const values = new Float64Array(1_000_000).map((_, i) => (i % 2 ? NaN : i));
+    const err = await namedError(() => lineChartSvg([{ name: 'a', values, color: "'".repeat(100) }], { width: 100000 }),
+      /^lineChartSvg: the SVG would have about \d+ characters \(500000 points, 500000 of them drawn as dots\), more than the 268435456 a chart may have$/);
+    expect(err.message).not.toContain('Invalid string length');
   });
 });
