@@ -10,7 +10,7 @@
  * @module
  */
 import type { Block } from '../backend/heap.js';
-import { userCall } from '../core/validate.js';
+import { userCall, userCode } from '../core/validate.js';
 import { activationKernel } from '../nn/activations.js';
 import { align4 } from '../nn/buffers.js';
 import { lossKernel } from '../nn/losses.js';
@@ -245,6 +245,7 @@ export class Trainer {
       for (let i = 0; i < losses.length && !this.result.stopped; i++) {
         this.endEpoch(losses[i]!, accs ? accs[i]! : undefined, lr);
         ran++;
+        this.afterEpoch?.();
       }
     }
     if (this.done) this.checkFinalWeights();
@@ -387,7 +388,8 @@ export class Trainer {
     }
     if (p.logEvery && e % p.logEvery === 0) {
       const extra = logs.valLoss !== undefined ? `, Val loss: ${logs.valLoss.toFixed(4)}` : '';
-      console.log(`Epoch ${e}, Loss: ${loss.toFixed(4)}${extra}`);
+      const line = `Epoch ${e}, Loss: ${loss.toFixed(4)}${extra}`;
+      userCode(this.op, 'logEvery: console.log', () => console.log(line));
     }
     if (p.early) {
       const monitored = logs.valLoss ?? loss;
@@ -396,7 +398,11 @@ export class Trainer {
         this.bestValue = monitored;
         r.bestEpoch = e;
         this.wait = 0;
-        if (this.best) be.copy(this.best.ptr, params.ptr, params.bytes / 4);
+        // The weights that scored `monitored`: after the epoch's update for a validation loss; for
+        // the training loss of a full batch, those before it (kept in the backup: the loss is
+        // measured before the step). A mini-batch epoch's mean loss has no one set: the last.
+        const scored = logs.valLoss === undefined && !this.order ? this.backup.ptr : params.ptr;
+        if (this.best) be.copy(this.best.ptr, scored, params.bytes / 4);
       } else if (++this.wait >= p.early.patience) {
         this.stop('earlyStopping');
         if (this.best) be.copy(params.ptr, this.best.ptr, params.bytes / 4);
@@ -404,6 +410,17 @@ export class Trainer {
     }
     if (p.errorThreshold && loss < p.errorThreshold) this.stop('errorThreshold');
     if (p.onEpoch && userCall(`${this.op}: onEpoch`, () => p.onEpoch!(e, loss, logs)) === false) this.stop('callback');
+  }
+
+  /** Called after every epoch's logs (trainAsync: an AbortSignal aborted by a callback stops at once). */
+  afterEpoch: (() => void) | null = null;
+
+  /**
+   * Training ended early (an AbortSignal between slices): the same check of the last update's
+   * weights as a run that finished.
+   */
+  end(): void {
+    this.checkFinalWeights();
   }
 
   /** Stop training (an AbortSignal, a callback, early stopping). */
@@ -522,17 +539,31 @@ const nextTick = (): Promise<void> =>
 export async function trainNetworkAsync(net: NeuralNetwork, data: TrainData, options: TrainAsyncOptions): Promise<TrainResult> {
   const op = 'NeuralNetwork.trainAsync';
   if (options === null || typeof options !== 'object') throw new Error(`${op}: options must be an object, got ${String(options)}`);
-  const { signal, yieldEvery = 16, onProgress, ...rest } = options;
-  if (signal !== undefined && !(typeof signal === 'object' && signal !== null && 'aborted' in signal)) {
+  // each read once, a throwing getter named (train()'s own options are read by the Trainer)
+  const signal = userCode(op, 'reading options.signal', () => options.signal);
+  const yieldEvery = userCode(op, 'reading options.yieldEvery', () => options.yieldEvery) ?? 16;
+  const onProgress = userCode(op, 'reading options.onProgress', () => options.onProgress);
+  if (signal !== undefined && !userCode(op, 'reading options.signal', () => typeof signal === 'object' && signal !== null && 'aborted' in signal)) {
     throw new Error(`${op}: signal must be an AbortSignal`);
   }
   if (typeof yieldEvery !== 'number' || !(yieldEvery > 0) || !Number.isFinite(yieldEvery)) throw new Error(`${op}: yieldEvery must be a number of milliseconds > 0`);
   if (onProgress !== undefined && typeof onProgress !== 'function') throw new Error(`${op}: onProgress must be a function`);
-  const t = new Trainer(net, data, rest, op);
+  const aborted = (): boolean => signal !== undefined && Boolean(userCode(op, 'reading signal.aborted', () => signal.aborted));
+  const t = new Trainer(net, data, options, op);
   try {
+    if (aborted()) {
+      // aborted before the first epoch: nothing ran, so nothing changes (optimizer state, trainingConfig)
+      t.stop('aborted');
+      t.abort();
+      return t.result;
+    }
+    // an abort from a callback (onEpoch, onBatch) stops after that epoch, not at the end of the slice
+    t.afterEpoch = () => {
+      if (aborted()) t.stop('aborted');
+    };
     let chunk = 1;
     while (!t.done) {
-      if (signal?.aborted) {
+      if (aborted()) {
         t.stop('aborted');
         break;
       }
@@ -545,6 +576,7 @@ export async function trainNetworkAsync(net: NeuralNetwork, data: TrainData, opt
       if (onProgress) userCall(`${op}: onProgress`, () => onProgress({ epoch: r.epochs, epochs: t.epochs, loss: r.loss[r.loss.length - 1] ?? NaN }));
       if (!t.done) await nextTick();
     }
+    t.end();
   } catch (e) {
     settle(t, e);
     throw e;

@@ -6,7 +6,7 @@
 // outputs never change, and that no memory leaks.
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  Activation, backendInfo, init, Layer, Matrix, NeuralNetwork, ReLU, SGD, Sigmoid, Tanh, type MatrixLike, type TrainOptions,
+  Activation, backendInfo, init, Layer, Linear, Matrix, NeuralNetwork, ReLU, SGD, Sigmoid, Tanh, type MatrixLike, type TrainOptions,
 } from '../../src/index.js';
 
 beforeAll(async () => {
@@ -378,5 +378,66 @@ describe('user code run by predict, forward, backward and a layer (a custom acti
       expect(layer.disposed).toBe(false);
       layer.dispose();
     }
+  });
+});
+
+describe('trainAsync and its AbortSignal', () => {
+  it('aborted before the call: 0 epochs, and the optimizer state and trainingConfig stay as they were', async () => {
+    const a = make(), control = make();
+    for (const n of [a, control]) n.train(X, Y, { epochs: 5, optimizer: 'momentum', learningRate: 0.1 });
+    const config = a.trainingConfig;
+    const ac = new AbortController();
+    ac.abort();
+    const r = await a.trainAsync(X, Y, { epochs: 100, optimizer: 'adam', signal: ac.signal });
+    expect([r.epochs, r.stopped, r.stopReason]).toEqual([0, true, 'aborted']);
+    expect(a.trainingConfig).toEqual(config);
+    for (const n of [a, control]) n.train(X, Y, { epochs: 5, optimizer: 'momentum', learningRate: 0.1 });
+    expect(weights(a)).toEqual(weights(control)); // the momentum kept its velocity
+    a.dispose();
+    control.dispose();
+  });
+
+  it('aborted from onEpoch (or onBatch): stops after that epoch, whatever the slice length', async () => {
+    for (const cb of ['onEpoch', 'onBatch'] as const) {
+      for (const yieldEvery of [1000, 16]) {
+        const net = make();
+        const ac = new AbortController();
+        let seen = -1;
+        const hook = (...args: number[]) => {
+          const epoch = cb === 'onEpoch' ? args[0]! : args[2]!;
+          seen = epoch;
+          if (epoch === 2) ac.abort();
+        };
+        const r = await net.trainAsync(X, Y, { epochs: 50, batchSize: 2, signal: ac.signal, yieldEvery, [cb]: hook });
+        expect([r.epochs, r.stopped, r.stopReason, seen], `${cb}, yieldEvery ${yieldEvery}`).toEqual([3, true, 'aborted', 2]);
+        net.dispose();
+      }
+    }
+  });
+
+  it('aborted between slices after an update that overflowed: TrainingDivergedError and the weights before it, as train() does', async () => {
+    const net = new NeuralNetwork([1, 1], [new Linear()], { seed: 1 });
+    const before = weights(net);
+    const ac = new AbortController();
+    const run = net.trainAsync([[1e15]], [[0]], { epochs: 1000, learningRate: 1e20, loss: 'meanSquaredError', signal: ac.signal, onProgress: () => ac.abort() });
+    await expect(run).rejects.toThrow(/NeuralNetwork\.trainAsync: the last update at epoch 0 made a weight -?Infinity; the weights are those before it/);
+    expect(weights(net)).toEqual(before);
+    expect(weights(net).every(Number.isFinite)).toBe(true);
+    net.dispose();
+  });
+
+  it('a throwing options getter or signal is a named Error, and the network is unchanged', async () => {
+    const net = make();
+    const before = weights(net);
+    await expect(net.trainAsync(X, Y, { get epochs(): number { throw 'x'; } })).rejects.toThrow(/^NeuralNetwork\.trainAsync: reading options\.epochs failed \(x\)$/);
+    await expect(net.trainAsync(X, Y, { get signal(): AbortSignal { throw 'x'; } })).rejects.toThrow(/^NeuralNetwork\.trainAsync: reading options\.signal failed \(x\)$/);
+    const throwing = { get aborted(): boolean { throw 'x'; } } as unknown as AbortSignal;
+    await expect(net.trainAsync(X, Y, { epochs: 10, signal: throwing })).rejects.toThrow(/^NeuralNetwork\.trainAsync: reading signal\.aborted failed \(x\)$/);
+    const revoked = Proxy.revocable({ aborted: false }, {});
+    revoked.revoke();
+    await expect(net.trainAsync(X, Y, { epochs: 10, signal: revoked.proxy as unknown as AbortSignal })).rejects.toThrow(/^NeuralNetwork\.trainAsync: reading options\.signal failed/);
+    expect(weights(net)).toEqual(before);
+    expect(net.trainingConfig).toBeNull();
+    net.dispose();
   });
 });

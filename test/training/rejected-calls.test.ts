@@ -262,6 +262,23 @@ describe('8. a rejected call leaves everything as it was', () => {
     [n, control, twin].forEach((x) => x.dispose());
   });
 
+  it('logEvery with console.log missing or throwing: a named Error, and the network as before the call', () => {
+    const n = make();
+    n.train(X, Y, { epochs: 1 }); // its buffers, before measuring
+    const log = console.log;
+    try {
+      (console as { log: unknown }).log = undefined;
+      rejects(() => n.train(X, Y, { epochs: 3, logEvery: 1 }), /^NeuralNetwork\.train: logEvery: console\.log failed \(console\.log is not a function\)$/, n);
+      console.log = () => {
+        throw 'logger down';
+      };
+      rejects(() => n.train(X, Y, { epochs: 3, logEvery: 1 }), /^NeuralNetwork\.train: logEvery: console\.log failed \(logger down\)$/, n);
+    } finally {
+      console.log = log;
+    }
+    n.dispose();
+  });
+
   it('a callback that throws: the error propagates and the network is as before the call', () => {
     const n = make();
     const before = snapshot(n);

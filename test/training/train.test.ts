@@ -196,6 +196,22 @@ describe('training control', () => {
     net.dispose();
   });
 
+  it('early stopping on the training loss of a full batch restores the weights that scored the best loss (those before its update)', () => {
+    const X1 = [[1], [2], [3], [4]], Y1 = [[2], [4], [6], [8]];
+    for (const [lr, patience] of [[0.12, 2], [0.121, 5]] as const) {
+      const net = new NeuralNetwork([1, 1], [new Linear()], { seed: 3 });
+      const r = net.train(X1, Y1, { epochs: 200, learningRate: lr, loss: 'meanSquaredError', earlyStopping: { patience, restoreBest: true } });
+      expect(r.stopReason).toBe('earlyStopping');
+      // the loss of the weights kept, measured with no update
+      const probe = NeuralNetwork.fromJSON(net.toJSON());
+      const kept = probe.train(X1, Y1, { epochs: 1, learningRate: 1e-30, loss: 'meanSquaredError' }).loss[0]!;
+      expect(kept).toBe(Math.min(...r.loss));
+      expect(kept).toBe(r.loss[r.bestEpoch!]);
+      net.dispose();
+      probe.dispose();
+    }
+  });
+
   it('errorThreshold stops as soon as the loss falls below it (brain.js errorThresh)', () => {
     const net = new NeuralNetwork([2, 8, 1], [new ReLU(), new Sigmoid()], { seed: 1 });
     const r = net.train([[0, 0], [0, 1], [1, 0], [1, 1]], [[0], [1], [1], [0]], { epochs: 10000, learningRate: 0.5, errorThreshold: 0.05 });
