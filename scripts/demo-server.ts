@@ -10,7 +10,8 @@
  */
 import { createReadStream, promises as fs, realpathSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -61,6 +62,35 @@ function baseHeaders(): Record<string, string> {
 function sendText(res: ServerResponse, status: number, body: string, extra: Record<string, string> = {}): void {
   res.writeHead(status, { ...baseHeaders(), 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(body), ...extra });
   res.end(res.req.method === 'HEAD' ? undefined : body);
+}
+
+/**
+ * A whole response written on a raw socket, then closed: for what never reaches the request handler
+ * (a request Node's parser refused, a CONNECT), with the same base headers as every other response.
+ */
+function answerRaw(socket: Duplex, status: number, reason: string, extra: Record<string, string> = {}): void {
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const body = `${reason}\n`;
+  const headers = { ...baseHeaders(), 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': String(Buffer.byteLength(body)), Connection: 'close', ...extra };
+  const head = Object.entries(headers).map(([k, v]) => `${k}: ${v}`).join('\r\n');
+  socket.end(`HTTP/1.1 ${status} ${reason}\r\n${head}\r\n\r\n${body}`);
+  socket.once('error', () => socket.destroy());
+}
+
+/** Node's parser refused a request: 431 when its headers are too large, 408 on a timeout, else 400; then close. */
+function onClientError(err: NodeJS.ErrnoException, socket: Duplex): void {
+  // a reset connection has no one to answer; a response already under way cannot get another status line
+  const inFlight = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+  if (err.code === 'ECONNRESET' || inFlight?.headersSent) {
+    socket.destroy();
+    return;
+  }
+  if (err.code === 'HPE_HEADER_OVERFLOW') answerRaw(socket, 431, 'Request Header Fields Too Large');
+  else if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT') answerRaw(socket, 408, 'Request Timeout');
+  else answerRaw(socket, 400, 'Bad Request');
 }
 
 /**
@@ -150,6 +180,9 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
       else res.destroy();
     });
   });
+  server.on('clientError', onClientError);
+  // CONNECT never reaches the request handler (Node hands over the socket): a static server refuses it
+  server.on('connect', (_req: IncomingMessage, socket: Duplex) => answerRaw(socket, 405, 'Method Not Allowed', { Allow: 'GET, HEAD' }));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, '127.0.0.1', () => {

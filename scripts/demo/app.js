@@ -220,6 +220,27 @@ function parseSeed(text) {
   return { seed: +t };
 }
 
+/** A number as a link may write it: plain decimal (no hex, no sign +, no spaces), as a range input parses it. */
+const DECIMAL = /^-?(?:\d+(?:\.\d+)?|\.\d+)(?:[eE][-+]?\d+)?$/;
+
+/**
+ * Set a control to `v` and keep it only if the control took it as given (an <input> empties or
+ * moves a value it cannot parse); otherwise put the previous value back and return false.
+ */
+function trySet(control, v, same = (a, b) => a === b) {
+  const prev = control.value;
+  control.value = v;
+  if (same(control.value, v)) return true;
+  control.value = prev;
+  return false;
+}
+
+/** `key=value` from a link for the warning banner: blanks folded, at most 40 characters of the value. */
+function shown(key, value) {
+  const v = String(value).replace(/\s+/g, ' ');
+  return `${key}=${v.length > 40 ? v.slice(0, 40) + '…' : v}`;
+}
+
 function fillDatasets() {
   const list = DATASETS[el.problem.value] ?? DATASETS.classification;
   const keep = el.dataset.value;
@@ -255,13 +276,21 @@ function readConfig() {
   };
 }
 
-/** The hash of the current settings: `#problem=…&dataset=…&…&features=x1,x2&hidden=4,2`. */
+/** The settings of the controls as [key, value] pairs of the hash. */
+function settingsParams() {
+  const p = Object.entries(FIELDS).map(([key, control]) => [key, control.value]);
+  p.push(['features', FEATURES.filter((f) => features.includes(f)).join(',')], ['hidden', hidden.join(',')]);
+  return p;
+}
+
+/** The settings last sent to the worker (the run shown): the address holds these, never a value the run does not use. */
+let applied = null;
+
+/** The hash of the current run: `#problem=…&dataset=…&…&features=x1,x2&hidden=4,2`. */
 function hashOf() {
   const p = new URLSearchParams();
   if (state.mode === 'chapter') p.set('mode', 'chapter');
-  for (const [key, control] of Object.entries(FIELDS)) p.set(key, control.value);
-  p.set('features', FEATURES.filter((f) => features.includes(f)).join(','));
-  p.set('hidden', hidden.join(','));
+  for (const [key, v] of applied ?? settingsParams()) p.set(key, v);
   p.set('showTest', el.showTest.checked ? '1' : '0');
   if (chapter) for (const [k, v] of Object.entries(chapter.settings())) p.set(k, v);
   else for (const k of ['cseed', 'clr']) if (pendingChapter[k] !== undefined) p.set(k, pendingChapter[k]);
@@ -273,50 +302,86 @@ function writeHash() {
   if (location.hash !== h) history.replaceState(null, '', h);
 }
 
+/** Chapter mode's settings from the links so far (chapter.js is loaded when the mode is first opened). */
 const pendingChapter = {};
+const chapterLr = $('ch-lr');
 
-/** Apply a hash to the controls; returns the names of values it could not use. */
+/**
+ * Apply a hash to the controls. Returns the values it could not use (as `key=value`, shortened),
+ * the mode, and the chapter settings it holds (valid ones only).
+ */
 function applyHash(hash) {
   const p = new URLSearchParams(hash.replace(/^#/, ''));
   const bad = [];
-  const setSelect = (control, v) => {
-    if ([...control.options].some((o) => o.value === v)) control.value = v;
-    else bad.push(v);
+  const inList = (control, v) => [...control.options].some((o) => o.value === v);
+  const setSelect = (key, control, v) => {
+    if (inList(control, v)) control.value = v;
+    else bad.push(shown(key, v));
   };
-  if (p.has('problem')) setSelect(el.problem, p.get('problem'));
+  if (p.has('problem')) setSelect('problem', el.problem, p.get('problem'));
   fillDatasets();
   for (const [key, control] of Object.entries(FIELDS)) {
     if (key === 'problem' || !p.has(key)) continue;
     const v = p.get(key);
-    if (control.tagName === 'SELECT') setSelect(control, v);
+    if (control.tagName === 'SELECT') setSelect(key, control, v);
     else if (control.type === 'range') {
+      // only what the slider takes as written: it would move "0x1A" or "+80" to its midpoint and 0.005 onto its step
       const x = Number(v);
-      if (v !== '' && Number.isFinite(x) && x >= +control.min && x <= +control.max) control.value = v;
-      else bad.push(`${key}=${v}`);
-    } else if (parseSeed(v).error) bad.push(`${key}=${v}`);
-    else control.value = v;
+      const ok = DECIMAL.test(v) && x >= +control.min && x <= +control.max && trySet(control, v, (a) => Number(a) === x);
+      if (!ok) bad.push(shown(key, v));
+    } else {
+      // the seed: "7 " is seed 7, written as the number field takes it (it would empty itself on "7 ")
+      const s = parseSeed(v);
+      if (s.error || !trySet(control, String(s.seed))) bad.push(shown(key, v));
+    }
   }
   if (p.has('features')) {
     const f = p.get('features').split(',').filter(Boolean);
-    if (f.length && f.every((x) => FEATURES.includes(x))) features = f;
-    else bad.push(`features=${p.get('features')}`);
+    // each feature once, in the page's order ("x1,x1" is the one feature x1)
+    if (f.length && f.every((x) => FEATURES.includes(x))) features = FEATURES.filter((x) => f.includes(x));
+    else bad.push(shown('features', p.get('features')));
   }
   if (p.has('hidden')) {
     const raw = p.get('hidden');
     const h = raw === '' ? [] : raw.split(',').map(Number);
     if (h.length <= MAX_LAYERS && h.every((x) => Number.isInteger(x) && x >= 1 && x <= MAX_UNITS)) hidden = h;
-    else bad.push(`hidden=${raw}`);
+    else bad.push(shown('hidden', raw));
   }
   if (p.has('showTest')) el.showTest.checked = p.get('showTest') === '1';
-  for (const k of ['cseed', 'clr']) if (p.has(k)) pendingChapter[k] = p.get(k);
+  const chapterSettings = {};
+  if (p.has('cseed')) {
+    const s = parseSeed(p.get('cseed'));
+    if (s.error) bad.push(shown('cseed', p.get('cseed')));
+    else chapterSettings.cseed = String(s.seed);
+  }
+  if (p.has('clr')) {
+    if (inList(chapterLr, p.get('clr'))) chapterSettings.clr = p.get('clr');
+    else bad.push(shown('clr', p.get('clr')));
+  }
+  Object.assign(pendingChapter, chapterSettings);
   syncFields();
-  return { bad, mode: p.get('mode') === 'chapter' ? 'chapter' : 'playground' };
+  return { bad, mode: p.get('mode') === 'chapter' ? 'chapter' : 'playground', chapter: chapterSettings };
+}
+
+/** The banner's warning about a link, cleared when a link with nothing to ignore is applied. */
+let linkWarning = '';
+
+function warnLink(bad) {
+  if (bad.length) {
+    linkWarning = `the link has settings this page does not know, ignored: ${bad.join(', ')}`;
+    showError(linkWarning, 'warn');
+  } else {
+    if (linkWarning && el.error.textContent === linkWarning) clearError();
+    linkWarning = '';
+  }
 }
 
 function sendConfig() {
   syncFields();
-  writeHash();
   const config = readConfig();
+  // with a setting invalid, nothing is sent, and the address keeps the settings of the run shown
+  if (config) applied = settingsParams();
+  writeHash();
   if (!config) return;
   state.config = config;
   if (state.status === 'error' && !fatal) {
@@ -340,7 +405,10 @@ for (const range of [el.noise, el.ratio]) {
   range.addEventListener('input', () => {
     syncFields();
     clearTimeout(debounce);
-    debounce = setTimeout(sendConfig, 150);
+    debounce = setTimeout(() => {
+      debounce = 0;
+      sendConfig();
+    }, 150);
   });
 }
 el.seed.addEventListener('change', sendConfig);
@@ -360,38 +428,47 @@ el.layerRemove.addEventListener('click', () => {
   sendConfig();
 });
 
+/** Whether the settings are valid (else the fields are marked and the banner says so): Start, Step and Reset need them. */
+function settingsValid() {
+  if (readConfig()) return true;
+  showError('fix the highlighted settings first', 'warn');
+  return false;
+}
+
 el.start.addEventListener('click', () => {
   if (fatal) return;
   if (state.status === 'training') {
     post({ type: 'pause' });
     return;
   }
-  clearTimeout(debounce);
-  const config = readConfig();
-  if (!config) {
-    showError('fix the highlighted settings first', 'warn');
-    return;
+  if (debounce) {
+    // a slider moved just before Start: its value goes first, not never
+    clearTimeout(debounce);
+    debounce = 0;
+    sendConfig();
   }
+  if (!settingsValid()) return;
   clearError();
   post({ type: 'start' });
 });
 el.step.addEventListener('click', () => {
-  if (fatal) return;
+  if (fatal || !settingsValid()) return;
   clearError();
   post({ type: 'step' });
 });
 el.reset.addEventListener('click', () => {
-  if (fatal) return;
+  if (fatal || !settingsValid()) return;
   clearError();
   post({ type: 'reset' });
 });
 el.share.addEventListener('click', async () => {
-  writeHash();
+  writeHash(); // the settings of the run shown (not those of a field marked invalid)
+  const pending = readConfig() ? '' : ' (not the highlighted settings, which are not applied)';
   try {
     await navigator.clipboard.writeText(location.href);
-    el.shareNote.textContent = 'Link copied: it opens this run with the same settings and seed.';
+    el.shareNote.textContent = `Link copied: it opens this run with the same settings and seed${pending}.`;
   } catch {
-    el.shareNote.textContent = 'The address bar holds the link to this run.';
+    el.shareNote.textContent = `The address bar holds the link to this run${pending}.`;
   }
 });
 for (const [button, what] of [[el.dlJson, 'json'], [el.dlSvg, 'svg'], [el.dlOnnx, 'onnx'], [el.dlTfjs, 'tfjs']]) {
@@ -607,7 +684,10 @@ async function setMode(mode) {
   el.chapter.hidden = mode !== 'chapter';
   if (mode === 'chapter') {
     if (state.status === 'training') post({ type: 'pause' });
-    chapterLoading ??= import('./chapter.js').then((m) => m.startChapter({ ...pendingChapter, onChange: writeHash, onError: showError }));
+    chapterLoading ??= import('./chapter.js').then((m) => m.startChapter({
+      ...pendingChapter, onChange: writeHash, onError: showError,
+      onClear: (message) => el.error.textContent === message && clearError(),
+    }));
     chapter = await chapterLoading;
   } else {
     chapter?.pause();
@@ -620,9 +700,9 @@ el.modeChapter.addEventListener('click', () => setMode('chapter'));
 
 window.addEventListener('hashchange', () => {
   if (location.hash === hashOf()) return;
-  const { bad, mode } = applyHash(location.hash);
-  if (bad.length) showError(`the link has settings this page does not know, ignored: ${bad.join(', ')}`, 'warn');
-  chapter?.applySettings(pendingChapter);
+  const { bad, mode, chapter: chapterSettings } = applyHash(location.hash);
+  warnLink(bad);
+  chapter?.applySettings(chapterSettings);
   sendConfig();
   setMode(mode);
 });
@@ -631,7 +711,7 @@ window.addEventListener('hashchange', () => {
 el.problem.value = 'classification';
 fillDatasets();
 const initial = applyHash(location.hash);
-if (initial.bad.length) showError(`the link has settings this page does not know, ignored: ${initial.bad.join(', ')}`, 'warn');
+warnLink(initial.bad);
 setStatus('idle');
 sendConfig();
 setMode(initial.mode);

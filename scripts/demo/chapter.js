@@ -48,7 +48,7 @@ const $ = (id) => document.getElementById(id);
  * Start chapter mode (once): load scratchnet on this thread, build the network and draw epoch 0.
  * Returns { settings(), applySettings(s), pause() }.
  */
-export async function startChapter({ cseed, clr, onChange, onError }) {
+export async function startChapter({ cseed, clr, onChange, onError, onClear = () => {} }) {
   const sn = await import('/dist/scratchnet.browser.js');
   await sn.init({ threads: 1 }); // the page's thread may not block on worker threads
   const el = {
@@ -61,6 +61,8 @@ export async function startChapter({ cseed, clr, onChange, onError }) {
   window.demoState.chapter = st;
   let net = null;
   let now = null; // the current epoch's forward and backward values
+  let builtSeed = null; // the seed of the network shown (the address holds it, not a seed field marked invalid)
+  let warning = ''; // the banner's warning about the seed field, cleared by the next valid seed
 
   if (cseed !== undefined && /^\d+$/.test(cseed) && +cseed <= 4294967295) el.seed.value = cseed;
   if (clr !== undefined && [...el.lr.options].some((o) => o.value === clr)) el.lr.value = clr;
@@ -78,11 +80,24 @@ export async function startChapter({ cseed, clr, onChange, onError }) {
     return /^\d+$/.test(t) && +t <= 4294967295 ? +t : null;
   }
 
+  /** Build the network of the seed field; with the field invalid, say so and keep the network shown. */
   function build() {
     const seed = seedValue();
     el.seed.setAttribute('aria-invalid', String(seed === null));
-    if (seed === null) return;
+    if (seed === null) {
+      if (net) {
+        warning = `chapter mode: the seed must be a whole number 0–4294967295; still showing the run of seed ${builtSeed}`;
+        onError(warning, 'warn');
+        return;
+      }
+      el.seed.value = '42';
+      el.seed.setAttribute('aria-invalid', 'false');
+      return build();
+    }
+    if (warning) onClear(warning);
+    warning = '';
     if (net) net.dispose();
+    builtSeed = seed;
     // np.random.seed(seed); NeuralNetwork([2, 4, 1], [ReLU(), Sigmoid()]): weights randn · 0.01
     net = new sn.NeuralNetwork([2, 4, 1], [new sn.ReLU(), new sn.Sigmoid()], { seed });
     st.epoch = 0;
@@ -276,11 +291,13 @@ export async function startChapter({ cseed, clr, onChange, onError }) {
     render();
   });
   el.reset.addEventListener('click', () => {
+    if (seedValue() === null) return build(); // says why, and the run goes on
     setRunning(false);
     target = EPOCHS;
     build();
   });
   el.seed.addEventListener('change', () => {
+    if (seedValue() === null) return build(); // says why, and the run goes on
     setRunning(false);
     target = EPOCHS;
     build();
@@ -298,12 +315,20 @@ export async function startChapter({ cseed, clr, onChange, onError }) {
   }
 
   return {
-    settings: () => ({ cseed: el.seed.value, clr: el.lr.value }),
+    settings: () => ({ cseed: String(builtSeed ?? el.seed.value), clr: el.lr.value }),
+    /** Settings from a link (app.js has checked them; a value out of range is ignored here too). */
     applySettings(s) {
       let changed = false;
-      if (s.cseed !== undefined && s.cseed !== el.seed.value && /^\d+$/.test(s.cseed)) {
-        el.seed.value = s.cseed;
+      const seed = s.cseed !== undefined && /^\d+$/.test(s.cseed) && +s.cseed <= 4294967295 ? +s.cseed : null;
+      if (seed !== null && seed !== builtSeed) {
+        el.seed.value = String(seed);
         changed = true;
+      } else if (seed !== null && seedValue() !== seed) {
+        // the run shown is this seed's: only the field (marked invalid) changes back
+        el.seed.value = String(seed);
+        el.seed.setAttribute('aria-invalid', 'false');
+        if (warning) onClear(warning);
+        warning = '';
       }
       if (s.clr !== undefined && [...el.lr.options].some((o) => o.value === s.clr)) el.lr.value = s.clr;
       if (changed) {

@@ -35,6 +35,10 @@ function el(tag, props = {}, ...children) {
   return e;
 }
 
+/** The largest float32, the largest weight a network holds (Matrix.set refuses more). */
+const F32_MAX = 3.4028234663852886e38;
+const F32_MAX_TEXT = '3.4028234e38';
+
 export class NetView {
   /**
    * @param {HTMLElement} root the container (position: relative)
@@ -313,11 +317,17 @@ export class NetView {
     this.sel = index;
     this.hideTip();
     const k = this.links[index], w = this.weightOf(k);
-    const input = el('input', { type: 'number', step: '0.1', value: Number.isFinite(w) ? w.toFixed(4) : '0', id: 'weight-input' });
+    const input = el('input', {
+      type: 'number', step: '0.1', value: Number.isFinite(w) ? w.toFixed(4) : '0', id: 'weight-input', 'aria-describedby': 'weight-hint',
+    });
+    const hint = el('span', { class: 'hint', id: 'weight-hint', 'aria-live': 'polite' });
     const apply = () => {
       const v = Number(input.value);
-      if (input.value.trim() === '' || !Number.isFinite(v)) {
+      // the weights are float32: beyond its largest value a weight cannot be stored
+      if (input.value.trim() === '' || !Number.isFinite(v) || Math.abs(v) > F32_MAX) {
         input.setAttribute('aria-invalid', 'true');
+        hint.textContent = `a number from −${F32_MAX_TEXT} to ${F32_MAX_TEXT} (a float32 weight)`;
+        input.focus();
         return;
       }
       this.handlers.editWeight(k.layer, k.i, k.j, v);
@@ -331,6 +341,7 @@ export class NetView {
       el('label', { for: 'weight-input' }, `Weight ${k.label}`, input),
       el('button', { type: 'button', onclick: apply }, 'Set'),
       el('button', { type: 'button', 'aria-label': 'Cancel', onclick: () => this.closeEditor(true) }, '×'),
+      hint,
     );
     box.addEventListener('keydown', (e) => {
       if (e.key === 'Escape') this.closeEditor(true);

@@ -322,7 +322,7 @@ function buildNetwork() {
 function setWeight({ layer, i, j, value }) {
   const l = net && net.layers[layer];
   if (!l) throw new Error(`setWeight: no layer ${layer}`);
-  if (!Number.isFinite(value)) throw new Error(`setWeight: ${value} is not a finite number`);
+  if (!Number.isFinite(value) || Math.abs(value) > 3.4028234663852886e38) throw new Error(`setWeight: ${value} is not a finite float32`);
   if (i === -1) l.bias.set(0, j, value);
   else l.weights.set(i, j, value);
   lastTrain = evaluate(data.xTrain, data.yTrain).loss;

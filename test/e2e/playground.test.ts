@@ -4,6 +4,7 @@
 // scripts/demo/), and the speed of the view and of training (measured and reported, not asserted).
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { deflateSync } from 'node:zlib';
+import { connect } from 'node:net';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -52,6 +53,18 @@ async function pause(page: Page): Promise<void> {
     null, { timeout: 10_000 },
   );
 }
+
+/** Set the page's hash (as a link followed on the page would) and wait until the page has handled it. */
+async function setHash(page: Page, hash: string): Promise<void> {
+  await page.evaluate(`new Promise((r) => { addEventListener('hashchange', () => setTimeout(r, 0), { once: true }); location.hash = ${JSON.stringify(hash)}; })`);
+}
+
+/** The page's address as search parameters. */
+async function hashParams(page: Page): Promise<URLSearchParams> {
+  return new URLSearchParams(((await page.evaluate('location.hash')) as string).slice(1));
+}
+
+const LINK_WARNING = 'the link has settings this page does not know, ignored: ';
 
 beforeAll(async () => {
   await mkdir(out, { recursive: true });
@@ -204,6 +217,182 @@ describe('the playground (npm run demo)', () => {
       expect(errors).toEqual([]);
     } finally {
       await page.close();
+    }
+  });
+
+  it('a link\'s values: "7 " is seed 7, x1,x1 is x1, a value a control refuses is ignored with a short warning naming its key', async () => {
+    // "7 " was accepted by the link check, refused by the number field: no seed, no config, no network
+    const { page, errors } = await open('#seed=7%20&features=x1,x1&dataset=xor&hidden=3');
+    try {
+      expect(await page.inputValue('#seed')).toBe('7');
+      expect((await demo(page)).config).toMatchObject({ seed: 7, features: ['x1'] });
+      let p = await hashParams(page);
+      expect([p.get('seed'), p.get('features')]).toEqual(['7', 'x1']);
+      expect(await page.textContent('#error')).toBe('');
+      // x1 twice was two features to the guard: the last one could be switched off (an error in the worker)
+      await page.click('#net .feature[aria-pressed=true]');
+      expect(await page.textContent('#error')).toBe('the network needs at least one input feature');
+      expect((await hashParams(page)).get('features')).toBe('x1');
+      for (const [hash, seed] of [['#seed=%208%0A', 8], ['#seed=9%09', 9]] as const) {
+        await setHash(page, hash);
+        expect(await page.inputValue('#seed')).toBe(String(seed));
+        expect((await demo(page)).config.seed).toBe(seed);
+        expect((await hashParams(page)).get('seed')).toBe(String(seed));
+      }
+      // slider values that Number() reads but the slider does not (it moved them to its midpoint)
+      await setHash(page, '#ratio=70&noise=0.2');
+      for (const [hash, key, shown] of [['#ratio=0x1A', 'ratio', '0x1A'], ['#ratio=%2B80', 'ratio', '+80'], ['#noise=0x0', 'noise', '0x0'],
+        ['#noise=%200.3', 'noise', ' 0.3'], ['#noise=0.005', 'noise', '0.005']] as const) {
+        await setHash(page, hash);
+        expect(await page.textContent('#error'), hash).toBe(`${LINK_WARNING}${key}=${shown}`);
+        expect(await page.inputValue('#ratio')).toBe('70');
+        expect(await page.inputValue('#noise')).toBe('0.2');
+        p = await hashParams(page);
+        expect([p.get('ratio'), p.get('noise'), p.get('seed')]).toEqual(['70', '0.2', '9']);
+      }
+      expect((await demo(page)).config).toMatchObject({ ratio: 70, noise: 0.2, seed: 9 });
+      // text from a link is echoed shortened, with its key
+      const notice = 'SECURITY NOTICE: your session expired, enter your password at http://evil.example ';
+      await setHash(page, '#features=' + encodeURIComponent(notice + 'X'.repeat(200_000)));
+      expect(await page.textContent('#error')).toBe(`${LINK_WARNING}features=${notice.slice(0, 40)}…`);
+      await setHash(page, '#hidden=100000&seed=abc');
+      expect(await page.textContent('#error')).toBe(`${LINK_WARNING}seed=abc, hidden=100000`);
+      // a link with nothing to ignore clears the warning
+      await setHash(page, '#seed=5');
+      expect(await page.textContent('#error')).toBe('');
+      expect((await demo(page)).config).toMatchObject({ seed: 5, features: ['x1'], hidden: [3] });
+      expect(await page.getAttribute('body', 'data-status')).toBe('idle');
+      expect(errors).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('an invalid seed typed in: Start, Step and Reset refuse it and the address keeps the run\'s seed; the weight editor refuses values beyond float32', async () => {
+    const { page, errors } = await open('#dataset=circle&features=x1,x2&hidden=2&batch=0&seed=2&lr=0.1');
+    try {
+      await page.fill('#seed', '99999999999');
+      await page.dispatchEvent('#seed', 'change');
+      expect(await page.textContent('#seed-hint')).toBe('a whole number 0–4294967295');
+      expect(await page.getAttribute('#seed', 'aria-invalid')).toBe('true');
+      expect((await hashParams(page)).get('seed')).toBe('2');
+      const progressCount = (await demo(page)).progressCount;
+      for (const button of ['#step', '#reset', '#start']) {
+        await page.evaluate(`document.getElementById('error').textContent = ''`);
+        await page.click(button);
+        expect(await page.textContent('#error'), button).toBe('fix the highlighted settings first');
+      }
+      await page.waitForTimeout(300);
+      const s = await demo(page);
+      expect([s.progressCount, s.epoch, s.status, s.config.seed]).toEqual([progressCount, 0, 'idle', 2]);
+      await page.click('#share'); // the link it copies is the address: the run's settings
+      expect((await hashParams(page)).get('seed')).toBe('2');
+      await page.fill('#seed', '2');
+      await page.dispatchEvent('#seed', 'change');
+      expect(await page.getAttribute('#seed', 'aria-invalid')).toBe('false');
+
+      // the weight editor: past float32's largest value, refused in place (Matrix.set threw in the worker)
+      await page.focus('#net svg.links');
+      await page.keyboard.press('ArrowDown');
+      await page.keyboard.press('Enter');
+      const before = (await page.evaluate('window.demoState.weights[0].w[1]')) as number;
+      for (const v of ['1e39', '-1e39', '3.5e38', 'NaN']) {
+        await page.fill('#weight-input', v).catch(() => page.evaluate(`document.getElementById('weight-input').value = ${JSON.stringify(v)}`));
+        await page.press('#weight-input', 'Enter');
+        expect(await page.locator('#weight-input').count(), `${v}: the editor stays open`).toBe(1);
+        expect(await page.getAttribute('#weight-input', 'aria-invalid'), v).toBe('true');
+        expect(await page.textContent('#weight-hint')).toBe('a number from −3.4028234e38 to 3.4028234e38 (a float32 weight)');
+      }
+      await page.waitForTimeout(200);
+      expect(await page.getAttribute('body', 'data-status')).toBe('idle');
+      expect((await page.evaluate('window.demoState.weights[0].w[1]')) as number).toBe(before);
+      await page.fill('#weight-input', '-2.5');
+      await page.press('#weight-input', 'Enter');
+      await page.waitForFunction('window.demoState.weights[0].w[1] === -2.5', null, { timeout: 10_000 });
+      expect(await page.locator('.editor').count()).toBe(0);
+      expect(errors).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('chapter mode: a seed or learning rate the page cannot use, from a link (first load or later) or typed in, is ignored with a warning', async () => {
+    const { page, errors } = await open('#mode=chapter&cseed=99999999999&clr=5');
+    try {
+      await page.waitForFunction('window.demoState.chapter && window.demoState.chapter.epoch === 0', null, { timeout: 30_000 });
+      expect([await page.inputValue('#ch-seed'), await page.inputValue('#ch-lr')]).toEqual(['42', '0.1']);
+      expect(await page.textContent('#error')).toBe(`${LINK_WARNING}cseed=99999999999, clr=5`);
+      let p = await hashParams(page);
+      expect([p.get('cseed'), p.get('clr')]).toEqual(['42', '0.1']);
+      await setHash(page, '#mode=chapter&cseed=7');
+      expect(await page.inputValue('#ch-seed')).toBe('7');
+      expect(await page.textContent('#error')).toBe('');
+      await page.click('#ch-step');
+      await page.waitForFunction('window.demoState.chapter.epoch === 1');
+      const loss = await page.textContent('#ch-loss');
+      for (const bad of ['-1', '99999999999']) {
+        await setHash(page, `#mode=chapter&cseed=${bad}`);
+        expect(await page.textContent('#error')).toBe(`${LINK_WARNING}cseed=${bad}`);
+        expect(await page.inputValue('#ch-seed')).toBe('7');
+        expect((await hashParams(page)).get('cseed')).toBe('7');
+      }
+      // typed in: the run of seed 7 stays, and so does the address
+      await page.fill('#ch-seed', '99999999999');
+      await page.dispatchEvent('#ch-seed', 'change');
+      expect(await page.textContent('#error')).toBe('chapter mode: the seed must be a whole number 0–4294967295; still showing the run of seed 7');
+      expect(await page.getAttribute('#ch-seed', 'aria-invalid')).toBe('true');
+      expect((await hashParams(page)).get('cseed')).toBe('7');
+      expect(((await page.evaluate('window.demoState.chapter.epoch')) as number)).toBe(1);
+      expect(await page.textContent('#ch-loss')).toBe(loss);
+      await page.fill('#ch-seed', '0');
+      await page.dispatchEvent('#ch-seed', 'change');
+      await page.waitForFunction('window.demoState.chapter.epoch === 0');
+      expect(await page.textContent('#error')).toBe('');
+      expect((await hashParams(page)).get('cseed')).toBe('0');
+      expect(errors).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('a slider moved just before Start: training starts with its value', async () => {
+    const { page, errors } = await open('#dataset=circle&noise=0.05&seed=3');
+    try {
+      await page.evaluate(`(() => {
+        const r = document.querySelector('#noise');
+        r.value = '0.3';
+        r.dispatchEvent(new Event('input', { bubbles: true }));
+        document.querySelector('#start').click();
+      })()`);
+      await page.waitForFunction(`window.demoState.status === 'training' && window.demoState.config.noise === 0.3`, null, { timeout: 10_000 });
+      await pause(page);
+      expect(errors).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('the server answers requests Node\'s parser refuses (431, 400) and CONNECT (405) with the cross-origin-isolation headers', async () => {
+    const { port } = new URL(server.url);
+    const raw = (request: string) => new Promise<string>((resolve, reject) => {
+      const socket = connect(Number(port), '127.0.0.1', () => socket.end(request));
+      let text = '';
+      socket.on('data', (d: Buffer) => (text += d.toString('latin1')));
+      socket.on('close', () => resolve(text));
+      socket.on('error', reject);
+      socket.setTimeout(5000, () => socket.destroy());
+    });
+    for (const [request, status] of [
+      [`GET / HTTP/1.1\r\nHost: x\r\nX-Big: ${'b'.repeat(20_000)}\r\n\r\n`, '431 Request Header Fields Too Large'],
+      ['CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n', '405 Method Not Allowed'],
+      ['GARBAGE\r\n\r\n', '400 Bad Request'],
+    ] as const) {
+      const response = await raw(request);
+      const head = response.split('\r\n\r\n')[0]!.split('\r\n');
+      expect(head[0], request.slice(0, 20)).toBe(`HTTP/1.1 ${status}`);
+      expect(head).toContain('Cross-Origin-Opener-Policy: same-origin');
+      expect(head).toContain('Cross-Origin-Embedder-Policy: require-corp');
+      expect(head).toContain('Connection: close');
     }
   });
 
