@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { describe } from '../core/validate.js';
+import { describe, typedArrayName } from '../core/validate.js';
 import { OptimizerId } from '../backend/contract.js';
 import * as twin from '../reference/optimizers.js';
 
@@ -75,6 +75,27 @@ export function optimizerKernel(o: Optimizer): OptimizerKernel | null {
   return k && o.update === k.update ? k : null;
 }
 
+/**
+ * The arguments of a built-in's `update` called directly: Float32Arrays of one length (param,
+ * grad and `slots` state arrays), a finite learning rate, and (Adam) a step ≥ 1.
+ */
+function checkUpdate(op: string, param: unknown, grad: unknown, state: unknown, slots: number, learningRate: unknown, step?: unknown): void {
+  const array = (name: string, v: unknown): number => {
+    if (typedArrayName(v) !== 'Float32Array') throw new Error(`${op}: ${name} must be a Float32Array, got ${describe(v)}`);
+    return (v as Float32Array).length;
+  };
+  const n = array('param', param);
+  const g = array('grad', grad);
+  if (g !== n) throw new Error(`${op}: grad has ${g} values, param has ${n}`);
+  if (!Array.isArray(state) || state.length < slots) throw new Error(`${op}: state must be an array of ${slots} Float32Arrays, got ${Array.isArray(state) ? `${state.length}` : describe(state)}`);
+  for (let i = 0; i < slots; i++) {
+    const s = array(`state[${i}]`, state[i]);
+    if (s !== n) throw new Error(`${op}: state[${i}] has ${s} values, param has ${n}`);
+  }
+  if (typeof learningRate !== 'number' || !Number.isFinite(learningRate)) throw new Error(`${op}: learningRate must be a finite number, got ${describe(learningRate)}`);
+  if (step !== undefined && !(Number.isInteger(step) && (step as number) >= 1)) throw new Error(`${op}: step must be an integer ≥ 1, got ${describe(step)}`);
+}
+
 function num(op: string, name: string, v: unknown, lo: number, hi: number, loOpen = false, hiOpen = false): number {
   if (typeof v !== 'number' || !Number.isFinite(v) || (loOpen ? v <= lo : v < lo) || (hiOpen ? v >= hi : v > hi)) {
     const range = `${loOpen ? '(' : '['}${lo}, ${hi}${hiOpen ? ')' : ']'}`;
@@ -98,7 +119,7 @@ export class SGD extends Optimizer {
     register(this, SGD, { id: OptimizerId.SGD, slots: 0, hyper: [0, 0, 0, 0] });
   }
   update(param: Float32Array, grad: Float32Array, state: readonly Float32Array[], learningRate: number): void {
-    void state;
+    checkUpdate('SGD.update', param, grad, state, 0, learningRate);
     twin.sgdUpdate(param, param, grad, learningRate, param.length);
   }
 }
@@ -130,6 +151,7 @@ export class Momentum extends Optimizer {
     register(this, Momentum, { id: OptimizerId.Momentum, slots: 1, hyper: [this.momentum, 0, 0, this.nesterov ? 1 : 0] });
   }
   update(param: Float32Array, grad: Float32Array, state: readonly Float32Array[], learningRate: number): void {
+    checkUpdate('Momentum.update', param, grad, state, 1, learningRate);
     twin.momentumUpdate(param, param, grad, state[0]!, learningRate, this.momentum, this.nesterov ? 1 : 0, param.length);
   }
   override toJSON() {
@@ -160,6 +182,7 @@ export class Adam extends Optimizer {
     register(this, Adam, { id: OptimizerId.Adam, slots: 2, hyper: [this.beta1, this.beta2, this.epsilon, 0] });
   }
   update(param: Float32Array, grad: Float32Array, state: readonly Float32Array[], learningRate: number, step: number): void {
+    checkUpdate('Adam.update', param, grad, state, 2, learningRate, step);
     const c1 = 1 / (1 - Math.fround(this.beta1) ** step), c2 = 1 / (1 - Math.fround(this.beta2) ** step);
     twin.adamUpdate(param, param, grad, state[0]!, state[1]!, learningRate, this.beta1, this.beta2, this.epsilon, c1, c2, param.length);
   }
@@ -188,6 +211,7 @@ export class RMSprop extends Optimizer {
     register(this, RMSprop, { id: OptimizerId.RMSprop, slots: 1, hyper: [this.rho, 0, this.epsilon, 0] });
   }
   update(param: Float32Array, grad: Float32Array, state: readonly Float32Array[], learningRate: number): void {
+    checkUpdate('RMSprop.update', param, grad, state, 1, learningRate);
     twin.rmspropUpdate(param, param, grad, state[0]!, learningRate, this.rho, this.epsilon, param.length);
   }
   override toJSON() {
