@@ -205,7 +205,9 @@ export function checkElements(op: string, what: string, n: number): void {
 /**
  * An options object read once into a plain copy of its known keys: `{}` for `undefined`; an
  * Error naming `op` for anything but a plain object, and for a key it does not know (a typo such
- * as `logy` must not pass silently). An explicit `undefined` means "the default", as if absent.
+ * as `logy` must not pass silently; `unknown: 'ignore'` for an object that carries other keys
+ * too). Each key is read once, a getter that throws named (`op: reading options.key failed`). An
+ * explicit `undefined` means "the default", as if absent.
  *
  * @example
  * ```ts
@@ -213,18 +215,20 @@ export function checkElements(op: string, what: string, n: number): void {
  * readOptions('gunzip', { maxbytes: 10 }, ['maxBytes']); // throws 'gunzip: unknown option "maxbytes" (known: maxBytes)'
  * ```
  */
-export function readOptions(op: string, options: unknown, known: readonly string[]): Record<string, unknown> {
+export function readOptions(op: string, options: unknown, known: readonly string[], unknown: 'reject' | 'ignore' = 'reject'): Record<string, unknown> {
   if (options === undefined) return {};
   if (options === null || typeof options !== 'object' || Array.isArray(options) || ArrayBuffer.isView(options)) {
     throw new Error(`${op}: options must be an object like { ${known.join(', ')} }, got ${describe(options)}`);
   }
-  for (const key of Object.keys(options)) {
-    if (!known.includes(key)) throw new Error(`${op}: unknown option "${key}" (known: ${known.join(', ')})`);
+  if (unknown === 'reject') {
+    for (const key of Object.keys(options)) {
+      if (!known.includes(key)) throw new Error(`${op}: unknown option "${key}" (known: ${known.join(', ')})`);
+    }
   }
   const o = options as Record<string, unknown>;
   const out: Record<string, unknown> = {};
   for (const k of known) {
-    const v = o[k];
+    const v = userCode(op, `reading options.${k}`, () => o[k]);
     if (v !== undefined) out[k] = v;
   }
   return out;

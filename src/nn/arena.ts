@@ -18,7 +18,7 @@ import { OptimizerId } from '../backend/contract.js';
 import { readMatrix } from '../core/scratch.js';
 import { Matrix } from '../core/matrix.js';
 import { userCall } from '../core/validate.js';
-import type { LayerOwner } from './layer.js';
+import { holdBusy, runningError, type LayerOwner } from './layer.js';
 import { align4, LayerBuffers } from './buffers.js';
 import { type Optimizer, type OptimizerKernel, optimizerKernel } from './optimizers.js';
 
@@ -72,6 +72,8 @@ export class NetworkArena implements LayerOwner {
   disposed = false;
   /** The operation training this network (null: idle). */
   busy: string | null = null;
+  /** Whether `busy` is a call running on the network (`use`: predict, forward, backward) rather than training. */
+  running = false;
 
   constructor(readonly be: Backend, readonly params: Block, readonly inputSize: number, readonly outputSize: number) {}
 
@@ -82,10 +84,8 @@ export class NetworkArena implements LayerOwner {
 
   checkIdle(op: string): void {
     if (!this.busy) return;
-    if (!/\.train/.test(this.busy)) {
-      // predict/forward/backward run user code (a custom activation) while they hold the buffers
-      throw new Error(`${op}: this network is busy: ${this.busy} is running on it, and code it calls (a custom activation) cannot ${op.split(/[.:]/)[1] ?? 'use'} it meanwhile`);
-    }
+    // predict/forward/backward run user code (a custom activation) while they hold the buffers
+    if (this.running) throw runningError(op, this.busy, 'network');
     throw new Error(
       `${op}: this network is busy: ${this.busy} is training it. Call ${op.split(':')[0]} after training returns ` +
         '(to stop it early, return false from onEpoch/onBatch or abort its signal)',
@@ -94,13 +94,7 @@ export class NetworkArena implements LayerOwner {
 
   /** Run `fn` with the network busy as `op` (checked idle first): code it calls cannot dispose or reshape it. */
   use<T>(op: string, fn: () => T): T {
-    this.checkIdle(op);
-    this.busy = op;
-    try {
-      return fn();
-    } finally {
-      this.busy = null;
-    }
+    return holdBusy(this, op, fn);
   }
 
   /**
@@ -109,7 +103,7 @@ export class NetworkArena implements LayerOwner {
    */
   ensureWorkspace(rows: number, op: string, owner?: string): void {
     if (this.ws && rows <= this.wsRows) return;
-    if (this.busy === null || this.busy !== owner) this.checkIdle(op);
+    if (this.busy !== owner) this.checkIdle(op);
     let floats = 0;
     for (const l of this.layers) floats += LayerBuffers.workspaceFloats(l.inputs, l.outputs, rows);
     floats += align4(rows * this.outputSize) + 4 + align4(rows);

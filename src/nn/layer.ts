@@ -30,6 +30,41 @@ export interface LayerOwner {
   use<T>(op: string, fn: () => T): T;
 }
 
+/** An owner's busy state: the op holding it, and whether that op runs (`use`) rather than trains. */
+interface BusyState {
+  busy: string | null;
+  running: boolean;
+  checkIdle(op: string): void;
+}
+
+/**
+ * Run `fn` holding `holder` busy as `op` (checked idle first), for `LayerOwner.use`: code it calls
+ * (a custom activation) gets {@link runningError} instead of disposing or resizing the owner.
+ *
+ * @internal
+ */
+export function holdBusy<T>(holder: BusyState, op: string, fn: () => T): T {
+  holder.checkIdle(op);
+  holder.busy = op;
+  holder.running = true;
+  try {
+    return fn();
+  } finally {
+    holder.busy = null;
+    holder.running = false;
+  }
+}
+
+/**
+ * The Error for `op` called back into a network or layer that `holder` (predict, forward,
+ * backward) is running on.
+ *
+ * @internal
+ */
+export function runningError(op: string, holder: string, what: 'network' | 'layer'): Error {
+  return new Error(`${op}: this ${what} is busy: ${holder} is running on it, and code it calls (a custom activation) cannot ${op.split(/[.:]/)[1] ?? 'use'} it meanwhile`);
+}
+
 /**
  * Weight initialization: `'chapter'` (randn·0.01), `'xavier'` (Glorot normal, std √(2/(in+out))),
  * `'he'` (std √(2/in)), or a number (randn·scale).
@@ -128,8 +163,6 @@ export class Layer {
   readonly #owner: LayerOwner;
   readonly #ownsMemory: boolean;
   #disposed = false;
-  /** The op running on a standalone layer (its forward/backward), or null. */
-  #busy: string | null = null;
   #wsRows = 0;
   readonly #weights: Matrix;
   readonly #bias: Matrix;
@@ -282,24 +315,16 @@ export class Layer {
   /** A standalone layer owns its batch buffers. */
   #selfOwner(): LayerOwner {
     const layer = this;
-    const owner: LayerOwner = {
+    const owner: LayerOwner & BusyState = {
+      busy: null, // the op running on the layer (its forward/backward)
+      running: false,
       get disposed() {
         return layer.#disposed;
       },
       checkIdle: (op) => {
-        if (layer.#busy) {
-          throw new Error(`${op}: this layer is busy: ${layer.#busy} is running on it, and code it calls (a custom activation) cannot ${op.split('.')[1] ?? 'use'} it meanwhile`);
-        }
+        if (owner.busy) throw runningError(op, owner.busy, 'layer');
       },
-      use: (op, fn) => {
-        owner.checkIdle(op);
-        layer.#busy = op;
-        try {
-          return fn();
-        } finally {
-          layer.#busy = null;
-        }
-      },
+      use: (op, fn) => holdBusy(owner, op, fn),
       ensureWorkspace: (rows, op) => {
         const b = layer.#buf;
         if (b.ws && rows <= layer.#wsRows) return;

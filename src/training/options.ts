@@ -14,7 +14,7 @@
 import { Sigmoid, Softmax } from '../nn/activations.js';
 import { acceptsLogitsOf, BinaryCrossEntropy, checkTargets, Loss, MeanSquaredError, resolveLoss, SoftmaxCrossEntropy, type LossName } from '../nn/losses.js';
 import { Matrix, plainMatrix, toMatrix, type MatrixLike } from '../core/matrix.js';
-import { checkSize, describe, FLOAT32_MAX, userCode } from '../core/validate.js';
+import { checkSize, describe, FLOAT32_MAX, userCode, readOptions } from '../core/validate.js';
 import type { NeuralNetwork } from '../nn/network.js';
 import { arenaOf } from '../nn/arena.js';
 import { resolveOptimizer, type Optimizer, type OptimizerName } from '../nn/optimizers.js';
@@ -303,7 +303,7 @@ export function validate(net: NeuralNetwork, given: TrainData, givenOptions: Tra
   const arena = arenaOf(net);
   // Every option is read once, here, before the data: a getter (or a custom optimizer's toJSON)
   // runs before the values it could change are checked, and cannot change its mind afterwards.
-  const options = readOptions(givenOptions, op);
+  const options = readTrainOptions(givenOptions, op);
   const epochs = positiveInt(op, 'epochs', options.epochs ?? 1000);
   if (epochs > MAX_EPOCHS) throw new Error(`${op}: epochs must be at most ${MAX_EPOCHS} per call, got ${epochs} (call train() again to go on)`);
   const lr0 = options.learningRate ?? 0.01;
@@ -402,11 +402,10 @@ const OPTION_KEYS = [
   'validationSplit', 'metrics', 'earlyStopping', 'errorThreshold', 'logEvery', 'onEpoch', 'onBatch',
 ] as const satisfies readonly (keyof TrainOptions)[];
 
-function readOptions(options: unknown, op: string): TrainOptions {
+function readTrainOptions(options: unknown, op: string): TrainOptions {
   if (options === null || typeof options !== 'object') throw new Error(`${op}: options must be an object, got ${describe(options)}`);
-  const copy: Record<string, unknown> = {};
-  for (const key of OPTION_KEYS) copy[key] = userCode(op, `reading options.${key}`, () => (options as Record<string, unknown>)[key]);
-  return copy as TrainOptions;
+  // trainAsync's options carry its own keys too (signal, ...): those are not train()'s to refuse
+  return readOptions(op, options, OPTION_KEYS, 'ignore') as TrainOptions;
 }
 
 /** Inputs and targets given as matrices, shapes checked against the network. */

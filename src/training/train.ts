@@ -10,7 +10,7 @@
  * @module
  */
 import type { Block } from '../backend/heap.js';
-import { userCall, userCode } from '../core/validate.js';
+import { readOptions, userCall, userCode } from '../core/validate.js';
 import { activationKernel } from '../nn/activations.js';
 import { align4 } from '../nn/buffers.js';
 import { lossKernel } from '../nn/losses.js';
@@ -539,10 +539,9 @@ const nextTick = (): Promise<void> =>
 export async function trainNetworkAsync(net: NeuralNetwork, data: TrainData, options: TrainAsyncOptions): Promise<TrainResult> {
   const op = 'NeuralNetwork.trainAsync';
   if (options === null || typeof options !== 'object') throw new Error(`${op}: options must be an object, got ${String(options)}`);
-  // each read once, a throwing getter named (train()'s own options are read by the Trainer)
-  const signal = userCode(op, 'reading options.signal', () => options.signal);
-  const yieldEvery = userCode(op, 'reading options.yieldEvery', () => options.yieldEvery) ?? 16;
-  const onProgress = userCode(op, 'reading options.onProgress', () => options.onProgress);
+  // its own keys, each read once (train()'s options are read by the Trainer)
+  const own = readOptions(op, options, ['signal', 'yieldEvery', 'onProgress'], 'ignore') as TrainAsyncOptions;
+  const { signal, yieldEvery = 16, onProgress } = own;
   if (signal !== undefined && !userCode(op, 'reading options.signal', () => typeof signal === 'object' && signal !== null && 'aborted' in signal)) {
     throw new Error(`${op}: signal must be an AbortSignal`);
   }
