@@ -7,7 +7,7 @@
 // `alpha` is LeakyReLU's negative slope and ignored by the others. out may alias x (forward,
 // derivative) or grad (backward).
 
-import { expNonPositive, expNonPositive4, sigmoidf, sigmoidf4, tanhf, tanhf4 } from './expf';
+import { expNonPositive, expNonPositive4, one4, sigmoidf, sigmoidf4, tanhf, tanhf4 } from './expf';
 
 // ---- ReLU: max(0, x); f'(x) = x > 0 ? 1 : 0 ----
 
@@ -119,7 +119,7 @@ export function sigmoidDerivative(out: usize, x: usize, rows: i32, cols: i32, al
   const end = bytes(rows, cols);
   let i: usize = 0;
   if (ASC_FEATURE_SIMD) {
-    const one = f32x4.splat(1);
+    const one = one4();
     for (; i + 16 <= end; i += 16) {
       const s = sigmoidf4(v128.load(x + i));
       v128.store(out + i, f32x4.mul(s, f32x4.sub(one, s)));
@@ -135,7 +135,7 @@ export function sigmoidBackward(out: usize, grad: usize, x: usize, y: usize, row
   const end = bytes(rows, cols);
   let i: usize = 0;
   if (ASC_FEATURE_SIMD) {
-    const one = f32x4.splat(1);
+    const one = one4();
     for (; i + 16 <= end; i += 16) {
       const s = v128.load(y + i);
       v128.store(out + i, f32x4.mul(v128.load(grad + i), f32x4.mul(s, f32x4.sub(one, s))));
@@ -160,7 +160,7 @@ export function tanhDerivative(out: usize, x: usize, rows: i32, cols: i32, alpha
   const end = bytes(rows, cols);
   let i: usize = 0;
   if (ASC_FEATURE_SIMD) {
-    const one = f32x4.splat(1);
+    const one = one4();
     for (; i + 16 <= end; i += 16) {
       const t = tanhf4(v128.load(x + i));
       v128.store(out + i, f32x4.sub(one, f32x4.mul(t, t)));
@@ -176,7 +176,7 @@ export function tanhBackward(out: usize, grad: usize, x: usize, y: usize, rows: 
   const end = bytes(rows, cols);
   let i: usize = 0;
   if (ASC_FEATURE_SIMD) {
-    const one = f32x4.splat(1);
+    const one = one4();
     for (; i + 16 <= end; i += 16) {
       const t = v128.load(y + i);
       v128.store(out + i, f32x4.mul(v128.load(grad + i), f32x4.sub(one, f32x4.mul(t, t))));

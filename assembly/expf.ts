@@ -45,6 +45,11 @@ const BIAS: usize = memory.data<i32>([191, 191, 191, 191], 16);
   return v128.load(LANES + (<usize>c << 4));
 }
 
+/** 1.0 in four lanes, from the table (a `f32x4.splat(1)` in a loop is rebuilt at every use: see above). */
+@inline export function one4(): v128 {
+  return lanes(L.One);
+}
+
 /** e^x for x ≤ 0 (any x ≤ 0, −∞ and NaN included). */
 @inline export function expNonPositive(x: f32): f32 {
   if (x < EXP_MIN) return 0;
