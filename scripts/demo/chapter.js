@@ -48,6 +48,11 @@ const $ = (id) => document.getElementById(id);
  * Start chapter mode (once): load scratchnet on this thread, build the network and draw epoch 0.
  * Returns { settings(), applySettings(s), pause() }.
  */
+/** A seed as np.random.seed takes it (a whole number 0–4294967295) from text, or null. */
+function seedOf(text) {
+  return /^\d+$/.test(text) && +text <= 4294967295 ? +text : null;
+}
+
 export async function startChapter({ cseed, clr, onChange, onError, onClear = () => {} }) {
   const sn = await import('/dist/scratchnet.browser.js');
   await sn.init({ threads: 1 }); // the page's thread may not block on worker threads
@@ -64,7 +69,7 @@ export async function startChapter({ cseed, clr, onChange, onError, onClear = ()
   let builtSeed = null; // the seed of the network shown (the address holds it, not a seed field marked invalid)
   let warning = ''; // the banner's warning about the seed field, cleared by the next valid seed
 
-  if (cseed !== undefined && /^\d+$/.test(cseed) && +cseed <= 4294967295) el.seed.value = cseed;
+  if (cseed !== undefined && seedOf(cseed) !== null) el.seed.value = cseed;
   if (clr !== undefined && [...el.lr.options].some((o) => o.value === clr)) el.lr.value = clr;
 
   el.code.replaceChildren(...CODE.map(([cls, text, key]) => {
@@ -76,8 +81,7 @@ export async function startChapter({ cseed, clr, onChange, onError, onClear = ()
   }));
 
   function seedValue() {
-    const t = el.seed.value.trim();
-    return /^\d+$/.test(t) && +t <= 4294967295 ? +t : null;
+    return seedOf(el.seed.value.trim());
   }
 
   /** Build the network of the seed field; with the field invalid, say so and keep the network shown. */
@@ -319,7 +323,7 @@ export async function startChapter({ cseed, clr, onChange, onError, onClear = ()
     /** Settings from a link (app.js has checked them; a value out of range is ignored here too). */
     applySettings(s) {
       let changed = false;
-      const seed = s.cseed !== undefined && /^\d+$/.test(s.cseed) && +s.cseed <= 4294967295 ? +s.cseed : null;
+      const seed = s.cseed !== undefined ? seedOf(s.cseed) : null;
       if (seed !== null && seed !== builtSeed) {
         el.seed.value = String(seed);
         changed = true;

@@ -36,7 +36,6 @@ function el(tag, props = {}, ...children) {
 }
 
 /** The largest float32, the largest weight a network holds (Matrix.set refuses more). */
-const F32_MAX = 3.4028234663852886e38;
 const F32_MAX_TEXT = '3.4028234e38';
 
 export class NetView {
@@ -324,7 +323,7 @@ export class NetView {
     const apply = () => {
       const v = Number(input.value);
       // the weights are float32: beyond its largest value a weight cannot be stored
-      if (input.value.trim() === '' || !Number.isFinite(v) || Math.abs(v) > F32_MAX) {
+      if (input.value.trim() === '' || !Number.isFinite(Math.fround(v))) { // a float32 weight, as Matrix.set takes it
         input.setAttribute('aria-invalid', 'true');
         hint.textContent = `a number from −${F32_MAX_TEXT} to ${F32_MAX_TEXT} (a float32 weight)`;
         input.focus();

@@ -75,8 +75,8 @@ function cut(s: string, max: number): string {
  * quote(2); // '2'
  * ```
  */
-export function quote(v: unknown, max = MAX_SHOWN): string {
-  if (typeof v === 'string') return escapeControl(JSON.stringify(cut(v, max)));
+export function quote(v: unknown): string {
+  if (typeof v === 'string') return escapeControl(JSON.stringify(cut(v, MAX_SHOWN)));
   if (Array.isArray(v)) return `an array of ${v.length}`;
   if (v !== null && typeof v === 'object') return 'an object';
   return String(v);
@@ -84,7 +84,7 @@ export function quote(v: unknown, max = MAX_SHOWN): string {
 
 /**
  * Names (columns, classes, arguments) as a message lists them: at most 20, each escaped and cut
- * after 60 characters, then "… and N more".
+ * after 60 characters ({@link shown}, or `format`: {@link quote} for quoted names), then "… and N more".
  *
  * @internal
  * @example
@@ -93,8 +93,8 @@ export function quote(v: unknown, max = MAX_SHOWN): string {
  * nameList(Array.from({ length: 25 }, (_, i) => `c${i}`)).endsWith(', c19, … and 5 more'); // true
  * ```
  */
-export function nameList(names: readonly string[], max = MAX_LISTED, separator = ', '): string {
-  const list = names.slice(0, max).map((n) => shown(n)).join(separator);
+export function nameList(names: readonly string[], max = MAX_LISTED, separator = ', ', format: (name: string) => string = shown): string {
+  const list = names.slice(0, max).map(format).join(separator);
   return names.length > max ? `${list}${separator}… and ${names.length - max} more` : list;
 }
 

@@ -137,7 +137,7 @@ function networkOf(text: string, file: string): { net: NeuralNetwork; note: stri
     targetScaler ? { mean: targetScaler.mean!, scale: targetScaler.scale! } : null, 'export');
   const outputs = d.task === 'regression' ? `the predicted ${d.labelName ?? 'value'}`
     : d.classes!.length === 2 ? `the probability of ${quote(d.classes![1])}`
-    : `the probabilities of ${nameList(d.classes!.map((c) => quote(c)))}`;
+    : `the probabilities of ${nameList(d.classes!, undefined, undefined, quote)}`;
   return { net: NeuralNetwork.fromJSON(folded), note: `scaler folded in: raw features in, ${outputs} out` };
 }
 

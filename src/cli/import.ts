@@ -11,7 +11,7 @@ import { dirname, isAbsolute, join, normalize } from 'node:path';
 import { init, NeuralNetwork } from '../index.js';
 import { parse, str } from './args.js';
 import { bare, CliError, quote, usageError } from './errors.js';
-import { fileError, MAX_FILE_BYTES, readBytes, writeText, type CliIO } from './io.js';
+import { fileError, MAX_FILE_BYTES, readBytes, sizeText, writeText, type CliIO } from './io.js';
 import { MODEL_FORMAT, MODEL_VERSION, type ModelFile } from './model-file.js';
 
 /**
@@ -99,7 +99,7 @@ async function readWeightFiles(io: CliIO, file: string, doc: { weightsManifest?:
   const described = describedBytes(groups);
   if (described === null) return []; // fromTfjs names what is wrong with the manifest
   if (described > io.maxFileBytes) {
-    throw new CliError(`import: ${file}: its weightsManifest describes ${described} bytes of weights, more than the ${io.maxFileBytes / 2 ** 20} MiB scratchnet reads`);
+    throw new CliError(`import: ${file}: its weightsManifest describes ${described} bytes of weights, more than the ${sizeText(io.maxFileBytes)} scratchnet reads`);
   }
   const paths = groups.flatMap((g) => (Array.isArray((g as { paths?: unknown } | null)?.paths) ? (g as { paths: unknown[] }).paths : []));
   if (paths.length > MAX_WEIGHT_FILES) throw new CliError(`import: ${file}: its weightsManifest lists ${paths.length} weight files, more than the ${MAX_WEIGHT_FILES} scratchnet reads`);

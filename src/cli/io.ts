@@ -117,8 +117,16 @@ export const defaultIO = (): CliIO => ({
   maxFileBytes: MAX_FILE_BYTES,
 });
 
-/** "256 MiB", or "1000 bytes" under a MiB. */
-const sizeText = (bytes: number): string => (bytes >= 2 ** 20 ? `${Math.round(bytes / 2 ** 20)} MiB` : `${bytes} bytes`);
+/**
+ * "256 MiB", or "1000 bytes" under a MiB.
+ *
+ * @internal
+ * @example
+ * ```ts
+ * sizeText(2 ** 28); // '256 MiB'
+ * ```
+ */
+export const sizeText = (bytes: number): string => (bytes >= 2 ** 20 ? `${Math.round(bytes / 2 ** 20)} MiB` : `${bytes} bytes`);
 
 /**
  * A failed read or write as one line: `<cmd>: cannot read|write <path>: <why>`.

@@ -6,13 +6,14 @@
  * @module
  */
 
+import { MAX_MATRIX_VALUES } from './matrix.js';
 import { describe, typedArrayName } from './validate.js';
 
 const N = 624;
 const M = 397;
 
 /** The most normals `randnArray` draws at once: 2^30, as many values as a matrix may hold. */
-const MAX_COUNT = 2 ** 30;
+const MAX_COUNT = MAX_MATRIX_VALUES;
 /** The longest array `shuffle` takes: `integer` draws indices below 2^32. */
 const MAX_SHUFFLE = 0xffffffff;
 

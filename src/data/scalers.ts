@@ -102,6 +102,19 @@ export interface StandardScalerJSON {
   scale: number[];
 }
 
+/** Each column's smallest and largest value, of `rows`×`cols` row-major values. */
+function columnRange(d: Float32Array, rows: number, cols: number): [number[], number[]] {
+  const lo = new Array<number>(cols).fill(Infinity), hi = new Array<number>(cols).fill(-Infinity);
+  for (let i = 0; i < rows; i++) {
+    for (let j = 0; j < cols; j++) {
+      const v = d[i * cols + j]!;
+      if (v < lo[j]!) lo[j] = v;
+      if (v > hi[j]!) hi[j] = v;
+    }
+  }
+  return [lo, hi];
+}
+
 /**
  * Standardize features: `(x − mean) / std` per column, with the mean and the (population)
  * standard deviation of the data it was fitted on, as scikit-learn's `StandardScaler`. Fit it
@@ -149,12 +162,7 @@ export class StandardScaler {
       const std = Math.sqrt(s / rows);
       return std > 0 ? std : 1;
     });
-    const lo = new Array<number>(cols).fill(Infinity), hi = new Array<number>(cols).fill(-Infinity);
-    for (let i = 0; i < d.length; i++) {
-      const j = i % cols, v = d[i]!;
-      if (v < lo[j]!) lo[j] = v;
-      if (v > hi[j]!) hi[j] = v;
-    }
+    const [lo, hi] = columnRange(d, rows, cols);
     checkStandard('StandardScaler.fit', mean, scale, lo, hi); // before anything is kept
     this.mean = mean;
     this.scale = scale;
@@ -324,14 +332,7 @@ export class MinMaxScaler {
   fit(x: MatrixLike): this {
     const X = toMatrix(x, 'MinMaxScaler.fit', 'x');
     const { rows, cols } = X, d = X.data;
-    const lo = new Array<number>(cols).fill(Infinity), hi = new Array<number>(cols).fill(-Infinity);
-    for (let i = 0; i < rows; i++) {
-      for (let j = 0; j < cols; j++) {
-        const v = d[i * cols + j]!;
-        if (v < lo[j]!) lo[j] = v;
-        if (v > hi[j]!) hi[j] = v;
-      }
-    }
+    const [lo, hi] = columnRange(d, rows, cols);
     minMaxMap('MinMaxScaler.fit', this.featureRange, lo, hi); // the map must be usable before anything is kept
     this.dataMin = lo;
     this.dataMax = hi;

@@ -189,7 +189,7 @@ export function lineChartSvg(series: readonly LineSeries[], options: LineChartOp
   });
   checkSvgSize(op, chars, `${nPoints} points, ${nDots} of them drawn as dots`);
   lines.forEach((s, si) => {
-    const color = s.color;
+    const color = escapeXml(s.color);
     const segments = drawn[si]!;
     let d = '';
     const dots: string[] = [];
@@ -200,12 +200,12 @@ export function lineChartSvg(series: readonly LineSeries[], options: LineChartOp
       }
       if (seg.length === 1) {
         const i = seg[0]!;
-        dots.push(`<circle cx="${num(xPix(i))}" cy="${num(yPix(s.values[i]!))}" r="3" fill="${escapeXml(color)}"/>`);
+        dots.push(`<circle cx="${num(xPix(i))}" cy="${num(yPix(s.values[i]!))}" r="3" fill="${color}"/>`);
       }
     }
     out.push(
       `<path class="series" data-series="${si}" data-name="${escapeXml(s.name)}" d="${d}" fill="none" ` +
-        `stroke="${escapeXml(color)}" stroke-width="1.75" stroke-linejoin="round" stroke-linecap="round"/>`,
+        `stroke="${color}" stroke-width="1.75" stroke-linejoin="round" stroke-linecap="round"/>`,
     );
     if (dots.length) out.push(`<g class="points" data-series="${si}">${dots.join('')}</g>`);
   });
@@ -244,10 +244,10 @@ function legend(series: readonly Line[], plotRight: number, plotTop: number): st
   const h = 8 + rowH * series.length;
   const x = plotRight - 10 - w, y = plotTop + 10;
   const rows = series.map((s, i) => {
-    const color = s.color;
+    const color = escapeXml(s.color);
     const cy = num(y + 4 + rowH * i + rowH / 2);
     return (
-      `<line x1="${num(x + 8)}" y1="${cy}" x2="${num(x + 30)}" y2="${cy}" stroke="${escapeXml(color)}" stroke-width="2.5"/>` +
+      `<line x1="${num(x + 8)}" y1="${cy}" x2="${num(x + 30)}" y2="${cy}" stroke="${color}" stroke-width="2.5"/>` +
       `<text x="${num(x + 36)}" y="${cy}" dy="0.32em" fill="#111111">${escapeXml(names[i]!)}</text>`
     );
   });
