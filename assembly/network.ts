@@ -104,7 +104,7 @@ export function trainEpochs(plan: usize, epochs: i32, done: usize): void {
       for (let l = 0; l < layers; l++) {
         const r = layerRow(plan, l);
         // A loss on logits reads z: the output layer's softmax or sigmoid is left out (its y is
-        // never read during a run, and the host drops the layers' forward caches when it ends).
+        // never read during a run; the host computes the last batch's y from z when the run returns).
         const id = fused && l == layers - 1 ? ActivationId.Linear : intField(r, L.Activation);
         denseForward(
           ptrField(r, L.Z), ptrField(r, L.Y), ptrField(r, L.X), ptrField(r, L.W) + live, ptrField(r, L.B) + live,

@@ -9,7 +9,7 @@
  */
 import type { Backend, Block } from '../backend/heap.js';
 import type { Activation } from './activations.js';
-import { activationBackward, dense, matmulInto, sumRows } from './kernel-ops.js';
+import { activationBackward, activationForward, dense, matmulInto, sumRows } from './kernel-ops.js';
 
 /** Round a float count up to a multiple of 4 (16 bytes), so every buffer is SIMD-aligned. */
 export const align4 = (n: number): number => Math.ceil(n / 4) * 4;
@@ -82,6 +82,14 @@ export class LayerBuffers {
   forward(rows: number): void {
     dense(this.be, { z: this.z, y: this.y, x: this.x, W: this.w, b: this.b, rows, inputs: this.inputs, outputs: this.outputs, activation: this.activation });
     this.rows = rows;
+  }
+
+  /**
+   * y = activation(z) for the cached `rows` rows, from the z already there (a training run whose
+   * loss reads the logits computes z only).
+   */
+  activate(): void {
+    activationForward(this.be, this.activation, { out: this.y, x: this.z, rows: this.rows, cols: this.outputs });
   }
 
   /**

@@ -27,9 +27,19 @@ export function dense(
   }
   matmulInto(be, { out: o.z, a: o.x, b: o.W, m: o.rows, n: o.outputs, k: o.inputs });
   be.kernels.addBiasRows(o.z, o.z, o.b, o.rows, o.outputs);
-  const z = readMatrix(be, o.z, o.rows, o.outputs);
-  const y = userCall(`${o.activation.name}.forward`, () => o.activation.forward(z));
-  be.write(o.y, returnedMatrix(`${o.activation.name}.forward`, 'a custom activation', y, o.rows, o.outputs).data);
+  activationForward(be, o.activation, { out: o.y, x: o.z, rows: o.rows, cols: o.outputs });
+}
+
+/** out = activation(x), for `rows` rows (the built-in's kernel, or a user's `forward` in TypeScript). */
+export function activationForward(be: Backend, activation: Activation, o: { out: Ptr; x: Ptr; rows: number; cols: number }): void {
+  const k = activationKernel(activation);
+  if (k) {
+    kernelsOf(be, k.family).forward(o.out, o.x, o.rows, o.cols, k.alpha);
+    return;
+  }
+  const x = readMatrix(be, o.x, o.rows, o.cols);
+  const y = userCall(`${activation.name}.forward`, () => activation.forward(x));
+  be.write(o.out, returnedMatrix(`${activation.name}.forward`, 'a custom activation', y, o.rows, o.cols).data);
 }
 
 /** out = op(a)·op(b), op(a) m×k, op(b) k×n (the one gemm: forward and both backward products). */

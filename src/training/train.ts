@@ -293,6 +293,9 @@ export class Trainer {
     this.lastRows = n - Math.floor((n - 1) / b) * b;
     this.lastInput = this.order ? arena.layers[0]!.xOwn : this.train.x;
     this.setCaches(this.lastInput, this.lastRows);
+    // On logits the kernel loop leaves the output layer's y alone: the cache gets its y = f(z),
+    // as a stepped epoch leaves it
+    if (this.fused) arena.layers[arena.layers.length - 1]!.activate();
     return { losses, accs };
   }
 

@@ -338,6 +338,32 @@ describe('losses beyond the chapter, in train()', () => {
     b.dispose();
   });
 
+  it('a loss on logits leaves the output layer\'s caches as a stepped run does: output = activation(activationInput)', async () => {
+    const X = [[0, 0], [0, 1], [1, 0], [1, 1], [0.5, 0.2]];
+    const cases = [
+      [() => new Softmax(), 'softmaxCrossEntropy', [[1, 0], [0, 1], [0, 1], [1, 0], [1, 0]]],
+      [() => new Sigmoid(), 'binaryCrossEntropyFromLogits', [[0, 1], [1, 0], [1, 0], [0, 1], [1, 1]]],
+    ] as const;
+    for (const [out, loss, Y] of cases) {
+      // batch 2 of 5 rows: the caches hold the last batch, of 1 row
+      const make = () => new NeuralNetwork([2, 8, 2], [new ReLU(), out()], { seed: 1, init: 'he' });
+      const o = { epochs: 30, learningRate: 0.5, batchSize: 2, loss, shuffle: true, seed: 4 };
+      const kernel = make(), stepped = make(), late = make();
+      kernel.train(X, Y.map((r) => [...r]), o);
+      stepped.train(X, Y.map((r) => [...r]), { ...o, onBatch: () => {} });
+      await late.trainAsync(X, Y.map((r) => [...r]), o);
+      for (const net of [kernel, late]) {
+        const last = net.layers[1]!;
+        expect(Array.from(last.output!.data)).toEqual(Array.from(stepped.layers[1]!.output!.data));
+        expect(Array.from(last.output!.data)).toEqual(Array.from(out().forward(last.activationInput!).data));
+        // the chapter's backward straight after train() reads the right output
+        const g = [[0.1, -0.2]];
+        expect(Array.from(last.backward(g)[1].data)).toEqual(Array.from(stepped.layers[1]!.backward(g)[1].data));
+      }
+      for (const net of [kernel, stepped, late]) net.dispose();
+    }
+  });
+
   it('binary cross-entropy is the default after a Sigmoid output', () => {
     const net = new NeuralNetwork([2, 1], [new Sigmoid()], { seed: 1 });
     const before = new BinaryCrossEntropy().forward(net.forward([[0, 1]]), [[1]]);
