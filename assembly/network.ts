@@ -18,6 +18,7 @@ import {
 } from './losses';
 import { regularizeGrad } from './optimizers';
 import { accuracyCount } from './metrics';
+import { firstNonFinite } from './finite';
 import { update } from './update';
 import { profileMark, profileStart } from './profile';
 import { f64Field, intField, layerRow, ptrField, realField } from './plan';
@@ -62,8 +63,9 @@ function describeStep(plan: usize, out: usize, param: usize, lr: f32): usize {
 
 /**
  * Run `epochs` epochs of the plan; write the number completed (i32) at `done`. A batch whose
- * loss is not finite stops training: its loss is written to LossOut, FailedRow gets its first
- * row, `done` stays at that epoch's index, and the parameters get back the weights and biases
+ * loss, or a layer's z = x·W + b, is not finite stops training: that value is written to
+ * LossOut, FailedRow gets the batch's first row, FailedLayer 0 (the loss) or 1 + the layer,
+ * `done` stays at that epoch's index, and the parameters get back the weights and biases
  * that produced the last finite loss (those the backup holds when the call starts, or those
  * before the last update).
  *
@@ -101,6 +103,10 @@ export function trainEpochs(plan: usize, epochs: i32, done: usize): void {
       if (dataX != 0) gatherBatch(x0, target, dataX, dataY, index + (<usize>start << 2), rows, inSize, outSize);
       profileMark(P.Gather);
       const live: usize = flipped ? other : 0, next: usize = flipped ? 0 : other;
+      // a layer whose z = x·W + b is not finite stops training as a non-finite loss does: an
+      // overflowed weight shows there first (a saturated sigmoid or a ReLU can keep the loss finite)
+      let failedLayer: i32 = 0;
+      let value: f64 = 0;
       for (let l = 0; l < layers; l++) {
         const r = layerRow(plan, l);
         // A loss on logits reads z: the output layer's softmax or sigmoid is left out (its y is
@@ -110,23 +116,32 @@ export function trainEpochs(plan: usize, epochs: i32, done: usize): void {
           ptrField(r, L.Z), ptrField(r, L.Y), ptrField(r, L.X), ptrField(r, L.W) + live, ptrField(r, L.B) + live,
           rows, intField(r, L.Out), intField(r, L.In), id, realField(r, L.Alpha),
         );
+        const z = ptrField(r, L.Z), at = firstNonFinite(z, rows * intField(r, L.Out));
+        if (at >= 0) {
+          failedLayer = l + 1;
+          value = <f64>load<f32>(z + (<usize>at << 2));
+          break;
+        }
       }
       profileMark(P.Forward);
       const pred = fused ? ptrField(last, L.Z) : ptrField(last, L.Y);
       const g = ptrField(last, L.G);
       const count = rows * outSize;
-      if (lossKind == LossId.BinaryCrossEntropy) binaryCrossEntropyLoss(lossSlot, pred, target, count);
-      else if (lossKind == LossId.MeanSquaredError) meanSquaredErrorLoss(lossSlot, pred, target, count);
-      else if (lossKind == LossId.BinaryCrossEntropyLogits) binaryCrossEntropyLogitsLoss(lossSlot, pred, target, count);
-      // softmax cross-entropy: the gradient too, sharing the exponentials (the same bits as the two kernels)
-      else softmaxCrossEntropyLossGrad(lossSlot, g, pred, target, rows, outSize, <f32>(1.0 / <f64>rows));
-      const value = load<f64>(lossSlot);
+      if (failedLayer == 0) {
+        if (lossKind == LossId.BinaryCrossEntropy) binaryCrossEntropyLoss(lossSlot, pred, target, count);
+        else if (lossKind == LossId.MeanSquaredError) meanSquaredErrorLoss(lossSlot, pred, target, count);
+        else if (lossKind == LossId.BinaryCrossEntropyLogits) binaryCrossEntropyLogitsLoss(lossSlot, pred, target, count);
+        // softmax cross-entropy: the gradient too, sharing the exponentials (the same bits as the two kernels)
+        else softmaxCrossEntropyLossGrad(lossSlot, g, pred, target, rows, outSize, <f32>(1.0 / <f64>rows));
+        value = load<f64>(lossSlot);
+      }
       if (!isFinite(value)) {
         // The weights before the last update go back to the parameters: on the backup's turn
         // they are there already, else the backup has them (an exchange: training stops here).
         if (backup != 0 && !flipped) swapWeights(plan, layers, params, backup);
         store<f64>(lossOut + (<usize>e << 3), value);
         store<i32>(plan + (<usize>PlanField.FailedRow << 2), start);
+        store<i32>(plan + (<usize>PlanField.FailedLayer << 2), failedLayer);
         store<i32>(done, e);
         return;
       }

@@ -102,6 +102,8 @@ export enum PlanField {
   AccuracyOut = 27,
   /** f32: threshold of binary accuracy. */
   AccuracyThreshold = 28,
+  /** i32 (out): 0 when the loss was not finite, else 1 + the layer whose z = x·W + b was not. */
+  FailedLayer = 29,
   /** f64 (words 32–33): β1^t, updated every step. */
   Pow1 = 32,
   /** f64 (words 34–35): β2^t, updated every step. */

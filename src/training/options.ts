@@ -163,8 +163,8 @@ export interface TrainResult {
 }
 
 /**
- * Thrown when the loss stops being finite; the weights are those of the last finite loss, and the
- * optimizer's state starts afresh (as after `resetOptimizer()`).
+ * Thrown when the loss, or a layer's `x·W + b`, stops being finite; the weights are those of the
+ * last finite forward pass, and the optimizer's state starts afresh (as after `resetOptimizer()`).
  *
  * @example
  * ```ts

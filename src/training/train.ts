@@ -82,6 +82,8 @@ export class Trainer {
   private readonly threshold: number;
   private lastInput = 0;
   private lastRows = 0;
+  /** 1 + the layer whose z stopped the run as not finite (0: none, or the loss). */
+  private failedLayer = 0;
   private bestValue = Infinity;
   private wait = 0;
   private released = false;
@@ -204,7 +206,7 @@ export class Trainer {
       .int(F.DataX, full ? 0 : this.train.x).int(F.DataY, full ? 0 : this.train.y).int(F.Index, this.index)
       .int(F.Input, full ? this.train.x : first.xOwn).int(F.Target, full ? this.train.y : arena.target)
       .int(F.LossOut, lossOut).int(F.LossSlot, arena.lossSlot)
-      .int(F.InputSize, arena.inputSize).int(F.OutputSize, arena.outputSize).int(F.FailedRow, 0)
+      .int(F.InputSize, arena.inputSize).int(F.OutputSize, arena.outputSize).int(F.FailedRow, 0).int(F.FailedLayer, 0)
       .int(F.Params, arena.params.ptr).int(F.Backup, this.backup.ptr).int(F.ParamBytes, arena.params.bytes)
       .int(F.Optimizer, optimizer.id).real(F.Hyper1, h1).real(F.Hyper2, h2).real(F.Epsilon, eps)
       .int(F.StateA, state.a).int(F.StateB, state.b).int(F.Nesterov, nesterov)
@@ -280,6 +282,7 @@ export class Trainer {
     k.plan.setReal(F.LearningRate, lr);
     be.kernels.trainEpochs(k.plan.ptr, count, k.done);
     const done = be.readI32(k.done);
+    if (done < count) this.failedLayer = k.plan.int(F.FailedLayer);
     const state = arena.opt!;
     state.pow1 = k.plan.double(F.Pow1);
     state.pow2 = k.plan.double(F.Pow2);
@@ -326,7 +329,9 @@ export class Trainer {
       this.lastInput = input;
       this.lastRows = rows;
       const pred = this.fused ? last.z : last.y;
-      const value = lossValue(be, p.loss, arena.lossSlot, pred, target, rows, out, this.op);
+      const bad = nonFiniteZ(arena, rows);
+      if (bad) this.failedLayer = bad.layer;
+      const value = bad ? bad.value : lossValue(be, p.loss, arena.lossSlot, pred, target, rows, out, this.op);
       if (!Number.isFinite(value)) {
         this.backupWeights(false); // back to the weights of the last finite loss
         return { losses: [value], accs: null };
@@ -366,9 +371,12 @@ export class Trainer {
   private endEpoch(loss: number, accuracy: number | undefined, lr: number): void {
     const r = this.result, p = this.p, e = r.epochs, arena = this.arena;
     if (!Number.isFinite(loss)) {
+      const what = this.failedLayer
+        ? `layer ${this.failedLayer - 1}'s x·W + b became ${loss} at epoch ${e} (float32 overflowed there, which the loss may not show)`
+        : `the loss became ${loss} at epoch ${e}`;
       throw new TrainingDivergedError(
-        `${this.op}: the loss became ${loss} at epoch ${e}; training stopped and the weights are those ` +
-          `of the last finite loss. Try a smaller learningRate.`,
+        `${this.op}: ${what}; training stopped and the weights are those ` +
+          `of the last finite forward pass. Try a smaller learningRate.`,
         e,
         r.loss,
       );
@@ -585,4 +593,19 @@ export async function trainNetworkAsync(net: NeuralNetwork, data: TrainData, opt
   }
   t.finish();
   return t.result;
+}
+
+/**
+ * The first layer whose z = x·W + b over `rows` rows holds a NaN or ±Infinity, and that value
+ * (layer is 1 + its index), or null: an overflowed weight shows there even while a saturated
+ * sigmoid or a ReLU keeps the loss finite. One SIMD pass per layer over a batch's z.
+ */
+function nonFiniteZ(arena: NetworkArena, rows: number): { layer: number; value: number } | null {
+  const be = arena.be;
+  for (let i = 0; i < arena.layers.length; i++) {
+    const l = arena.layers[i]!;
+    const at = be.kernels.firstNonFinite(l.z, rows * l.outputs);
+    if (at >= 0) return { layer: i + 1, value: be.read(l.z + at * 4, 1)[0]! };
+  }
+  return null;
 }

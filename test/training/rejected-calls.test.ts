@@ -184,7 +184,7 @@ describe('7. float32 overflow is caught where numbers enter', () => {
       caught = e;
     }
     expect(caught).toBeInstanceOf(TrainingDivergedError);
-    expect((caught as Error).message).toMatch(/the loss became Infinity at epoch 0/);
+    expect((caught as Error).message).toMatch(/layer 0's x·W \+ b became Infinity at epoch 0/);
     expect(weights()).toBe(before);
     n.dispose();
   });
@@ -218,6 +218,38 @@ describe('7. float32 overflow is caught where numbers enter', () => {
       b.dispose();
     }
     expect([...parities].sort()).toEqual([0, 1]);
+  });
+
+  it('an overflowed weight behind a finite loss is divergence: named layer, finite weights, and the next call trains', () => {
+    // A saturated sigmoid or tanh keeps the loss finite (sigmoid(+Inf) = 1) while a weight is
+    // ±Infinity, and its gradient is 0 from then on: only x·W + b shows it.
+    const cases = [
+      { sizes: [2, 1], acts: () => [new Sigmoid()], x: [[1, 1], [1, 1]], y: [[1], [1]], o: { learningRate: 2e38, optimizer: 'nesterov' as const, loss: 'binaryCrossEntropy' as const } },
+      { sizes: [1, 2, 1], acts: () => [new Tanh(), new Linear()], x: [[1e10], [2e10]], y: [[1], [-1]], o: { learningRate: 1e30, loss: 'meanSquaredError' as const } },
+    ];
+    for (const c of cases) {
+      const start = new NeuralNetwork(c.sizes, c.acts(), { seed: 1 });
+      const kernel = NeuralNetwork.fromJSON(start.toJSON()), stepped = NeuralNetwork.fromJSON(start.toJSON());
+      let ek: unknown = null, es: unknown = null;
+      const seen: number[] = [];
+      try { kernel.train(c.x, c.y, { ...c.o, epochs: 6, onEpoch: (_e, loss) => { seen.push(loss); } }); } catch (e) { ek = e; }
+      try { stepped.train(c.x, c.y, { ...c.o, epochs: 6, onBatch: () => true }); } catch (e) { es = e; }
+      expect(ek).toBeInstanceOf(TrainingDivergedError);
+      expect((ek as Error).message).toMatch(/layer \d's x·W \+ b became (-?Infinity|NaN) at epoch [1-9] \(float32 overflowed there/);
+      expect((ek as Error).message).toBe((es as Error).message);
+      expect(seen.every(Number.isFinite)).toBe(true); // no epoch before it reported a non-finite loss
+      // the weights of the last finite forward pass, the same on both paths
+      expect(JSON.stringify(stepped.toJSON().layers)).toBe(JSON.stringify(kernel.toJSON().layers));
+      for (const net of [kernel, stepped]) {
+        for (const l of net.layers) expect([...l.weights.data, ...l.bias.data].every(Number.isFinite)).toBe(true);
+        if (c.sizes.length > 2) continue; // (the second case's data, 1e10, diverges at any rate)
+        // the optimizer starts afresh: a sane call trains
+        const r = net.train(c.x, c.y, { epochs: 3, learningRate: 1e-3, loss: c.o.loss });
+        expect(r.loss.every(Number.isFinite)).toBe(true);
+        expect(net.predict(c.x).data.every(Number.isFinite)).toBe(true);
+      }
+      for (const net of [start, kernel, stepped]) net.dispose();
+    }
   });
 
   it("the final-update check reads only weights and biases, never padding left by an earlier network's memory", () => {
