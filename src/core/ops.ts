@@ -4,7 +4,7 @@
  * @module
  */
 import { backend } from '../backend/load.js';
-import { describe } from './validate.js';
+import { describe, readOptions } from './validate.js';
 import { ownValues, plainMatrix, toMatrix, type Matrix, type MatrixLike } from './matrix.js';
 import { readMatrix, withScratch } from './scratch.js';
 
@@ -28,6 +28,8 @@ export interface MatmulOptions {
    */
   out?: Matrix;
 }
+
+const MATMUL_OPTION_KEYS = ['transposeA', 'transposeB', 'out'] as const satisfies readonly (keyof MatmulOptions)[];
 
 /**
  * The matrix product `op(A) · op(B)` (NumPy's `a @ b`), computed by the WASM gemm kernel.
@@ -53,15 +55,15 @@ export function matmul(a: MatrixLike, b: MatrixLike, options: MatmulOptions = {}
   const A = plainMatrix(a) ?? toMatrix(a, 'matmul', 'a');
   const B = plainMatrix(b) ?? toMatrix(b, 'matmul', 'b');
   if (options === null || typeof options !== 'object') throw new Error(`matmul: options must be an object, got ${describe(options)}`);
-  const ta = flag(options.transposeA, 'transposeA'), tb = flag(options.transposeB, 'transposeB');
+  const o = readOptions('matmul', options, MATMUL_OPTION_KEYS) as MatmulOptions; // each key read once
+  const ta = flag(o.transposeA, 'transposeA'), tb = flag(o.transposeB, 'transposeB');
   const [m, k] = ta ? [A.cols, A.rows] : [A.rows, A.cols];
   const [k2, n] = tb ? [B.cols, B.rows] : [B.rows, B.cols];
   if (k !== k2) {
     const sa = `${ta ? 'aᵀ' : 'a'} (${m}x${k})`, sb = `${tb ? 'bᵀ' : 'b'} (${k2}x${n})`;
     throw new Error(`matmul: shapes do not align: ${sa} · ${sb}; inner dimensions ${k} and ${k2} differ`);
   }
-  const given = options.out; // read once (a getter could answer differently twice)
-  const out = given === undefined ? null : outValues(given, m, n);
+  const out = o.out === undefined ? null : outValues(o.out, m, n);
   const be = backend();
   return withScratch(be, 'matmul', [A.data.length, B.data.length, m * n], ([pa, pb, pc]) => {
     be.write(pa!, A.data);

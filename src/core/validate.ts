@@ -205,24 +205,29 @@ export function checkElements(op: string, what: string, n: number): void {
 /**
  * An options object read once into a plain copy of its known keys: `{}` for `undefined`; an
  * Error naming `op` for anything but a plain object, and for a key it does not know (a typo such
- * as `logy` must not pass silently; `unknown: 'ignore'` for an object that carries other keys
- * too). Each key is read once, a getter that throws named (`op: reading options.key failed`). An
- * explicit `undefined` means "the default", as if absent.
+ * as `logy` must not pass silently; the message suggests the known key it most resembles).
+ * `others` lists keys another reader of the same object takes (trainAsync's own next to
+ * train()'s), or is `'ignore'` for an object that may carry anything else. Each key is read
+ * once, a getter that throws named (`op: reading options.key failed`). An explicit `undefined`
+ * means "the default", as if absent.
  *
  * @example
  * ```ts
  * readOptions('gunzip', { maxBytes: 10 }, ['maxBytes']); // { maxBytes: 10 }
- * readOptions('gunzip', { maxbytes: 10 }, ['maxBytes']); // throws 'gunzip: unknown option "maxbytes" (known: maxBytes)'
+ * readOptions('gunzip', { maxbytes: 10 }, ['maxBytes']); // throws 'gunzip: unknown option "maxbytes"; did you mean "maxBytes"? (known: maxBytes)'
  * ```
  */
-export function readOptions(op: string, options: unknown, known: readonly string[], unknown: 'reject' | 'ignore' = 'reject'): Record<string, unknown> {
+export function readOptions(
+  op: string, options: unknown, known: readonly string[], others: 'reject' | 'ignore' | readonly string[] = 'reject',
+): Record<string, unknown> {
   if (options === undefined) return {};
   if (options === null || typeof options !== 'object' || Array.isArray(options) || ArrayBuffer.isView(options)) {
     throw new Error(`${op}: options must be an object like { ${known.join(', ')} }, got ${describe(options)}`);
   }
-  if (unknown === 'reject') {
-    for (const key of Object.keys(options)) {
-      if (!known.includes(key)) throw new Error(`${op}: unknown option "${key}" (known: ${known.join(', ')})`);
+  if (others !== 'ignore') {
+    const allowed = others === 'reject' ? known : [...known, ...others];
+    for (const key of userCode(op, 'listing the options', () => Object.keys(options))) {
+      if (!allowed.includes(key)) throw new Error(`${op}: unknown option ${quoteKey(key)}${closest(key, allowed)} (known: ${allowed.join(', ')})`);
     }
   }
   const o = options as Record<string, unknown>;
@@ -232,6 +237,33 @@ export function readOptions(op: string, options: unknown, known: readonly string
     if (v !== undefined) out[k] = v;
   }
   return out;
+}
+
+/** A key as the message shows it: quoted, at most 40 characters. */
+function quoteKey(key: string): string {
+  return JSON.stringify(key.length > 40 ? `${key.slice(0, 40)}…` : key);
+}
+
+/** `'; did you mean "learningRate"?'`: the known key within 2 edits (case aside), or ''. */
+function closest(key: string, known: readonly string[]): string {
+  if (key.length > 40) return '';
+  let best = '', bestD = 3;
+  for (const k of known) {
+    const d = editDistance(key.toLowerCase(), k.toLowerCase());
+    if (d < bestD) [best, bestD] = [k, d];
+  }
+  return best ? `; did you mean "${best}"?` : '';
+}
+
+/** Levenshtein distance of two short strings. */
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) row[j] = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = row;
+  }
+  return prev[b.length]!;
 }
 
 /**

@@ -14,7 +14,7 @@ import {
   type SpecLimits, quote,
 } from './spec.js';
 import { readOnnxModel, tensorFloats, type OnnxNode, type OnnxTensor } from './onnx-read.js';
-import { describe } from '../core/validate.js';
+import { describe, readOptions } from '../core/validate.js';
 
 /**
  * Options of `NeuralNetwork.toONNX`.
@@ -52,7 +52,7 @@ function valueInfo(w: ProtoWriter, name: string, features: number): void {
  */
 export function encodeONNX(spec: ModelSpec, options: ONNXExportOptions = {}, op = 'NeuralNetwork.toONNX'): Uint8Array {
   if (options === null || typeof options !== 'object') throw new Error(`${op}: options must be an object, got ${describe(options)}`);
-  const opset = options.opset ?? 13;
+  const opset = (readOptions(op, options, ['opset']) as ONNXExportOptions).opset ?? 13;
   if (!Number.isInteger(opset) || opset < 11 || opset > 17) throw new Error(`${op}: opset must be an integer from 11 to 17, got ${describe(opset)}`);
   checkExportable(spec, op);
   const sizes = spec.layerSizes;

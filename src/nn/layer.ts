@@ -10,7 +10,7 @@ import { Activation } from './activations.js';
 import { backend } from '../backend/load.js';
 import type { Backend, Block } from '../backend/heap.js';
 import { Matrix, matrixView, toMatrix, type MatrixLike } from '../core/matrix.js';
-import { checkSize, describe, FLOAT32_MAX } from '../core/validate.js';
+import { checkSize, describe, FLOAT32_MAX, readOptions } from '../core/validate.js';
 import { globalRandom, RandomState } from '../core/random.js';
 import { readMatrix } from '../core/scratch.js';
 import { attachBuffers, LayerBuffers } from './buffers.js';
@@ -177,9 +177,10 @@ export class Layer {
       throw new Error(`${op}: activation must be an Activation (e.g. new ReLU()), got ${describe(activation)}`);
     }
     if (options === null || typeof options !== 'object') throw new Error(`${op}: options must be an object, got ${describe(options)}`);
-    const rng = options.rng ?? globalRandom;
+    const o = readOptions(op, options, ['rng', 'init']) as LayerOptions;
+    const rng = o.rng ?? globalRandom;
     if (!(rng instanceof RandomState)) throw new Error(`${op}: options.rng must be a RandomState`);
-    const scale = initScale(options.init, inputSize, outputSize, op);
+    const scale = initScale(o.init, inputSize, outputSize, op);
     this.#be = backend();
     const block = where ? where.block : this.#be.alloc(LayerBuffers.paramFloats(inputSize, outputSize) * 4, `Layer(${inputSize}, ${outputSize})`);
     this.inputSize = inputSize;

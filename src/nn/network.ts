@@ -10,7 +10,7 @@ import { Activation } from './activations.js';
 import { backend } from '../backend/load.js';
 import { networkLayer, Layer, initScale, type Init } from './layer.js';
 import { Matrix, plainMatrix, toMatrix, type MatrixLike } from '../core/matrix.js';
-import { checkSize, describe } from '../core/validate.js';
+import { checkSize, describe, readOptions } from '../core/validate.js';
 import { RandomState, globalRandom } from '../core/random.js';
 import { checkFiniteCopy, readMatrix, withScratch } from '../core/scratch.js';
 import { activationToJSON, LIMITS, parseNetworkJSON, type FromJSONOptions, type NetworkJSON } from './serialize.js';
@@ -111,7 +111,7 @@ export class NeuralNetwork {
       if (!(a instanceof Activation)) throw new Error(`${op}: activations[${i}] is ${describe(a)}, not an Activation`);
     });
     if (options === null || typeof options !== 'object') throw new Error(`${op}: options must be an object, got ${describe(options)}`);
-    const { seed, rng: givenRng, init } = options;
+    const { seed, rng: givenRng, init } = readOptions(op, options, ['seed', 'rng', 'init']) as NetworkOptions;
     if (seed !== undefined && givenRng !== undefined) throw new Error(`${op}: give seed or rng, not both`);
     const rng = givenRng ?? (seed !== undefined ? new RandomState(seed) : globalRandom);
     if (!(rng instanceof RandomState)) throw new Error(`${op}: options.rng must be a RandomState`);
@@ -344,7 +344,7 @@ export class NeuralNetwork {
   static fromJSON(json: unknown, options: FromJSONOptions = {}): NeuralNetwork {
     const op = 'NeuralNetwork.fromJSON';
     if (options === null || typeof options !== 'object') throw new Error(`${op}: options must be an object, got ${describe(options)}`);
-    const doc = parseNetworkJSON(json, options, op);
+    const doc = parseNetworkJSON(json, readOptions(op, options, ['activations', 'optimizers', 'losses']), op);
     const trainingConfig = doc.training ?? null; // resolved and checked by parseNetworkJSON
     // a private generator: loading must not advance the global one (np.random semantics)
     const net = new NeuralNetwork(doc.layerSizes, doc.activations, { init: 0, rng: new RandomState(0) });

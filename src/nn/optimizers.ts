@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { describe, typedArrayName } from '../core/validate.js';
+import { describe, readOptions, typedArrayName } from '../core/validate.js';
 import { OptimizerId } from '../backend/contract.js';
 import * as twin from '../reference/optimizers.js';
 
@@ -142,11 +142,12 @@ export class Momentum extends Optimizer {
   readonly nesterov: boolean;
   constructor(options: { momentum?: number; nesterov?: boolean } = {}) {
     super();
-    this.momentum = num('Momentum', 'momentum', options.momentum ?? 0.9, 0, 1, false, true);
-    if (options.nesterov !== undefined && typeof options.nesterov !== 'boolean') {
-      throw new Error(`Momentum: nesterov must be true or false, got ${describe(options.nesterov)}`);
+    const o = readOptions('Momentum', options, ['momentum', 'nesterov']) as typeof options;
+    this.momentum = num('Momentum', 'momentum', o.momentum ?? 0.9, 0, 1, false, true);
+    if (o.nesterov !== undefined && typeof o.nesterov !== 'boolean') {
+      throw new Error(`Momentum: nesterov must be true or false, got ${describe(o.nesterov)}`);
     }
-    this.nesterov = options.nesterov ?? false;
+    this.nesterov = o.nesterov ?? false;
     this.name = this.nesterov ? 'nesterov' : 'momentum';
     register(this, Momentum, { id: OptimizerId.Momentum, slots: 1, hyper: [this.momentum, 0, 0, this.nesterov ? 1 : 0] });
   }
@@ -176,9 +177,10 @@ export class Adam extends Optimizer {
   readonly epsilon: number;
   constructor(options: { beta1?: number; beta2?: number; epsilon?: number } = {}) {
     super();
-    this.beta1 = num('Adam', 'beta1', options.beta1 ?? 0.9, 0, 1, false, true);
-    this.beta2 = num('Adam', 'beta2', options.beta2 ?? 0.999, 0, 1, false, true);
-    this.epsilon = num('Adam', 'epsilon', options.epsilon ?? 1e-7, 0, 1, true);
+    const o = readOptions('Adam', options, ['beta1', 'beta2', 'epsilon']) as typeof options;
+    this.beta1 = num('Adam', 'beta1', o.beta1 ?? 0.9, 0, 1, false, true);
+    this.beta2 = num('Adam', 'beta2', o.beta2 ?? 0.999, 0, 1, false, true);
+    this.epsilon = num('Adam', 'epsilon', o.epsilon ?? 1e-7, 0, 1, true);
     register(this, Adam, { id: OptimizerId.Adam, slots: 2, hyper: [this.beta1, this.beta2, this.epsilon, 0] });
   }
   update(param: Float32Array, grad: Float32Array, state: readonly Float32Array[], learningRate: number, step: number): void {
@@ -206,8 +208,9 @@ export class RMSprop extends Optimizer {
   readonly epsilon: number;
   constructor(options: { rho?: number; epsilon?: number } = {}) {
     super();
-    this.rho = num('RMSprop', 'rho', options.rho ?? 0.9, 0, 1, false, true);
-    this.epsilon = num('RMSprop', 'epsilon', options.epsilon ?? 1e-7, 0, 1, true);
+    const o = readOptions('RMSprop', options, ['rho', 'epsilon']) as typeof options;
+    this.rho = num('RMSprop', 'rho', o.rho ?? 0.9, 0, 1, false, true);
+    this.epsilon = num('RMSprop', 'epsilon', o.epsilon ?? 1e-7, 0, 1, true);
     register(this, RMSprop, { id: OptimizerId.RMSprop, slots: 1, hyper: [this.rho, 0, this.epsilon, 0] });
   }
   update(param: Float32Array, grad: Float32Array, state: readonly Float32Array[], learningRate: number): void {

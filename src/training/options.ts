@@ -201,6 +201,12 @@ export function nonNegative(op: string, name: string, v: unknown): number {
   return v;
 }
 
+/** A finite number > 0 (a schedule's factor or rate: 0 would stop learning at once). */
+function positive(op: string, name: string, v: unknown): number {
+  if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) throw new Error(`${op}: ${name} must be a finite number > 0, got ${describe(v)}`);
+  return v;
+}
+
 function defaultLoss(net: NeuralNetwork): Loss {
   const act = net.layers[net.layers.length - 1]!.activation;
   if (act instanceof Sigmoid) return new BinaryCrossEntropy();
@@ -217,15 +223,24 @@ function scheduleFn(op: string, s: unknown, lr0: number): (epoch: number) => num
       return lr;
     };
   }
-  const o = s as { type?: unknown; every?: unknown; factor?: unknown; rate?: unknown };
-  if (o && o.type === 'step') {
+  const type = s !== null && typeof s === 'object' ? userCode(op, 'reading schedule.type', () => (s as { type?: unknown }).type) : undefined;
+  // A built-in schedule's rate may decay towards 0 (a step of a long run is then a no-op); one
+  // that grows beyond float32 stops the run before that epoch, as a function's would.
+  const checked = (value: (epoch: number) => number) => (epoch: number) => {
+    const lr = value(epoch);
+    if (lr > FLOAT32_MAX) throw new Error(`${op}: schedule gives a learningRate of ${lr} at epoch ${epoch}, beyond float32`);
+    return lr;
+  };
+  if (type === 'step') {
+    const o = readOptions(`${op}: schedule`, s, ['type', 'every', 'factor']);
     const every = positiveInt(op, 'schedule.every', o.every);
-    const factor = nonNegative(op, 'schedule.factor', o.factor);
-    return (epoch) => lr0 * factor ** Math.floor(epoch / every);
+    const factor = positive(op, 'schedule.factor', o.factor);
+    return checked((epoch) => lr0 * factor ** Math.floor(epoch / every));
   }
-  if (o && o.type === 'exponential') {
-    const rate = nonNegative(op, 'schedule.rate', o.rate);
-    return (epoch) => lr0 * rate ** epoch;
+  if (type === 'exponential') {
+    const o = readOptions(`${op}: schedule`, s, ['type', 'rate']);
+    const rate = positive(op, 'schedule.rate', o.rate);
+    return checked((epoch) => lr0 * rate ** epoch);
   }
   throw new Error(`${op}: schedule must be { type: 'step', every, factor }, { type: 'exponential', rate } or a function, got ${describe(s)}`);
 }
@@ -299,11 +314,11 @@ export type TrainData = Dataset | { x: MatrixLike; y: MatrixLike };
  *
  * @internal
  */
-export function validate(net: NeuralNetwork, given: TrainData, givenOptions: TrainOptions, op: string): Plan {
+export function validate(net: NeuralNetwork, given: TrainData, givenOptions: TrainOptions, op: string, otherKeys: readonly string[] = []): Plan {
   const arena = arenaOf(net);
   // Every option is read once, here, before the data: a getter (or a custom optimizer's toJSON)
   // runs before the values it could change are checked, and cannot change its mind afterwards.
-  const options = readTrainOptions(givenOptions, op);
+  const options = readTrainOptions(givenOptions, op, otherKeys);
   const epochs = positiveInt(op, 'epochs', options.epochs ?? 1000);
   if (epochs > MAX_EPOCHS) throw new Error(`${op}: epochs must be at most ${MAX_EPOCHS} per call, got ${epochs} (call train() again to go on)`);
   const lr0 = options.learningRate ?? 0.01;
@@ -336,8 +351,9 @@ export function validate(net: NeuralNetwork, given: TrainData, givenOptions: Tra
   }
   let early: Plan['early'] = null;
   if (options.earlyStopping !== undefined) {
-    const e = options.earlyStopping;
-    if (e === null || typeof e !== 'object') throw new Error(`${op}: earlyStopping must be { patience, minDelta?, restoreBest? }`);
+    const given = options.earlyStopping;
+    if (given === null || typeof given !== 'object') throw new Error(`${op}: earlyStopping must be { patience, minDelta?, restoreBest? }`);
+    const e = readOptions(`${op}: earlyStopping`, given, ['patience', 'minDelta', 'restoreBest']) as NonNullable<TrainOptions['earlyStopping']>;
     early = {
       patience: positiveInt(op, 'earlyStopping.patience', e.patience),
       minDelta: nonNegative(op, 'earlyStopping.minDelta', e.minDelta ?? 0),
@@ -396,16 +412,27 @@ export function validate(net: NeuralNetwork, given: TrainData, givenOptions: Tra
   };
 }
 
-/** The options `train()` reads, each read once (a getter runs once; later reads see the copy). */
-const OPTION_KEYS = [
+/**
+ * The options `train()` reads, each read once (a getter runs once; later reads see the copy).
+ *
+ * @internal
+ */
+export const OPTION_KEYS = [
   'epochs', 'learningRate', 'loss', 'optimizer', 'schedule', 'l1', 'l2', 'batchSize', 'shuffle', 'seed', 'validation',
   'validationSplit', 'metrics', 'earlyStopping', 'errorThreshold', 'logEvery', 'onEpoch', 'onBatch',
 ] as const satisfies readonly (keyof TrainOptions)[];
 
-function readTrainOptions(options: unknown, op: string): TrainOptions {
+/**
+ * trainAsync's own options, next to train()'s in the same object.
+ *
+ * @internal
+ */
+export const ASYNC_OPTION_KEYS = ['signal', 'yieldEvery', 'onProgress'] as const satisfies readonly (keyof TrainAsyncOptions)[];
+
+/** train()'s options read once; `others`: keys another reader takes (trainAsync's own), refused otherwise. */
+function readTrainOptions(options: unknown, op: string, others: readonly string[]): TrainOptions {
   if (options === null || typeof options !== 'object') throw new Error(`${op}: options must be an object, got ${describe(options)}`);
-  // trainAsync's options carry its own keys too (signal, ...): those are not train()'s to refuse
-  return readOptions(op, options, OPTION_KEYS, 'ignore') as TrainOptions;
+  return readOptions(op, options, OPTION_KEYS, others) as TrainOptions;
 }
 
 /** Inputs and targets given as matrices, shapes checked against the network. */

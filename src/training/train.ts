@@ -21,7 +21,7 @@ import { checkFiniteCopy } from '../core/scratch.js';
 import type { NeuralNetwork } from '../nn/network.js';
 import { PlanField as F, PlanLayerField as LF } from '../backend/contract.js';
 import { planBytes, PlanInMemory, PlanWriter } from './plan.js';
-import { validate, type Plan, type Source, type TrainData, type TrainAsyncOptions, type TrainOptions, type TrainResult, type StopReason, type EpochLogs, TrainingDivergedError } from './options.js';
+import { ASYNC_OPTION_KEYS, OPTION_KEYS as TRAIN_OPTION_KEYS, validate, type Plan, type Source, type TrainData, type TrainAsyncOptions, type TrainOptions, type TrainResult, type StopReason, type EpochLogs, TrainingDivergedError } from './options.js';
 import { lossGrad, lossValue } from './loss-step.js';
 
 export {
@@ -89,7 +89,7 @@ export class Trainer {
   private released = false;
   readonly result: TrainResult;
 
-  constructor(net: NeuralNetwork, data: TrainData, options: TrainOptions, readonly op: string) {
+  constructor(net: NeuralNetwork, data: TrainData, options: TrainOptions, readonly op: string, otherKeys: readonly string[] = []) {
     const arena = (this.arena = arenaOf(net));
     arena.checkLive(op);
     arena.checkIdle(op);
@@ -98,7 +98,7 @@ export class Trainer {
     arena.busy = op;
     const be = arena.be;
     try {
-      const p = (this.p = validate(net, data, options, op));
+      const p = (this.p = validate(net, data, options, op, otherKeys));
       this.fused = p.fromLogits;
       this.threshold = this.fused ? 0 : 0.5;
       const n = p.trainRows, split = p.data.rows - n;
@@ -551,7 +551,7 @@ export async function trainNetworkAsync(net: NeuralNetwork, data: TrainData, opt
   const op = 'NeuralNetwork.trainAsync';
   if (options === null || typeof options !== 'object') throw new Error(`${op}: options must be an object, got ${String(options)}`);
   // its own keys, each read once (train()'s options are read by the Trainer)
-  const own = readOptions(op, options, ['signal', 'yieldEvery', 'onProgress'], 'ignore') as TrainAsyncOptions;
+  const own = readOptions(op, options, ASYNC_OPTION_KEYS, TRAIN_OPTION_KEYS) as TrainAsyncOptions;
   const { signal, yieldEvery = 16, onProgress } = own;
   if (signal !== undefined && !userCode(op, 'reading options.signal', () => typeof signal === 'object' && signal !== null && 'aborted' in signal)) {
     throw new Error(`${op}: signal must be an AbortSignal`);
@@ -559,7 +559,7 @@ export async function trainNetworkAsync(net: NeuralNetwork, data: TrainData, opt
   if (typeof yieldEvery !== 'number' || !(yieldEvery > 0) || !Number.isFinite(yieldEvery)) throw new Error(`${op}: yieldEvery must be a number of milliseconds > 0`);
   if (onProgress !== undefined && typeof onProgress !== 'function') throw new Error(`${op}: onProgress must be a function`);
   const aborted = (): boolean => signal !== undefined && Boolean(userCode(op, 'reading signal.aborted', () => signal.aborted));
-  const t = new Trainer(net, data, options, op);
+  const t = new Trainer(net, data, options, op, ASYNC_OPTION_KEYS);
   try {
     if (aborted()) {
       // aborted before the first epoch: nothing ran, so nothing changes (optimizer state, trainingConfig)

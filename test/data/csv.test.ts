@@ -236,7 +236,7 @@ describe('parseCsv: options are read once and checked', () => {
 
 describe('parseCsv: a typo in the options is an Error, not a silent default', () => {
   it('names the unknown key and the known ones; an explicit undefined is the default', () => {
-    expect(() => parseCsv('1,2\n', { labelcolumn: 0 } as never)).toThrow('parseCsv: unknown option "labelcolumn" (known: header, labelColumn, delimiter, classes)');
+    expect(() => parseCsv('1,2\n', { labelcolumn: 0 } as never)).toThrow('parseCsv: unknown option "labelcolumn"; did you mean "labelColumn"? (known: header, labelColumn, delimiter, classes)');
     expect(parseCsv('1,2\n', { header: undefined, labelColumn: undefined }).labels).toEqual([2]);
   });
 });

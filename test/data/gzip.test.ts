@@ -90,6 +90,6 @@ describe('gunzip: decompression bombs (maxBytes)', () => {
 
 describe('gunzip: a typo in the options is an Error, not a silent default', () => {
   it('names the unknown key and the known ones', async () => {
-    await namedError(() => gunzip(new Uint8Array([0x1f, 0x8b]), { maxbytes: 1 } as never), 'gunzip: unknown option "maxbytes" (known: maxBytes)');
+    await namedError(() => gunzip(new Uint8Array([0x1f, 0x8b]), { maxbytes: 1 } as never), 'gunzip: unknown option "maxbytes"; did you mean "maxBytes"? (known: maxBytes)');
   });
 });

@@ -242,7 +242,7 @@ describe.each(GENERATORS)('%s: common properties', (name, gen) => {
       [{ n: 1e9 }, /n must be at most 10000000, got 1000000000/],
       [{ seed: -1 }, new RegExp(`^${name}: seed must be an integer in \\[0, 2\\^32 - 1\\], got -1$`)],
       [{ seed: 1.5 }, /seed must be an integer/],
-      [{ nosie: 0.1 }, new RegExp(`^${name}: unknown option "nosie" \\(known: `)],
+      [{ nosie: 0.1 }, new RegExp(`^${name}: unknown option "nosie"(; did you mean "noise"\\?)? \\(known: `)],
       [null, new RegExp(`^${name}: options must be an object`)],
       [[1, 2], new RegExp(`^${name}: options must be an object`)],
       [5, new RegExp(`^${name}: options must be an object`)],

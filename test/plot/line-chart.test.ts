@@ -327,7 +327,7 @@ describe('lineChartSvg: output that cannot be a string', () => {
 
 describe('lineChartSvg: a typo in the options is an Error, not a silent default', () => {
   it('names the unknown key and the known ones', async () => {
-    await namedError(() => lineChartSvg([{ name: 'a', values: [1] }], { logy: true } as never), 'lineChartSvg: unknown option "logy" (known: title, xLabel, yLabel, width, height, logY)');
+    await namedError(() => lineChartSvg([{ name: 'a', values: [1] }], { logy: true } as never), 'lineChartSvg: unknown option "logy"; did you mean "logY"? (known: title, xLabel, yLabel, width, height, logY)');
   });
 });
 
