@@ -150,23 +150,25 @@ export function parse(cmd: string, args: string[], options: Record<string, Optio
 export const str = (v: Values, name: string): string | undefined => (typeof v[name] === 'string' ? (v[name] as string) : undefined);
 
 /**
- * An integer option in [min, max], or its fallback.
+ * An integer option in [min, max], or its fallback. Out of range (or not an integer), the usage
+ * error states the range: "from min to max", or "≥ min" when there is no maximum.
  *
  * @internal
  * @example
  * ```ts
  * intOption('train', { epochs: '50' }, 'epochs', 100, 1, 1_000_000); // 50
  * intOption('train', { epochs: '0' }, 'epochs', 100, 1); // throws 'train: --epochs must be an integer ≥ 1, got "0"'
+ * intOption('export', { opset: '10' }, 'opset', 13, 11, 17); // throws 'export: --opset must be an integer from 11 to 17, got "10"'
  * ```
  */
 export function intOption(cmd: string, v: Values, name: string, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
   const s = str(v, name);
   if (s === undefined) return fallback;
   const n = /^[+-]?\d+$/.test(s.trim()) ? Number(s) : NaN;
-  if (!Number.isSafeInteger(n) || n < min) {
-    throw usageError(`${cmd}: --${name} must be an integer${min === 1 ? ' ≥ 1' : min === 0 ? ' ≥ 0' : ''}, got ${quote(s)}`);
+  if (!Number.isSafeInteger(n) || n < min || n > max) {
+    const range = max < Number.MAX_SAFE_INTEGER ? `from ${min} to ${max}` : `≥ ${min}`;
+    throw usageError(`${cmd}: --${name} must be an integer ${range}, got ${quote(s)}`);
   }
-  if (n > max) throw usageError(`${cmd}: --${name} must be at most ${max}, got ${quote(s)}`);
   return n;
 }
 

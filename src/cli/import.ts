@@ -32,9 +32,16 @@ it as a scratchnet model file. A network whose output is a softmax (k classes), 
 which then feeds it the features as they are in the CSV (no scaling: the imported network's own
 input); any other network is written as a bare network (NeuralNetwork.toJSON()).
 
-Supported: Gemm or MatMul + Add layers with Relu, Sigmoid, Tanh, LeakyRelu, Softmax (ONNX);
-Dense, LeakyReLU, ReLU, Softmax, Activation, Dropout layers (TensorFlow.js). Anything else is
-refused with an error naming it.
+Supported:
+  ONNX           a chain of Gemm (any transB, alpha, beta) or MatMul + Add layers, each
+                 followed by Relu, Sigmoid, Tanh, LeakyRelu, Softmax (axis -1 or 1) or nothing;
+                 Identity and Dropout (no-ops), a leading Flatten, Constant nodes; float32
+                 tensors in the file (raw_data or float_data)
+  TensorFlow.js  a Sequential model of Dense layers (activation relu, sigmoid, tanh, softmax,
+                 linear or leaky_relu), Activation, LeakyReLU, ReLU and Softmax layers;
+                 InputLayer, Dropout, a leading Flatten
+Anything else (other ops or layers, branching graphs, external data, other tensor types) is
+refused with an error naming it and listing what is supported.
 
 Options:
   -o, --out <file>      the model file to write ("-" = stdout)

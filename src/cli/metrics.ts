@@ -62,16 +62,18 @@ export function probabilities(out: Matrix, k: number): Float64Array {
 }
 
 /**
- * The predicted class of every row: p > 0.5 for one Sigmoid column, else the argmax.
+ * The predicted class of every row: class 1 when p ≥ 0.5 for one Sigmoid column (as the
+ * library's `accuracy` and `decisionBoundarySvg` decide), else the argmax.
  *
  * @internal
  * @example
  * ```ts
  * predictedClasses(Matrix.from([[0.2, 0.8]])); // [1]
+ * predictedClasses(Matrix.from([[0.5], [0.49]])); // [1, 0]
  * ```
  */
 export function predictedClasses(out: Matrix): number[] {
-  return out.cols === 1 ? Array.from(out.data, (p) => (p > 0.5 ? 1 : 0)) : argmaxRows(out);
+  return out.cols === 1 ? Array.from(out.data, (p) => (p >= 0.5 ? 1 : 0)) : argmaxRows(out);
 }
 
 /**

@@ -65,7 +65,9 @@ Data options:
   --label <name|N>      the label column: a header name, or a column number (1 = first,
                         -1 = last); default: the last column
   --task <t>            classification, regression or auto (default auto: classification when
-                        the labels are names or integers with at most 20 distinct values)
+                        the labels are names with at most 100 distinct values or integers with
+                        at most 20; other labels stop with an error asking for --task: auto
+                        never picks regression)
   --header / --no-header  the first line is / is not column names (default: detected)
   --delimiter <c>       the field separator (default ","; e.g. ";" or "\\t")
   --validation <f>      fraction of rows held out to validate (default 0.2; 0 = none); for

@@ -85,7 +85,11 @@ describe('scratchnet export: the scaler folded in, raw features in', () => {
     expect(await fails(['export', irisModel, '--format', 'pt', '--out', tmp('x.onnx')], 2)).toMatch(/^scratchnet export: --format must be one of onnx, tfjs/);
     expect(await fails(['export', irisModel, '--format', 'onnx'], 2)).toBe('scratchnet export: --out is required: the .onnx file to write');
     expect(await fails(['export', irisModel, '--format', 'tfjs', '--opset', '13', '--out', tmp('w')], 2)).toBe('scratchnet export: --opset is for --format onnx');
-    expect(await fails(['export', irisModel, '--format', 'onnx', '--opset', '9', '--out', tmp('x.onnx')], 2)).toMatch(/^scratchnet export: --opset/);
+    // the message states the range, whatever the bound that was missed (it said "an integer, got ..." for 10, 0, -1)
+    for (const opset of ['9', '10', '0', '-1', '18', '13.5', 'x']) {
+      expect(await fails(['export', irisModel, '--format', 'onnx', '--opset', opset, '--out', tmp('x.onnx')], 2))
+        .toBe(`scratchnet export: --opset must be an integer from 11 to 17, got "${opset}"`);
+    }
     expect(await fails(['export', tmp('nope.json'), '--format', 'onnx', '--out', tmp('x.onnx')], 1)).toBe(`scratchnet export: cannot read ${tmp('nope.json')}: no such file`);
     expect(await fails(['export', IRIS, '--format', 'onnx', '--out', tmp('x.onnx')], 1)).toMatch(/^scratchnet export: .*iris\.csv is not a scratchnet model file \(it is not JSON/);
   });
@@ -203,5 +207,36 @@ describe('import: the weight files of a model.json are bounded by what its weigh
     const tfjs = join(FIX, 'keras2/model.json');
     expect(await fails(['predict', tfjs, IRIS], 1)).toBe(
       `scratchnet predict: ${tfjs} is a TensorFlow.js model, not a scratchnet model file: make one of it with "scratchnet import ${tfjs} --out model.json"`);
+  });
+});
+
+describe('scratchnet help import lists what the importers accept', () => {
+  /** The "supported: a, b, a leading c" list at the end of an importer's refusal, as names. */
+  const supported = (message: string): string[] =>
+    (/supported: (.*)$/.exec(message)?.[1] ?? '').split(', ').map((s) => s.replace(/^a leading /, ''));
+
+  it('every ONNX op and TensorFlow.js layer the importers name is in the help', async () => {
+    const help = (await run(['help', 'import'])).stdout;
+    // an ONNX file with an op the importer does not know (Tanh renamed Tanx): its refusal lists what it takes
+    const onnx = Buffer.from((await readFile(join(FIX, 'torch-opset13.onnx'))).toString('latin1').replaceAll('Tanh', 'Tanx'), 'latin1');
+    let ops: string[] = [];
+    try {
+      NeuralNetwork.fromONNX(onnx).dispose();
+    } catch (e) {
+      ops = supported((e as Error).message);
+    }
+    const tfjs = { modelTopology: { class_name: 'Sequential', config: { name: 's', layers: [{ class_name: 'Conv2D', config: { name: 'c' } }] } }, weightsManifest: [] };
+    let layers: string[] = [];
+    try {
+      NeuralNetwork.fromTfjs(tfjs as never, new Uint8Array(0)).dispose();
+    } catch (e) {
+      layers = supported((e as Error).message);
+    }
+    expect(ops).toContain('Constant');
+    expect(layers).toContain('InputLayer');
+    const [onnxPart, tfjsPart] = help.split(/^ {2}TensorFlow\.js/m) as [string, string];
+    for (const name of ops) expect(onnxPart, name).toMatch(new RegExp(`\\b${name}\\b`));
+    for (const name of layers) expect(tfjsPart, name).toMatch(new RegExp(`\\b${name}\\b`));
+    expect(help).toContain('refused with an error naming it and listing what is supported');
   });
 });

@@ -119,7 +119,8 @@ describe('the child process: every failure is one stderr line and the documented
     const cases: [string[], number, RegExp][] = [
       [['train', '/dev/zero'], 1, /^scratchnet train: cannot read \/dev\/zero: it is not a regular file/],
       [['train', IRIS, '--layers', '65536,65536'], 2, /makes a network of \d+ parameters/],
-      [['train', IRIS, '--epochs', String(2 ** 53 - 1)], 2, /--epochs must be at most 1000000/],
+      // (dist/ may predate the message that states the range: train.test.ts checks its exact text)
+      [['train', IRIS, '--epochs', String(2 ** 53 - 1)], 2, /--epochs must be .*\b1000000, got "9007199254740991"/],
       [['train', IRIS, '--lr', '1e39'], 2, /--lr 1e39 is outside float32's range/],
       [['train', tmp('huge.csv'), '--task', 'regression'], 1, /the label of data row 4 is -1e\+300, beyond float32's range/],
       [['predict', tmp('nope.json'), IRIS], 1, /cannot read .*nope\.json: no such file/],

@@ -247,8 +247,11 @@ describe('train errors: one line on stderr, exit 1 (errors) or 2 (usage), no sta
     expect(await fails(['train', IRIS, '--epochs'], 2)).toContain('--epochs needs a value');
     expect(await fails(['train', IRIS, '--quiet=yes'], 2)).toContain('--quiet does not take a value');
     const bad: [string, string, string][] = [
-      ['--epochs', '0', '--epochs must be an integer ≥ 1, got "0"'],
-      ['--epochs', 'ten', '--epochs must be an integer ≥ 1, got "ten"'],
+      ['--epochs', '0', '--epochs must be an integer from 1 to 1000000, got "0"'],
+      ['--epochs', 'ten', '--epochs must be an integer from 1 to 1000000, got "ten"'],
+      ['--batch-size', '0', '--batch-size must be an integer ≥ 1, got "0"'],
+      ['--seed', '-1', '--seed must be an integer from 0 to 4294967295, got "-1"'],
+      ['--seed', '4294967296', '--seed must be an integer from 0 to 4294967295, got "4294967296"'],
       ['--lr', '-1', '--lr must be a number > 0, got "-1"'],
       ['--validation', '1', '--validation must be a fraction in [0, 1)'],
       ['--layers', '32,x', '--layers must be hidden layer sizes separated by commas'],
@@ -269,9 +272,9 @@ describe('train limits: bounded work and float32 numbers, each a named one-line 
     expect((await run(['help', 'train'])).stdout).toContain('at most 1000000');
     for (const n of ['1000001', String(2 ** 53 - 1), '1' + '0'.repeat(30)]) {
       const line = await fails(['train', tmp('nope.csv'), '--epochs', n], 2);
-      expect(line).toMatch(/^scratchnet train: --epochs must (be at most 1000000|be an integer ≥ 1), got "\d+"$/);
+      expect(line).toBe(`scratchnet train: --epochs must be an integer from 1 to 1000000, got "${n}"`);
     }
-    expect(await fails(['train', IRIS, '--patience', '2000000'], 2)).toContain('--patience must be at most 1000000');
+    expect(await fails(['train', IRIS, '--patience', '2000000'], 2)).toContain('--patience must be an integer from 1 to 1000000, got "2000000"');
   });
 
   it('--layers: more parameters than a model file may hold (65536,65536 included) is refused before allocating', async () => {
@@ -311,5 +314,26 @@ describe('train limits: bounded work and float32 numbers, each a named one-line 
     expect(await fails(['train', tmp('huge-labels.csv'), '--task', 'regression'], 1)).toBe(
       `scratchnet train: ${tmp('huge-labels.csv')}: the label of data row 8 is 1e+300, beyond float32's range (±3.4e38) that the network computes in`,
     );
+  });
+});
+
+describe('--task auto, as its help describes it', () => {
+  it('classes for names (at most 100) and integers (at most 20); anything else asks for --task, never picks regression', async () => {
+    const help = (await run(['help', 'train'])).stdout;
+    expect(help.replace(/\s+/g, ' ')).toContain('other labels stop with an error asking for --task: auto never picks regression');
+    const labels = async (name: string, label: (i: number) => string): Promise<string> => {
+      await writeFile(tmp(name), ['a,y', ...Array.from({ length: 210 }, (_, i) => `${i % 7},${label(i)}`)].join('\n'));
+      return tmp(name);
+    };
+    const quiet = ['--epochs', '1', '--validation', '0', '--quiet'];
+    expect((await run(['train', await labels('int20.csv', (i) => String(i % 20)), ...quiet, '--out', tmp('int20.json')])).code).toBe(0);
+    expect((await readModel(tmp('int20.json'))).task).toBe('classification');
+    expect((await run(['train', await labels('names100.csv', (i) => `c${i % 100}`), ...quiet, '--out', tmp('names100.json')])).code).toBe(0);
+    expect((await readModel(tmp('names100.json'))).task).toBe('classification');
+    expect(await fails(['train', await labels('int21.csv', (i) => String(i % 21)), ...quiet], 1)).toContain(
+      'are numbers with 21 different values: to predict a number pass --task regression; to treat them as classes pass --task classification');
+    expect(await fails(['train', await labels('float.csv', (i) => String(i / 2)), ...quiet], 1)).toContain('non-integer numbers');
+    expect(await fails(['train', await labels('names101.csv', (i) => `c${i % 101}`), ...quiet], 1)).toContain(
+      'has 101 different values in 210 rows, too many to be classes');
   });
 });
