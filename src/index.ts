@@ -80,7 +80,8 @@ export interface BackendInfo {
  * backend). Picks the best build `WebAssembly.validate` accepts: relaxed SIMD (Chrome/Edge 114+,
  * Firefox 146+, Node with `--experimental-wasm-relaxed-simd`), else SIMD, else scalar.
  * `{ relaxedSimd: false }` skips the relaxed build, `{ simd: false }` forces the scalar one.
- * Everything else in scratchnet is synchronous.
+ * Everything else in scratchnet is synchronous, but for five calls that return Promises:
+ * `net.trainAsync`, `setThreads`, `shutdown`, `gunzip` and `loadIdx`.
  *
  * @example
  * ```ts

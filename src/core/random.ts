@@ -110,15 +110,26 @@ export class RandomState {
   }
 
   /**
-   * One standard normal, as `np.random.randn()` (legacy polar method, second value cached).
+   * One standard normal, as `np.random.randn()` (legacy polar method, second value cached). It
+   * takes no argument: `np.random.randn(2, 3)`'s six values are `randnArray(6)`, and `randn(2, 3)`
+   * is an Error (it would otherwise return one number), with nothing drawn.
    *
    * @example
    * ```ts
    * const rng = new RandomState(42);
    * [rng.randn(), rng.randn()]; // [0.4967141530112327, -0.13826430117118466]
+   * rng.randn(2, 3); // throws 'RandomState.randn: takes no arguments (it returns one normal), got 2; for many, call randnArray(count)' (from JavaScript: TypeScript refuses the call already)
    * ```
    */
   randn(): number {
+    if (arguments.length > 0) {
+      throw new Error(`RandomState.randn: takes no arguments (it returns one normal), got ${arguments.length}; for many, call randnArray(count)`);
+    }
+    return this.#normal();
+  }
+
+  /** One standard normal (what `randn()` returns; `randnArray` draws through it). */
+  #normal(): number {
     if (this.hasGauss) {
       this.hasGauss = false;
       return this.gauss;
@@ -157,7 +168,7 @@ export class RandomState {
     } catch (e) {
       throw new Error(`${op}: cannot allocate ${count} float64 values (${count * 8} bytes)`, { cause: e });
     }
-    for (let i = 0; i < count; i++) out[i] = this.randn();
+    for (let i = 0; i < count; i++) out[i] = this.#normal();
     return out;
   }
 

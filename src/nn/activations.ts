@@ -22,12 +22,15 @@ import { ActivationId } from '../backend/contract.js';
  *
  * @example
  * ```ts
- * import { Activation, Matrix } from 'scratchnet';
+ * import { Activation, Matrix, type MatrixLike } from 'scratchnet';
  * class Square extends Activation {
  *   readonly name = 'square';
- *   forward(x: Matrix) { return new Matrix(x.rows, x.cols, x.data.map((v) => v * v)); }
- *   backward(x: Matrix) { return new Matrix(x.rows, x.cols, x.data.map((v) => 2 * v)); }
+ *   // x is a Matrix inside a layer, and whatever a caller passes (number[][] too): Matrix.from reads both
+ *   forward(x: MatrixLike) { const m = Matrix.from(x); return new Matrix(m.rows, m.cols, m.data.map((v) => v * v)); }
+ *   backward(x: MatrixLike) { const m = Matrix.from(x); return new Matrix(m.rows, m.cols, m.data.map((v) => 2 * v)); }
  * }
+ * new Square().forward([[1, -2]]).toArray(); // [[1, 4]]
+ * new Square().backward(Matrix.from([[3]])).toArray(); // [[6]]
  * ```
  */
 export abstract class Activation {

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { Matrix, toMatrix } from '../core/matrix.js';
 import { argmax, checkElements, describe, readOptions } from '../core/validate.js';
 import { escapeXml, num, PALETTE, size, text, tint } from './svg.js';
 
@@ -12,7 +13,7 @@ import { escapeXml, num, PALETTE, size, text, tint } from './svg.js';
  * @example
  * ```ts
  * const { x, labels } = moons({ n: 100, seed: 1 });
- * decisionBoundarySvg(net, x.toArray(), labels, { title: 'moons', width: 400, height: 400, resolution: 100 });
+ * decisionBoundarySvg(net, x, labels, { title: 'moons', width: 400, height: 400, resolution: 100 });
  * ```
  */
 export interface DecisionBoundaryOptions {
@@ -40,8 +41,9 @@ export interface Predictor {
 /**
  * A 2-D decision boundary as SVG: the model's predicted class over a grid covering the data (a
  * heat map, paler where it is less sure), with the points on top, colored by their label. One
- * output column is read as P(class 1) (threshold 0.5); several as class scores (argmax). Labels
- * are class indices (integers ≥ 0), at most a million points; a title is at most 1000
+ * output column is read as P(class 1) (class 1 when ≥ 0.5); several as class scores (argmax). The
+ * points are a 2-column Matrix or an array of [x, y] pairs (`number[][]`); labels are class
+ * indices (integers ≥ 0), one per point, at most a million points; a title is at most 1000
  * characters. What `predict` returns is checked: one row per grid cell, finite numbers, else an
  * Error naming what is wrong; what it throws (or a getter of its result throws) becomes an Error
  * `decisionBoundarySvg: model.predict(grid of N points) failed (…)` with the original as `cause`.
@@ -55,11 +57,12 @@ export interface Predictor {
  * const { x, y, labels } = circle({ n: 200, seed: 1 });
  * const net = new NeuralNetwork([2, 16, 1], [new ReLU(), new Sigmoid()], { seed: 1, init: 'he' });
  * net.train(x, y, { epochs: 300, learningRate: 0.5 });
- * writeFileSync('circle.svg', decisionBoundarySvg(net, x.toArray(), labels, { title: 'circle' }));
+ * writeFileSync('circle.svg', decisionBoundarySvg(net, x, labels, { title: 'circle' })); // x: a 200x2 Matrix
+ * decisionBoundarySvg(net, [[0, 0], [1, 1]], [0, 1]); // or [x, y] pairs
  * ```
  */
 export function decisionBoundarySvg(
-  model: Predictor, points: readonly (readonly number[])[], labels: ArrayLike<number>, options: DecisionBoundaryOptions = {},
+  model: Predictor, points: Matrix | readonly (readonly number[])[], labels: ArrayLike<number>, options: DecisionBoundaryOptions = {},
 ): string {
   const op = 'decisionBoundarySvg';
   const predict: unknown = model !== null && typeof model === 'object' ? guard(op, 'reading model.predict', () => model.predict) : undefined;
@@ -142,18 +145,41 @@ const MAX_RESOLUTION = 1000;
  */
 const MAX_POINTS = 1_000_000;
 
-/** Points and labels, checked and copied once: finite x, y and integer labels ≥ 0. */
+/** Whether `points` claims to be a Matrix (toMatrix then checks it is a genuine one). */
+function isMatrixArg(points: unknown): boolean {
+  try {
+    return points instanceof Matrix;
+  } catch {
+    return false; // a Proxy whose getPrototypeOf trap throws
+  }
+}
+
+/**
+ * Points and labels, checked and copied once: finite x, y and integer labels ≥ 0. The points are
+ * an array of [x, y] pairs or a 2-column Matrix.
+ */
 function readPoints(op: string, points: unknown, labels: unknown): { xs: Float64Array; ys: Float64Array; cls: Float64Array } {
-  if (!Array.isArray(points) || points.length === 0) throw new Error(`${op}: points must be a non-empty array of [x, y] pairs, got ${describe(points)}`);
-  const n = points.length;
+  let matrix: Float32Array | null = null, n: number;
+  if (isMatrixArg(points)) {
+    const m = toMatrix(points, op, 'points'); // checks the values are finite (and the view alive)
+    if (m.cols !== 2) throw new Error(`${op}: points must be a 2-column Matrix (x, y) or an array of [x, y] pairs, got a ${m.rows}x${m.cols} Matrix`);
+    matrix = m.data.slice(); // a copy: reading the labels may run code that grows WebAssembly memory
+    n = m.rows;
+  } else if (!Array.isArray(points) || points.length === 0) {
+    throw new Error(`${op}: points must be a non-empty array of [x, y] pairs or a 2-column Matrix, got ${describe(points)}`);
+  } else n = points.length;
   if (n > MAX_POINTS) throw new Error(`${op}: ${n} points are too many to draw (at most ${MAX_POINTS})`);
   const nl = labels !== null && typeof labels === 'object' ? (labels as { length?: unknown }).length : undefined;
   if (nl !== n) throw new Error(`${op}: need one label per point (${n}), got ${typeof nl === 'number' ? nl : describe(labels)}`);
   const xs = new Float64Array(n), ys = new Float64Array(n), cls = new Float64Array(n);
   for (let i = 0; i < n; i++) {
-    const p: unknown = points[i];
-    if (!Array.isArray(p) || p.length !== 2) throw new Error(`${op}: points must be a non-empty array of [x, y] pairs; points[${i}] is ${describe(p)}`);
-    const px: unknown = p[0], py: unknown = p[1];
+    let px: unknown, py: unknown;
+    if (matrix !== null) [px, py] = [matrix[2 * i], matrix[2 * i + 1]];
+    else {
+      const p: unknown = (points as unknown[])[i];
+      if (!Array.isArray(p) || p.length !== 2) throw new Error(`${op}: points must be a non-empty array of [x, y] pairs; points[${i}] is ${describe(p)}`);
+      [px, py] = [p[0], p[1]];
+    }
     if (typeof px !== 'number' || typeof py !== 'number' || !Number.isFinite(px) || !Number.isFinite(py)) {
       throw new Error(`${op}: points[${i}] is [${describe(px)}, ${describe(py)}], not two finite numbers`);
     }

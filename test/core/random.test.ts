@@ -67,6 +67,18 @@ describe('RandomState: bad counts and arrays are named Errors, and draw nothing'
     expect(new RandomState(5).randnArray(0)).toEqual(new Float64Array(0));
   });
 
+  it('randn takes no argument: randn(1, 2) is an Error pointing to randnArray, not one number', async () => {
+    for (const args of [[1, 2], [3], [undefined], [2, 3, 4]]) {
+      const r = new RandomState(5);
+      await namedError(() => (r.randn as (...a: unknown[]) => number)(...args), `RandomState.randn: takes no arguments (it returns one normal), got ${args.length}; for many, call randnArray(count)`);
+      expectUntouched(r);
+    }
+    // randnArray draws the same normals as randn, pair cache included
+    const a = new RandomState(7), b = new RandomState(7);
+    expect(Array.from(a.randnArray(5))).toEqual([b.randn(), b.randn(), b.randn(), b.randn(), b.randn()]);
+    expect(a.randn()).toBe(b.randn());
+  });
+
   it('shuffle takes an array or a typed array, not a string, null or an array-like', async () => {
     const cases: [unknown, string][] = [
       [null, 'RandomState.shuffle: items must be an array or a typed array, got null'],

@@ -1,6 +1,8 @@
 // decisionBoundarySvg (src/plot/decision-boundary.ts).
 import { describe, expect, it } from 'vitest';
 import { decisionBoundarySvg } from '../../src/plot/decision-boundary.js';
+import { Matrix } from '../../src/core/matrix.js';
+import { xor } from '../../src/data/toy.js';
 import { namedError } from '../support/named-error.js';
 
 describe('decisionBoundarySvg', () => {
@@ -143,5 +145,27 @@ describe('decisionBoundarySvg: small canvases, long titles, a predict that throw
     // an Error whose message is huge is shown cut short
     const long = await namedError(() => decisionBoundarySvg({ predict: () => { throw new Error('x'.repeat(1e6)); } }, pts, [0, 1], { resolution: 4 }), 'failed (Error: xxx');
     expect(long.message.length).toBeLessThan(400);
+  });
+});
+
+describe('decisionBoundarySvg: points as a 2-column Matrix, as everything that takes number[][] takes a Matrix', () => {
+  const half = { predict: (g: number[][]) => ({ rows: g.length, cols: 1, data: Float32Array.from(g, ([x]) => (x! > 0.5 ? 0.9 : 0.1)) }) };
+
+  it('a toy data set\'s x (a 200x2 Matrix) draws what its rows as [x, y] pairs draw', () => {
+    const { x, labels } = xor({ seed: 1 });
+    const svg = decisionBoundarySvg(half, x, labels, { resolution: 10 });
+    expect(svg).toBe(decisionBoundarySvg(half, x.toArray(), labels, { resolution: 10 }));
+    expect(svg.split('<circle ').length - 1).toBe(x.rows);
+  });
+
+  it('a Matrix of another width, or with a NaN, is a named Error; an array keeps its messages', async () => {
+    await namedError(() => decisionBoundarySvg(half, Matrix.zeros(4, 3), [0, 0, 1, 1]),
+      'decisionBoundarySvg: points must be a 2-column Matrix (x, y) or an array of [x, y] pairs, got a 4x3 Matrix');
+    await namedError(() => decisionBoundarySvg(half, new Matrix(2, 2, new Float32Array([0, 1, NaN, 2])), [0, 1]),
+      'decisionBoundarySvg: points[1][0] is NaN, not a finite number');
+    await namedError(() => decisionBoundarySvg(half, Matrix.zeros(3, 2), [0, 1]), 'decisionBoundarySvg: need one label per point (3), got 2');
+    await namedError(() => decisionBoundarySvg(half, [], []), 'decisionBoundarySvg: points must be a non-empty array of [x, y] pairs or a 2-column Matrix, got ');
+    await namedError(() => decisionBoundarySvg(half, [[1, 2, 3]], [0]), 'decisionBoundarySvg: points must be a non-empty array of [x, y] pairs; points[0] is ');
+    await namedError(() => decisionBoundarySvg(half, Object.create(Matrix.prototype) as Matrix, [0]), /^decisionBoundarySvg: points must be a Matrix or an array of rows/);
   });
 });
