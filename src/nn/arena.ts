@@ -21,6 +21,7 @@ import { userCall } from '../core/validate.js';
 import { holdBusy, runningError, type LayerOwner } from './layer.js';
 import { align4, LayerBuffers } from './buffers.js';
 import { type Optimizer, type OptimizerKernel, optimizerKernel } from './optimizers.js';
+import type { OptimizerStateJSON } from './serialize.js';
 
 /**
  * The optimizer's state: kept across `train()` calls while the settings match.
@@ -224,6 +225,44 @@ export class NetworkArena implements LayerOwner {
       case OptimizerId.Adam: k.adamUpdate(p, p, g, s.a + off, s.b + off, lr, h1, h2, eps, c1, c2, n); break;
       case OptimizerId.RMSprop: k.rmspropUpdate(p, p, g, s.a + off, lr, h1, eps, n); break;
     }
+  }
+
+  /** The optimizer's state in its saved form (`training.state`), or undefined when none is kept. */
+  optimizerStateJSON(): OptimizerStateJSON | undefined {
+    const s = this.opt;
+    if (!s) return undefined;
+    return {
+      step: s.step,
+      pow1: s.pow1,
+      pow2: s.pow2,
+      arrays: Array.from({ length: s.slots }, (_, j) => {
+        const shift = s.block!.ptr + j * this.params.bytes - this.params.ptr; // slot j is laid out like the parameters
+        return this.layers.map((l) => ({
+          weights: Array.from(this.be.read(l.w + shift, l.inputs * l.outputs)),
+          bias: Array.from(this.be.read(l.b + shift, l.outputs)),
+        }));
+      }),
+    };
+  }
+
+  /**
+   * Put a saved state back as the state of `optimizer` (whose saved settings are `settings`), so
+   * that the next `train()` with the same settings goes on from it.
+   */
+  restoreOptimizerState(optimizer: Optimizer, settings: unknown, saved: OptimizerStateJSON, op: string): void {
+    const s = this.optimizerState(optimizer, op, true, settings);
+    if (s.slots !== saved.arrays.length) {
+      throw new Error(`${op}: training.state holds ${saved.arrays.length} state arrays, the optimizer keeps ${s.slots}`);
+    }
+    Object.assign(s, { step: saved.step, pow1: saved.pow1, pow2: saved.pow2 });
+    saved.arrays.forEach((layers, j) => {
+      const shift = s.block!.ptr + j * this.params.bytes - this.params.ptr;
+      layers.forEach((l, i) => {
+        const at = this.layers[i]!;
+        this.be.write(at.w + shift, l.weights);
+        this.be.write(at.b + shift, l.bias);
+      });
+    });
   }
 
   /** Free everything (dispose). */

@@ -324,7 +324,11 @@ export class NeuralNetwork {
       layers: this.layers.map((l) => ({ weights: Array.from(l.weights.data), bias: Array.from(l.bias.data) })),
     };
     const c = this.trainingConfig;
-    if (c) doc.training = { optimizer: c.optimizer, loss: c.loss };
+    if (c) {
+      doc.training = { optimizer: c.optimizer, loss: c.loss };
+      const state = this.#arena.optimizerStateJSON();
+      if (state) doc.training.state = state;
+    }
     return doc;
   }
 
@@ -353,6 +357,14 @@ export class NeuralNetwork {
       l.bias.data.set(doc.layers[i]!.bias);
     });
     net.#arena.trainingConfig = trainingConfig;
+    if (doc.state) {
+      try {
+        net.#arena.restoreOptimizerState(doc.optimizer!, trainingConfig!.optimizer, doc.state, op);
+      } catch (e) {
+        net.dispose();
+        throw e;
+      }
+    }
     return net;
   }
 

@@ -7,7 +7,7 @@
  */
 import { Activation, LeakyReLU, Linear, ReLU, Sigmoid, Softmax, Tanh } from './activations.js';
 import { Loss, losses, resolveLoss } from './losses.js';
-import { Optimizer, optimizers, resolveOptimizer } from './optimizers.js';
+import { Optimizer, optimizerKernel, optimizers, resolveOptimizer } from './optimizers.js';
 import { describe, finiteArray, userCode } from '../core/validate.js';
 import type { TrainingConfig } from './arena.js';
 
@@ -25,7 +25,26 @@ export interface NetworkJSON {
   layerSizes: number[];
   activations: ({ name: string } & Record<string, unknown>)[];
   layers: { weights: number[]; bias: number[] }[];
-  training?: { optimizer?: { name: string } & Record<string, unknown>; loss?: string };
+  training?: { optimizer?: { name: string } & Record<string, unknown>; loss?: string; state?: OptimizerStateJSON };
+}
+
+/**
+ * The optimizer's state when the network was saved (`training.state`), so that training resumed
+ * after `fromJSON` goes on exactly as it would have without the save: the steps taken, Adam's
+ * β1^t and β2^t, and each state array (momentum's velocity, Adam's m and v, RMSprop's mean
+ * square; a custom optimizer's `stateArrays`), per layer, for the weights and the bias.
+ *
+ * @example
+ * ```ts
+ * net.train(X, y, { epochs: 2, optimizer: 'adam' });
+ * const state = net.toJSON().training!.state!; // { step: 2, pow1: 0.81, pow2: 0.998, arrays: [m, v] }
+ * ```
+ */
+export interface OptimizerStateJSON {
+  step: number;
+  pow1: number;
+  pow2: number;
+  arrays: { weights: number[]; bias: number[] }[][];
 }
 
 /**
@@ -174,9 +193,10 @@ function customFactory<K extends keyof FromJSONOptions>(
  * The saved `training.optimizer` (an object with a name, or a name; absent: sgd), resolved
  * (through the options' factory for a custom one) to the settings the loaded network records.
  */
-function savedOptimizer(v: unknown, options: FromJSONOptions, op: string): TrainingConfig['optimizer'] {
+function savedOptimizer(v: unknown, options: FromJSONOptions, op: string): { settings: TrainingConfig['optimizer']; optimizer: Optimizer } {
   const what = 'training.optimizer';
-  if (v == null) return optimizerJSON(resolveOptimizer('sgd', op), op, what);
+  const made = (optimizer: Optimizer) => ({ settings: optimizerJSON(optimizer, op, what), optimizer });
+  if (v == null) return made(resolveOptimizer('sgd', op));
   const saved = typeof v === 'string' ? { name: v } : v;
   if (saved === null || typeof saved !== 'object' || typeof (saved as { name?: unknown }).name !== 'string') {
     fail(op, `${what} must be an object with a name, got ${describe(v)}`);
@@ -188,12 +208,49 @@ function savedOptimizer(v: unknown, options: FromJSONOptions, op: string): Train
     if (!(o instanceof Optimizer)) fail(op, `${what}: the factory for "${s.name}" did not return an Optimizer, got ${describe(o)}`);
     const settings = optimizerJSON(o, op, `${what}: the optimizer from the factory for "${s.name}"`);
     checkFactoryName(op, what, s.name, settings);
-    return settings;
+    return { settings, optimizer: o };
   }
   if (!Object.hasOwn(optimizers, s.name)) {
     fail(op, `${what}: unknown optimizer "${s.name}" (known: ${Object.keys(optimizers).join(', ')}; pass options.optimizers for custom ones)`);
   }
-  return optimizerJSON(resolveOptimizer(s, op), op, what);
+  return made(resolveOptimizer(s, op));
+}
+
+/** How many state arrays `optimizer` keeps (a custom one says so in `stateArrays`). */
+function stateSlots(optimizer: Optimizer, op: string): number {
+  const kernel = optimizerKernel(optimizer);
+  return kernel ? kernel.slots : userCode(op, 'reading optimizer.stateArrays', () => optimizer.stateArrays);
+}
+
+/** The saved `training.state`, checked against the optimizer and the layer sizes. */
+function savedState(v: unknown, optimizer: Optimizer, layerSizes: readonly number[], op: string): OptimizerStateJSON {
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) fail(op, `training.state must be an object, got ${describe(v)}`);
+  const t = v as Record<string, unknown>;
+  const { step, pow1, pow2, arrays } = t;
+  if (typeof step !== 'number' || !Number.isSafeInteger(step) || step < 0) fail(op, `training.state.step must be an integer ≥ 0, got ${describe(step)}`);
+  for (const [name, x] of [['pow1', pow1], ['pow2', pow2]] as const) {
+    if (typeof x !== 'number' || !(x >= 0 && x <= 1)) fail(op, `training.state.${name} must be a number in [0, 1], got ${describe(x)}`);
+  }
+  const slots = stateSlots(optimizer, op);
+  if (!Array.isArray(arrays) || arrays.length !== slots) {
+    fail(op, `training.state.arrays must hold the optimizer's ${String(slots)} state arrays, got ${describe(arrays)} (delete training.state to start the optimizer afresh)`);
+  }
+  const layers = layerSizes.length - 1;
+  return {
+    step, pow1: pow1 as number, pow2: pow2 as number,
+    arrays: arrays.map((a: unknown, j) => {
+      if (!Array.isArray(a) || a.length !== layers) fail(op, `training.state.arrays[${j}] must be an array of ${layers} layers, got ${describe(a)}`);
+      return a.map((l: unknown, i) => {
+        if (l === null || typeof l !== 'object') fail(op, `training.state.arrays[${j}][${i}] must be { weights, bias }, got ${describe(l)}`);
+        const o = l as Record<string, unknown>;
+        const [inp, out] = [layerSizes[i]!, layerSizes[i + 1]!];
+        return {
+          weights: finiteArray(op, `training.state.arrays[${j}][${i}].weights`, o.weights, { length: inp * out, float32: true }),
+          bias: finiteArray(op, `training.state.arrays[${j}][${i}].bias`, o.bias, { length: out, float32: true }),
+        };
+      });
+    }),
+  };
 }
 
 /**
@@ -248,6 +305,9 @@ export interface ParsedNetwork {
    * checked: what the loaded network records (absent ones default to sgd and meanSquaredError).
    */
   training?: TrainingConfig;
+  /** The optimizer those settings make, and its saved state (absent: it starts afresh). */
+  optimizer?: Optimizer;
+  state?: OptimizerStateJSON;
 }
 
 function parseDocument(json: unknown, options: FromJSONOptions, op: string): ParsedNetwork {
@@ -308,12 +368,12 @@ function parseDocument(json: unknown, options: FromJSONOptions, op: string): Par
       bias: finiteArray(op, `layers[${i}].bias (1x${out})`, o.bias, { length: out, float32: true }),
     };
   });
-  let training: ParsedNetwork['training'];
-  if (d.training !== undefined) {
-    if (d.training === null || typeof d.training !== 'object') fail(op, `training must be an object, got ${describe(d.training)}`);
-    const t = d.training as Record<string, unknown>;
-    // resolved here, where the options' factories are (absent ones default to sgd and meanSquaredError)
-    training = { optimizer: savedOptimizer(t.optimizer, options, op), loss: savedLoss(t.loss, options, op) };
-  }
-  return { layerSizes, activations, layers, training };
+  if (d.training === undefined) return { layerSizes, activations, layers };
+  if (d.training === null || typeof d.training !== 'object') fail(op, `training must be an object, got ${describe(d.training)}`);
+  const t = d.training as Record<string, unknown>;
+  // resolved here, where the options' factories are (absent ones default to sgd and meanSquaredError)
+  const { settings, optimizer } = savedOptimizer(t.optimizer, options, op);
+  const training = { optimizer: settings, loss: savedLoss(t.loss, options, op) };
+  const state = t.state === undefined ? undefined : savedState(t.state, optimizer, layerSizes, op);
+  return { layerSizes, activations, layers, training, optimizer, state };
 }

@@ -49,6 +49,66 @@ describe('toJSON / fromJSON', () => {
     net.dispose();
   });
 
+  it('saves the optimizer state: training resumed after a reload goes on bit for bit as without the save', () => {
+    // a custom optimizer with a state array and a step (heavy ball with a step-dependent rate)
+    class Heavy extends Optimizer {
+      readonly name = 'heavy';
+      override readonly stateArrays = 1;
+      update(param: Float32Array, grad: Float32Array, state: readonly Float32Array[], lr: number, step: number): void {
+        const v = state[0]!;
+        for (let i = 0; i < param.length; i++) {
+          v[i] = 0.8 * v[i]! + grad[i]!;
+          param[i] = param[i]! - (lr / Math.sqrt(step)) * v[i]!;
+        }
+      }
+    }
+    const factories: FromJSONOptions = { optimizers: { heavy: () => new Heavy() } };
+    for (const optimizer of ['momentum', 'nesterov', 'adam', 'rmsprop', () => new Heavy()] as const) {
+      const opt = () => (typeof optimizer === 'function' ? optimizer() : optimizer);
+      const o = { epochs: 7, learningRate: 0.05, batchSize: 3, shuffle: true, seed: 2 };
+      const make = () => new NeuralNetwork([2, 6, 1], [new Tanh(), new Sigmoid()], { seed: 3, init: 'xavier' });
+      const straight = make(), saved = make();
+      const full = straight.train(X, y, { ...o, optimizer: opt() }).loss.concat(straight.train(X, y, { ...o, optimizer: opt() }).loss);
+      const first = saved.train(X, y, { ...o, optimizer: opt() }).loss;
+      const doc = JSON.parse(JSON.stringify(saved.toJSON()));
+      saved.dispose();
+      expect(doc.training.state.step).toBe(7 * 2); // 7 epochs of 2 batches
+      const back = NeuralNetwork.fromJSON(doc, factories);
+      const rest = back.train(X, y, { ...o, optimizer: opt() }).loss;
+      expect(first.concat(rest), String(optimizer)).toEqual(full);
+      back.layers.forEach((l, i) => expect(Array.from(l.weights.data)).toEqual(Array.from(straight.layers[i]!.weights.data)));
+      expect(back.toJSON()).toEqual(straight.toJSON());
+      // other settings (or resetOptimizer) start afresh, as in one process
+      back.resetOptimizer();
+      expect(back.toJSON().training!.state).toBeUndefined();
+      straight.dispose();
+      back.dispose();
+    }
+  });
+
+  it('a saved optimizer state that does not fit is refused before anything is allocated', () => {
+    const net = trained(); // adam: two state arrays
+    const doc = JSON.parse(JSON.stringify(net.toJSON()));
+    net.dispose();
+    const bad = (change: (s: any) => void) => {
+      const d = structuredClone(doc);
+      change(d.training.state);
+      return () => NeuralNetwork.fromJSON(d);
+    };
+    expectRejects(bad((s) => { s.arrays.pop(); }), /training\.state\.arrays must hold the optimizer's 2 state arrays/);
+    expectRejects(bad((s) => { s.arrays[1][2].weights.push(0); }), /training\.state\.arrays\[1\]\[2\]\.weights has 4 values, expected 3/);
+    expectRejects(bad((s) => { s.arrays[0][0].bias[1] = 1e39; }), /training\.state\.arrays\[0\]\[0\]\.bias\[1\] is 1e\+39, not a finite float32 number/);
+    expectRejects(bad((s) => { s.pow2 = 2; }), /training\.state\.pow2 must be a number in \[0, 1\], got 2/);
+    expectRejects(bad((s) => { s.step = -1; }), /training\.state\.step must be an integer ≥ 0, got -1/);
+    expectRejects(bad((s) => { s.arrays = 'x'; }), /training\.state\.arrays must hold/);
+    // a file without a state (saved before it was kept, or stripped to save space) loads: the optimizer starts afresh
+    const d = structuredClone(doc);
+    delete d.training.state;
+    const back = NeuralNetwork.fromJSON(d);
+    expect(back.toJSON().training!.state).toBeUndefined();
+    back.dispose();
+  });
+
   it('loading does not advance the global generator', () => {
     const doc = trained().toJSON();
     seed(3);
@@ -108,7 +168,7 @@ describe('toJSON / fromJSON', () => {
       const net = trainedWith();
       const doc = JSON.parse(JSON.stringify(net.toJSON()));
       net.dispose();
-      expect(doc.training).toEqual({ optimizer: { name: 'signSgd', scale: 0.5 }, loss: 'halfMse' });
+      expect(doc.training).toEqual({ optimizer: { name: 'signSgd', scale: 0.5 }, loss: 'halfMse', state: { step: 3, pow1: 1, pow2: 1, arrays: [] } });
       const used = backendInfo().usedBytes;
       expect(() => NeuralNetwork.fromJSON(doc)).toThrow(
         'NeuralNetwork.fromJSON: training.optimizer: unknown optimizer "signSgd" (known: sgd, momentum, nesterov, adam, rmsprop; pass options.optimizers for custom ones)',
@@ -141,9 +201,13 @@ describe('toJSON / fromJSON', () => {
       const doc = net.toJSON();
       net.dispose();
       expect(NeuralNetwork.fromJSON(doc).trainingConfig?.optimizer).toEqual(new Adam().toJSON());
-      const mine = NeuralNetwork.fromJSON(doc, {
+      const substitutes = {
         optimizers: { adam: () => named(new SignSGD(2), 'adam') }, losses: { binaryCrossEntropy: () => named(new HalfMSE(), 'binaryCrossEntropy') },
-      });
+      };
+      // Adam's saved moments do not fit the substitute: refused, with the way out
+      expectRejects(() => NeuralNetwork.fromJSON(doc, substitutes), /state arrays, got an array \(delete training\.state to start the optimizer afresh\)/);
+      delete doc.training!.state;
+      const mine = NeuralNetwork.fromJSON(doc, substitutes);
       expect(mine.trainingConfig).toEqual({ optimizer: { name: 'adam', scale: 2 }, loss: 'binaryCrossEntropy' }); // the factory's settings
       mine.dispose();
     });
