@@ -74,7 +74,7 @@ export interface OptimizerStateJSON {
  * }
  * net.train(X, y, { epochs: 2, learningRate: 0.01, optimizer: new SignSGD(), loss: new HalfMSE() });
  * const saved = net.toJSON();
- * saved.training; // { optimizer: { name: 'signSgd' }, loss: 'halfMse' }
+ * saved.training; // { optimizer: { name: 'signSgd' }, loss: 'halfMse', state: { step: 2, pow1: 1, pow2: 1, arrays: [] } }
  * NeuralNetwork.fromJSON(saved); // throws 'unknown optimizer "signSgd"'
  * const back = NeuralNetwork.fromJSON(saved, { optimizers: { signSgd: () => new SignSGD() }, losses: { halfMse: () => new HalfMSE() } });
  * back.trainingConfig; // { optimizer: { name: 'signSgd' }, loss: 'halfMse' }
