@@ -3,6 +3,11 @@
 // Each update writes the new parameters to `out` and reads the old ones from `param`: the same
 // pointer updates in place; two pointers keep the old parameters (the training loop alternates
 // between two copies instead of backing the weights up before each step). State is in place.
+//
+// Each scalar loop (the scalar build's whole pass, and the SIMD build's last n mod 4 floats)
+// computes what a SIMD lane computes: the same f32 operations in the same order (o·(g·g), not
+// (o·g)·g; g + (l1·sign + l2·w), not (g + l1·sign) + l2·w), so every build and every element
+// gets the same bits. src/reference/optimizers.ts does the same in TS with Math.fround.
 
 /** w − lr·g on four floats: SGD's rule, shared with the step fused into the dW product (gradient-step.ts). */
 @inline export function sgdVec(w: v128, g: v128, lr: v128): v128 {
@@ -91,7 +96,7 @@ export function adamUpdate(
   for (; i < end; i += 4) {
     const g = load<f32>(grad + i);
     const mm = beta1 * load<f32>(m + i) + (1 - beta1) * g;
-    const vv = beta2 * load<f32>(v + i) + (1 - beta2) * g * g;
+    const vv = beta2 * load<f32>(v + i) + (1 - beta2) * (g * g); // o2·(g·g), as adamVec: not ((1 − β2)·g)·g
     store<f32>(m + i, mm);
     store<f32>(v + i, vv);
     store<f32>(out + i, load<f32>(param + i) - (learningRate * (mm * c1)) / (Mathf.sqrt(vv * c2) + epsilon));
@@ -113,7 +118,7 @@ export function rmspropUpdate(out: usize, param: usize, grad: usize, s: usize, l
   }
   for (; i < end; i += 4) {
     const g = load<f32>(grad + i);
-    const ss = rho * load<f32>(s + i) + (1 - rho) * g * g;
+    const ss = rho * load<f32>(s + i) + (1 - rho) * (g * g); // o·(g·g), as the SIMD lanes
     store<f32>(s + i, ss);
     store<f32>(out + i, load<f32>(param + i) - (learningRate * g) / (Mathf.sqrt(ss) + epsilon));
   }
@@ -130,6 +135,6 @@ export function regularizeGrad(grad: usize, param: usize, l1: f32, l2: f32, n: i
   for (; i < end; i += 4) {
     const w = load<f32>(param + i);
     const sign: f32 = w > 0 ? 1 : w < 0 ? -1 : 0;
-    store<f32>(grad + i, load<f32>(grad + i) + l1 * sign + l2 * w);
+    store<f32>(grad + i, load<f32>(grad + i) + (l1 * sign + l2 * w)); // g + (l1·sign + l2·w), as regularizedVec
   }
 }
