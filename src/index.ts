@@ -31,7 +31,7 @@ export {
 } from './training/train.js';
 export { Optimizer, SGD, Momentum, Adam, RMSprop, optimizers, type OptimizerName } from './nn/optimizers.js';
 export { type Init } from './nn/layer.js';
-export { type NetworkJSON, type FromJSONOptions, LIMITS as SAVED_NETWORK_LIMITS } from './nn/serialize.js';
+export { type NetworkJSON, type OptimizerStateJSON, type FromJSONOptions, LIMITS as SAVED_NETWORK_LIMITS } from './nn/serialize.js';
 export type { ONNXExportOptions } from './interop/onnx.js';
 export type { TfjsArtifacts, TfjsModelJSON } from './interop/tfjs.js';
 export { RandomState, seed } from './core/random.js';
