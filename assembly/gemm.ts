@@ -53,7 +53,12 @@ export function scratchBytes(): usize {
 }
 
 // Products smaller than this (m·n·k) are not worth packing.
-const PACK_MIN_WORK: usize = 16 * 16 * 16;
+const PACK_MIN_WORK: u64 = 16 * 16 * 16;
+
+/** Multiply-adds of an M×K · K×N product, in 64 bits (M·N·K passes 2^32 at 512·4096·2048). */
+@inline function work(M: usize, N: usize, K: usize): u64 {
+  return <u64>M * <u64>N * <u64>K;
+}
 
 export function gemm(c: usize, a: usize, b: usize, m: i32, n: i32, k: i32, transA: i32, transB: i32): void {
   multiply(c, a, b, m, n, k, transA != 0, transB != 0, false);
@@ -72,7 +77,7 @@ function multiply(c: usize, a: usize, b: usize, m: i32, n: i32, k: i32, transA: 
   const brs: usize = transB ? 4 : N << 2;
   const bcs: usize = transB ? K << 2 : 4;
   if (ASC_FEATURE_SIMD) {
-    if (scratch != 0 && M >= 4 && N >= 8 && M * N * K >= PACK_MIN_WORK) {
+    if (scratch != 0 && M >= 4 && N >= 8 && work(M, N, K) >= PACK_MIN_WORK) {
       if (ASC_FEATURE_THREADS && parallelProduct(c, a, b, M, N, K, transA, transB, acc, 0, 0, 0, 0, 0)) return;
       packedMultiply(c, a, b, M, N, K, ars, acs, brs, bcs, acc, 0, N, 0, 0, 0, 0, 0);
     } else if (!transB) {
@@ -305,7 +310,7 @@ function madd(a: v128, b: v128, c: v128): v128 {
 export function gemmWithEpilogue(c: usize, a: usize, b: usize, m: i32, n: i32, k: i32, y: usize, bias: usize, id: i32, alpha: f32): bool {
   if (!ASC_FEATURE_SIMD) return false;
   const M = <usize>m, N = <usize>n, K = <usize>k;
-  if (scratch == 0 || M < 4 || N < 8 || N > NC || K == 0 || M * N * K < PACK_MIN_WORK) return false;
+  if (scratch == 0 || M < 4 || N < 8 || N > NC || K == 0 || work(M, N, K) < PACK_MIN_WORK) return false;
   if (ASC_FEATURE_THREADS && parallelProduct(c, a, b, M, N, K, false, false, false, y, bias, id, alpha, 0)) return true;
   packedMultiply(c, a, b, M, N, K, K << 2, 4, N << 2, 4, false, 0, N, y, bias, id, alpha, 0);
   return true;
@@ -321,7 +326,7 @@ export function gemmWithEpilogue(c: usize, a: usize, b: usize, m: i32, n: i32, k
 export function gemmStep(c: usize, a: usize, b: usize, m: i32, n: i32, k: i32, step: usize): bool {
   if (!ASC_FEATURE_SIMD) return false;
   const M = <usize>m, N = <usize>n, K = <usize>k;
-  if (scratch == 0 || M % 4 != 0 || N % 8 != 0 || N > NC || K == 0 || K > KC || M * N * K < PACK_MIN_WORK) return false;
+  if (scratch == 0 || M % 4 != 0 || N % 8 != 0 || N > NC || K == 0 || K > KC || work(M, N, K) < PACK_MIN_WORK) return false;
   if (ASC_FEATURE_THREADS && parallelProduct(c, a, b, M, N, K, true, false, false, 0, 0, 0, 0, step)) return true;
   packedMultiply(c, a, b, M, N, K, 4, M << 2, N << 2, 4, false, 0, N, 0, 0, 0, 0, step);
   return true;
@@ -532,7 +537,7 @@ function tile1x4(cp: usize, ap: usize, bp: usize, kc: usize, acs: usize, valid: 
 // ---- threads build: a large packed product split by column panels across threads ----
 
 // Below this much work (m·n·k) a product stays on one thread: waking others costs more.
-const PARALLEL_MIN_WORK: usize = 1 << 17;
+const PARALLEL_MIN_WORK: u64 = 1 << 17;
 // A thread's share of a product goes in CHUNKS_PER_SHARE chunks when A's K block (M × depth
 // floats) is at most this large (half of a 512 KiB L2), else in one.
 const CHUNK_MAX_A_BYTES: usize = 256 << 10;
@@ -547,7 +552,7 @@ function parallelProduct(
   y: usize, bias: usize, id: i32, alpha: f32, step: usize,
 ): bool {
   const threads = activeThreads();
-  if (threads < 2 || N < 16 || M * N * K < PARALLEL_MIN_WORK) return false;
+  if (threads < 2 || N < 16 || work(M, N, K) < PARALLEL_MIN_WORK) return false;
   store<i32>(jobWord(ProductJob.C), <i32>c); store<i32>(jobWord(ProductJob.A), <i32>a); store<i32>(jobWord(ProductJob.B), <i32>b);
   store<i32>(jobWord(ProductJob.M), <i32>M); store<i32>(jobWord(ProductJob.N), <i32>N); store<i32>(jobWord(ProductJob.K), <i32>K);
   store<i32>(jobWord(ProductJob.TransA), transA ? 1 : 0); store<i32>(jobWord(ProductJob.TransB), transB ? 1 : 0);

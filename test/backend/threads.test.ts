@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backendInfo, init, matmul, Matrix, NeuralNetwork, RandomState, ReLU, setThreads, shutdown, Softmax, SoftmaxCrossEntropy, Tanh } from '../../src/index.js';
 import { backend } from '../../src/backend/load.js';
+import { ControlField } from '../../src/backend/contract.js';
 import { StepByStep } from '../support/step-by-step.js';
 
 const run = promisify(execFile);
@@ -108,6 +109,25 @@ describe('threads', () => {
       expect(many.w).toEqual(one.w);
     }
     await setThreads(2);
+  });
+
+  it('a product of 2^32 multiply-adds is split across the threads (its size does not wrap to 0 in 32 bits)', () => {
+    // 1024×4096 · 4096×1024: M·N·K = 2^32 wrapped to 0 in a 32-bit usize, which sent the
+    // product down the unpacked one-thread path (8-14× slower); no job reached the workers
+    const be = backend(), m = 1024, k = 4096, n = 1024;
+    const a = be.alloc(m * k * 4, 'a'), b = be.alloc(k * n * 4, 'b'), c = be.alloc(m * n * 4, 'c');
+    try {
+      be.f32(a.ptr, m * k).fill(0.5);
+      be.f32(b.ptr, k * n).fill(0.25);
+      const words = be._controlWords()!, before = Atomics.load(words, ControlField.Generation);
+      be.kernels.gemm(c.ptr, a.ptr, b.ptr, m, n, k, 0, 0);
+      be.checkThreads('gemm');
+      expect(Atomics.load(words, ControlField.Generation)).toBeGreaterThan(before);
+      const out = be.f32(c.ptr, m * n);
+      expect([out[0], out[m * n - 1], out[123_457]]).toEqual([512, 512, 512]); // 4096 · 0.5 · 0.25, exact
+    } finally {
+      for (const block of [c, b, a]) be.release(block);
+    }
   });
 
   it('a thread that falls behind has the rest of its share taken over by the others (work stealing), bit-identically', async () => {
