@@ -154,6 +154,7 @@ export class NetworkArena implements LayerOwner {
         t.forward(X.rows);
         prev = t;
       }
+      this.be.checkThreads(op); // a product a worker left unfinished is reported, not returned
       return readMatrix(this.be, prev!.y, X.rows, this.outputSize);
     } finally {
       this.be.release(block);

@@ -457,6 +457,7 @@ export class Trainer {
       this.lastInput = first.xOwn;
       this.lastRows = r;
     }
+    be.checkThreads(this.op); // the validation loss (early stopping reads it) from complete products only
     return { loss: total / rows.n, accuracy: correct / rows.n };
   }
 

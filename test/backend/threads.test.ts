@@ -277,6 +277,21 @@ describe('threads', () => {
     net.dispose();
   });
 
+  it('predict on a network that is training (from its own callback) reports a failed worker itself', async () => {
+    await setThreads(2);
+    const be = backend();
+    await be._killWorker(1);
+    for (let i = 0; i < 200 && backendInfo().threads !== 1; i++) await new Promise((r) => setTimeout(r, 10));
+    const { x, y } = data(256, 300, 10, 7);
+    const net = new NeuralNetwork([300, 128, 10], [new ReLU(), new Softmax()], { seed: 3 });
+    // the step path (onBatch) runs the callback before the epoch's own check
+    expect(() => net.train(x, y, { epochs: 1, batchSize: 128, onBatch: () => void net.predict(x) })).toThrow(
+      /^NeuralNetwork\.predict: worker thread 1 exited/,
+    );
+    await setThreads(2);
+    net.dispose();
+  });
+
   it('a worker killed between jobs is reported by the next call, in well under the timeout', async () => {
     await setThreads(2);
     const be = backend();
