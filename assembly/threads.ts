@@ -125,6 +125,7 @@ export function runShares(id: i32, threads: i32, generation: i32, start: (t: i32
     const t = (id + v) % threads;
     const from = start(t, threads), to = start(t + 1, threads);
     for (let chunk = claimChunk(t, v == 0, generation); chunk >= 0; chunk = claimChunk(t, v == 0, generation)) {
+      if (id == 1) stallForTest();
       const first = from + <usize>chunk * size;
       run(first, min(to, first + size));
       atomic.sub<i32>(controlWord(ControlField.Pending), 1);
@@ -158,28 +159,47 @@ function claimChunk(t: i32, own: bool, generation: i32): i32 {
   }
 }
 
+/** Test hook: worker 1 spins for ControlField.StallMs before each chunk (a descheduled thread, staged). */
+function stallForTest(): void {
+  const ms = atomic.load<i32>(controlWord(ControlField.StallMs));
+  if (ms <= 0) return;
+  const until = now() + <f64>ms;
+  while (now() < until) {}
+}
+
+/** After the timeout, how long at least the main thread still waits for chunks being run. */
+const GRACE_MS: f64 = 1000;
+
 /**
  * Wait until every chunk of the job posted last is done, i.e. for the chunks other threads are
  * still running (runShares has taken over the unclaimed ones; a thread that has not come to the
  * job is not waited for). Returns false when they are not done within the timeout; the error word
- * is then set (the host turns it into an Error) instead of hanging.
+ * is then set (the host turns it into an Error) instead of hanging. A late chunk may still be
+ * written, by a worker that is slow rather than dead: nothing may be freed or put back under it,
+ * so the wait goes on for a grace period (the timeout again, at least GRACE_MS) before the chunks
+ * are abandoned; the host keeps the memory they could write out of use until they are done
+ * (Backend.release, setThreads).
  */
 export function join(): bool {
   let spins = 0;
   let deadline: f64 = 0;
+  let late = false;
   const start = PROFILING ? now() : 0;
   while (atomic.load<i32>(controlWord(ControlField.Pending)) > 0) {
     if ((++spins & 0xffff) == 0) {
       const t = now();
-      if (deadline == 0) deadline = t + <f64>atomic.load<i32>(controlWord(ControlField.Timeout));
+      const timeout = <f64>atomic.load<i32>(controlWord(ControlField.Timeout));
+      if (deadline == 0) deadline = t + timeout;
       else if (t > deadline) {
+        if (late) return false; // abandoned: Pending stays above 0
         atomic.store<i32>(controlWord(ControlField.Error), 1);
-        return false;
+        late = true;
+        deadline = t + max(timeout, GRACE_MS);
       }
     }
   }
   if (PROFILING) profileAdd(ProfilePhase.Waiting, now() - start);
-  return true;
+  return !late;
 }
 
 /**

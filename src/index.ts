@@ -14,6 +14,8 @@
  * @module
  */
 import { backend, currentBackend as current, initBackend, type Flavor, type InitOptions } from './backend/load.js';
+import { MAX_THREADS } from './backend/contract.js';
+import { describe, readOptions } from './core/validate.js';
 
 export { Matrix, type MatrixLike } from './core/matrix.js';
 export { matmul, type MatmulOptions } from './core/ops.js';
@@ -90,8 +92,29 @@ export interface BackendInfo {
  * ```
  */
 export async function init(options: InitOptions = {}): Promise<BackendInfo> {
-  await initBackend(options);
+  await initBackend(checkInitOptions(options));
   return backendInfo();
+}
+
+/** Every option of init() is checked, whether or not this call is the one that loads (no silent coercion). */
+function checkInitOptions(options: unknown): InitOptions {
+  const o = readOptions('init', options, ['simd', 'relaxedSimd', 'threads', 'maxMemoryMB', 'threadTimeoutMs']);
+  for (const k of ['simd', 'relaxedSimd']) {
+    if (o[k] !== undefined && typeof o[k] !== 'boolean') throw new Error(`init: ${k} must be true or false, got ${describe(o[k])}`);
+  }
+  const int = (k: string, lo: number, hi: number) => {
+    const v = o[k];
+    if (v !== undefined && !(typeof v === 'number' && Number.isInteger(v) && v >= lo && v <= hi)) {
+      throw new Error(`init: ${k} must be an integer in [${lo}, ${hi}], got ${describe(v)}`);
+    }
+  };
+  int('threads', 1, MAX_THREADS);
+  int('maxMemoryMB', 1, 4096);
+  const t = o.threadTimeoutMs;
+  if (t !== undefined && !(typeof t === 'number' && t >= 1 && t <= 2 ** 31 - 1)) {
+    throw new Error(`init: threadTimeoutMs must be a number of milliseconds in [1, ${2 ** 31 - 1}], got ${describe(t)}`);
+  }
+  return o as InitOptions;
 }
 
 /**
@@ -107,6 +130,9 @@ export async function init(options: InitOptions = {}): Promise<BackendInfo> {
  * ```
  */
 export function setThreads(n: number): Promise<void> {
+  if (!Number.isInteger(n) || n < 1 || n > MAX_THREADS) {
+    return Promise.reject(new Error(`setThreads: threads must be an integer in [1, ${MAX_THREADS}], got ${describe(n)}`));
+  }
   try {
     return backend().setThreads(n);
   } catch (e) {

@@ -186,6 +186,8 @@ export enum ControlField {
   Error = 5,
   /** Milliseconds the main thread waits for workers. */
   Timeout = 6,
+  /** Test hook: milliseconds worker 1 stalls before each chunk it runs (0: none), to stage a late worker. */
+  StallMs = 7,
   /** First word of the current job (a {@link ProductJob}, {@link UpdateJob} or {@link GatherJob}; 16 words at most). */
   Job = 16,
   /** Chunks of the current job not done yet (the main thread waits for 0). */

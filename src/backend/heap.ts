@@ -133,6 +133,7 @@ export class Backend {
       throw new Error(`${what}: cannot allocate ${String(bytes)} bytes of WebAssembly memory (not a finite non-negative integer)`);
     }
     const size = alignUp(Math.max(bytes, ALIGN));
+    this.#freeHeld();
     for (let i = 0; i < this.freeList.length; i++) {
       const f = this.freeList[i]!;
       if (f.bytes >= size) {
@@ -157,10 +158,39 @@ export class Backend {
     return { ptr, bytes: size, released: false };
   }
 
+  /**
+   * Blocks released while a worker that timed out may still write into memory (a chunk it
+   * claimed is not done): kept out of the free list, so no other call is handed memory a late
+   * write can reach, until those chunks are done or the workers are stopped.
+   */
+  #held: Block[] = [];
+
+  /** Whether chunks of a job the main thread gave up on may still be written. */
+  #abandoned(): boolean {
+    return this.threading !== null && this.ctrlLoad(ControlField.Error) !== 0 && this.ctrlLoad(ControlField.Pending) > 0;
+  }
+
+  /** Free the held blocks once nothing can write into them any more. */
+  #freeHeld(): void {
+    if (this.#held.length === 0 || this.#abandoned()) return;
+    const held = this.#held;
+    this.#held = [];
+    for (const b of held) this.#free(b);
+  }
+
   /** Return a block to the allocator. Releasing twice is a no-op. */
   release(block: Block): void {
     if (block.released) return;
     block.released = true;
+    if (this.#abandoned()) {
+      this.#held.push(block);
+      return;
+    }
+    this.#free(block);
+    this.#freeHeld();
+  }
+
+  #free(block: Block): void {
     this.used -= block.bytes;
     let ptr = block.ptr, bytes = block.bytes;
     const list = this.freeList;
@@ -268,7 +298,10 @@ export class Backend {
   }
 
   async #setThreads(n: number, op: string): Promise<void> {
-    if (!Number.isInteger(n) || n < 1 || n > MAX_THREADS) throw new Error(`${op}: threads must be an integer in [1, ${MAX_THREADS}], got ${typeof n === 'string' ? `"${n}" (a string)` : String(n)}`);
+    if (!Number.isInteger(n) || n < 1 || n > MAX_THREADS) {
+      const got = typeof n === 'string' ? `"${String(n).slice(0, 40)}" (a string)` : typeof n === 'number' ? String(n) : `a ${typeof n}`;
+      throw new Error(`${op}: threads must be an integer in [1, ${MAX_THREADS}], got ${got}`);
+    }
     const t = this.threading;
     if (!t) {
       if (n === 1) return;
@@ -277,33 +310,61 @@ export class Backend {
           `call init({ threads: ${n} }) before anything else to use threads`,
       );
     }
+    const before = this.ctrlLoad(ControlField.Threads), healthy = !this.ctrlLoad(ControlField.Error) && !t.pool.failure;
     this.ctrlStore(ControlField.Threads, 1);
+    await this.#settle(t);
     // a fresh start: forget an earlier failure (its worker is gone and gets replaced below)
     t.pool.failure = null;
     this.ctrlStore(ControlField.Error, 0);
     t.reported = false;
-    const missing: number[] = [];
-    for (let id = 1; id < n; id++) if (!t.pool.has(id)) missing.push(id);
-    if (missing.length) {
-      const readyBefore = this.ctrlLoad(ControlField.Ready);
-      for (const id of missing) {
-        let scratch = t.scratch.get(id);
-        if (!scratch) {
-          scratch = this.alloc(this.kernels.scratchBytes(), `${op}: scratch for worker ${id}`);
-          t.scratch.set(id, scratch);
+    try {
+      const missing: number[] = [];
+      for (let id = 1; id < n; id++) if (!t.pool.has(id)) missing.push(id);
+      if (missing.length) {
+        const readyBefore = this.ctrlLoad(ControlField.Ready);
+        for (const id of missing) {
+          let scratch = t.scratch.get(id);
+          if (!scratch) {
+            scratch = this.alloc(this.kernels.scratchBytes(), `${op}: scratch for worker ${id}`);
+            t.scratch.set(id, scratch);
+          }
+          await t.pool.spawn({ module: t.module, memory: this.memory, ctrl: t.ctrl, id, scratch: scratch.ptr, scratchBytes: scratch.bytes });
         }
-        await t.pool.spawn({ module: t.module, memory: this.memory, ctrl: t.ctrl, id, scratch: scratch.ptr, scratchBytes: scratch.bytes });
+        const waitMs = Math.max(5000, t.timeoutMs);
+        const deadline = Date.now() + waitMs;
+        while (this.ctrlLoad(ControlField.Ready) < readyBefore + missing.length) {
+          if (t.pool.failure) throw new Error(`${op}: ${t.pool.failure}`);
+          if (Date.now() > deadline) throw new Error(`${op}: worker threads did not start within ${waitMs} ms`);
+          await new Promise((r) => setTimeout(r, 1));
+        }
       }
-      const waitMs = Math.max(5000, t.timeoutMs);
-      const deadline = Date.now() + waitMs;
-      while (this.ctrlLoad(ControlField.Ready) < readyBefore + missing.length) {
-        if (t.pool.failure) throw new Error(`${op}: ${t.pool.failure}`);
-        if (Date.now() > deadline) throw new Error(`${op}: worker threads did not start within ${waitMs} ms`);
-        await new Promise((r) => setTimeout(r, 1));
-      }
+    } catch (e) {
+      // the workers that ran before still do (a new one failed): keep using them
+      if (healthy && !t.pool.failure) this.ctrlStore(ControlField.Threads, before);
+      else this.threadsNote = `${(e as Error).message}; running on 1 thread (setThreads(n) tries again)`;
+      throw e;
     }
     this.threadsNote = null;
     this.ctrlStore(ControlField.Threads, n);
+  }
+
+  /**
+   * Before the workers are reused or stopped for good: wait for the chunks a worker that timed
+   * out may still be running (a slow thread finishes them), else stop every worker (Node
+   * resolves once their threads are gone), so that nothing writes into memory after this.
+   */
+  async #settle(t: Threading): Promise<void> {
+    if (this.ctrlLoad(ControlField.Pending) > 0) {
+      const deadline = Date.now() + t.timeoutMs;
+      while (this.ctrlLoad(ControlField.Pending) > 0 && !t.pool.failure && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 1));
+      }
+      if (this.ctrlLoad(ControlField.Pending) > 0) {
+        await t.pool.close();
+        this.ctrlStore(ControlField.Pending, 0);
+      }
+    }
+    this.#freeHeld();
   }
 
   /** Stop every worker (the backend goes on with one thread; setThreads starts them again). */
@@ -317,6 +378,9 @@ export class Backend {
     this.ctrlStore(ControlField.Threads, 1);
     this.kernels.shutdownWorkers();
     await t.pool.close();
+    // nothing runs any more: chunks a timed-out worker had claimed will never be written
+    this.ctrlStore(ControlField.Pending, 0);
+    this.#freeHeld();
   }
 
   /** @internal Test hook: the threads build's control block (words indexed by ControlField), else null. */

@@ -230,14 +230,19 @@ async function loadThreaded(flavor: Flavor, build: 'threads' | 'threads-relaxed'
   const ctrl = (block.ptr + 63) & ~63;
   const words = new Int32Array(memory.buffer, ctrl, ControlField.Words).fill(0);
   Atomics.store(words, ControlField.Threads, 1);
-  Atomics.store(words, ControlField.Timeout, Math.min(2 ** 31 - 1, Math.round(timeoutMs)));
+  Atomics.store(words, ControlField.Timeout, Math.min(2 ** 31 - 1, Math.max(1, Math.ceil(timeoutMs))));
   be.kernels.setControl(ctrl, 0);
   const pool = new WorkerPool(() => {
     // a worker died: stop handing out shares at once; checkThreads() reports it
     Atomics.store(new Int32Array(memory.buffer, ctrl, ControlField.Words), ControlField.Threads, 1);
   });
   be._attachThreads({ ctrl, module: workerModule, pool, scratch: new Map(), timeoutMs, reported: false });
-  await be.setThreads(threads, 'init');
+  try {
+    await be.setThreads(threads, 'init');
+  } catch (e) {
+    await be.shutdown(); // the workers it started would otherwise outlive the backend nobody can reach
+    throw e;
+  }
   return be;
 }
 
@@ -275,11 +280,7 @@ export interface InitOptions {
  * @internal
  */
 export function initBackend(options: InitOptions = {}): Promise<Backend> {
-  try {
-    checkInitOptions(options);
-  } catch (e) {
-    return Promise.reject(e);
-  }
+  // (its options were checked by init(), the public entry point)
   const want = bestFlavor(options);
   if (pending) {
     if (want !== requested) {
@@ -307,31 +308,6 @@ export function initBackend(options: InitOptions = {}): Promise<Backend> {
     },
   );
   return pending;
-}
-
-const INIT_KEYS = ['simd', 'relaxedSimd', 'threads', 'maxMemoryMB', 'threadTimeoutMs'];
-
-/** Every option of init() is checked, whether or not this call is the one that loads (no silent coercion). */
-function checkInitOptions(o: unknown): asserts o is InitOptions {
-  const shown = (v: unknown) => (typeof v === 'string' ? `"${v}" (a string)` : String(v));
-  if (o === null || typeof o !== 'object') throw new Error(`init: options must be an object, got ${shown(o)}`);
-  const opts = o as Record<string, unknown>;
-  for (const k of Object.keys(opts)) if (!INIT_KEYS.includes(k)) throw new Error(`init: unknown option "${k}" (known: ${INIT_KEYS.join(', ')})`);
-  for (const k of ['simd', 'relaxedSimd']) {
-    if (opts[k] !== undefined && typeof opts[k] !== 'boolean') throw new Error(`init: ${k} must be true or false, got ${shown(opts[k])}`);
-  }
-  const int = (k: string, lo: number, hi: number) => {
-    const v = opts[k];
-    if (v !== undefined && !(typeof v === 'number' && Number.isInteger(v) && v >= lo && v <= hi)) {
-      throw new Error(`init: ${k} must be an integer in [${lo}, ${hi}], got ${shown(v)}`);
-    }
-  };
-  int('threads', 1, MAX_THREADS);
-  int('maxMemoryMB', 1, 4096);
-  const t = opts.threadTimeoutMs;
-  if (t !== undefined && !(typeof t === 'number' && Number.isFinite(t) && t > 0)) {
-    throw new Error(`init: threadTimeoutMs must be a finite number > 0, got ${shown(t)}`);
-  }
 }
 
 /**

@@ -292,6 +292,59 @@ describe('threads', () => {
     net.dispose();
   });
 
+  it('a worker slower than the timeout: its chunks are waited for before anything is put back, so a rejected train() changes nothing', async () => {
+    await setThreads(2);
+    const be = backend(), words = be._controlWords()!;
+    const { x, y } = data(256, 300, 10, 11);
+    const net = new NeuralNetwork([300, 128, 10], [new ReLU(), new Softmax()], { seed: 5 });
+    net.train(x, y, { epochs: 1, batchSize: 128, optimizer: 'adam' });
+    const before = JSON.stringify(net.toJSON());
+    // the test's own timeout, 50 ms; worker 1 stalls 300 ms before each chunk (a descheduled thread)
+    Atomics.store(words, ControlField.Timeout, 50);
+    Atomics.store(words, ControlField.StallMs, 300);
+    try {
+      expect(() => net.train(x, y, { epochs: 2, batchSize: 128, optimizer: 'adam' })).toThrow(/did not answer within .*now runs on 1 thread/s);
+    } finally {
+      Atomics.store(words, ControlField.StallMs, 0);
+      Atomics.store(words, ControlField.Timeout, 2000);
+    }
+    expect(Atomics.load(words, ControlField.Pending)).toBe(0); // its chunk was waited for, not abandoned
+    expect(JSON.stringify(net.toJSON())).toBe(before); // weights and Adam's state as before the call
+    await setThreads(2);
+    expect(backendInfo().threads).toBe(2);
+    net.dispose();
+  });
+
+  it('a worker that stays silent past the grace period: the memory it could still write is not handed out until it is done', async () => {
+    await setThreads(2);
+    const be = backend(), words = be._controlWords()!;
+    const rng = new RandomState(21);
+    const a = new Matrix(512, 600, Float32Array.from({ length: 512 * 600 }, () => rng.random() - 0.5));
+    const b = new Matrix(600, 256, Float32Array.from({ length: 600 * 256 }, () => rng.random() - 0.5));
+    const expected = matmul(a, b).data;
+    const used = backendInfo().usedBytes;
+    Atomics.store(words, ControlField.Timeout, 50);
+    Atomics.store(words, ControlField.StallMs, 2500); // beyond the timeout and the 1 s grace
+    let bystander: NeuralNetwork | null = null;
+    try {
+      expect(() => matmul(a, b)).toThrow(/matmul: a worker thread did not answer within/);
+      expect(Atomics.load(words, ControlField.Pending)).toBeGreaterThan(0); // abandoned, still running
+      // matmul's scratch (A, B and the product the late chunk writes) stays out of use
+      expect(backendInfo().usedBytes).toBeGreaterThanOrEqual(used + (a.data.length + b.data.length + 512 * 256) * 4);
+      bystander = new NeuralNetwork([600, 256], [new ReLU()], { seed: 2 });
+      const mine = JSON.stringify(bystander.toJSON());
+      while (Atomics.load(words, ControlField.Pending) > 0) await new Promise((r) => setTimeout(r, 20));
+      expect(JSON.stringify(bystander.toJSON())).toBe(mine); // the late write landed in held memory only
+    } finally {
+      Atomics.store(words, ControlField.StallMs, 0);
+      Atomics.store(words, ControlField.Timeout, 2000);
+    }
+    await setThreads(2);
+    bystander!.dispose();
+    expect(backendInfo().usedBytes).toBe(used); // the held blocks are free again
+    expect(Array.from(matmul(a, b).data)).toEqual(Array.from(expected));
+  });
+
   it('a worker killed between jobs is reported by the next call, in well under the timeout', async () => {
     await setThreads(2);
     const be = backend();
@@ -305,6 +358,38 @@ describe('threads', () => {
     expect(performance.now() - t).toBeLessThan(2000); // the threads' timeout here: nothing waited for it
     await setThreads(2);
     net.dispose();
+  });
+
+  it('a rejected init() stops the workers it started; a rejected setThreads(n) keeps the threads that ran', async () => {
+    // 2 MiB of memory fits two threads' scratch, not three or eight
+    const script = `import { readFileSync } from 'node:fs';
+import { init, setThreads, backendInfo } from ${JSON.stringify(root + 'src/index.ts')};
+const osThreads = () => Number(/Threads:\\s+(\\d+)/.exec(readFileSync('/proc/self/status', 'utf8'))[1]);
+const start = osThreads();
+const errors = [];
+for (let i = 0; i < 5; i++) await init({ threads: 3, maxMemoryMB: 2 }).catch((e) => errors.push(e.message));
+await new Promise((r) => setTimeout(r, 300));
+const afterFailed = osThreads();
+await init({ threads: 2, maxMemoryMB: 2 });
+const rejected = await setThreads(8).then(() => 'resolved', (e) => e.message);
+console.log(JSON.stringify({ errors, grew: afterFailed - start, rejected, threads: backendInfo().threads, note: backendInfo().threadsNote }));`;
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: root, timeout: 60_000 });
+    const r = JSON.parse(stdout.trim().split('\n').pop()!);
+    expect(r.errors).toHaveLength(5);
+    expect(r.errors[0]).toMatch(/^init: scratch for worker 2: needs/);
+    expect(r.grew).toBeLessThanOrEqual(1); // five leaked workers were five more OS threads
+    expect(r.rejected).toMatch(/^setThreads: scratch for worker 2: needs/);
+    expect(r.threads).toBe(2);
+    expect(r.note).toBeNull();
+  });
+
+  it('init and setThreads name values that cannot become strings', async () => {
+    await expect(setThreads(Object.create(null))).rejects.toThrow(/^setThreads: threads must be an integer in \[1, 256\], got an unprintable object$/);
+    await expect(setThreads(1n as never)).rejects.toThrow(/got 1n \(a bigint\)$/);
+    await expect(init({ threads: Object.create(null) })).rejects.toThrow(/^init: threads must be an integer in \[1, 256\], got an unprintable object$/);
+    await expect(init({ simd: Object.create(null) })).rejects.toThrow(/^init: simd must be true or false, got an unprintable object$/);
+    await expect(init({ threadTimeoutMs: 0.4 })).rejects.toThrow(/^init: threadTimeoutMs must be a number of milliseconds in \[1, 2147483647\], got 0\.4$/);
+    await expect(init({ threadz: 2 } as never)).rejects.toThrow(/^init: unknown option "threadz"; did you mean "threads"\?/);
   });
 
   it('Node exits on its own with workers alive (they never keep the process up)', async () => {
