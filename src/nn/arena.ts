@@ -15,8 +15,7 @@
  */
 import type { Backend, Block } from '../backend/heap.js';
 import { OptimizerId } from '../backend/contract.js';
-import { readMatrix } from '../core/scratch.js';
-import { Matrix } from '../core/matrix.js';
+import { Matrix, ownedMatrix } from '../core/matrix.js';
 import { userCall } from '../core/validate.js';
 import { holdBusy, runningError, type LayerOwner } from './layer.js';
 import { align4, LayerBuffers } from './buffers.js';
@@ -135,29 +134,52 @@ export class NetworkArena implements LayerOwner {
   }
 
   /**
-   * The forward pass on temporary buffers, leaving the workspace and the layers' caches alone
-   * (what `predict` does while the network is busy training).
+   * The most rows of one block of {@link forwardDetached}: as many as 32 MiB of forward buffers
+   * hold (2^23 floats), but at least 1024, so that blocks of even sizes are never under 512 rows.
+   * Then every block's products take the path the product of all rows takes (the packed gemm from
+   * 4 rows and 4096 multiply-adds on: 512 rows of any layer of 8 outputs or more), which gives
+   * each row the same bits, and stay tall (the gemm runs at full speed from a few hundred rows,
+   * and threads split tall products by rows).
+   */
+  blockRows(): number {
+    return Math.max(1024, Math.floor(2 ** 23 / this.layers.reduce((n, l) => n + 2 * l.outputs, this.inputSize)));
+  }
+
+  /**
+   * The forward pass on temporary buffers, freed before it returns, leaving the workspace and the
+   * layers' caches alone: what `predict` does with more rows than one block, and `predict` and
+   * `forward` while the network is busy (training, or running a custom activation).
+   * The buffers are a forward pass's only (the input, each layer's z and y: no gradients), for
+   * one block of rows: a larger input runs through them in blocks of even sizes, one after the
+   * other (rows are independent: the same bits as one pass over all of them), so the memory a
+   * call needs is bounded whatever its rows, and none of it is kept.
    */
   forwardDetached(X: Matrix, op: string): Matrix {
-    let floats = 0;
-    for (const l of this.layers) floats += LayerBuffers.workspaceFloats(l.inputs, l.outputs, X.rows);
-    const block = this.be.alloc(floats * 4, `${op}: buffers for a batch of ${X.rows}`);
+    const be = this.be, rows = X.rows, inp = this.inputSize, out = this.outputSize;
+    const blocks = Math.ceil(rows / this.blockRows()), step = Math.ceil(rows / blocks);
+    // the input, then each layer's z and y
+    const floats = this.layers.reduce((n, l) => n + 2 * align4(step * l.outputs), align4(step * inp));
+    const block = be.alloc(floats * 4, `${op}: buffers for a batch of ${rows}`);
     try {
-      let ptr = block.ptr;
-      let prev: LayerBuffers | null = null;
-      for (const l of this.layers) {
-        const t: LayerBuffers = new LayerBuffers(this.be, l.inputs, l.outputs, l.activation, l.params, l.offset);
-        t.inputFrom = prev;
-        t.bind(block, ptr, X.rows);
-        ptr += LayerBuffers.workspaceFloats(l.inputs, l.outputs, X.rows) * 4;
-        if (!prev) this.be.write(t.xOwn, X.data);
-        t.forward(X.rows);
-        prev = t;
+      const result = new Float32Array(rows * out);
+      for (let i = 1, start = 0; start < rows; i++) {
+        const end = Math.floor((i * rows) / blocks), r = end - start;
+        // X.data again each block: a view's values are re-read after code (an activation) grew memory
+        be.write(block.ptr, X.data.subarray(start * inp, end * inp));
+        let x = block.ptr, z = x + align4(step * inp) * 4;
+        for (const l of this.layers) {
+          const bytes = align4(step * l.outputs) * 4; // of z, and of y after it
+          l.forwardAt(x, z, z + bytes, r);
+          x = z + bytes;
+          z = x + bytes;
+        }
+        be.checkThreads(op); // a product a worker left unfinished is reported, not returned
+        result.set(be.f32(x, r * out), start * out);
+        start = end;
       }
-      this.be.checkThreads(op); // a product a worker left unfinished is reported, not returned
-      return readMatrix(this.be, prev!.y, X.rows, this.outputSize);
+      return ownedMatrix(rows, out, result);
     } finally {
-      this.be.release(block);
+      be.release(block);
     }
   }
 

@@ -80,8 +80,13 @@ export class LayerBuffers {
 
   /** The chapter's forward pass on `rows` rows at `x`: z = x·W + b; y = activation(z). */
   forward(rows: number): void {
-    dense(this.be, { z: this.z, y: this.y, x: this.x, W: this.w, b: this.b, rows, inputs: this.inputs, outputs: this.outputs, activation: this.activation });
+    this.forwardAt(this.x, this.z, this.y, rows);
     this.rows = rows;
+  }
+
+  /** The same pass on other buffers (predict's temporary ones), leaving this layer's caches alone. */
+  forwardAt(x: number, z: number, y: number, rows: number): void {
+    dense(this.be, { z, y, x, W: this.w, b: this.b, rows, inputs: this.inputs, outputs: this.outputs, activation: this.activation });
   }
 
   /**

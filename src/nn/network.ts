@@ -187,11 +187,14 @@ export class NeuralNetwork {
    * ```
    */
   forward(x: MatrixLike): Matrix {
-    return this.#run(x, 'NeuralNetwork.forward');
+    return this.#run(x, 'NeuralNetwork.forward', true);
   }
 
   /**
-   * Predictions for `x` (the forward pass).
+   * Predictions for `x` (the forward pass). Up to one block of rows (about 32 MiB of a forward
+   * pass's buffers, at least 1024 rows) it runs as `forward` does; a larger `x` runs in blocks of
+   * rows on temporary buffers freed before it returns, so it keeps no memory, and leaves the
+   * workspace and the layers' caches as they were.
    *
    * @example
    * ```ts
@@ -202,7 +205,8 @@ export class NeuralNetwork {
     return this.#run(x, 'NeuralNetwork.predict');
   }
 
-  #run(x: MatrixLike, op: string): Matrix {
+  /** The forward pass of `forward` (`cache`: always on the workspace, whose caches backward reads) and `predict`. */
+  #run(x: MatrixLike, op: string, cache?: boolean): Matrix {
     const arena = this.#arena;
     arena.checkLive(op);
     // A large plain Matrix is float32 already: its values are checked by one SIMD pass in WASM
@@ -217,6 +221,9 @@ export class NeuralNetwork {
     });
     if (arena.busy) return arena.forwardDetached(X, op); // training (or a call below us) owns the workspace
     return arena.use(op, () => {
+      // predict on more rows than one block: temporary forward buffers, block after block, instead
+      // of a workspace (gradient buffers included) for all its rows, kept until dispose()
+      if (!cache && X.rows > arena.blockRows()) return arena.forwardDetached(X, op);
       arena.ensureWorkspace(X.rows, op, op);
       arena.be.write(arena.layers[0]!.xOwn, X.data);
       arena.forward(X.rows); // for layer in self.layers: x = layer.forward(x)
