@@ -29,11 +29,11 @@ const { outputFiles } = await build({
   bundle: true,
   format: 'esm',
   platform: 'neutral',
-  // ES2022 classes (#private fields and methods kept native: smaller than their WeakMap
-  // lowering), static blocks lowered: every engine with DecompressionStream, which init() needs
-  // (Chrome/Edge 84+, Firefox 113+, Safari 16.4+), runs it
+  // ES2022 classes (#private fields and methods, static blocks) kept native: smaller than their
+  // WeakMap lowering. Every engine with DecompressionStream, which init() needs (Firefox 113+,
+  // Safari 16.4+), runs them; Chrome/Edge from 94.
   target: 'es2022',
-  supported: { 'class-static-blocks': false },
+  charset: 'utf8',
   // no source map: it would name src/ files the package does not ship
   sourcemap: false,
   // Node-only code paths (e.g. node:zlib for gzip in Node) are dynamic imports, never reached in browsers.
