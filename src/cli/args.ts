@@ -8,6 +8,7 @@
 import { parseArgs } from 'node:util';
 import { parseNumber } from '../data/csv.js';
 import { quote, usageError } from './errors.js';
+import { editDistance } from '../core/validate.js';
 
 /**
  * How one option is parsed.
@@ -51,17 +52,6 @@ export const COMMON_OPTIONS = {
   delimiter: { type: 'string' },
 } as const satisfies Record<string, OptionSpec>;
 
-/** Levenshtein distance, for "did you mean". */
-function distance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) row[j] = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    prev = row;
-  }
-  return prev[b.length]!;
-}
-
 /**
  * The candidate closest to a mistyped word, or '' when none is close.
  *
@@ -74,7 +64,7 @@ function distance(a: string, b: string): number {
 export function suggest(word: string, candidates: readonly string[]): string {
   let best = '', bestD = Infinity;
   for (const c of candidates) {
-    const dd = c.startsWith(word) && word.length >= 2 ? 1 : distance(word, c);
+    const dd = c.startsWith(word) && word.length >= 2 ? 1 : editDistance(word, c);
     if (dd < bestD) [best, bestD] = [c, dd];
   }
   return bestD <= (word.replace(/^-+/, '').length <= 3 ? 1 : 2) ? best : '';

@@ -255,8 +255,16 @@ function closest(key: string, known: readonly string[]): string {
   return best ? `; did you mean "${best}"?` : '';
 }
 
-/** Levenshtein distance of two short strings. */
-function editDistance(a: string, b: string): number {
+/**
+ * Levenshtein distance of two short strings (the "did you mean" hints of options and the CLI).
+ *
+ * @internal
+ * @example
+ * ```ts
+ * editDistance('learningrate', 'learningRate'); // 1
+ * ```
+ */
+export function editDistance(a: string, b: string): number {
   let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     const row = [i];
