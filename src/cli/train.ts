@@ -421,6 +421,9 @@ function modelDoc(r: Run, net: NeuralNetwork): ModelFile {
   doc.scaler = r.scaler.toJSON();
   if (r.targetScaler) doc.targetScaler = r.targetScaler.toJSON();
   doc.network = net.toJSON();
+  // predict and export never resume training: the optimizer's state (with Adam, 2 numbers per
+  // parameter) would triple the file and take the largest networks past what a file may hold
+  delete doc.network.training?.state;
   return doc;
 }
 

@@ -38,6 +38,8 @@ describe('train and predict', () => {
     expect(doc.network.layerSizes).toEqual([4, 16, 3]);
     expect(doc.network.activations.map((a) => a.name)).toEqual(['relu', 'softmax']);
     expect(doc.network.training).toMatchObject({ optimizer: { name: 'adam' }, loss: 'softmaxCrossEntropy' });
+    // a model file is for predict and export: no optimizer state (Adam's would triple its size)
+    expect(doc.network.training!.state).toBeUndefined();
 
     // predict to a file: CSV of the predicted class and the class probabilities; accuracy on stdout
     const p = await run(['predict', model, IRIS, '--out', tmp('iris-pred.csv')]);
