@@ -258,8 +258,19 @@ export function resolveOptimizer(o: unknown, op: string): Optimizer {
   if (typeof o === 'string' && Object.hasOwn(optimizers, o)) return optimizers[o as OptimizerName]();
   if (o !== null && typeof o === 'object' && typeof (o as { name?: unknown }).name === 'string') {
     const { name, ...settings } = o as { name: string } & Record<string, unknown>;
-    if (name === 'sgd') return new SGD();
-    if (name === 'momentum' || name === 'nesterov') return new Momentum(settings as { momentum?: number; nesterov?: boolean });
+    if (name === 'sgd') {
+      // it has no settings: { name: 'sgd', momentum: 0.9 } is a mistake, not plain SGD
+      const keys = Object.keys(settings);
+      if (keys.length) throw new Error(`${op}: optimizer "sgd" takes no settings, got ${keys.slice(0, 5).map((k) => JSON.stringify(k.slice(0, 40))).join(', ')}`);
+      return new SGD();
+    }
+    if (name === 'momentum' || name === 'nesterov') {
+      // the name says which: a nesterov setting may only agree with it
+      if (settings.nesterov !== undefined && settings.nesterov !== (name === 'nesterov')) {
+        throw new Error(`${op}: optimizer "${name}" cannot have nesterov: ${describe(settings.nesterov)}`);
+      }
+      return new Momentum({ ...settings, nesterov: name === 'nesterov' } as { momentum?: number; nesterov?: boolean });
+    }
     if (name === 'adam') return new Adam(settings as { beta1?: number });
     if (name === 'rmsprop') return new RMSprop(settings as { rho?: number });
   }

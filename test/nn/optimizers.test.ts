@@ -46,3 +46,30 @@ describe('a built-in optimizer’s update, called directly', () => {
     expect(Array.from(param)).toEqual([Math.fround(1 - Math.fround(0.1 * 0.5)), Math.fround(2 + Math.fround(0.1 * 0.5))]);
   });
 });
+
+describe('an optimizer given by its saved form ({ name, ...settings })', () => {
+  it('the name decides nesterov; sgd takes no settings; contradictions are Errors', async () => {
+    const { init, NeuralNetwork, ReLU, Sigmoid } = await import('../../src/index.js');
+    await init();
+    const X = [[0, 0], [0, 1], [1, 0], [1, 1]], y = [[0], [1], [1], [0]];
+    const run = (optimizer: unknown) => {
+      const net = new NeuralNetwork([2, 4, 1], [new ReLU(), new Sigmoid()], { seed: 1 });
+      try {
+        const loss = net.train(X, y, { epochs: 20, learningRate: 0.1, optimizer: optimizer as never }).loss;
+        return { loss, config: net.trainingConfig };
+      } finally {
+        net.dispose();
+      }
+    };
+    // { name: 'nesterov' } trained plain momentum before
+    const named = run({ name: 'nesterov', momentum: 0.5 });
+    expect(named.config!.optimizer).toEqual({ name: 'nesterov', momentum: 0.5, nesterov: true });
+    expect(named.loss).toEqual(run(new Momentum({ momentum: 0.5, nesterov: true })).loss);
+    expect(run({ name: 'momentum', momentum: 0.5 }).loss).toEqual(run(new Momentum({ momentum: 0.5 })).loss);
+    expect(() => run({ name: 'momentum', nesterov: true })).toThrow(/optimizer "momentum" cannot have nesterov: true/);
+    expect(() => run({ name: 'sgd', momentum: 0.9 })).toThrow(/^NeuralNetwork\.train: optimizer "sgd" takes no settings, got "momentum"$/);
+    const saved = new NeuralNetwork([2, 1], [new Sigmoid()], { seed: 1 }).toJSON();
+    saved.training = { optimizer: { name: 'sgd', foo: 1 }, loss: 'binaryCrossEntropy' };
+    expect(() => NeuralNetwork.fromJSON(saved)).toThrow(/^NeuralNetwork\.fromJSON: optimizer "sgd" takes no settings, got "foo"$/);
+  });
+});
