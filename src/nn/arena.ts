@@ -19,7 +19,7 @@ import { Matrix, ownedMatrix } from '../core/matrix.js';
 import { userCall } from '../core/validate.js';
 import { holdBusy, runningError, type LayerOwner } from './layer.js';
 import { align4, LayerBuffers } from './buffers.js';
-import { type Optimizer, type OptimizerKernel, optimizerKernel } from './optimizers.js';
+import { MAX_STATE_ARRAYS, type Optimizer, type OptimizerKernel, optimizerKernel } from './optimizers.js';
 import type { OptimizerStateJSON } from './serialize.js';
 
 /**
@@ -52,7 +52,6 @@ export interface OptimizerState {
  */
 export type TrainingConfig = { optimizer: { name: string } & Record<string, unknown>; loss: string };
 
-const MAX_STATE_ARRAYS = 8;
 
 /**
  * The memory and busy state of one network.

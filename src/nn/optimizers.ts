@@ -12,6 +12,13 @@ import { OptimizerId } from '../backend/contract.js';
 import * as twin from '../reference/optimizers.js';
 
 /**
+ * Most state arrays an optimizer may keep per parameter (`stateArrays`).
+ *
+ * @internal
+ */
+export const MAX_STATE_ARRAYS = 8;
+
+/**
  * Base class of optimizers. Subclass it in TypeScript: a `name`, how many state arrays it keeps
  * per parameter (`stateArrays`, zero-filled at the start), and `update`, which changes `param`
  * in place from `grad`; `train()` calls it for every weight and bias array after each step.

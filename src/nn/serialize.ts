@@ -7,7 +7,8 @@
  */
 import { Activation, LeakyReLU, Linear, ReLU, Sigmoid, Softmax, Tanh } from './activations.js';
 import { Loss, losses, resolveLoss } from './losses.js';
-import { Optimizer, optimizerKernel, optimizers, resolveOptimizer } from './optimizers.js';
+import { MAX_STATE_ARRAYS, Optimizer, optimizerKernel, optimizers, resolveOptimizer } from './optimizers.js';
+import { OptimizerId } from '../backend/contract.js';
 import { describe, finiteArray, userCode } from '../core/validate.js';
 import type { TrainingConfig } from './arena.js';
 
@@ -219,7 +220,20 @@ function savedOptimizer(v: unknown, options: FromJSONOptions, op: string): { set
 /** How many state arrays `optimizer` keeps (a custom one says so in `stateArrays`). */
 function stateSlots(optimizer: Optimizer, op: string): number {
   const kernel = optimizerKernel(optimizer);
-  return kernel ? kernel.slots : userCode(op, 'reading optimizer.stateArrays', () => optimizer.stateArrays);
+  const slots: unknown = kernel ? kernel.slots : userCode(op, 'reading optimizer.stateArrays', () => optimizer.stateArrays);
+  if (!Number.isInteger(slots) || (slots as number) < 0 || (slots as number) > MAX_STATE_ARRAYS) {
+    fail(op, `optimizer.stateArrays must be an integer in [0, ${MAX_STATE_ARRAYS}], got ${describe(slots)}`);
+  }
+  return slots as number;
+}
+
+/**
+ * Which state arrays of a built-in hold running means of squared gradients (Adam's v, RMSprop's
+ * mean square): never negative (a negative one makes the update's square root NaN).
+ */
+function squaresArray(optimizer: Optimizer): number {
+  const kernel = optimizerKernel(optimizer);
+  return kernel?.id === OptimizerId.Adam ? 1 : kernel?.id === OptimizerId.RMSprop ? 0 : -1;
 }
 
 /** The saved `training.state`, checked against the optimizer and the layer sizes. */
@@ -235,7 +249,7 @@ function savedState(v: unknown, optimizer: Optimizer, layerSizes: readonly numbe
   if (!Array.isArray(arrays) || arrays.length !== slots) {
     fail(op, `training.state.arrays must hold the optimizer's ${String(slots)} state arrays, got ${describe(arrays)} (delete training.state to start the optimizer afresh)`);
   }
-  const layers = layerSizes.length - 1;
+  const layers = layerSizes.length - 1, squares = squaresArray(optimizer);
   return {
     step, pow1: pow1 as number, pow2: pow2 as number,
     arrays: arrays.map((a: unknown, j) => {
@@ -244,10 +258,14 @@ function savedState(v: unknown, optimizer: Optimizer, layerSizes: readonly numbe
         if (l === null || typeof l !== 'object') fail(op, `training.state.arrays[${j}][${i}] must be { weights, bias }, got ${describe(l)}`);
         const o = l as Record<string, unknown>;
         const [inp, out] = [layerSizes[i]!, layerSizes[i + 1]!];
-        return {
-          weights: finiteArray(op, `training.state.arrays[${j}][${i}].weights`, o.weights, { length: inp * out, float32: true }),
-          bias: finiteArray(op, `training.state.arrays[${j}][${i}].bias`, o.bias, { length: out, float32: true }),
+        const values = (name: 'weights' | 'bias', length: number) => {
+          const what = `training.state.arrays[${j}][${i}].${name}`;
+          const v = finiteArray(op, what, o[name], { length, float32: true });
+          const at = j === squares ? v.findIndex((x) => x < 0) : -1;
+          if (at >= 0) fail(op, `${what}[${at}] is ${v[at]}: a mean of squared gradients is never negative`);
+          return v;
         };
+        return { weights: values('weights', inp * out), bias: values('bias', out) };
       });
     }),
   };

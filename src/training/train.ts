@@ -201,7 +201,7 @@ export class Trainer {
     const full = this.order === null;
     const first = layers[0]!;
     const w = new PlanWriter(layers.length)
-      .int(F.Layers, layers.length).int(F.Loss, lossKernel(p.loss)!.id).real(F.LearningRate, p.lr(0))
+      .int(F.Layers, layers.length).int(F.Loss, lossKernel(p.loss)!.id).real(F.LearningRate, 0) // set per chunk (kernelEpochs)
       .int(F.Rows, this.train.n).int(F.BatchRows, p.batch)
       .int(F.DataX, full ? 0 : this.train.x).int(F.DataY, full ? 0 : this.train.y).int(F.Index, this.index)
       .int(F.Input, full ? this.train.x : first.xOwn).int(F.Target, full ? this.train.y : arena.target)
@@ -372,7 +372,7 @@ export class Trainer {
     const r = this.result, p = this.p, e = r.epochs, arena = this.arena;
     if (!Number.isFinite(loss)) {
       const what = this.failedLayer
-        ? `layer ${this.failedLayer - 1}'s x·W + b became ${loss} at epoch ${e} (float32 overflowed there, which the loss may not show)`
+        ? `layer ${this.failedLayer - 1}'s x·W + b became ${loss} at epoch ${e} (${Number.isNaN(loss) ? 'a NaN or an overflow' : 'float32 overflowed'} there, which the loss may not show)`
         : `the loss became ${loss} at epoch ${e}`;
       throw new TrainingDivergedError(
         `${this.op}: ${what}; training stopped and the weights are those ` +

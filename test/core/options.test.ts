@@ -93,6 +93,11 @@ describe('built-in learning-rate schedules', () => {
       /^NeuralNetwork\.train: schedule gives a learningRate of 1\.0+1e\+39 at epoch 4, beyond float32$/,
     );
     expect(weights(net)).toBe(before);
+    // a function schedule is asked once per epoch (the kernel loop's plan used to ask for epoch 0 twice)
+    const asked: number[] = [];
+    net.train(X, Y, { epochs: 3, learningRate: 0.1, schedule: (e, lr0) => (asked.push(e), lr0) });
+    expect(asked).toEqual([0, 1, 2]);
+    net.resetOptimizer();
     // a decay towards 0 over a long run is allowed (those steps change nothing)
     const r = net.train(X, Y, { epochs: 400, learningRate: 0.1, schedule: { type: 'exponential', rate: 0.1 } });
     expect(r.loss.every(Number.isFinite)).toBe(true);

@@ -101,6 +101,20 @@ describe('toJSON / fromJSON', () => {
     expectRejects(bad((s) => { s.pow2 = 2; }), /training\.state\.pow2 must be a number in \[0, 1\], got 2/);
     expectRejects(bad((s) => { s.step = -1; }), /training\.state\.step must be an integer ≥ 0, got -1/);
     expectRejects(bad((s) => { s.arrays = 'x'; }), /training\.state\.arrays must hold/);
+    // Adam's v (array 1) is a mean of squares: a negative entry would make the update NaN
+    expectRejects(bad((s) => { s.arrays[1][0].weights[2] = -1; }), /training\.state\.arrays\[1\]\[0\]\.weights\[2\] is -1: a mean of squared gradients is never negative/);
+    // a custom optimizer's stateArrays is range-checked before any array is walked
+    class Many extends Optimizer {
+      readonly name = 'many';
+      override readonly stateArrays = 1e9;
+      update(): void {}
+    }
+    const d9 = structuredClone(doc);
+    d9.training.optimizer = { name: 'many' };
+    d9.training.state.arrays = new Array(1e9);
+    const t0 = performance.now();
+    expectRejects(() => NeuralNetwork.fromJSON(d9, { optimizers: { many: () => new Many() } }), /optimizer\.stateArrays must be an integer in \[0, 8\], got 1000000000/);
+    expect(performance.now() - t0).toBeLessThan(1000); // it walked 1e9 holes for 34 s before
     // a file without a state (saved before it was kept, or stripped to save space) loads: the optimizer starts afresh
     const d = structuredClone(doc);
     delete d.training.state;
