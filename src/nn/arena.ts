@@ -68,6 +68,10 @@ export class NetworkArena implements LayerOwner {
   index = 0;
   opt: OptimizerState | null = null;
   trainingConfig: TrainingConfig | null = null;
+  /** The key of the optimizer state that goes with `trainingConfig` (toJSON saves that state only). */
+  configKey: string | null = null;
+  /** While a training call runs: its settings and its state's key (a checkpoint from a callback records those). */
+  training: { config: TrainingConfig; key: string } | null = null;
   disposed = false;
   /** The operation training this network (null: idle). */
   busy: string | null = null;
@@ -250,9 +254,9 @@ export class NetworkArena implements LayerOwner {
   }
 
   /** The optimizer's state in its saved form (`training.state`), or undefined when none is kept. */
-  optimizerStateJSON(): OptimizerStateJSON | undefined {
+  optimizerStateJSON(key: string | null): OptimizerStateJSON | undefined {
     const s = this.opt;
-    if (!s) return undefined;
+    if (!s || s.key !== key) return undefined; // a state from other settings than those saved with it
     return {
       step: s.step,
       pow1: s.pow1,
@@ -273,6 +277,7 @@ export class NetworkArena implements LayerOwner {
    */
   restoreOptimizerState(optimizer: Optimizer, settings: unknown, saved: OptimizerStateJSON, op: string): void {
     const s = this.optimizerState(optimizer, op, true, settings);
+    this.configKey = s.key;
     if (s.slots !== saved.arrays.length) {
       throw new Error(`${op}: training.state holds ${saved.arrays.length} state arrays, the optimizer keeps ${s.slots}`);
     }

@@ -313,7 +313,9 @@ export class NeuralNetwork {
 
   /**
    * The whole network as a versioned JSON document: sizes, activations, weights (exact: float32
-   * values survive a JSON round trip), and the optimizer and loss last used.
+   * values survive a JSON round trip), and the optimizer and loss last used with the optimizer's
+   * state (`training.state`: `fromJSON` then resumes training bit for bit). Called from a
+   * callback while training runs, it is a checkpoint of that run: its settings and state.
    *
    * @example
    * ```ts
@@ -330,10 +332,12 @@ export class NeuralNetwork {
       activations: this.layers.map((l) => activationToJSON(l.activation)),
       layers: this.layers.map((l) => ({ weights: Array.from(l.weights.data), bias: Array.from(l.bias.data) })),
     };
-    const c = this.trainingConfig;
+    // from a callback while training runs, a checkpoint: the running call's settings and state
+    const arena = this.#arena, running = arena.training;
+    const c = running ? structuredClone(running.config) : this.trainingConfig;
     if (c) {
       doc.training = { optimizer: c.optimizer, loss: c.loss };
-      const state = this.#arena.optimizerStateJSON();
+      const state = arena.optimizerStateJSON(running ? running.key : arena.configKey);
       if (state) doc.training.state = state;
     }
     return doc;

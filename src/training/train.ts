@@ -53,6 +53,7 @@ interface Snapshot {
   pow2: number;
   step: number;
   trainingConfig: NetworkArena['trainingConfig'];
+  configKey: string | null;
 }
 
 /**
@@ -138,10 +139,11 @@ export class Trainer {
       if (optCopy && prev?.block) be.copy(optCopy.ptr, prev.block.ptr, prev.block.bytes / 4);
       this.snapshot = {
         params: snap, opt: prev, optCopy, pow1: prev?.pow1 ?? 1, pow2: prev?.pow2 ?? 1, step: prev?.step ?? 0,
-        trainingConfig: arena.trainingConfig,
+        trainingConfig: arena.trainingConfig, configKey: arena.configKey,
       };
       // the state it replaces (if any) is kept until training returns: put back if the run fails
       if (arena.optimizerState(p.optimizer, op, false, p.optimizerJSON) !== prev && prev) this.blocksToKeep.add(prev);
+      arena.training = { config: { optimizer: p.optimizerJSON, loss: p.lossName }, key: arena.opt!.key };
       if (!p.onBatch && lossKernel(p.loss) && optimizerKernel(p.optimizer) && arena.layers.every((l) => activationKernel(l.activation))) {
         this.kernelLoop = this.writePlan(op);
       }
@@ -470,6 +472,7 @@ export class Trainer {
     if (this.released) return;
     const arena = this.arena;
     arena.trainingConfig = { optimizer: this.p.optimizerJSON, loss: this.p.lossName };
+    arena.configKey = arena.training?.key ?? null;
     for (const old of this.blocksToKeep) if (old.block) arena.be.release(old.block);
     if (diverged && !arena.disposed) {
       if (arena.opt?.block) arena.be.release(arena.opt.block);
@@ -491,6 +494,7 @@ export class Trainer {
         Object.assign(s.opt, { pow1: s.pow1, pow2: s.pow2, step: s.step });
       }
       arena.trainingConfig = s.trainingConfig;
+      arena.configKey = s.configKey;
     }
     // Epochs that ran overwrote the cached forward pass, and its input was the run's copy of the
     // data (freed now) or a Dataset: backward() must ask for a new forward() instead of reading it.
@@ -503,6 +507,7 @@ export class Trainer {
   private release(): void {
     const arena = this.arena, be = arena.be;
     this.released = true;
+    arena.training = null;
     if (arena.busy === this.op) arena.busy = null;
     if (this.lastRows && !arena.disposed) {
       const first = arena.layers[0]!;

@@ -86,6 +86,27 @@ describe('toJSON / fromJSON', () => {
     }
   });
 
+  it('a checkpoint saved from onEpoch records the running call (settings and state), and resumes bit for bit', () => {
+    const o = { learningRate: 0.05, batchSize: 2, shuffle: false };
+    const make = () => new NeuralNetwork([2, 5, 1], [new Tanh(), new Sigmoid()], { seed: 4, init: 'xavier' });
+    const straight = make(), ckptd = make();
+    straight.train(X, y, { ...o, epochs: 3, optimizer: 'sgd' });
+    ckptd.train(X, y, { ...o, epochs: 3, optimizer: 'sgd' });
+    const adam = new Adam({ beta1: 0.5 });
+    straight.train(X, y, { ...o, epochs: 8, optimizer: adam });
+    let checkpoint: ReturnType<NeuralNetwork['toJSON']> | null = null;
+    ckptd.train(X, y, { ...o, epochs: 8, optimizer: adam, onEpoch: (e) => { if (e === 4) checkpoint = JSON.parse(JSON.stringify(ckptd.toJSON())); } });
+    // the sgd run before had no state: the checkpoint holds this run's Adam settings and moments
+    expect(checkpoint!.training!.optimizer).toEqual(adam.toJSON());
+    expect(checkpoint!.training!.state!.step).toBe(5 * 2);
+    const resumed = NeuralNetwork.fromJSON(checkpoint!);
+    resumed.train(X, y, { ...o, epochs: 3, optimizer: adam });
+    expect(resumed.toJSON().layers).toEqual(straight.toJSON().layers);
+    // after the run, toJSON records what the last run used, with its state
+    expect(ckptd.toJSON().training!.state!.step).toBe(8 * 2);
+    [straight, ckptd, resumed].forEach((n) => n.dispose());
+  });
+
   it('a saved optimizer state that does not fit is refused before anything is allocated', () => {
     const net = trained(); // adam: two state arrays
     const doc = JSON.parse(JSON.stringify(net.toJSON()));
