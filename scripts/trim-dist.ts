@@ -6,7 +6,7 @@
 // .js that index.js, the bin and the browser bundle never import (statically or by a literal
 // `import()`), and a .d.ts that index.d.ts never references, is dead weight (the CLI's types, the
 // plain-TS twins the library does not call). The kernel modules and the browser bundle are left
-// as they are. `npm run build` runs it last (it reads the browser bundle's imports too).
+// as they are, but for their comments. `npm run build` runs it last (it reads the browser bundle's imports too).
 import { transform } from 'esbuild';
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, normalize, relative } from 'node:path';
@@ -39,7 +39,7 @@ let stripped = 0;
 const dropped: string[] = [];
 for (const f of files) {
   const rel = relative(dist, f);
-  if (rel.startsWith('backend/builds/')) continue;
+  if (rel.startsWith('backend/builds/') && !f.endsWith('.generated.js')) continue;
   if (f.endsWith('.d.ts')) {
     if (!dts.has(f)) dropped.push(rel);
   } else if (f.endsWith('.js')) {
@@ -47,7 +47,8 @@ for (const f of files) {
     else if (rel !== 'scratchnet.browser.js') {
       // no target or format: esbuild prints the same ES module back (no renaming), compactly
       const { code } = await transform(readFileSync(f, 'utf8'), {
-        loader: 'js', minifyWhitespace: true, lineLimit: 100, legalComments: 'inline', charset: 'utf8', sourcefile: rel,
+        // (a kernel module is one long string: a line limit would only split it)
+        loader: 'js', minifyWhitespace: true, lineLimit: rel.startsWith('backend/builds/') ? 0 : 100, legalComments: 'inline', charset: 'utf8', sourcefile: rel,
       });
       writeFileSync(f, code);
       stripped++;
