@@ -133,7 +133,10 @@ export async function launchWebKit(options: { sharedArrayBuffer?: boolean } = {}
   const port = await freePort();
   const cmd = xvfb ? [xvfb, '-a', driver, `--port=${port}`] : [driver, `--port=${port}`];
   // its own process group, so close() ends xvfb-run, Xvfb, the driver and MiniBrowser together
-  const env = { ...process.env, ...(options.sharedArrayBuffer ? { JSC_useSharedArrayBuffer: '1' } : {}) };
+  // Skia's CPU renderer: its GPU worker on Mesa's software GL (swrast_dri, under Xvfb) segfaulted
+  // now and then while the playground drew (dmesg: "SkiaGPUWorker ... segfault ... in
+  // swrast_dri.so"), and the driver then answered "invalid session id" (CI, 1 run in 7 here)
+  const env = { ...process.env, WEBKIT_SKIA_ENABLE_CPU_RENDERING: '1', ...(options.sharedArrayBuffer ? { JSC_useSharedArrayBuffer: '1' } : {}) };
   const child: ChildProcess = spawn(cmd[0]!, cmd.slice(1), { stdio: ['ignore', 'ignore', 'pipe'], detached: true, env });
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
