@@ -298,10 +298,8 @@ export class Backend {
   }
 
   async #setThreads(n: number, op: string): Promise<void> {
-    if (!Number.isInteger(n) || n < 1 || n > MAX_THREADS) {
-      const got = typeof n === 'string' ? `"${String(n).slice(0, 40)}" (a string)` : typeof n === 'number' ? String(n) : `a ${typeof n}`;
-      throw new Error(`${op}: threads must be an integer in [1, ${MAX_THREADS}], got ${got}`);
-    }
+    // (the public setThreads and init check and describe the value; this guards internal callers)
+    if (!Number.isInteger(n) || n < 1 || n > MAX_THREADS) throw new Error(`${op}: threads must be an integer in [1, ${MAX_THREADS}]`);
     const t = this.threading;
     if (!t) {
       if (n === 1) return;

@@ -237,7 +237,7 @@ export class NetworkArena implements LayerOwner {
       // A user's update works on copies, written back after it returns: code it runs (a predict on
       // a larger batch) may grow WebAssembly memory, which would detach views into it.
       const be = this.be;
-      const statePtrs = Array.from({ length: s.slots }, (_, i) => s.block!.ptr + i * this.params.bytes + off);
+      const statePtrs = Array.from({ length: s.slots }, (_, i) => p + this.#slotShift(s, i));
       const param = be.read(p, n), grad = be.read(g, n), state = statePtrs.map((ptr) => be.read(ptr, n));
       userCall(`${optimizer.name}.update`, () => optimizer.update(param, grad, state, lr, s.step));
       be.write(p, param);
@@ -253,6 +253,11 @@ export class NetworkArena implements LayerOwner {
     }
   }
 
+  /** What to add to a parameter's address for its value in state array `j` (laid out like the parameters). */
+  #slotShift(s: OptimizerState, j: number): number {
+    return s.block!.ptr + j * this.params.bytes - this.params.ptr;
+  }
+
   /** The optimizer's state in its saved form (`training.state`), or undefined when none is kept. */
   optimizerStateJSON(key: string | null): OptimizerStateJSON | undefined {
     const s = this.opt;
@@ -262,7 +267,7 @@ export class NetworkArena implements LayerOwner {
       pow1: s.pow1,
       pow2: s.pow2,
       arrays: Array.from({ length: s.slots }, (_, j) => {
-        const shift = s.block!.ptr + j * this.params.bytes - this.params.ptr; // slot j is laid out like the parameters
+        const shift = this.#slotShift(s, j);
         return this.layers.map((l) => ({
           weights: Array.from(this.be.read(l.w + shift, l.inputs * l.outputs)),
           bias: Array.from(this.be.read(l.b + shift, l.outputs)),
@@ -283,7 +288,7 @@ export class NetworkArena implements LayerOwner {
     }
     Object.assign(s, { step: saved.step, pow1: saved.pow1, pow2: saved.pow2 });
     saved.arrays.forEach((layers, j) => {
-      const shift = s.block!.ptr + j * this.params.bytes - this.params.ptr;
+      const shift = this.#slotShift(s, j);
       layers.forEach((l, i) => {
         const at = this.layers[i]!;
         this.be.write(at.w + shift, l.weights);
