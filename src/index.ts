@@ -80,7 +80,7 @@ export interface BackendInfo {
 /**
  * Load the kernels: once, before anything else; idempotent (later calls return the same
  * backend). Picks the best build `WebAssembly.validate` accepts: relaxed SIMD (Chrome/Edge 114+,
- * Firefox 146+, Node with `--experimental-wasm-relaxed-simd`), else SIMD, else scalar.
+ * Firefox 146+, Node ≥ 22, Bun; Node 20 with `--experimental-wasm-relaxed-simd`), else SIMD, else scalar.
  * `{ relaxedSimd: false }` skips the relaxed build, `{ simd: false }` forces the scalar one.
  * Everything else in scratchnet is synchronous, but for five calls that return Promises:
  * `net.trainAsync`, `setThreads`, `shutdown`, `gunzip` and `loadIdx`.

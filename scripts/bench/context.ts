@@ -7,6 +7,7 @@
  */
 import os from 'node:os';
 import type { BackendInfo } from '../../src/index.js';
+import { RELAXED_SIMD_FLAG, relaxedSimdFlags } from '../lib/node-flags.js';
 import { runJsonChild } from './lib/child.js';
 import { makeW2Data, mlpInitialParams, shuffleOrders, W2_SIZES, W4_SIZES, squareShape, type GemmShape, type LayerParams, type W2Data } from './lib/data.js';
 import { numpyAvailable, runNumpy, writeMlpFiles, type NumpyOutput } from './lib/numpy.js';
@@ -160,11 +161,16 @@ export async function runNumpyPeer(ctx: Ctx, script: string): Promise<void> {
     : { error: numpy.oneErr ?? numpy.allErr };
 }
 
+/** How the relaxed-SIMD child runs, for its rows' notes: with Node 20's flag, or (Node ≥ 22) as it is. */
+export function relaxedChild(): string {
+  return [...process.execArgv, ...relaxedSimdFlags()].includes(RELAXED_SIMD_FLAG) ? `child process with ${RELAXED_SIMD_FLAG}` : 'child process (relaxed SIMD needs no flag here)';
+}
+
 /** scratchnet's scalar and relaxed-SIMD builds (W1, W2, W4; the scalar build skips W4) in child processes. */
 export async function runBuildChildren(ctx: Ctx, scriptPath: string): Promise<void> {
   const { opts } = ctx;
   const run = (kind: 'scalar' | 'relaxed') => {
-    const flags = kind === 'relaxed' ? ['--experimental-wasm-relaxed-simd'] : [];
+    const flags = kind === 'relaxed' ? relaxedSimdFlags() : [];
     const only = [...opts.only].filter((w) => w !== 'W3' && !(kind === 'scalar' && w === 'W4'));
     const args = [...flags, ...process.execArgv, scriptPath, '--child', kind, '--only', only.join(',')];
     if (opts.quick) args.push('--quick');
@@ -182,7 +188,7 @@ export async function runBuildChildren(ctx: Ctx, scriptPath: string): Promise<vo
       c.scalarReason = errText(e);
     }
   }
-  log('scratchnet relaxed-SIMD build (child process, --experimental-wasm-relaxed-simd) ...');
+  log(`scratchnet relaxed-SIMD build (${relaxedChild()}) ...`);
   try {
     c.relaxed = await run('relaxed');
   } catch (e) {

@@ -16,6 +16,7 @@
 //
 // Flags: --only W1,W4  --reps N  --quick (fewer reps, sizes and samples)  --profile (where a
 // training step's time goes, timed inside the training loop on W2 and W4: profile.ts). Writes bench-results.json and out/bench.svg.
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -30,6 +31,7 @@ import { setClock } from './lib/timing.js';
 import { makeConfig, parseOptions } from './options.js';
 import { runProfile } from './profile.js';
 import { useProfileBuilds } from '../lib/profile-builds.js';
+import { relaxedSimdFlags } from '../lib/node-flags.js';
 import { report } from './report.js';
 import { scratchnetMlp, scratchnetMlpOnThreads, scratchnetXor, type ChildOutput } from './scratchnet.js';
 import { runW1 } from './w1.js';
@@ -43,12 +45,16 @@ const cfg = makeConfig(opts);
 setClock(opts.clock);
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const scriptPath = fileURLToPath(import.meta.url);
+// Node 20 runs relaxed SIMD (the limit's relaxed peak, W3's relaxed rows) only with a flag that
+// Node ≥ 22 refuses: where it is needed, run this bench again with it (the run then needs none).
+const flags = relaxedSimdFlags();
+if (flags.length) process.exit(spawnSync(process.execPath, [...flags, ...process.execArgv, scriptPath, ...process.argv.slice(2)], { stdio: 'inherit' }).status ?? 1);
 /** One thread for the baseline rows; the "N threads" rows switch to every core. */
 const cores = os.availableParallelism?.() ?? os.cpus().length;
 
 if (opts.child) {
   // scalar: the single-threaded scalar build; relaxed: the relaxed-SIMD build (this child runs
-  // with --experimental-wasm-relaxed-simd), on one thread and (W2, W4) on every core
+  // with the flag Node 20 needs for it, see node-flags.ts), on one thread and (W2, W4) on every core
   const info = opts.child === 'scalar' ? await init({ simd: false, threads: 1 }) : await init({ threads: cores });
   if (opts.child === 'relaxed' && info.build !== 'relaxed') throw new Error(`relaxed child got the ${info.build} build`);
   await setThreads(1);

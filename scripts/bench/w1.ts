@@ -13,7 +13,7 @@ import { RefNet } from './lib/reference.js';
 import { measured, skipped, type BenchResult } from './lib/results.js';
 import { tfjsXor } from './lib/tfjs.js';
 import { now, sampleRuns } from './lib/timing.js';
-import { errText, log, tfBackends, tfThreads, wasmNote, type Ctx } from './context.js';
+import { errText, log, relaxedChild, tfBackends, tfThreads, wasmNote, type Ctx } from './context.js';
 import { scratchnetXor } from './scratchnet.js';
 
 const every1000 = (loss: readonly number[]) => loss.filter((_, e) => e % 1000 === 0);
@@ -53,7 +53,7 @@ export async function runW1(ctx: Ctx): Promise<void> {
   }
   if (children.relaxed?.w1) {
     row(measured({ ...base, impl: 'scratchnet relaxed-SIMD build', work: work(1, 'relaxed') }, children.relaxed.w1.us, {
-      loss: children.relaxed.w1.loss.at(-1)!, lossScratchnet: snFinal, lossHistory: every1000(children.relaxed.w1.loss), note: 'child process with --experimental-wasm-relaxed-simd',
+      loss: children.relaxed.w1.loss.at(-1)!, lossScratchnet: snFinal, lossHistory: every1000(children.relaxed.w1.loss), note: relaxedChild(),
     }));
   } else row(skipped({ ...base, impl: 'scratchnet relaxed-SIMD build' }, children.relaxedReason || 'not run'));
   if (children.scalar?.w1) {

@@ -10,7 +10,7 @@ import { mlpTrainFlops, newMlp, W2_SIZES, type W2Data } from './lib/data.js';
 import { RefNet } from './lib/reference.js';
 import { measured, skipped, type BenchResult, type PeakKind } from './lib/results.js';
 import { tfjsMlp } from './lib/tfjs.js';
-import { errText, log, machineScaling, npLabel, npThreads, tfBackends, tfThreads, wasmNote, type Ctx } from './context.js';
+import { errText, log, relaxedChild, machineScaling, npLabel, npThreads, tfBackends, tfThreads, wasmNote, type Ctx } from './context.js';
 import { lossesVsOneThread, pairedSpeedups, scratchnetMlp, scratchnetMlpOnThreads, type MlpRun } from './scratchnet.js';
 import { median, now } from './lib/timing.js';
 
@@ -83,13 +83,13 @@ export async function runW2(ctx: Ctx): Promise<void> {
   if (rx?.w2) {
     row(measured({ ...base, impl: 'scratchnet relaxed-SIMD build', work: work(1, 'relaxed') }, rx.w2.samplesPerSec, {
       samplePeaks: rx.w2.epochPeaks,
-      loss: rx.w2.loss.at(-1)!, lossScratchnet: snFinal, lossHistory: rx.w2.loss, note: '1 thread; child process with --experimental-wasm-relaxed-simd',
+      loss: rx.w2.loss.at(-1)!, lossScratchnet: snFinal, lossHistory: rx.w2.loss, note: `1 thread; ${relaxedChild()}`,
     }));
     if (rx.w2Threads) {
       row(measured({ ...base, impl: `scratchnet relaxed-SIMD, ${rx.threads} threads`, work: work(rx.threads, 'relaxed') }, rx.w2Threads.samplesPerSec, {
         samplePeaks: rx.w2Threads.epochPeaks,
         loss: rx.w2Threads.loss.at(-1)!, lossScratchnet: snFinal, lossHistory: rx.w2Threads.loss,
-        note: `child process with --experimental-wasm-relaxed-simd, setThreads(${rx.threads})`,
+        note: `${relaxedChild()}, setThreads(${rx.threads})`,
       }));
     }
   } else row(skipped({ ...base, impl: 'scratchnet relaxed-SIMD build' }, children.relaxedReason || 'not run'));

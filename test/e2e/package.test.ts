@@ -116,7 +116,8 @@ ${TRAIN_XOR}
 console.log(JSON.stringify(result));`);
     const { stdout } = await run(process.execPath, ['xor.mjs'], { cwd: dir });
     const r = JSON.parse(stdout) as { build: string; last: number; predictions: number[] };
-    expect(r.build).toBe('simd');
+    // a node without flags: Node 20 validates SIMD, Node >= 22 relaxed SIMD too (runtimes.test.ts)
+    expect(r.build).toBe(Number(process.versions.node.split('.')[0]) >= 22 ? 'relaxed' : 'simd');
     expect(r.last).toBeLessThan(0.01);
     expect(r.predictions).toEqual([0, 1, 1, 0]);
   });

@@ -99,3 +99,32 @@ describe.concurrent('the packed tarball in each runtime', () => {
     }, 300_000);
   }
 });
+
+// This repository's own commands, on the Nodes that need no flag for relaxed SIMD and refuse
+// Node 20's (`--experimental-wasm-relaxed-simd` is "bad option" there): vitest's workers and
+// `npm run bench` pass it only where it is needed (scripts/lib/node-flags.ts). Before, both
+// commands stopped at once on Node 22 and 24.
+describe.concurrent("the repository's own commands on Node 22 and 24", () => {
+  // the outer vitest's variables would make the inner one think it runs inside a test
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('VITEST') && k !== 'NODE_OPTIONS'));
+  for (const rt of RUNTIMES.filter((r) => r.spec === 'node@22' || r.spec === 'node@24')) {
+    it(`${rt.name}: vitest runs the kernel suite on every build, relaxed SIMD included`, async () => {
+      const bin = await binaries.get(rt.name)!;
+      const { stdout } = await run(bin, [join(root, 'node_modules/vitest/vitest.mjs'), 'run', 'test/kernels/gemm.test.ts', '--reporter', 'verbose'], {
+        cwd: root, timeout: 120_000, env: { ...env, NO_COLOR: '1' },
+      });
+      expect(stdout).toMatch(/Tests\s+\d+ passed/);
+      expect(stdout).not.toMatch(/failed|skipped/);
+      expect(stdout).toMatch(/✓ .*gemm, relaxed build > matches the reference/); // the relaxed build's cases ran
+    }, 180_000);
+
+    it(`${rt.name}: npm run bench starts (its usage, exit code 0)`, async () => {
+      const bin = await binaries.get(rt.name)!;
+      // npm and the script's `node` are this Node: its folder first on PATH
+      const path = `${join(bin, '..')}:${env.PATH ?? ''}`;
+      const { stderr } = await run('npm', ['run', 'bench', '--', '--help'], { cwd: root, timeout: 120_000, env: { ...env, PATH: path } });
+      expect(stderr).toMatch(/usage: npm run bench -- \[--only W1,W2,W3,W4,W5\]/);
+      expect(stderr).not.toMatch(/bad option/);
+    }, 180_000);
+  }
+});
