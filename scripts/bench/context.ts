@@ -11,7 +11,7 @@ import { RELAXED_SIMD_FLAG, relaxedSimdFlags } from '../lib/node-flags.js';
 import { runJsonChild } from './lib/child.js';
 import { makeW2Data, mlpInitialParams, shuffleOrders, W2_SIZES, W4_SIZES, squareShape, type GemmShape, type LayerParams, type W2Data } from './lib/data.js';
 import { numpyAvailable, runNumpy, writeMlpFiles, type NumpyOutput } from './lib/numpy.js';
-import type { BenchResult } from './lib/results.js';
+import type { BenchResult, PeakKind } from './lib/results.js';
 import { loadTf, type TfHandle } from './lib/tfjs.js';
 import type { PeakSamples } from './limit.js';
 import type { Config, Options } from './options.js';
@@ -62,9 +62,9 @@ export function* tfBackends(
   }
 }
 
-/** What every core can reach together over one alone, from the SIMD peak samples so far, as a note. */
-export function machineScaling(ctx: Ctx): string {
-  const p = ctx.peaks.simd;
+/** What every core can reach together over one alone, from the SIMD (or relaxed-SIMD) peak samples so far, as a note. */
+export function machineScaling(ctx: Ctx, kind: PeakKind = 'simd'): string {
+  const p = ctx.peaks[kind];
   if (p.value === null || p.allCoreValue === null) return 'the machine\'s own all-core ratio not measured';
   return `the machine's own: ${ctx.cores} cores at once reach ${((ctx.cores * p.allCoreValue) / p.value).toFixed(2)}× one alone`;
 }

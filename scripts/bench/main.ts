@@ -33,7 +33,7 @@ import { runProfile } from './profile.js';
 import { useProfileBuilds } from '../lib/profile-builds.js';
 import { relaxedSimdFlags } from '../lib/node-flags.js';
 import { report } from './report.js';
-import { scratchnetMlp, scratchnetMlpOnThreads, scratchnetXor, type ChildOutput } from './scratchnet.js';
+import { pairedSpeedups, scratchnetMlp, scratchnetMlpOnThreads, scratchnetXor, type ChildOutput } from './scratchnet.js';
 import { runW1 } from './w1.js';
 import { runW2, w2Run } from './w2.js';
 import { runW3 } from './w3.js';
@@ -69,9 +69,11 @@ if (opts.child) {
     out[key] = scratchnetMlp(data, params, run);
     if (opts.child === 'relaxed' && cores > 1) {
       out[`${key}Threads`] = await scratchnetMlpOnThreads(cores, data, params, run);
+      out[`${key}Pairs`] = await pairedSpeedups(cores, data, params, run, cfg.pairs); // both halves on the wall clock
     }
   }
-  process.stdout.write(`\n${JSON.stringify(out)}\n`);
+  // exit once the line is written: a pipe may take it in parts (Node 24 cut the scalar child's off)
+  await new Promise<void>((done) => process.stdout.write(`\n${JSON.stringify(out)}\n`, () => done()));
   process.exit(0);
 }
 

@@ -93,8 +93,11 @@ export interface ChildOutput {
   w1?: { us: number[]; loss: number[] };
   w2?: MlpTiming;
   w2Threads?: MlpTiming;
+  /** Every-core ÷ 1-thread speed-ups in interleaved pairs (pairedSpeedups). */
+  w2Pairs?: number[];
   w4?: MlpTiming;
   w4Threads?: MlpTiming;
+  w4Pairs?: number[];
 }
 
 /** scratchnetMlp on `threads` threads (setThreads, then back to 1), timed on the wall clock. */

@@ -92,6 +92,11 @@ export async function runW2(ctx: Ctx): Promise<void> {
         note: `${relaxedChild()}, setThreads(${rx.threads})`,
       }));
     }
+    if (rx.w2Pairs) {
+      row(measured({ ...base, impl: `scratchnet relaxed-SIMD, ${rx.threads} threads ÷ 1 thread`, metric: '× (speed-up)', higherIsBetter: true }, rx.w2Pairs, {
+        note: `${rx.w2Pairs.length} interleaved pairs in the ${relaxedChild()}, as above (${machineScaling(ctx, 'relaxed')}): ${rx.w2Pairs.map((r) => r.toFixed(2)).join(', ')}`,
+      }));
+    }
   } else row(skipped({ ...base, impl: 'scratchnet relaxed-SIMD build' }, children.relaxedReason || 'not run'));
   if (children.scalar?.w2) {
     row(measured({ ...base, impl: 'scratchnet scalar build', work: work() }, children.scalar.w2.samplesPerSec, {

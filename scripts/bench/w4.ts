@@ -11,7 +11,7 @@ import { mlpTrainFlops, newMlp, W4_SIZES, type LayerParams, type W2Data } from '
 import { fmt, measured, skipped, type BenchResult, type PeakKind } from './lib/results.js';
 import { median, now } from './lib/timing.js';
 import { tfjsMlp } from './lib/tfjs.js';
-import { errText, log, machineScaling, npLabel, npThreads, tfBackends, tfThreads, wasmNote, type Ctx } from './context.js';
+import { errText, log, machineScaling, relaxedChild, npLabel, npThreads, tfBackends, tfThreads, wasmNote, type Ctx } from './context.js';
 import { lossesVsOneThread, mlpTrainOptions, pairedSpeedups, scratchnetMlp, scratchnetMlpOnThreads, type MlpRun } from './scratchnet.js';
 
 /** W4's training settings. */
@@ -111,6 +111,12 @@ export async function runW4(ctx: Ctx): Promise<void> {
         samplePeaks: rx.w4Threads.epochPeaks,
         loss: rx.w4Threads.loss.at(-1)!, lossScratchnet: snFinal, lossHistory: rx.w4Threads.loss,
         note: `child process, setThreads(${rx.threads}); s/epoch ${secs(data.n, rx.w4Threads.samplesPerSec)}`,
+      }));
+    }
+    if (rx.w4Pairs) {
+      row(measured({ ...base, impl: `scratchnet relaxed-SIMD, ${rx.threads} threads ÷ 1 thread`, metric: '× (speed-up)', higherIsBetter: true }, rx.w4Pairs, {
+        note: `${rx.w4Pairs.length} interleaved pairs in the ${relaxedChild()}, as above (${machineScaling(ctx, 'relaxed')}): ` +
+          `${rx.w4Pairs.map((r) => r.toFixed(2)).join(', ')}; epoch time ${(1 / median(rx.w4Pairs)).toFixed(2)}× one thread's`,
       }));
     }
   } else row(skipped({ ...base, impl: 'scratchnet relaxed-SIMD build' }, children.relaxedReason || 'not run'));
