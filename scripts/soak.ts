@@ -62,7 +62,7 @@ async function concurrentSoak(rounds: number): Promise<void> {
   const seeds = [1, 2, 3, 4];
   const probe = new Matrix(512, 32, Float32Array.from({ length: 512 * 32 }, () => rng.random()));
   const make = (s: number) => new NeuralNetwork([32, 16, 4], [new ReLU(), new Softmax()], { seed: s });
-  const opts = { epochs: 30, batchSize: 16, learningRate: 0.05, optimizer: 'adam' as const, yieldEvery: 1 };
+  const opts = { epochs: 30, batchSize: 16, learningRate: 0.05, optimizer: 'adam' as const };
   const alone = seeds.map((s) => {
     const net = make(s);
     net.train(X, Y, opts);
@@ -76,6 +76,7 @@ async function concurrentSoak(rounds: number): Promise<void> {
     const nets = seeds.map(make);
     await Promise.all(nets.map((net) => net.trainAsync(X, Y, {
       ...opts,
+      yieldEvery: 1,
       onProgress: () => {
         for (const other of nets) if (!other.disposed) { other.predict(probe); predictions++; }
       },
