@@ -55,20 +55,23 @@ export const MAX_COLOR = 100;
 
 /**
  * A text option (a title, a label, a series name, a color): a string of at most `max`
- * characters ({@link MAX_TEXT} by default), a number shown as written, or nothing (`undefined`
- * or `null`: no text); anything else, or a longer string, is an Error naming `op` and `name`.
+ * characters ({@link MAX_TEXT} by default), a finite number shown as written, or nothing
+ * (`undefined` or `null`: no text); anything else (NaN or ±Infinity too: a label computed from a
+ * bad value), or a longer string, is an Error naming `op` and `name`.
  *
  * @example
  * ```ts
  * text('lineChartSvg', 'title', 'Loss'); // 'Loss'
+ * text('lineChartSvg', 'title', 0.5); // '0.5'
+ * text('lineChartSvg', 'xLabel', -Infinity); // throws 'must be a string or a finite number, got -Infinity'
  * text('lineChartSvg', 'title', undefined); // ''
  * text('lineChartSvg', 'series[0].color', 'x'.repeat(101), MAX_COLOR); // throws 'is a string of 101 characters, longer than the 100 allowed'
  * ```
  */
 export function text(op: string, name: string, v: unknown, max = MAX_TEXT): string {
   if (v === undefined || v === null) return '';
-  if (typeof v === 'number') return String(v);
-  if (typeof v !== 'string') throw new Error(`${op}: ${name} must be a string, got ${describe(v)}`);
+  if (typeof v === 'number' && Number.isFinite(v)) return String(v);
+  if (typeof v !== 'string') throw new Error(`${op}: ${name} must be a string or a finite number, got ${describe(v)}`);
   if (v.length > max) throw new Error(`${op}: ${name} is a string of ${v.length} characters, longer than the ${max} allowed`);
   return v;
 }

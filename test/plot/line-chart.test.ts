@@ -280,8 +280,11 @@ describe('lineChartSvg: options are checked, values read once', () => {
     await namedError(() => lineChartSvg(one, { width: 1e9 }), 'options.width must be a positive finite number of pixels up to 100000');
     await namedError(() => lineChartSvg(null as never), 'lineChartSvg: series must be an array of { name, values }, got null');
     await namedError(() => lineChartSvg(one, 5 as never), 'lineChartSvg: options must be an object like { title, xLabel, yLabel, width, height, logY }, got 5');
-    // a number as a title is shown as written
+    // a number as a title is shown as written; a non-finite one (a label computed from a bad
+    // value) is refused rather than drawn as "NaN" or "-Infinity" (npm run fuzz found it)
     expect(lineChartSvg(one, { title: 42 as never })).toContain('<title>42</title>');
+    await namedError(() => lineChartSvg(one, { xLabel: -Infinity as never }), 'lineChartSvg: options.xLabel must be a string or a finite number, got -Infinity');
+    await namedError(() => lineChartSvg([{ name: NaN as never, values: [1] }]), 'lineChartSvg: series[0].name must be a string or a finite number, got NaN');
   });
 
   it('an object posing as a huge array is refused, not iterated', async () => {
