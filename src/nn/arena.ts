@@ -258,10 +258,19 @@ export class NetworkArena implements LayerOwner {
     return s.block!.ptr + j * this.params.bytes - this.params.ptr;
   }
 
-  /** The optimizer's state in its saved form (`training.state`), or undefined when none is kept. */
+  /**
+   * The optimizer's state in its saved form (`training.state`), or undefined when none is kept or
+   * it holds a value that is not finite (an overflowed mean of squared gradients: JSON has no
+   * Infinity, and `fromJSON` refuses what it cannot resume from).
+   */
   optimizerStateJSON(key: string | null): OptimizerStateJSON | undefined {
     const s = this.opt;
     if (!s || s.key !== key) return undefined; // a state from other settings than those saved with it
+    const k = this.be.kernels;
+    for (let j = 0; j < s.slots; j++) {
+      const shift = this.#slotShift(s, j);
+      if (this.layers.some((l) => k.firstNonFinite(l.w + shift, l.inputs * l.outputs) >= 0 || k.firstNonFinite(l.b + shift, l.outputs) >= 0)) return undefined;
+    }
     return {
       step: s.step,
       pow1: s.pow1,

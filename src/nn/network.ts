@@ -313,9 +313,12 @@ export class NeuralNetwork {
 
   /**
    * The whole network as a versioned JSON document: sizes, activations, weights (exact: float32
-   * values survive a JSON round trip), and the optimizer and loss last used with the optimizer's
-   * state (`training.state`: `fromJSON` then resumes training bit for bit). Called from a
-   * callback while training runs, it is a checkpoint of that run: its settings and state.
+   * values survive a JSON round trip, but for −0, which JSON writes as 0), and the optimizer and
+   * loss last used with the optimizer's state (`training.state`: `fromJSON` then resumes training
+   * bit for bit). A state that overflowed float32 is left out (Adam's or RMSprop's mean of squared
+   * gradients reaches +Infinity once a gradient passes ~1.8e19, which JSON cannot hold): the
+   * document still loads, with the optimizer starting afresh. Called from a callback while
+   * training runs, it is a checkpoint of that run: its settings and state.
    *
    * @example
    * ```ts
@@ -363,18 +366,16 @@ export class NeuralNetwork {
     const trainingConfig = doc.training ?? null; // resolved and checked by parseNetworkJSON
     // a private generator: loading must not advance the global one (np.random semantics)
     const net = new NeuralNetwork(doc.layerSizes, doc.activations, { init: 0, rng: new RandomState(0) });
-    net.layers.forEach((l, i) => {
-      l.weights.data.set(doc.layers[i]!.weights);
-      l.bias.data.set(doc.layers[i]!.bias);
-    });
-    net.#arena.trainingConfig = trainingConfig;
-    if (doc.state) {
-      try {
-        net.#arena.restoreOptimizerState(doc.optimizer!, trainingConfig!.optimizer, doc.state, op);
-      } catch (e) {
-        net.dispose();
-        throw e;
-      }
+    try {
+      net.layers.forEach((l, i) => {
+        l.weights.data.set(doc.layers[i]!.weights);
+        l.bias.data.set(doc.layers[i]!.bias);
+      });
+      net.#arena.trainingConfig = trainingConfig;
+      if (doc.state) net.#arena.restoreOptimizerState(doc.optimizer!, trainingConfig!.optimizer, doc.state, op);
+    } catch (e) {
+      net.dispose(); // a rejected load keeps nothing
+      throw e;
     }
     return net;
   }

@@ -144,6 +144,19 @@ function fail(op: string, msg: string): never {
 }
 
 /**
+ * A plain copy of the array `v` (its length read once, each element once), whose length must be
+ * in [min, max]; everything after reads the copy, so a getter or a Proxy in a document cannot
+ * answer one thing to a check and another to the use.
+ */
+function copyArray(op: string, what: string, v: unknown, min: number, max: number, must: string, hint = ''): unknown[] {
+  const refuse = (): never => fail(op, `${what} must ${must}, got ${describe(v)}${hint}`);
+  if (!Array.isArray(v)) refuse();
+  const n: unknown = (v as unknown[]).length;
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < min || n > max) refuse();
+  return Array.from({ length: n as number }, (_, i) => (v as unknown[])[i]);
+}
+
+/**
  * The name of what a factory returned, which must be the saved `name` (a factory that returned
  * something else would silently change the network's saved settings).
  */
@@ -246,15 +259,13 @@ function savedState(v: unknown, optimizer: Optimizer, layerSizes: readonly numbe
     if (typeof x !== 'number' || !(x >= 0 && x <= 1)) fail(op, `training.state.${name} must be a number in [0, 1], got ${describe(x)}`);
   }
   const slots = stateSlots(optimizer, op);
-  if (!Array.isArray(arrays) || arrays.length !== slots) {
-    fail(op, `training.state.arrays must hold the optimizer's ${String(slots)} state arrays, got ${describe(arrays)} (delete training.state to start the optimizer afresh)`);
-  }
+  const saved = copyArray(op, 'training.state.arrays', arrays, slots, slots,
+    `hold the optimizer's ${String(slots)} state arrays`, ' (delete training.state to start the optimizer afresh)');
   const layers = layerSizes.length - 1, squares = squaresArray(optimizer);
   return {
     step, pow1: pow1 as number, pow2: pow2 as number,
-    arrays: arrays.map((a: unknown, j) => {
-      if (!Array.isArray(a) || a.length !== layers) fail(op, `training.state.arrays[${j}] must be an array of ${layers} layers, got ${describe(a)}`);
-      return a.map((l: unknown, i) => {
+    arrays: saved.map((a: unknown, j) => {
+      return copyArray(op, `training.state.arrays[${j}]`, a, layers, layers, `be an array of ${layers} layers`).map((l: unknown, i) => {
         if (l === null || typeof l !== 'object') fail(op, `training.state.arrays[${j}][${i}] must be { weights, bias }, got ${describe(l)}`);
         const o = l as Record<string, unknown>;
         const [inp, out] = [layerSizes[i]!, layerSizes[i + 1]!];
@@ -303,8 +314,12 @@ export function parseNetworkJSON(
   try {
     return parseDocument(json, options, op);
   } catch (e) {
-    // a Proxy or getter in the document that throws its own TypeError/RangeError: still a named Error
-    if (e instanceof Error && e.constructor !== Error) throw new Error(`${op}: could not read the document (${e.message})`);
+    // a Proxy or getter in the document that throws (its own TypeError, or not an Error at all):
+    // still a named Error
+    if (!(e instanceof Error)) throw new Error(`${op}: could not read the document (it threw ${describe(e)})`, { cause: e });
+    if (e.constructor !== Error) throw new Error(`${op}: could not read the document (${e.message})`, { cause: e });
+    // a saved setting an activation's or optimizer's constructor refuses ("Adam: beta1 must be …")
+    if (!e.message.startsWith(`${op}:`)) throw new Error(`${op}: ${e.message}`, { cause: e });
     throw e;
   }
 }
@@ -338,27 +353,22 @@ function parseDocument(json: unknown, options: FromJSONOptions, op: string): Par
     }
   }
   if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) fail(op, `expected a saved network object, got ${describe(doc)}`);
-  const d = doc as Record<string, unknown>;
-  if (d.format !== 'scratchnet') fail(op, `not a scratchnet network (format is ${describe(d.format)}, expected "scratchnet")`);
-  if (d.version !== 1) fail(op, `unsupported version ${describe(d.version)} (this scratchnet reads version 1)`);
-  const sizes = d.layerSizes;
-  if (!Array.isArray(sizes) || sizes.length < 2 || sizes.length > LIMITS.maxLayers + 1) {
-    fail(op, `layerSizes must be an array of 2 to ${LIMITS.maxLayers + 1} sizes, got ${describe(sizes)}`);
-  }
-  sizes.forEach((s: unknown, i) => {
+  // each field read once (a getter runs once), each array copied once: the checks and the uses
+  // below see the same values
+  const { format, version, layerSizes: sizes, activations: acts, layers: ls, training: tr } = doc as Record<string, unknown>;
+  if (format !== 'scratchnet') fail(op, `not a scratchnet network (format is ${describe(format)}, expected "scratchnet")`);
+  if (version !== 1) fail(op, `unsupported version ${describe(version)} (this scratchnet reads version 1)`);
+  const layerSizes = copyArray(op, 'layerSizes', sizes, 2, LIMITS.maxLayers + 1, `be an array of 2 to ${LIMITS.maxLayers + 1} sizes`) as number[];
+  layerSizes.forEach((s: unknown, i) => {
     if (typeof s !== 'number' || !Number.isInteger(s) || s < 1 || s > LIMITS.maxLayerSize) {
       fail(op, `layerSizes[${i}] must be an integer in [1, ${LIMITS.maxLayerSize}], got ${describe(s)}`);
     }
   });
-  const layerSizes = sizes as number[];
   let params = 0;
   for (let i = 0; i + 1 < layerSizes.length; i++) params += layerSizes[i]! * layerSizes[i + 1]! + layerSizes[i + 1]!;
   if (params > LIMITS.maxParameters) fail(op, `the network has ${params} parameters, more than the limit of ${LIMITS.maxParameters}`);
-  const acts = d.activations;
-  if (!Array.isArray(acts) || acts.length !== layerSizes.length - 1) {
-    fail(op, `activations must be an array of ${layerSizes.length - 1} entries, got ${describe(acts)}`);
-  }
-  const activations = acts.map((a: unknown, i) => {
+  const entries = layerSizes.length - 1;
+  const activations = copyArray(op, 'activations', acts, entries, entries, `be an array of ${entries} entries`).map((a: unknown, i) => {
     if (a === null || typeof a !== 'object' || typeof (a as { name?: unknown }).name !== 'string') {
       fail(op, `activations[${i}] must be an object with a name, got ${describe(a)}`);
     }
@@ -375,9 +385,7 @@ function parseDocument(json: unknown, options: FromJSONOptions, op: string): Par
     checkFactoryName(op, `activations[${i}]`, saved.name, act);
     return act;
   });
-  const ls = d.layers;
-  if (!Array.isArray(ls) || ls.length !== layerSizes.length - 1) fail(op, `layers must be an array of ${layerSizes.length - 1} entries, got ${describe(ls)}`);
-  const layers = ls.map((l: unknown, i) => {
+  const layers = copyArray(op, 'layers', ls, entries, entries, `be an array of ${entries} entries`).map((l: unknown, i) => {
     if (l === null || typeof l !== 'object') fail(op, `layers[${i}] must be { weights, bias }, got ${describe(l)}`);
     const o = l as Record<string, unknown>;
     const [inp, out] = [layerSizes[i]!, layerSizes[i + 1]!];
@@ -386,12 +394,13 @@ function parseDocument(json: unknown, options: FromJSONOptions, op: string): Par
       bias: finiteArray(op, `layers[${i}].bias (1x${out})`, o.bias, { length: out, float32: true }),
     };
   });
-  if (d.training === undefined) return { layerSizes, activations, layers };
-  if (d.training === null || typeof d.training !== 'object') fail(op, `training must be an object, got ${describe(d.training)}`);
-  const t = d.training as Record<string, unknown>;
+  if (tr === undefined) return { layerSizes, activations, layers };
+  if (tr === null || typeof tr !== 'object' || Array.isArray(tr)) fail(op, `training must be an object, got ${describe(tr)}`);
+  const t = tr as Record<string, unknown>;
+  const { optimizer: savedSettings, loss, state: savedStateJSON } = t;
   // resolved here, where the options' factories are (absent ones default to sgd and meanSquaredError)
-  const { settings, optimizer } = savedOptimizer(t.optimizer, options, op);
-  const training = { optimizer: settings, loss: savedLoss(t.loss, options, op) };
-  const state = t.state === undefined ? undefined : savedState(t.state, optimizer, layerSizes, op);
+  const { settings, optimizer } = savedOptimizer(savedSettings, options, op);
+  const training = { optimizer: settings, loss: savedLoss(loss, options, op) };
+  const state = savedStateJSON === undefined ? undefined : savedState(savedStateJSON, optimizer, layerSizes, op);
   return { layerSizes, activations, layers, training, optimizer, state };
 }

@@ -1,7 +1,7 @@
 // Saving and loading networks (src/nn/serialize.ts, NeuralNetwork.toJSON / fromJSON).
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  Activation, Adam, backendInfo, init, LeakyReLU, Loss, Matrix, MeanSquaredError, NeuralNetwork, Optimizer, ReLU, Sigmoid, Softmax, Tanh, seed,
+  Activation, Adam, backendInfo, init, LeakyReLU, Linear, Loss, Matrix, MeanSquaredError, NeuralNetwork, Optimizer, ReLU, Sigmoid, Softmax, Tanh, seed,
   type FromJSONOptions, type MatrixLike,
 } from '../../src/index.js';
 import { globalRandom } from '../../src/core/random.js';
@@ -142,6 +142,74 @@ describe('toJSON / fromJSON', () => {
     const back = NeuralNetwork.fromJSON(d);
     expect(back.toJSON().training!.state).toBeUndefined();
     back.dispose();
+  });
+
+  it('reads a document once: a Proxy or getter cannot answer one thing to the checks and another to the use', () => {
+    const src = new NeuralNetwork([2, 3, 1], [new Tanh(), new Sigmoid()], { seed: 1 });
+    src.train(X, y, { epochs: 1, optimizer: 'momentum' });
+    const doc: any = JSON.parse(JSON.stringify(src.toJSON()));
+    src.dispose();
+    // layerSizes that answer [2, 3, 1] to the first read of each entry and [2, 40, 1] after: state
+    // sized for 40 hidden units must not pass a later check, let alone be written into a 3-unit
+    // network's block (before, the state was checked against the later answers)
+    const seen = new Set<string>();
+    const d1 = structuredClone(doc);
+    d1.training.state.arrays = [[{ weights: Array(80).fill(7), bias: Array(40).fill(7) }, { weights: Array(40).fill(7), bias: [7] }]];
+    d1.layerSizes = new Proxy([2, 3, 1], {
+      get: (t, k, r) => {
+        if (typeof k !== 'string' || !/^\d+$/.test(k)) return Reflect.get(t, k, r);
+        const later = seen.has(k);
+        seen.add(k);
+        return later ? [2, 40, 1][Number(k)] : Reflect.get(t, k, r);
+      },
+    });
+    const bystander = new NeuralNetwork([2, 3, 1], [new Tanh(), new Sigmoid()], { seed: 9 });
+    const before = JSON.stringify(bystander.toJSON());
+    expectRejects(() => NeuralNetwork.fromJSON(d1), /training\.state\.arrays\[0\]\[0\]\.weights has 80 values, expected 6/);
+    expect(JSON.stringify(bystander.toJSON())).toBe(before);
+    bystander.dispose();
+    // a layers array whose length answers 2 then 1: read once, the network is whole
+    let reads = 0;
+    const d2 = { ...doc, layers: new Proxy(doc.layers, { get: (t, k, r) => (k === 'length' ? (++reads === 1 ? 2 : 1) : Reflect.get(t, k, r)) }) };
+    const used = backendInfo().usedBytes;
+    const back = NeuralNetwork.fromJSON(d2);
+    expect(back.layers.map((l) => Array.from(l.bias.data))).toEqual(doc.layers.map((l: any) => l.bias.map((v: number) => Math.fround(v))));
+    back.dispose();
+    expect(backendInfo().usedBytes).toBe(used);
+  });
+
+  it('every refusal is an Error naming fromJSON: thrown non-Errors, refused settings, training that is not an object', () => {
+    const doc: any = trained().toJSON();
+    for (const thrown of ['boom', { code: 42 }]) {
+      const d = { ...doc };
+      Object.defineProperty(d, 'layers', { get() { throw thrown; }, enumerable: true });
+      expectRejects(() => NeuralNetwork.fromJSON(d), /^NeuralNetwork\.fromJSON: could not read the document \(it threw /);
+    }
+    const d3 = structuredClone(doc);
+    d3.activations[0].slope = 1e39; // LeakyReLU's own check
+    expectRejects(() => NeuralNetwork.fromJSON(d3), /^NeuralNetwork\.fromJSON: LeakyReLU: slope is 1e\+39, which overflows float32/);
+    const d4 = structuredClone(doc);
+    d4.training.optimizer.beta1 = 1; // Adam's own check
+    expectRejects(() => NeuralNetwork.fromJSON(d4), /^NeuralNetwork\.fromJSON: Adam: beta1 must be a number in \[0, 1\), got 1/);
+    expectRejects(() => NeuralNetwork.fromJSON({ ...doc, training: [] }), /^NeuralNetwork\.fromJSON: training must be an object, got an array/);
+  });
+
+  it('an optimizer state that overflowed float32 is left out of the file, which then loads', () => {
+    // targets of 1e20 (finite float32): g² overflows, Adam's and RMSprop's mean of squares is +Infinity
+    const Xb = [[1], [2], [3], [4]], Yb = [[1e20], [2e20], [3e20], [4e20]];
+    for (const optimizer of ['adam', 'rmsprop'] as const) {
+      const net = new NeuralNetwork([1, 1], [new Linear()], { seed: 1 });
+      net.train(Xb, Yb, { epochs: 2, optimizer });
+      const doc = net.toJSON();
+      expect(doc.training!.optimizer).toMatchObject({ name: optimizer });
+      expect(doc.training!.state).toBeUndefined();
+      for (const saved of [doc, JSON.stringify(doc)]) {
+        const back = NeuralNetwork.fromJSON(saved);
+        expect(Array.from(back.layers[0]!.weights.data)).toEqual(Array.from(net.layers[0]!.weights.data));
+        back.dispose();
+      }
+      net.dispose();
+    }
   });
 
   it('loading does not advance the global generator', () => {
