@@ -221,7 +221,8 @@ export function readOptions(
   op: string, options: unknown, known: readonly string[], others: 'reject' | 'ignore' | readonly string[] = 'reject',
 ): Record<string, unknown> {
   if (options === undefined) return {};
-  if (options === null || typeof options !== 'object' || Array.isArray(options) || ArrayBuffer.isView(options)) {
+  // (Array.isArray throws on a revoked Proxy: through userCode, a named Error)
+  if (options === null || typeof options !== 'object' || userCode(op, 'reading the options', () => Array.isArray(options)) || ArrayBuffer.isView(options)) {
     throw new Error(`${op}: options must be an object like { ${known.join(', ')} }, got ${describe(options)}`);
   }
   if (others !== 'ignore') {

@@ -218,6 +218,10 @@ export class Layer {
   get input(): Matrix | null {
     const b = this.#buf;
     if (b.inputFrom && b.x !== b.xOwn) return this.#cacheView(b.inputFrom.y, this.inputSize, 'input');
+    // A full-batch training run reads its rows where they are (a Dataset's block, or the run's
+    // copy of the data): read from a callback, the input is those rows, copied into this
+    // layer's own input buffer (the view never reaches memory the layer does not own)
+    if (!b.inputFrom && b.x !== b.xOwn && b.rows && b.ws) this.#be.copy(b.xOwn, b.x, b.rows * this.inputSize);
     return this.#cacheView(b.xOwn, this.inputSize, 'input');
   }
 

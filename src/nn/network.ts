@@ -64,11 +64,11 @@ function copyArray(op: string, name: string, v: unknown, what: string): unknown[
 /** `train(dataset, options)` or `train(x, y, options)`, as the data and the options. */
 function trainArgs<O extends TrainOptions>(op: string, x: unknown, y: unknown, options: O | undefined): [TrainData, O] {
   if (!isDataset(x)) return [{ x: x as MatrixLike, y: y as MatrixLike }, options === undefined ? ({} as O) : options];
-  let matrix = Array.isArray(y);
+  let matrix = false;
   try {
-    matrix ||= y instanceof Matrix;
+    matrix = Array.isArray(y) || y instanceof Matrix;
   } catch {
-    // a Proxy whose getPrototypeOf trap throws: not a Matrix
+    // a revoked Proxy, or one whose getPrototypeOf trap throws: not a Matrix (the options check names it)
   }
   if (matrix || options !== undefined) {
     throw new Error(`${op}: the Dataset holds the targets; call ${op.split('.')[1]}(dataset, options)`);

@@ -381,8 +381,10 @@ export function validate(net: NeuralNetwork, given: TrainData, givenOptions: Tra
     if (isDataset(v)) val = datasetSource(net, v, op, 'validation');
     else {
       if (v === null || typeof v !== 'object') throw new Error(`${op}: validation must be { x, y } or a Dataset`);
-      const valX = checkInput(net, v.x, `${op}: validation`, 'x');
-      const valY = toMatrix(v.y, `${op}: validation`, 'y');
+      // x and y read once each, through userCode: a getter or Proxy that throws is a named Error
+      const vx = userCode(op, 'reading validation.x', () => v.x), vy = userCode(op, 'reading validation.y', () => v.y);
+      const valX = checkInput(net, vx, `${op}: validation`, 'x');
+      const valY = toMatrix(vy, `${op}: validation`, 'y');
       if (valY.rows !== valX.rows || valY.cols !== net.outputSize) {
         throw new Error(`${op}: validation y is ${valY.rows}x${valY.cols}, expected ${valX.rows}x${net.outputSize}`);
       }

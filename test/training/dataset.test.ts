@@ -175,6 +175,36 @@ describe('reuse', () => {
   });
 });
 
+describe('the layers\' caches from a callback', () => {
+  it('full batch: layers[0].input inside onEpoch and onBatch is the rows just trained on, in the layer\'s own memory', () => {
+    for (const onBatch of [undefined, () => {}]) {
+      const net = make(), ds = new Dataset(X, Y);
+      net.forward(VX); // an earlier forward pass, on other rows
+      const seen: number[][] = [];
+      net.train(ds, {
+        epochs: 2, learningRate: 0.01, onBatch,
+        onEpoch: () => {
+          const l = net.layers[0]!, input = l.input!;
+          seen.push(Array.from(input.data.subarray(0, 3)));
+          // z = input·W + b, recomputed from the cache: the input belongs to this pass
+          const z = l.activationInput!, row = Array.from({ length: l.outputSize }, (_, j) => {
+            let s = l.bias.data[j]!;
+            for (let k = 0; k < IN; k++) s += input.data[k]! * l.weights.data[k * l.outputSize + j]!;
+            return s;
+          });
+          // (the weights have taken the step since z was computed: close, not equal)
+          row.forEach((v, j) => expect(Math.abs(v - z.data[j]!)).toBeLessThan(0.05));
+          input.data.fill(9); // a live view of the layer's own buffer: the Dataset is not touched
+        },
+      });
+      expect(seen).toEqual([Array.from(X.data.subarray(0, 3)), Array.from(X.data.subarray(0, 3))]);
+      expect(ds.toMatrices().x.data).toEqual(X.data);
+      ds.dispose();
+      net.dispose();
+    }
+  });
+});
+
 describe('a Dataset owns a copy of its data', () => {
   it('is made from matrices or arrays of rows; toMatrices() returns copies; its shape is read-only', () => {
     const rows = [[1, 2, 3], [4, 5, 6]];
@@ -338,6 +368,25 @@ describe('errors: named, and nothing changed', () => {
     await rejects(() => net.train(ds as never, { epochs: 1 } as never, {} as never), /the Dataset holds the targets/, net);
     await rejects(() => net.trainAsync(ds, Y.toArray() as never), /^NeuralNetwork\.trainAsync: the Dataset holds the targets/, net);
     await rejects(() => net.train(ds, null as never), /^NeuralNetwork\.train: options must be an object, got null/, net);
+    ds.dispose();
+    net.dispose();
+  });
+
+  it('validation getters and revoked Proxies that throw: named Errors, nothing changed', async () => {
+    const net = make(), ds = new Dataset(X, Y);
+    const getter = (key: 'x' | 'y', thrown: unknown) => {
+      const v: Record<string, unknown> = { x: VX, y: VY };
+      Object.defineProperty(v, key, { get() { throw thrown; } });
+      return v as never;
+    };
+    await rejects(() => net.train(ds, { epochs: 1, validation: getter('x', new TypeError('boom')) }), /^NeuralNetwork\.train: reading validation\.x failed \(boom\)/, net);
+    await rejects(() => net.train(X, Y, { epochs: 1, validation: getter('y', 'nope') }), /^NeuralNetwork\.train: reading validation\.y failed \(nope\)/, net);
+    const gone = Proxy.revocable({}, {});
+    gone.revoke();
+    await rejects(() => net.train(ds, { epochs: 1, validation: gone.proxy as never }), /^NeuralNetwork\.train: reading validation\.x failed/, net);
+    await rejects(() => net.train(ds, gone.proxy as never), /^NeuralNetwork\.train: reading the options failed/, net);
+    await rejects(() => net.train(X, Y, gone.proxy as never), /^NeuralNetwork\.train: reading the options failed/, net);
+    await rejects(() => net.trainAsync(ds, gone.proxy as never), /^NeuralNetwork\.trainAsync: reading the options failed/, net);
     ds.dispose();
     net.dispose();
   });
