@@ -540,9 +540,16 @@ export function trainNetwork(net: NeuralNetwork, data: TrainData, options: Train
   return t.result;
 }
 
+/**
+ * A turn of the event loop for timers, I/O and rendering: setImmediate where there is one (Node,
+ * Bun, Deno: after I/O and with timers due; Deno's MessageChannel, with worker threads alive, let
+ * a 10 ms timer wait over a second and a server go unanswered), else a MessageChannel message
+ * (browsers: no 4 ms clamp as nested timeouts have), else a timeout.
+ */
 const nextTick = (): Promise<void> =>
   new Promise((resolve) => {
-    if (typeof MessageChannel !== 'undefined') {
+    if (typeof setImmediate === 'function') setImmediate(resolve);
+    else if (typeof MessageChannel !== 'undefined') {
       const ch = new MessageChannel();
       ch.port1.onmessage = () => {
         ch.port1.close();

@@ -39,6 +39,7 @@ interface CheckResult {
   chapterPredictions: string[];
   mnistShaped: { asked: number; threads: number; note: string | null; loss: number[]; digest: string }[];
   roundTrip: { sameDigest: boolean; samePredictions: boolean; sameText: boolean };
+  timerDuringTrainAsync: { firedAt: number | null; ranMs: number; epochs: number };
 }
 
 let dir: string;
@@ -88,6 +89,10 @@ describe.concurrent('the packed tarball in each runtime', () => {
       expect(r.mnistShaped[1]!.digest).toBe(r.mnistShaped[0]!.digest);
       expect(r.mnistShaped[0]!.loss.at(-1)!).toBeLessThan(r.mnistShaped[0]!.loss[0]!);
       expect(r.roundTrip).toEqual({ sameDigest: true, samePredictions: true, sameText: true });
+      // trainAsync yields to timers while its workers run (Deno's MessageChannel starved them: 1.3 s)
+      expect(r.timerDuringTrainAsync.ranMs).toBeGreaterThan(1000);
+      expect(r.timerDuringTrainAsync.firedAt).not.toBeNull();
+      expect(r.timerDuringTrainAsync.firedAt).toBeLessThan(400);
       // the CLI, run by this runtime
       const cli = join('node_modules/scratchnet', installedBin);
       const csv = join(root, 'test/fixtures/iris.csv');

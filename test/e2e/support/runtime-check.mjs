@@ -60,6 +60,17 @@ for (const threads of [1, 2]) {
     };
     back.dispose();
   }
+  // 5. trainAsync on 2 threads yields to timers: when does a 10 ms timeout fire during ~1 s of training?
+  if (threads === 2) {
+    const t0 = performance.now();
+    let firedAt = null;
+    setTimeout(() => { firedAt = performance.now() - t0; }, 10);
+    const slow = new NeuralNetwork([784, 256, 128, 10], [new ReLU(), new ReLU(), new Softmax()], { seed: 4 });
+    let epochs = 0;
+    await slow.trainAsync(images, labels, { epochs: 1000, batchSize: 64, yieldEvery: 16, onEpoch: () => (performance.now() - t0 > 1000 ? (epochs++, false) : (epochs++, undefined)) });
+    out.timerDuringTrainAsync = { firedAt, ranMs: performance.now() - t0, epochs };
+    slow.dispose();
+  }
   net.dispose();
 }
 await shutdown();
