@@ -266,11 +266,7 @@ export class NetworkArena implements LayerOwner {
   optimizerStateJSON(key: string | null): OptimizerStateJSON | undefined {
     const s = this.opt;
     if (!s || s.key !== key) return undefined; // a state from other settings than those saved with it
-    const k = this.be.kernels;
-    for (let j = 0; j < s.slots; j++) {
-      const shift = this.#slotShift(s, j);
-      if (this.layers.some((l) => k.firstNonFinite(l.w + shift, l.inputs * l.outputs) >= 0 || k.firstNonFinite(l.b + shift, l.outputs) >= 0)) return undefined;
-    }
+    if (s.block && this.be.kernels.firstNonFinite(s.block.ptr, s.block.bytes / 4) >= 0) return undefined; // one pass over every array
     return {
       step: s.step,
       pow1: s.pow1,
