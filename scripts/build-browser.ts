@@ -1,11 +1,15 @@
-// Build helper: dist/scratchnet.browser.js, one ES module (no dependencies) for
-// browsers without a bundler: a <script type="module"> or an import map loads it directly. The
-// kernels stay in the package's own base64 modules, dist/backend/builds/<build>.generated.js, one
-// per build, which the bundle imports by a relative URL once it knows which build the engine runs
-// (a page downloads one build; no wasm path to configure; the tarball carries each base64 once).
+// Build helper: the browser entry points, ES modules (no dependencies) for browsers without a
+// bundler: a <script type="module"> or an import map loads them directly.
+//   dist/scratchnet.browser.js       everything ('scratchnet')
+//   dist/scratchnet.core.browser.js  networks and training, no data loaders or plots ('scratchnet/core')
+// Their shared code is one chunk, dist/scratchnet.<hash>.js, that both import: a page that loads
+// both gets one copy of every class and of the kernels' state. The kernels stay in the package's
+// own base64 modules, dist/backend/builds/<build>.generated.js, one per build, which the bundle
+// imports by a relative URL once it knows which build the engine runs (a page downloads one build;
+// no wasm path to configure; the tarball carries each base64 once).
 // Minified (names not kept: the library's errors name their operation in the message, and
 // the page keeps a few KB), so that a page that trains XOR stays within 60 KB
-// gzipped with its one build. Node and bundlers use dist/index.js.
+// gzipped with its one build. Node and bundlers use dist/index.js and dist/core.js.
 import { build, type Plugin } from 'esbuild';
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -24,8 +28,10 @@ const kernelsExternal: Plugin = {
 };
 
 const { outputFiles } = await build({
-  entryPoints: [`${root}src/index.ts`],
-  outfile: `${root}dist/scratchnet.browser.js`,
+  entryPoints: [{ in: `${root}src/index.ts`, out: 'scratchnet.browser' }, { in: `${root}src/core.ts`, out: 'scratchnet.core.browser' }],
+  outdir: `${root}dist`,
+  splitting: true,
+  chunkNames: 'scratchnet.[hash]',
   bundle: true,
   format: 'esm',
   platform: 'neutral',
@@ -46,8 +52,9 @@ const { outputFiles } = await build({
   logLevel: 'warning',
   write: false,
 });
-// the module's export statement on a line of its own, as line-scanning tools (publint) expect of ESM
-const code = outputFiles[0]!.text;
-const at = code.lastIndexOf('export{');
-writeFileSync(`${root}dist/scratchnet.browser.js`, at > 0 && code[at - 1] !== '\n' ? `${code.slice(0, at)}\n${code.slice(at)}` : code);
-console.log('build-browser: wrote dist/scratchnet.browser.js');
+// each module's export statement on a line of its own, as line-scanning tools (publint) expect of ESM
+for (const f of outputFiles) {
+  const code = f.text, at = code.lastIndexOf('export{');
+  writeFileSync(f.path, at > 0 && code[at - 1] !== '\n' ? `${code.slice(0, at)}\n${code.slice(at)}` : code);
+}
+console.log(`build-browser: wrote ${outputFiles.map((f) => `dist/${f.path.split('/').pop()}`).join(', ')}`);

@@ -2,11 +2,11 @@
 // without comments and with whitespace minified, in lines of at most 100 characters, names kept
 // (the docs stay in the .d.ts files, where editors read them; legal comments stay): a third off
 // the JavaScript in the tarball. (2) Drop what no entry point reaches: the exports map
-// lets users import only '.' and './browser' (types: dist/index.d.ts) and run the `bin`, so a
-// .js that index.js, the bin and the browser bundle never import (statically or by a literal
-// `import()`), and a .d.ts that index.d.ts never references, is dead weight (the CLI's types, the
-// plain-TS twins the library does not call). The kernel modules and the browser bundle are left
-// as they are, but for their comments. `npm run build` runs it last (it reads the browser bundle's imports too).
+// lets users import only '.', './browser' and './core' (types: dist/index.d.ts, dist/core.d.ts)
+// and run the `bin`, so a .js that index.js, core.js, the bin and the browser bundles never import
+// (statically or by a literal `import()`), and a .d.ts that neither .d.ts entry references, is
+// dead weight (the CLI's types, the plain-TS twins the library does not call). The kernel modules
+// are left as they are, but for their comments; the browser bundles and their chunk as they are. `npm run build` runs it last (it reads the browser bundle's imports too).
 import { transform } from 'esbuild';
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, normalize, relative } from 'node:path';
@@ -33,8 +33,11 @@ function reach(entries: string[], toFile: (spec: string) => string): Set<string>
   return seen;
 }
 
-const js = reach([join(dist, 'index.js'), join(dist, 'scratchnet.browser.js'), ...Object.values(pkg.bin).map((b) => join(root, b))], (s) => s);
-const dts = reach([join(dist, 'index.d.ts')], (s) => s.replace(/\.js$/, '.d.ts'));
+const js = reach([
+  join(dist, 'index.js'), join(dist, 'core.js'), join(dist, 'scratchnet.browser.js'), join(dist, 'scratchnet.core.browser.js'),
+  ...Object.values(pkg.bin).map((b) => join(root, b)),
+], (s) => s);
+const dts = reach([join(dist, 'index.d.ts'), join(dist, 'core.d.ts')], (s) => s.replace(/\.js$/, '.d.ts'));
 let stripped = 0;
 const dropped: string[] = [];
 for (const f of files) {
@@ -44,7 +47,7 @@ for (const f of files) {
     if (!dts.has(f)) dropped.push(rel);
   } else if (f.endsWith('.js')) {
     if (!js.has(f)) dropped.push(rel);
-    else if (rel !== 'scratchnet.browser.js') {
+    else if (!rel.startsWith('scratchnet.')) { // (the browser bundles and their shared chunk are minified already)
       // no target or format: esbuild prints the same ES module back (no renaming), compactly
       const { code } = await transform(readFileSync(f, 'utf8'), {
         // (a kernel module is one long string: a line limit would only split it)

@@ -57,6 +57,7 @@ describe('the packed tarball, installed in a fresh project', () => {
     const files = packed.files.map((f) => f.path);
     expect(files).toEqual(expect.arrayContaining([
       'package.json', 'README.md', 'LICENSE', 'dist/index.js', 'dist/index.d.ts', 'dist/scratchnet.browser.js',
+      'dist/core.js', 'dist/core.d.ts', 'dist/scratchnet.core.browser.js',
       ...['relaxed', 'simd', 'scalar', 'threads', 'threads-relaxed'].map((b) => `dist/backend/builds/${b}.generated.js`),
     ]));
     expect(files.filter((f) => !f.startsWith('dist/') && !['package.json', 'README.md', 'LICENSE'].includes(f))).toEqual([]);
@@ -104,8 +105,8 @@ describe('the packed tarball, installed in a fresh project', () => {
     // >= 20.19 require()s it, see (1b))
     const strict = await run(process.execPath, args, { cwd: dir }).then(() => '', (e: { stdout: string }) => e.stdout);
     const verdicts = [...strict.matchAll(/^(node10|node16 \(from CJS\)|node16 \(from ESM\)|bundler): (.*)$/gm)].map((m) => `${m[1]}: ${m[2]!.trim()}`);
-    expect(verdicts.length).toBe(12); // three entry points (., ./browser, ./package.json) × four resolutions
-    expect(verdicts.filter((v) => !/: OK\b/.test(v))).toEqual(['node16 (from CJS): ESM (dynamic import only)', 'node16 (from CJS): ESM (dynamic import only)']);
+    expect(verdicts.length).toBe(16); // four entry points (., ./browser, ./core, ./package.json) × four resolutions
+    expect(verdicts.filter((v) => !/: OK\b/.test(v))).toEqual(Array(3).fill('node16 (from CJS): ESM (dynamic import only)'));
     // and with that one rule set aside, attw passes (exit code 0)
     await run(process.execPath, [...args, '--ignore-rules', 'cjs-resolves-to-esm'], { cwd: dir });
   }, 60_000);
@@ -120,6 +121,21 @@ console.log(JSON.stringify(result));`);
     expect(r.build).toBe(Number(process.versions.node.split('.')[0]) >= 22 ? 'relaxed' : 'simd');
     expect(r.last).toBeLessThan(0.01);
     expect(r.predictions).toEqual([0, 1, 1, 0]);
+  });
+
+  it('(1a) scratchnet/core: the same objects as the main entry, without the data loaders and plots', async () => {
+    await writeFile(join(dir, 'core.mjs'), `import * as core from 'scratchnet/core';
+import * as all from 'scratchnet';
+const info = await core.init();
+const shared = Object.keys(core).filter((k) => core[k] !== all[k]);
+console.log(JSON.stringify({ build: info.build, shared, onlyInMain: Object.keys(all).filter((k) => !(k in core)).sort() }));`);
+    const { stdout } = await run(process.execPath, ['core.mjs'], { cwd: dir });
+    const r = JSON.parse(stdout) as { build: string; shared: string[]; onlyInMain: string[] };
+    expect(r.shared).toEqual([]); // every export of core is the main entry's own
+    expect(r.onlyInMain).toEqual([
+      'GUNZIP_MAX_BYTES', 'MinMaxScaler', 'StandardScaler', 'blobs', 'circle', 'decisionBoundarySvg', 'gunzip', 'idxToMatrix', 'isGzip',
+      'lineChartSvg', 'loadIdx', 'moons', 'parseCsv', 'parseIdx', 'spirals', 'trainTestSplit', 'trainingCurvesSvg', 'xor',
+    ]);
   });
 
   it('(1b) a CommonJS script require()s the ESM package (Node >= 20.19 loads ESM from require)', async () => {
@@ -176,11 +192,13 @@ window.result = result;
 </script>`);
     const r = await trainXorInChromium({ '/': dir });
     expect(r.build).not.toBe('scalar');
-    // the bundle and the one build it runs (threads-relaxed here: the page is cross-origin isolated), nothing else
+    // the entry, the chunk it shares with scratchnet/core, and the one build it runs (threads-relaxed
+    // here: the page is cross-origin isolated), nothing else
     const ours = r.fetched.filter((p) => p.includes('/scratchnet/')).sort();
-    expect(ours).toHaveLength(2);
+    expect(ours).toHaveLength(3);
     expect(ours[0]).toMatch(/^\/node_modules\/scratchnet\/dist\/backend\/builds\/(threads-)?relaxed\.generated\.js$/);
-    expect(ours[1]).toBe('/node_modules/scratchnet/dist/scratchnet.browser.js');
+    expect(ours[1]).toMatch(/^\/node_modules\/scratchnet\/dist\/scratchnet\.[A-Z0-9]+\.js$/);
+    expect(ours[2]).toBe('/node_modules/scratchnet/dist/scratchnet.browser.js');
   }, 120_000);
 
   it('(4) the same page built with Vite runs in Chromium', async () => {
