@@ -108,8 +108,45 @@ export function foldScalers(network: NetworkJSON, input: Scaling | null, target:
   return { ...network, layers };
 }
 
-/** The network to export, with its scalers folded in, from a model file's or a bare network's text. */
-function networkOf(text: string, file: string): { net: NeuralNetwork; note: string } {
+/**
+ * How much float32 loses where the scaler is folded in: the folded first layer computes
+ * Σ x·(W/scale) + (b − Σ mean/scale·W) on raw features, so a feature far from zero next to its
+ * spread (|mean/scale| large: a timestamp, a year) adds terms of about |mean/scale·W| that cancel
+ * against the bias, each rounded to 2⁻²⁴ of itself. Returns the largest such rounding, per first-layer
+ * unit, relative to that unit's spread on standardized features (√Σ W²), and the feature that
+ * contributes most to it.
+ *
+ * @internal
+ * @example
+ * ```ts
+ * const network = { layerSizes: [2, 1], layers: [{ weights: [1, 1], bias: [0] }] };
+ * foldLoss(network, { mean: [1.7e9, 0], scale: [600, 1] }).relative; // ≈ 0.1
+ * foldLoss(network, { mean: [5, 0], scale: [2, 1] }).relative; // ≈ 0
+ * ```
+ */
+export function foldLoss(network: Pick<NetworkJSON, 'layerSizes' | 'layers'>, input: Scaling): { relative: number; feature: number } {
+  const [inp, out] = [network.layerSizes[0]!, network.layerSizes[1]!];
+  const w = network.layers[0]!.weights;
+  let relative = 0, feature = 0;
+  for (let j = 0; j < out; j++) {
+    let lost = 0, spread = 0, top = 0, topAt = 0;
+    for (let i = 0; i < inp; i++) {
+      const term = Math.abs((input.mean[i]! / input.scale[i]!) * w[i * out + j]!);
+      lost += term;
+      spread += w[i * out + j]! ** 2;
+      if (term > top) [top, topAt] = [term, i];
+    }
+    const r = spread > 0 ? (lost * 2 ** -24) / Math.sqrt(spread) : 0;
+    if (r > relative) [relative, feature] = [r, topAt];
+  }
+  return { relative, feature };
+}
+
+/** Above this estimated loss (foldLoss) the export warns that its predictions differ from scratchnet's. */
+const FOLD_WARN = 1e-4;
+
+/** The network to export, with its scalers folded in, from a model file's or a bare network's text (and a warning, if the fold loses precision). */
+function networkOf(text: string, file: string): { net: NeuralNetwork; note: string; warning?: string } {
   notOnnx(text, file, 'export');
   let doc: unknown;
   try {
@@ -133,12 +170,18 @@ function networkOf(text: string, file: string): { net: NeuralNetwork; note: stri
   }
   const { doc: d, scaler, targetScaler } = model;
   model.net.dispose();
-  const folded = foldScalers(d.network, { mean: scaler.mean!, scale: scaler.scale! },
-    targetScaler ? { mean: targetScaler.mean!, scale: targetScaler.scale! } : null, 'export');
+  const input = { mean: scaler.mean!, scale: scaler.scale! };
+  const folded = foldScalers(d.network, input, targetScaler ? { mean: targetScaler.mean!, scale: targetScaler.scale! } : null, 'export');
+  const loss = foldLoss(d.network, input);
+  const name = d.featureNames?.[loss.feature] !== undefined ? quote(d.featureNames[loss.feature]) : `${loss.feature + 1}`;
+  const warning = loss.relative <= FOLD_WARN ? undefined
+    : `the scaler folded into float32 weights loses about ${loss.relative.toPrecision(2)} of a standardized unit in the first layer, mostly through feature ${name} ` +
+      `(mean ${input.mean[loss.feature]}, scale ${input.scale[loss.feature]}: far from zero next to its spread), so the exported model's predictions can differ from scratchnet predict's; ` +
+      'center such a feature in the data before training (e.g. subtract a reference date) for an export that agrees';
   const outputs = d.task === 'regression' ? `the predicted ${d.labelName ?? 'value'}`
     : d.classes!.length === 2 ? `the probability of ${quote(d.classes![1])}`
     : `the probabilities of ${nameList(d.classes!, undefined, undefined, quote)}`;
-  return { net: NeuralNetwork.fromJSON(folded), note: `scaler folded in: raw features in, ${outputs} out` };
+  return { net: NeuralNetwork.fromJSON(folded), note: `scaler folded in: raw features in, ${outputs} out`, warning };
 }
 
 /**
@@ -168,7 +211,8 @@ export async function exportCommand(args: string[], io: CliIO): Promise<number> 
   const file = positionals[0]!;
   const text = await readText(io, file, 'export');
   await init();
-  const { net, note } = networkOf(text, file);
+  const { net, note, warning } = networkOf(text, file);
+  if (warning) io.stderr.write(`scratchnet export: warning: ${warning}\n`);
   const say = (s: string): void => void (v.quiet || io.stdout.write(s));
   try {
     if (format === 'onnx') {

@@ -13,6 +13,7 @@ import { parse, str } from './args.js';
 import { bare, CliError, quote, usageError } from './errors.js';
 import { fileError, MAX_FILE_BYTES, readBytes, sizeText, writeText, type CliIO } from './io.js';
 import { MODEL_FORMAT, MODEL_VERSION, type ModelFile } from './model-file.js';
+import { storedValueBytes } from '../interop/tfjs.js';
 
 /**
  * `scratchnet help import`.
@@ -35,11 +36,13 @@ input); any other network is written as a bare network (NeuralNetwork.toJSON()).
 Supported:
   ONNX           a chain of Gemm (any transB, alpha, beta) or MatMul + Add layers, each
                  followed by Relu, Sigmoid, Tanh, LeakyRelu, Softmax (axis -1 or 1) or nothing;
-                 Identity and Dropout (no-ops), a leading Flatten, Constant nodes; float32
+                 Identity and Dropout (no-ops), a leading Flatten, Constant nodes,
+                 a Transpose of a constant (PyTorch's unfolded bias-free Linear); float32
                  tensors in the file (raw_data or float_data)
   TensorFlow.js  a Sequential model of Dense layers (activation relu, sigmoid, tanh, softmax,
                  linear or leaky_relu), Activation, LeakyReLU, ReLU and Softmax layers;
-                 InputLayer, Dropout, a leading Flatten
+                 InputLayer, Dropout, a leading Flatten (either data_format); an optimizer's
+                 weights saved beside the model (includeOptimizer) are skipped
 Anything else (other ops or layers, branching graphs, external data, other tensor types) is
 refused with an error naming it and listing what is supported.
 
@@ -68,12 +71,9 @@ const OPTIONS = {
 /** The most weight files a model.json may list (TensorFlow.js writes 4 MB shards: 64 make 256 MiB). */
 const MAX_WEIGHT_FILES = 1024;
 
-/** Bytes a value of each dtype TensorFlow.js writes takes. */
-const DTYPE_BYTES: Record<string, number> = { float32: 4, int32: 4, float16: 2, int16: 2, uint16: 2, int8: 1, uint8: 1, bool: 1, complex64: 8 };
-
 /**
  * The bytes of weights a weightsManifest describes (the sum of its weights' shapes times their
- * dtypes' sizes), or null when it is not a list of unquantized { shape, dtype } weights
+ * dtypes' sizes, quantized ones at their stored size), or null when it is not a list of { shape, dtype } weights
  * (NeuralNetwork.fromTfjs then says what is wrong).
  */
 function describedBytes(groups: readonly unknown[]): number | null {
@@ -82,9 +82,10 @@ function describedBytes(groups: readonly unknown[]): number | null {
     const weights = (g as { weights?: unknown } | null)?.weights;
     if (!Array.isArray(weights)) return null;
     for (const w of weights) {
-      const { shape, dtype, quantization } = (w ?? {}) as { shape?: unknown; dtype?: unknown; quantization?: unknown };
-      const size = typeof dtype === 'string' && Object.hasOwn(DTYPE_BYTES, dtype) ? DTYPE_BYTES[dtype]! : 0;
-      if (!size || quantization !== undefined || !Array.isArray(shape)) return null;
+      if (w === null || typeof w !== 'object') return null;
+      const { shape } = w as { shape?: unknown };
+      const size = storedValueBytes(w as object);
+      if (!size || !Array.isArray(shape)) return null;
       let count = size;
       for (const d of shape) {
         if (!Number.isSafeInteger(d) || (d as number) < 0) return null;

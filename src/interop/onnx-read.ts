@@ -50,6 +50,8 @@ export interface OnnxTensor {
 export interface OnnxAttr {
   f?: number;
   i?: number;
+  /** A list of integers (Transpose's perm). */
+  ints?: number[];
   t?: OnnxTensor;
 }
 
@@ -105,6 +107,8 @@ const TYPE_NAMES: Record<number, string> = {
   11: 'DOUBLE', 12: 'UINT32', 13: 'UINT64', 16: 'BFLOAT16',
 };
 const MAX_RANK = 8;
+/** The most integers an attribute's list may hold (a perm; no supported op has longer lists). */
+const MAX_ATTR_INTS = 64;
 
 /** What the caps count, as the errors name it. */
 const COUNTED = {
@@ -223,7 +227,8 @@ function readAttr(r: ProtoReader, op: string, tally: Tally): [string, OnnxAttr] 
       case 2: a.f = r.float(); break;
       case 3: a.i = r.int(); break;
       case 5: a.t = readTensor(r.message('TensorProto'), op, tally); break;
-      default: r.skipField(); // graphs, strings, lists: no supported op reads them
+      case 8: r.ints((a.ints ??= []), MAX_ATTR_INTS); break;
+      default: r.skipField(); // graphs, strings, other lists: no supported op reads them
     }
   }
   return [name, a];

@@ -93,7 +93,7 @@ export function encodeONNX(spec: ModelSpec, options: ONNXExportOptions = {}, op 
     .finish();
 }
 
-const SUPPORTED = 'Gemm, MatMul, Add, Relu, Sigmoid, Tanh, LeakyRelu, Softmax, Identity, Dropout, a leading Flatten, Constant';
+const SUPPORTED = 'Gemm, MatMul, Add, Relu, Sigmoid, Tanh, LeakyRelu, Softmax, Identity, Dropout, a leading Flatten, Constant, a Transpose of a constant';
 const ACTIVATIONS: Record<string, ActivationName> = {
   Relu: 'relu', Sigmoid: 'sigmoid', Tanh: 'tanh', LeakyRelu: 'leakyRelu', Softmax: 'softmax',
 };
@@ -144,7 +144,7 @@ export function decodeONNX(bytes: unknown, limits: SpecLimits, op = 'NeuralNetwo
   };
   // Running totals, checked before a tensor is copied: the parameters of the layers so far (one
   // initializer read by many nodes is copied for each), and the bias values added (Gemm's C, Add).
-  let params = 0, biasValues = 0;
+  let params = 0, biasValues = 0, foldedValues = 0;
   /** Check a new layer's sizes, and the layers and parameters so far with it, before its weights are copied. */
   const reserve = (node: OnnxNode, inSize: number, outSize: number): void => {
     checkSizes([inSize, outSize], limits, op);
@@ -168,6 +168,14 @@ export function decodeONNX(bytes: unknown, limits: SpecLimits, op = 'NeuralNetwo
       const t = node.attrs.get('value')?.t;
       if (!t || node.outputs.length !== 1) throw new Error(`${op}: Constant node ${nodeName(node)} must have one output and a tensor "value" attribute`);
       consts.set(node.outputs[0]!, t);
+      continue;
+    }
+    // A Transpose or Identity of a constant makes a constant (PyTorch exports a Linear without a
+    // bias, unfolded, as Transpose(weight) → MatMul).
+    const folded = (node.op === 'Transpose' || node.op === 'Identity') && node.inputs[0] !== cur ? consts.get(node.inputs[0] ?? '') : undefined;
+    if (folded) {
+      if (node.outputs.length !== 1 || !node.outputs[0]) throw new Error(`${op}: node ${nodeName(node)} must have one output`);
+      consts.set(node.outputs[0], node.op === 'Identity' ? folded : transposed(folded, node));
       continue;
     }
     const operand = node.op === 'Add' && node.inputs[1] === cur ? 1 : 0;
@@ -242,6 +250,23 @@ export function decodeONNX(bytes: unknown, limits: SpecLimits, op = 'NeuralNetwo
   const sizes = [layers[0]!.inSize, ...layers.map((l) => l.outSize)];
   checkSizes(sizes, limits, op);
   return importedSpec(sizes, layers.map((l) => l.act ?? { name: 'linear' }), layers);
+
+  /** Transpose `node` of the constant `t`: a 2-dimensional one with perm [1, 0] (the default), or one of fewer dimensions as it is. */
+  function transposed(t: OnnxTensor, node: OnnxNode): OnnxTensor {
+    const perm = node.attrs.get('perm')?.ints ?? t.dims.map((_, k) => t.dims.length - 1 - k);
+    if (t.dims.length < 2 && perm.every((p, k) => p === k)) return t;
+    if (t.dims.length !== 2 || perm.length !== 2 || perm[0] !== 1 || perm[1] !== 0) {
+      throw new Error(`${op}: Transpose ${nodeName(node)} of ${quote(t.name)} (shape [${t.dims}]) has perm [${perm}]; supported: a 2-dimensional constant, perm [1, 0]`);
+    }
+    const [rows, cols] = t.dims as [number, number];
+    // each transposed copy counts against the parameter limit: many nodes of one large constant copy it each time
+    foldedValues += rows * cols;
+    if (foldedValues > limits.maxParameters) {
+      throw new Error(`${op}: node ${nodeName(node)} brings the values of transposed constants to ${foldedValues}, more than the limit of ${limits.maxParameters} parameters`);
+    }
+    const values = transpose(tensorFloats(t, op), rows, cols);
+    return { name: node.outputs[0]!, dims: [cols, rows], dataType: 1, raw: new Uint8Array(values.buffer), floatData: null, floatCount: 0 };
+  }
 
   function addBias(bias: Float32Array, C: OnnxTensor, scale: number, node: OnnxNode): void {
     const n = bias.length;

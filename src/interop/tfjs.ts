@@ -134,12 +134,12 @@ export function decodeTfjs(modelJson: unknown, weights: unknown, limits: SpecLim
   if (!Array.isArray(list) || list.length > limits.maxLayers * 4) fail(`modelTopology.config.layers must be an array of at most ${limits.maxLayers * 4} layers, got ${describe(list)}`);
 
   const specs = readManifest(doc.weightsManifest, limits, fail);
-  const data = concatWeights(weights, specs.total, op, fail);
 
   interface Dense { name: string; units: number; act: { name: ActivationName; slope?: number } | null; useBias: boolean }
   const dense: Dense[] = [];
   let inputShape: unknown = null;
   let flattened = false;
+  let channelsFirst = '';
   const setAct = (what: string, act: { name: ActivationName; slope?: number }): void => {
     const l = dense[dense.length - 1];
     if (act.name === 'linear') return;
@@ -184,13 +184,16 @@ export function decodeTfjs(modelJson: unknown, weights: unknown, limits: SpecLim
         setAct(what, { name: 'relu' });
         break;
       case 'Softmax':
-        if ((c.axis ?? -1) !== -1) fail(`${what}: Softmax axis ${describe(c.axis)}; supported: -1`);
+        // after a Dense layer the values are [batch, units]: axis 1 (tfjs' default) is axis -1
+        if ((c.axis ?? -1) !== -1 && c.axis !== 1) fail(`${what}: Softmax axis ${describe(c.axis)}; supported: -1 or 1 (the units)`);
         setAct(what, { name: 'softmax' });
         break;
       case 'Dropout':
         break;
       case 'Flatten':
         if (dense.length || flattened) fail(`${what}: Flatten is supported only before the first Dense layer`);
+        // channels_first moves the channels last before flattening (a reordering of the inputs)
+        if ((c.data_format ?? 'channels_last') !== 'channels_last') channelsFirst = what;
         flattened = true;
         break;
       default:
@@ -205,15 +208,27 @@ export function decodeTfjs(modelJson: unknown, weights: unknown, limits: SpecLim
     if (hits.length !== 1) {
       fail(`${hits.length ? 'several' : 'no'} weights named ${quote(`${name}/${kind}`)} in the weightsManifest (it has ${specs.list.slice(0, 8).map((w) => w.name).join(', ')}${specs.list.length > 8 ? ', ...' : ''})`);
     }
-    return hits[0]!;
+    // only the weights read must be float32: others (an optimizer's int32 step count) are skipped
+    const w = hits[0]!;
+    if (w.dtype !== 'float32') fail(`${w.at} (${quote(w.name)}) has dtype ${describe(w.dtype)}; supported: float32`);
+    if (w.quantized) fail(`${w.at} (${quote(w.name)}) is quantized; supported: float32 weights`);
+    return w;
   };
   const kernels = dense.map((l) => find(l.name, 'kernel'));
+  const biases = dense.map((l) => (l.useBias ? find(l.name, 'bias') : null));
   const sizes = [kernels[0]!.shape[0] ?? 0, ...dense.map((l) => l.units)];
   dense.forEach((l, i) => {
     const k = kernels[i]!;
     if (k.shape.length !== 2 || k.shape[0] !== sizes[i] || k.shape[1] !== l.units) fail(`weights ${quote(k.name)} have shape [${k.shape}], expected [${sizes[i]}, ${l.units}]`);
   });
   checkSizes(sizes, limits, op);
+  // channels_first: tfjs flattens [channels, ...rest] as [...rest, channels]; the first kernel's
+  // rows are put in the order of the input flattened as it is (channels first), as users feed it
+  const dims = Array.isArray(inputShape) ? inputShape.slice(1) : null;
+  if (channelsFirst && (!dims || !dims.every((d) => typeof d === 'number'))) {
+    fail(`${channelsFirst}: Flatten with data_format channels_first needs the input shape (batch_input_shape) to reorder the inputs, got ${quote(inputShape)}`);
+  }
+  const data = concatWeights(weights, specs.total, op, fail);
   if (Array.isArray(inputShape)) {
     const rest = inputShape.slice(1);
     const known = rest.every((d) => typeof d === 'number');
@@ -222,16 +237,30 @@ export function decodeTfjs(modelJson: unknown, weights: unknown, limits: SpecLim
   }
   const layers = dense.map((l, i) => {
     const k = kernels[i]!;
-    const w = readFloats(data.subarray(k.offset, k.offset + k.bytes), sizes[i]! * l.units, op, `weights ${quote(k.name)}`);
+    let w = readFloats(data.subarray(k.offset, k.offset + k.bytes), sizes[i]! * l.units, op, `weights ${quote(k.name)}`);
+    if (i === 0 && channelsFirst && dims!.length > 1) w = channelsLastRows(w, dims![0] as number, l.units);
     let b: Float32Array = new Float32Array(l.units);
-    if (l.useBias) {
-      const s = find(l.name, 'bias');
+    const s = biases[i];
+    if (s) {
       if (s.shape.length !== 1 || s.shape[0] !== l.units) fail(`weights ${quote(s.name)} have shape [${s.shape}], expected [${l.units}]`);
       b = readFloats(data.subarray(s.offset, s.offset + s.bytes), l.units, op, `weights ${quote(s.name)}`);
     }
     return { weights: w, bias: b };
   });
   return importedSpec(sizes, dense.map((l) => l.act ?? { name: 'linear' }), layers);
+}
+
+/**
+ * A kernel whose rows follow inputs flattened channels last ([...rest, channels]: row s·C + c),
+ * with its rows put in the order of the same inputs flattened channels first (row c·S + s).
+ */
+function channelsLastRows(w: Float32Array, channels: number, units: number): Float32Array {
+  const rest = w.length / units / channels;
+  const out = new Float32Array(w.length);
+  for (let c = 0; c < channels; c++) {
+    for (let r = 0; r < rest; r++) out.set(w.subarray((r * channels + c) * units, (r * channels + c + 1) * units), (c * rest + r) * units);
+  }
+  return out;
 }
 
 function activationOf(a: unknown, what: string, fail: (msg: string) => never): { name: ActivationName; slope?: number } {
@@ -243,7 +272,35 @@ function activationOf(a: unknown, what: string, fail: (msg: string) => never): {
   return { name: ACTIVATION_STRINGS[name]! };
 }
 
-interface WeightSpec { name: string; shape: number[]; offset: number; bytes: number }
+interface WeightSpec { name: string; shape: number[]; offset: number; bytes: number; at: string; dtype: unknown; quantized: boolean }
+
+/** Bytes per value of the dtypes a manifest may list (tfjs' and the converters'; strings have no fixed size). */
+const DTYPE_BYTES: Readonly<Record<string, number>> = { float32: 4, int32: 4, float16: 2, int16: 2, uint16: 2, int8: 1, uint8: 1, bool: 1, complex64: 8 };
+/** Bytes per value of quantized weights (tfjs' quantization dtypes). */
+const QUANTIZED_BYTES: Readonly<Record<string, number>> = { uint8: 1, uint16: 2, float16: 2 };
+/** A table's entry for `key`, if it has its own (not `toString` from the prototype). */
+const bytesOf = (table: Readonly<Record<string, number>>, key: unknown): number | undefined =>
+  typeof key === 'string' && Object.hasOwn(table, key) ? table[key] : undefined;
+
+/**
+ * Bytes per value of a weightsManifest entry `{ dtype, quantization? }` as stored in the weight
+ * files (a quantized entry's stored type), or undefined when its size is unknown.
+ *
+ * @internal
+ * @example
+ * ```ts
+ * storedValueBytes({ dtype: 'int32' }); // 4
+ * storedValueBytes({ dtype: 'float32', quantization: { dtype: 'uint8' } }); // 1
+ * ```
+ */
+export function storedValueBytes(entry: object): number | undefined {
+  const { dtype, quantization: q } = entry as { dtype?: unknown; quantization?: unknown };
+  if (q === undefined) return bytesOf(DTYPE_BYTES, dtype);
+  return isObj(q) ? bytesOf(QUANTIZED_BYTES, q.dtype) : undefined;
+}
+
+/** The bytes a manifest may describe, in copies of the largest network's weights (the weights, an optimizer's state). */
+const MAX_WEIGHT_COPIES = 4;
 
 /**
  * For each wanted key (`dense_1/kernel`), the weights named `key` or `.../key` (Keras 3 writes
@@ -296,17 +353,24 @@ function readManifest(m: unknown, limits: SpecLimits, fail: (msg: string) => nev
       const at = `weightsManifest[${g}].weights[${j}]`;
       if (!isObj(w) || typeof w.name !== 'string' || !Array.isArray(w.shape) || w.shape.length > 8) fail(`${at} must be { name, shape, dtype }, got ${describe(w)}`);
       const ws = w as Obj & { name: string; shape: unknown[] };
-      if (ws.dtype !== 'float32') fail(`${at} (${quote(ws.name)}) has dtype ${describe(ws.dtype)}; supported: float32`);
-      if (ws.quantization !== undefined) fail(`${at} (${quote(ws.name)}) is quantized; supported: float32 weights`);
+      // every entry's size is needed to find the next one's bytes; the dtype of the weights read is checked when they are found
+      const q = ws.quantization;
+      const size = storedValueBytes(ws);
+      if (size === undefined) {
+        fail(q === undefined
+          ? `${at} (${quote(ws.name)}) has dtype ${describe(ws.dtype)}; supported: float32 (and ${Object.keys(DTYPE_BYTES).filter((d) => d !== 'float32').join(', ')} for weights that are not read)`
+          : `${at} (${quote(ws.name)}) has quantization ${describe(q)}, whose size is unknown`);
+      }
       let count = 1;
       for (const d of ws.shape) {
         if (typeof d !== 'number' || !Number.isSafeInteger(d) || d < 0 || d > limits.maxLayerSize) fail(`${at} (${quote(ws.name)}) has shape ${quote(ws.shape)}`);
         count *= d as number;
       }
       if (count > limits.maxParameters) fail(`${at} (${quote(ws.name)}) has ${count} values, more than the limit of ${limits.maxParameters}`);
-      list.push({ name: ws.name, shape: ws.shape as number[], offset: total, bytes: count * 4 });
-      total += count * 4;
-      if (total > limits.maxParameters * 4) fail(`the weightsManifest lists more than ${limits.maxParameters} values`);
+      list.push({ name: ws.name, shape: ws.shape as number[], offset: total, bytes: count * size!, at, dtype: ws.dtype, quantized: q !== undefined });
+      total += count * size!;
+      // room for an optimizer's state beside the weights (tfjs' includeOptimizer: Adam's two moments)
+      if (total > limits.maxParameters * 4 * MAX_WEIGHT_COPIES) fail(`the weightsManifest lists more than ${MAX_WEIGHT_COPIES * limits.maxParameters} values`);
     });
   });
   return { list, total };

@@ -14,7 +14,7 @@ beforeAll(async () => {
   await init();
 });
 
-type Attr = { name: string; f?: number; i?: number; t?: Tensor };
+type Attr = { name: string; f?: number; i?: number; ints?: number[]; t?: Tensor };
 type Node = { op: string; inputs: string[]; outputs: string[]; attrs?: Attr[]; domain?: string };
 type Tensor = { name: string; dims: number[]; values?: number[]; dataType?: number; packed?: boolean; raw?: Uint8Array; external?: boolean };
 
@@ -50,6 +50,7 @@ function model(nodes: Node[], inits: Tensor[], inDims: (number | string)[], outD
           at.string(1, a.name);
           if (a.f !== undefined) at.float(2, a.f).int(20, 1);
           if (a.i !== undefined) at.int(3, a.i).int(20, 2);
+          if (a.ints) a.ints.forEach((v) => at.int(8, v)), at.int(20, 7);
           if (a.t) at.message(5, (t) => tensor(t, a.t!)).int(20, 4);
         });
       }
@@ -123,6 +124,48 @@ describe('fromONNX matches onnxruntime-web on graphs the fixtures do not cover',
     const net = await sameAsOrt(bytes, 6, 3);
     expect(net.toJSON().activations).toEqual([{ name: 'linear' }, { name: 'leakyRelu', slope: 0.01 }]);
     net.dispose();
+  });
+});
+
+describe('fromONNX folds a Transpose or Identity of a constant (PyTorch\'s unfolded exports)', () => {
+  it('Transpose(W) → MatMul (a Linear without bias, exported without constant folding), default perm and perm [1, 0]; Identity of a bias', async () => {
+    const bytes = model([
+      { op: 'Transpose', inputs: ['W1'], outputs: ['W1t'] },
+      { op: 'MatMul', inputs: ['x', 'W1t'], outputs: ['h'] },
+      { op: 'Identity', inputs: ['b1'], outputs: ['b1i'] },
+      { op: 'Add', inputs: ['h', 'b1i'], outputs: ['a'] },
+      { op: 'Relu', inputs: ['a'], outputs: ['r'] },
+      { op: 'Transpose', inputs: ['W2'], outputs: ['W2t'], attrs: [{ name: 'perm', ints: [1, 0] }] },
+      { op: 'MatMul', inputs: ['r', 'W2t'], outputs: ['y'] },
+    ], [
+      { name: 'W1', dims: [5, 3], values: vals(15, 11) }, { name: 'b1', dims: [5], values: vals(5, 12) },
+      { name: 'W2', dims: [2, 5], values: vals(10, 13), packed: false },
+    ], ['N', 3], ['N', 2]);
+    const net = await sameAsOrt(bytes, 6, 3);
+    expect(net.layerSizes).toEqual([3, 5, 2]);
+    expect(Array.from(net.layers[0]!.weights.data)).toEqual(Array.from({ length: 15 }, (_, k) => Math.fround(vals(15, 11)[(k % 5) * 3 + Math.floor(k / 5)]!)));
+    net.dispose();
+  });
+
+  const W = { name: 'W', dims: [2, 2], values: [1, 2, 3, 4] };
+  it('refuses other permutations and ranks, and many transposed copies of one constant past the parameter limit', () => {
+    const W3 = { name: 'W3', dims: [2, 1, 2], values: [1, 2, 3, 4] };
+    expectRejects(() => NeuralNetwork.fromONNX(model([
+      { op: 'Transpose', inputs: ['W3'], outputs: ['t'], attrs: [{ name: 'perm', ints: [2, 0, 1] }] },
+      { op: 'MatMul', inputs: ['x', 't'], outputs: ['y'] },
+    ], [W3], ['N', 2], ['N', 2])), /Transpose "n0" \(Transpose\) of "W3" \(shape \[2,1,2\]\) has perm \[2,0,1\]; supported: a 2-dimensional constant, perm \[1, 0\]/);
+    // three 50x50 copies against a limit of 5,000 values: the third is refused before it is made
+    const limits = { maxLayerSize: 1 << 20, maxParameters: 5000, maxLayers: 1000 };
+    const B = { name: 'B', dims: [50, 50], values: vals(2500, 3) };
+    const copies = (n: number): Node[] => Array.from({ length: n }, (_, k) => ({ op: 'Transpose', inputs: ['B'], outputs: [`t${k}`] }));
+    expect(() => decodeONNX(model([...copies(3), { op: 'MatMul', inputs: ['x', 't0'], outputs: ['y'] }], [B], ['N', 50], ['N', 50]), limits))
+      .toThrow(/^NeuralNetwork\.fromONNX: node "n2" \(Transpose\) brings the values of transposed constants to 7500, more than the limit of 5000 parameters$/);
+    expect(decodeONNX(model([...copies(1), { op: 'MatMul', inputs: ['x', 't0'], outputs: ['y'] }], [B], ['N', 50], ['N', 50]), limits).layerSizes).toEqual([50, 50]);
+    // a Transpose of the data itself is no constant: the chain's usual refusal
+    expectRejects(() => NeuralNetwork.fromONNX(model([
+      { op: 'Transpose', inputs: ['x'], outputs: ['t'] },
+      { op: 'MatMul', inputs: ['t', 'W'], outputs: ['y'] },
+    ], [W], ['N', 2], ['N', 2])), /unsupported op "Transpose" \(node "n0" \(Transpose\)\)/);
   });
 });
 

@@ -113,6 +113,69 @@ describe('fromTfjs reads files written by others', () => {
     model.dispose();
   });
 
+  /** What `model.save()` writes, as model.json and the weights' bytes. */
+  async function saved(model: tf.LayersModel, options?: tf.io.SaveConfig): Promise<{ modelJson: any; weights: Uint8Array }> {
+    let art: tf.io.ModelArtifacts | null = null;
+    await model.save(tf.io.withSaveHandler(async (a) => {
+      art = a;
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+    }), options);
+    const a = art! as tf.io.ModelArtifacts;
+    const modelJson = { format: 'layers-model', modelTopology: a.modelTopology, weightsManifest: [{ paths: ['weights.bin'], weights: a.weightSpecs }] };
+    return { modelJson: JSON.parse(JSON.stringify(modelJson)), weights: new Uint8Array(a.weightData as ArrayBuffer) };
+  }
+
+  it('a Softmax layer with tfjs\' default axis (1, the units after a Dense layer), and a ReLU layer', async () => {
+    await tf.setBackend('cpu');
+    const model = tf.sequential({ layers: [tf.layers.dense({ inputShape: [3], units: 5 }), tf.layers.reLU(), tf.layers.dense({ units: 4 }), tf.layers.softmax()] });
+    const { modelJson, weights } = await saved(model);
+    expect(modelJson.modelTopology.config.layers.at(-1).config.axis).toBe(1);
+    const net = NeuralNetwork.fromTfjs(modelJson, weights);
+    const x = uniform(6 * 3, 21);
+    const theirs = tf.tidy(() => (model.predict(tf.tensor2d(x, [6, 3])) as tf.Tensor).dataSync());
+    expect(net.toJSON().activations).toEqual([{ name: 'relu' }, { name: 'softmax' }]);
+    expect(record('softmax layer', maxRelDiff(net.predict(new Matrix(6, 3, x)).data, theirs))).toBeLessThan(1e-5);
+    net.dispose();
+    model.dispose();
+  });
+
+  it('a model saved with its optimizer (includeOptimizer): the optimizer\'s entries (int32 step count, moments) are skipped', async () => {
+    await tf.setBackend('cpu');
+    for (const optimizer of ['adam', 'sgd', 'rmsprop']) {
+      const model = tf.sequential({ layers: [tf.layers.dense({ inputShape: [3], units: 4, activation: 'relu' }), tf.layers.dense({ units: 1, activation: 'sigmoid' })] });
+      model.compile({ optimizer, loss: 'binaryCrossentropy' });
+      const xs = tf.tensor2d(uniform(16 * 3, 5), [16, 3]), ys = tf.tensor2d(Float32Array.from(uniform(16, 6), (v) => (v > 0 ? 1 : 0)), [16, 1]);
+      await model.fit(xs, ys, { epochs: 2, verbose: 0 });
+      const { modelJson, weights } = await saved(model, { includeOptimizer: true });
+      expect(modelJson.weightsManifest[0].weights.some((w: { dtype: string }) => w.dtype === 'int32'), optimizer).toBe(true);
+      const net = NeuralNetwork.fromTfjs(modelJson, weights);
+      const x = uniform(5 * 3, 22);
+      const theirs = tf.tidy(() => (model.predict(tf.tensor2d(x, [5, 3])) as tf.Tensor).dataSync());
+      expect(record('saved with optimizer', maxRelDiff(net.predict(new Matrix(5, 3, x)).data, theirs)), optimizer).toBeLessThan(1e-5);
+      net.dispose();
+      tf.dispose([xs, ys]);
+      model.dispose();
+    }
+  });
+
+  it('a leading Flatten with data_format channels_first: the first kernel\'s rows follow the input as it is flattened', async () => {
+    await tf.setBackend('cpu');
+    for (const inputShape of [[2, 3], [3, 2, 2], [1, 5]]) {
+      const model = tf.sequential({ layers: [tf.layers.flatten({ inputShape, dataFormat: 'channelsFirst' }), tf.layers.dense({ units: 3, activation: 'tanh' })] });
+      const { modelJson, weights } = await saved(model);
+      const n = inputShape.reduce((a, b) => a * b, 1);
+      const x = uniform(4 * n, 23);
+      const theirs = tf.tidy(() => (model.predict(tf.tensor(x, [4, ...inputShape])) as tf.Tensor).dataSync());
+      const net = NeuralNetwork.fromTfjs(modelJson, weights);
+      expect(record('flatten channels_first', maxRelDiff(net.predict(new Matrix(4, n, x)).data, theirs)), `${inputShape}`).toBeLessThan(1e-5);
+      net.dispose();
+      // without the input's shape the order cannot be known: a named Error
+      delete modelJson.modelTopology.config.layers[0].config.batch_input_shape;
+      expectRejects(() => NeuralNetwork.fromTfjs(modelJson, weights), /Flatten with data_format channels_first needs the input shape \(batch_input_shape\)/);
+      model.dispose();
+    }
+  });
+
   for (const name of ['keras2', 'keras3']) {
     it(`${name}-shaped converter output in two shards (outputs stored beside it)`, () => {
       const dir = new URL(`${name}/`, FIX);
@@ -156,6 +219,11 @@ describe('fromTfjs refuses bad files with named errors, memory unchanged', () =>
     ['too few bytes', (m, w) => [m, w.subarray(0, w.length - 4)], /the weights hold 100 bytes, the weightsManifest describes 104/],
     ['int32 weights', (m, w) => (m.weightsManifest[0].weights[0].dtype = 'int32', [m, w]), /has dtype "int32" \(a string\); supported: float32/],
     ['quantized weights', (m, w) => (m.weightsManifest[0].weights[0].quantization = { dtype: 'uint8', scale: 1, min: 0 }, [m, w]), /is quantized/],
+    ['a weight of dtype string (no fixed size)', (m, w) => (m.weightsManifest[0].weights.push({ name: 'vocab', shape: [2], dtype: 'string' }), [m, w]),
+      /weights\[4\] \("vocab"\) has dtype "string" \(a string\); supported: float32 \(and int32, float16, int16, uint16, int8, uint8, bool, complex64 for weights that are not read\)/],
+    ['a dtype named like an Object method', (m, w) => (m.weightsManifest[0].weights.push({ name: 'x', shape: [1], dtype: 'toString' }), [m, w]), /has dtype "toString"/],
+    ['a Softmax layer on axis 0', (m, w) => (m.modelTopology.config.layers.push({ class_name: 'Softmax', config: { name: 'sm', axis: 0 } }), m.modelTopology.config.layers[1].config.activation = 'linear', [m, w]),
+      /layers\[2\] \("Softmax" "sm"\): Softmax axis 0; supported: -1 or 1/],
     ['a huge shape with few bytes', (m, w) => (m.weightsManifest[0].weights[0].shape = [3, 1e9], [m, w]), /has shape \[3,1000000000\]/],
     ['huge units', (m, w) => (m.modelTopology.config.layers[0].config.units = 2 ** 40, [m, w]), /units must be an integer in \[1, 1048576\]/],
     ['a kernel shape that does not chain', (m, w) => (m.weightsManifest[0].weights[2].shape = [2, 2], [m, w.subarray(0, 88)]), /weights "dense_1\/kernel" have shape \[2,2\], expected \[4, 2\]/],
