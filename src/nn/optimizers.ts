@@ -201,7 +201,9 @@ export class Adam extends Optimizer {
 }
 
 /**
- * RMSprop (Hinton): s = ρ·s + (1 − ρ)·g²; w −= lr·g/(√s + ε). Defaults ρ 0.9, ε 1e-7.
+ * RMSprop (Hinton): s = ρ·s + (1 − ρ)·g²; w −= lr·g/(√s + ε). Defaults ρ 0.9, ε 1e-7. ε is added
+ * outside the square root, as PyTorch does; TensorFlow.js and Keras add it inside (√(s + ε)), which
+ * takes smaller steps while √s is near or below √ε (gradients under ~1e-3 with ε 1e-7).
  *
  * @example
  * ```ts

@@ -77,7 +77,11 @@ export interface TrainOptions {
   schedule?: LearningRateSchedule;
   /** L1 penalty on weights (not biases): adds l1·sign(w) to their gradients. */
   l1?: number;
-  /** L2 penalty (weight decay) on weights (not biases): adds l2·w to their gradients. */
+  /**
+   * L2 penalty (weight decay) on weights (not biases): adds l2·w to their gradients, as PyTorch's
+   * `weight_decay` (Keras' `l2(λ)` adds 2λ·w: its λ is half of this); with Adam it is coupled L2,
+   * not AdamW's decoupled decay.
+   */
   l2?: number;
   /** Rows per step (default: all rows, full batch, as the chapter). */
   batchSize?: number;
@@ -89,7 +93,7 @@ export interface TrainOptions {
   validation?: { x: MatrixLike; y: MatrixLike } | Dataset;
   /** Or hold out this fraction of the rows, taken from the end as given (like Keras; from a Dataset, in place). */
   validationSplit?: number;
-  /** Also report accuracy (threshold 0.5 on one output, argmax on several). */
+  /** Also report accuracy (on one output p ≥ 0.5 is class 1, as `predict` labels it; argmax on several). */
   metrics?: 'accuracy'[];
   /** Stop when the monitored loss (valLoss when there is validation data) has not improved for `patience` epochs. */
   earlyStopping?: { patience: number; minDelta?: number; restoreBest?: boolean };
@@ -99,7 +103,11 @@ export interface TrainOptions {
   logEvery?: number;
   /** Called after every epoch; return `false` to stop training. */
   onEpoch?: (epoch: number, loss: number, logs: EpochLogs) => void | boolean;
-  /** Called after every mini-batch with its loss; return `false` to stop training. */
+  /**
+   * Called after every mini-batch with its loss; return `false` to stop training after this batch.
+   * The epoch it stops in counts (its updates are in the weights), as Keras records it: its loss is
+   * the mean over the batches it ran, and its validation, early stopping and `onEpoch` run.
+   */
   onBatch?: (batch: number, loss: number, epoch: number) => void | boolean;
 }
 
@@ -142,7 +150,10 @@ export type StopReason = 'epochs' | 'callback' | 'errorThreshold' | 'earlyStoppi
  * ```
  */
 export interface TrainResult {
-  /** The loss of each epoch's forward passes, before their updates (mean over rows). */
+  /**
+   * The loss of each epoch's forward passes, before their updates (mean over rows), on the data
+   * alone: an `l1`/`l2` penalty is not included (Keras' reported loss includes it).
+   */
   loss: number[];
   /** Training accuracy per epoch (with `metrics: ['accuracy']`). */
   accuracy?: number[];
@@ -158,7 +169,10 @@ export interface TrainResult {
   stopped: boolean;
   /** Why it ended. */
   stopReason: StopReason;
-  /** With early stopping: the epoch whose weights were kept (or the best one seen). */
+  /**
+   * With early stopping: the epoch whose weights were kept (with `restoreBest`, the default, the
+   * network ends with them however training ended, but for an abort, which keeps the last epoch's).
+   */
   bestEpoch?: number;
 }
 
@@ -391,7 +405,7 @@ export function validate(net: NeuralNetwork, given: TrainData, givenOptions: Tra
       val = { X: valX, Y: valY, dataset: null, memory: null, rows: valX.rows, checked: true };
     }
   } else if (split !== undefined) {
-    nVal = Math.round(data.rows * split);
+    nVal = data.rows - Math.floor(data.rows * (1 - split)); // Keras' count: the rows past floor(n·(1 − split))
     if (nVal < 1 || nVal >= data.rows) {
       throw new Error(`${op}: validationSplit ${split} of ${data.rows} rows leaves ${nVal} validation and ${data.rows - nVal} training rows`);
     }

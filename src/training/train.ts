@@ -87,6 +87,8 @@ export class Trainer {
   private failedLayer = 0;
   private bestValue = Infinity;
   private wait = 0;
+  /** onBatch returned false: the epoch it stopped is recorded (as Keras records it), then training stops. */
+  private stopAfterEpoch = false;
   private released = false;
   readonly result: TrainResult;
 
@@ -251,6 +253,7 @@ export class Trainer {
         ran++;
         this.afterEpoch?.();
       }
+      if (this.stopAfterEpoch) this.stop('callback');
     }
     if (this.done) this.checkFinalWeights();
     return ran;
@@ -348,7 +351,7 @@ export class Trainer {
       lossGrad(be, p.loss, last.g, pred, target, rows, out, this.op);
       arena.backwardAndUpdate(lr, this.fused, p.optimizer, p.l1, p.l2);
       if (p.onBatch && userCall(`${this.op}: onBatch`, () => p.onBatch!(batchNo, value, epoch)) === false) {
-        this.stop('callback');
+        this.stopAfterEpoch = true; // this epoch's updates are in the weights: it counts, with the batches it ran
         break;
       }
     }
@@ -470,7 +473,12 @@ export class Trainer {
    */
   finish(diverged = false): void {
     if (this.released) return;
-    const arena = this.arena;
+    const arena = this.arena, r = this.result;
+    // Early stopping keeps the best weights however the run ended (as Keras 3 restores them at the
+    // end of fit), but for an abort, which keeps those of the last completed epoch
+    if (!diverged && this.best && r.stopReason !== 'earlyStopping' && r.stopReason !== 'aborted' && r.bestEpoch !== undefined && r.bestEpoch < r.epochs - 1 && !arena.disposed) {
+      arena.be.copy(arena.params.ptr, this.best.ptr, arena.params.bytes / 4);
+    }
     arena.trainingConfig = { optimizer: this.p.optimizerJSON, loss: this.p.lossName };
     arena.configKey = arena.training?.key ?? null;
     for (const old of this.blocksToKeep) if (old.block) arena.be.release(old.block);

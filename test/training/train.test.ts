@@ -247,6 +247,72 @@ describe('training control', () => {
     net.dispose();
   });
 
+  it('an epoch that onBatch stops counts, as Keras records it: its loss is the mean of the batches it ran, and onEpoch and validation see it', async () => {
+    const { x, y } = data();
+    for (const run of ['train', 'trainAsync'] as const) {
+      const net = new NeuralNetwork([2, 4, 1], [new Tanh(), new Sigmoid()], { seed: 2 });
+      const control = NeuralNetwork.fromJSON(net.toJSON());
+      const batchLosses: number[][] = [[], []];
+      const seen: number[] = [];
+      const opts = {
+        epochs: 5, batchSize: 64, learningRate: 0.3, shuffle: false, validationSplit: 0.2,
+        onBatch: (b: number, loss: number, epoch: number) => (batchLosses[epoch]!.push(loss), !(epoch === 1 && b === 1)),
+        onEpoch: (e: number) => void seen.push(e),
+      };
+      const r = run === 'train' ? net.train(x, y, opts) : await net.trainAsync(x, y, opts);
+      expect(r.stopReason, run).toBe('callback');
+      expect(r.epochs, run).toBe(2); // epoch 1 ran 2 of its batches: it counts
+      expect(r.loss).toHaveLength(2);
+      expect(r.valLoss).toHaveLength(2);
+      expect(seen).toEqual([0, 1]);
+      // 128 training rows in batches of 64: epoch 1's loss is the mean of its two batches
+      expect(r.loss[1]).toBeCloseTo((batchLosses[1]![0]! + batchLosses[1]![1]!) / 2, 12);
+      // the weights are those after the 4 batches that ran: the same as 2 full epochs of the same batches
+      control.train(x, y, { epochs: 2, batchSize: 64, learningRate: 0.3, shuffle: false, validationSplit: 0.2 });
+      expect(Array.from(net.layers[0]!.weights.data)).toEqual(Array.from(control.layers[0]!.weights.data));
+      // a full batch stopped at once: one epoch, recorded
+      const once = net.train(x, y, { epochs: 3, learningRate: 0.1, onBatch: () => false });
+      expect([once.epochs, once.loss.length, once.stopReason]).toEqual([1, 1, 'callback']);
+      net.dispose();
+      control.dispose();
+    }
+  });
+
+  it('validationSplit holds out Keras\' count: the rows past floor(n·(1 − split))', () => {
+    const net = new NeuralNetwork([1, 1], [new Sigmoid()], { seed: 1 });
+    for (const [n, split, held] of [[10, 0.34, 4], [7, 0.2, 2], [3, 0.1, 1], [160, 0.25, 40], [10, 0.05, 1]] as const) {
+      const x = Array.from({ length: n }, (_, i) => [i]), y = Array.from({ length: n }, (_, i) => [i % 2]);
+      // the validation loss is the mean over the held-out rows: compare with those rows evaluated by hand
+      const r = net.train(x, y, { epochs: 1, learningRate: 1e-30, validationSplit: split });
+      const byHand = net.train(x.slice(n - held), y.slice(n - held), { epochs: 1, learningRate: 1e-30 }).loss[0];
+      expect(r.valLoss![0], `${n} rows, split ${split}`).toBe(byHand);
+    }
+    expect(() => net.train([[0]], [[1]], { validationSplit: 0.5 })).toThrow(/validationSplit 0\.5 of 1 rows leaves 1 validation and 0 training rows/);
+    net.dispose();
+  });
+
+  it('early stopping keeps the best weights when the run ends by its epochs too (as Keras 3 restores them at the end of fit)', () => {
+    // random labels: the validation loss climbs after a few epochs, too few for the patience to stop the run
+    const rng = new RandomState(9);
+    const pts = (n: number) => Array.from({ length: n }, () => [2 * rng.random() - 1, 2 * rng.random() - 1]);
+    const labels = (n: number) => Array.from({ length: n }, () => [rng.random() < 0.5 ? 0 : 1]);
+    const [x, y, vx, vy] = [pts(24), labels(24), pts(200), labels(200)];
+    const make = () => new NeuralNetwork([2, 64, 1], [new Tanh(), new Sigmoid()], { seed: 2, init: 'xavier' });
+    const net = make();
+    const r = net.train(x, y, { epochs: 300, learningRate: 0.02, optimizer: 'adam', validation: { x: vx, y: vy }, earlyStopping: { patience: 1000 } });
+    expect(r.stopReason).toBe('epochs');
+    expect(r.bestEpoch!).toBeLessThan(299);
+    const kept = net.train(vx, vy, { epochs: 1, learningRate: 1e-30 }).loss[0]!;
+    expect(kept).toBeCloseTo(Math.min(...r.valLoss!), 6);
+    expect(kept).toBeLessThan(r.valLoss!.at(-1)! - 1e-3);
+    // restoreBest: false keeps the last epoch's weights
+    const last = make();
+    const r2 = last.train(x, y, { epochs: 300, learningRate: 0.02, optimizer: 'adam', validation: { x: vx, y: vy }, earlyStopping: { patience: 1000, restoreBest: false } });
+    expect(last.train(vx, vy, { epochs: 1, learningRate: 1e-30 }).loss[0]!).toBeCloseTo(r2.valLoss!.at(-1)!, 6);
+    net.dispose();
+    last.dispose();
+  });
+
   it('logEvery prints the chapter-style log', () => {
     const lines: string[] = [];
     const orig = console.log;
