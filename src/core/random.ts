@@ -28,10 +28,12 @@ const MAX_SHUFFLE = 0xffffffff;
  * ```
  */
 export class RandomState {
-  private readonly mt = new Uint32Array(N);
-  private index = N;
-  private hasGauss = false;
-  private gauss = 0;
+  // private (#): the generator's state is reachable only through its methods, so no caller can
+  // put it in a state it never reaches (all zeros, on which randn's rejection loop never ends)
+  readonly #mt = new Uint32Array(N);
+  #index = N;
+  #hasGauss = false;
+  #gauss = 0;
 
   /** @param seed an integer in [0, 2³² − 1], as `np.random.seed` accepts. */
   constructor(seed = 0) {
@@ -52,15 +54,15 @@ export class RandomState {
     if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) {
       throw new Error(`RandomState.seed: seed must be an integer in [0, 2^32 - 1], got ${String(seed)}`);
     }
-    const mt = this.mt;
+    const mt = this.#mt;
     mt[0] = seed >>> 0;
     for (let i = 1; i < N; i++) {
       const prev = mt[i - 1]! ^ (mt[i - 1]! >>> 30);
       mt[i] = (Math.imul(1812433253, prev) + i) >>> 0;
     }
-    this.index = N;
-    this.hasGauss = false;
-    this.gauss = 0;
+    this.#index = N;
+    this.#hasGauss = false;
+    this.#gauss = 0;
   }
 
   /**
@@ -72,8 +74,8 @@ export class RandomState {
    * ```
    */
   uint32(): number {
-    const mt = this.mt;
-    if (this.index >= N) {
+    const mt = this.#mt;
+    if (this.#index >= N) {
       let kk = 0;
       for (; kk < N - M; kk++) {
         const y = (mt[kk]! & 0x80000000) | (mt[kk + 1]! & 0x7fffffff);
@@ -85,9 +87,9 @@ export class RandomState {
       }
       const y = (mt[N - 1]! & 0x80000000) | (mt[0]! & 0x7fffffff);
       mt[N - 1] = mt[M - 1]! ^ (y >>> 1) ^ (y & 1 ? 0x9908b0df : 0);
-      this.index = 0;
+      this.#index = 0;
     }
-    let y = mt[this.index++]!;
+    let y = mt[this.#index++]!;
     y ^= y >>> 11;
     y ^= (y << 7) & 0x9d2c5680;
     y ^= (y << 15) & 0xefc60000;
@@ -130,9 +132,9 @@ export class RandomState {
 
   /** One standard normal (what `randn()` returns; `randnArray` draws through it). */
   #normal(): number {
-    if (this.hasGauss) {
-      this.hasGauss = false;
-      return this.gauss;
+    if (this.#hasGauss) {
+      this.#hasGauss = false;
+      return this.#gauss;
     }
     let x1: number, x2: number, r2: number;
     do {
@@ -141,8 +143,8 @@ export class RandomState {
       r2 = x1 * x1 + x2 * x2;
     } while (r2 >= 1 || r2 === 0);
     const f = Math.sqrt((-2 * Math.log(r2)) / r2);
-    this.gauss = f * x1;
-    this.hasGauss = true;
+    this.#gauss = f * x1;
+    this.#hasGauss = true;
     return f * x2;
   }
 

@@ -97,4 +97,16 @@ describe('RandomState: bad counts and arrays are named Errors, and draw nothing'
     expect(Array.from(typed)).toEqual(new RandomState(9).shuffle([0, 1, 2, 3, 4, 5, 6, 7]));
     expect(new RandomState(9).shuffle(Object.freeze([1]))).toEqual([1]); // nothing to move
   });
+  it('keeps its state private: nothing to read or overwrite from outside (an all-zero state would hang randn)', () => {
+    const r = new RandomState(42);
+    expect(Object.keys(r)).toEqual([]);
+    expect(Object.getOwnPropertyNames(r)).toEqual([]);
+    const a = r.uint32();
+    Object.assign(r, { index: 9999, mt: new Uint32Array(624) }); // what TS 'private' fields allowed
+    const b = new RandomState(42);
+    b.uint32();
+    expect(r.uint32()).toBe(b.uint32());
+    expect(a).toBe(new RandomState(42).uint32());
+    expect(Number.isFinite(r.randn())).toBe(true);
+  });
 });
