@@ -162,6 +162,13 @@ describe('initialization', () => {
 
 describe('training control', () => {
   const data = () => circle({ n: 160, noise: 0.05, seed: 6 });
+  /** 24 training and 200 validation points with random labels: a network memorises the 24 and its validation loss climbs. */
+  const randomLabels = () => {
+    const rng = new RandomState(9);
+    const pts = (n: number) => Array.from({ length: n }, () => [2 * rng.random() - 1, 2 * rng.random() - 1]);
+    const labels = (n: number) => Array.from({ length: n }, () => [rng.random() < 0.5 ? 0 : 1]);
+    return [pts(24), labels(24), pts(200), labels(200)] as const;
+  };
 
   it('validation data and validationSplit give valLoss and valAccuracy per epoch', () => {
     const { x, y } = data();
@@ -178,10 +185,7 @@ describe('training control', () => {
 
   it('early stopping stops after `patience` epochs without improvement and restores the best weights', () => {
     // random labels: the network memorises the training rows and the validation loss climbs
-    const rng = new RandomState(9);
-    const pts = (n: number) => Array.from({ length: n }, () => [2 * rng.random() - 1, 2 * rng.random() - 1]);
-    const labels = (n: number) => Array.from({ length: n }, () => [rng.random() < 0.5 ? 0 : 1]);
-    const [x, y, vx, vy] = [pts(24), labels(24), pts(200), labels(200)];
+    const [x, y, vx, vy] = randomLabels();
     const net = new NeuralNetwork([2, 64, 1], [new Tanh(), new Sigmoid()], { seed: 2, init: 'xavier' });
     const r = net.train(x, y, { epochs: 3000, learningRate: 0.02, optimizer: 'adam', validation: { x: vx, y: vy }, earlyStopping: { patience: 20 } });
     expect(r.stopped).toBe(true);
@@ -293,10 +297,7 @@ describe('training control', () => {
 
   it('early stopping keeps the best weights when the run ends by its epochs too (as Keras 3 restores them at the end of fit)', () => {
     // random labels: the validation loss climbs after a few epochs, too few for the patience to stop the run
-    const rng = new RandomState(9);
-    const pts = (n: number) => Array.from({ length: n }, () => [2 * rng.random() - 1, 2 * rng.random() - 1]);
-    const labels = (n: number) => Array.from({ length: n }, () => [rng.random() < 0.5 ? 0 : 1]);
-    const [x, y, vx, vy] = [pts(24), labels(24), pts(200), labels(200)];
+    const [x, y, vx, vy] = randomLabels();
     const make = () => new NeuralNetwork([2, 64, 1], [new Tanh(), new Sigmoid()], { seed: 2, init: 'xavier' });
     const net = make();
     const r = net.train(x, y, { epochs: 300, learningRate: 0.02, optimizer: 'adam', validation: { x: vx, y: vy }, earlyStopping: { patience: 1000 } });
