@@ -42,8 +42,10 @@ const { outputFiles } = await build({
   charset: 'utf8',
   // no source map: it would name src/ files the package does not ship
   sourcemap: false,
-  // Node-only code paths (e.g. node:zlib for gzip in Node) are dynamic imports, never reached in browsers.
-  external: ['node:*'],
+  // The Node-only paths (node:os, node:worker_threads, node:zlib) are dropped while parsing (see
+  // src/backend/platform.ts): a page's bundler (esbuild, webpack for the web) fails on an
+  // import('node:…') it meets. A Node module that is not dropped fails this build.
+  define: { SCRATCHNET_BROWSER: 'true' },
   plugins: [kernelsExternal],
   minify: true,
   // names not kept: ~3 KB gzipped less per page (errors name their operation in the message)
@@ -52,6 +54,8 @@ const { outputFiles } = await build({
   logLevel: 'warning',
   write: false,
 });
+const nodeModule = outputFiles.map((f) => [f.path, /(?:\bimport\s*\(|\bfrom|\brequire\s*\()\s*["'`]node:[\w/]+/.exec(f.text)?.[0]] as const).find(([, m]) => m);
+if (nodeModule) throw new Error(`build-browser: ${nodeModule[0]} still imports a Node module (${nodeModule[1]}): a Node-only path is not behind isNode (src/backend/platform.ts)`);
 // each module's export statement on a line of its own, as line-scanning tools (publint) expect of ESM
 for (const f of outputFiles) {
   const code = f.text, at = code.lastIndexOf('export{');

@@ -15,7 +15,7 @@
  *
  * @module
  */
-export { init, setThreads, shutdown, backendInfo, type BackendInfo, type InitOptions } from './setup.js';
+export { init, setThreads, shutdown, backendInfo, type BackendInfo, type Flavor, type InitOptions } from './setup.js';
 export { Matrix, type MatrixLike } from './core/matrix.js';
 export { matmul, type MatmulOptions } from './core/ops.js';
 export { Activation, ReLU, Sigmoid, Tanh, LeakyReLU, Linear, Softmax } from './nn/activations.js';

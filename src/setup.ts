@@ -7,7 +7,7 @@
 import { backend, currentBackend as current, initBackend, type Flavor, type InitOptions } from './backend/load.js';
 import { MAX_THREADS } from './backend/contract.js';
 import { describe, readOptions } from './core/validate.js';
-export type { InitOptions } from './backend/load.js';
+export type { Flavor, InitOptions } from './backend/load.js';
 
 /**
  * What {@link init} loaded.

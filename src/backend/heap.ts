@@ -303,10 +303,10 @@ export class Backend {
     const t = this.threading;
     if (!t) {
       if (n === 1) return;
-      throw new Error(
-        `${op}: this backend runs the single-threaded build (${this.threadsNote ?? 'init() was given threads: 1'}); ` +
-          `call init({ threads: ${n} }) before anything else to use threads`,
-      );
+      // where the platform gave one thread, say why; else how to get the threads build
+      throw new Error(this.threadsNote
+        ? `${op}: this backend runs the single-threaded build: ${this.threadsNote}`
+        : `${op}: this backend runs the single-threaded build (init() was given threads: 1); call init({ threads: ${n} }) before anything else to use threads`);
     }
     const before = this.ctrlLoad(ControlField.Threads), healthy = !this.ctrlLoad(ControlField.Error) && !t.pool.failure;
     this.ctrlStore(ControlField.Threads, 1);

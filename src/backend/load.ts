@@ -10,6 +10,7 @@
  * @internal
  */
 import { availableCores, threadsSupported, withoutDataSegments, WorkerPool } from './threads.js';
+import { isNode } from './platform.js';
 import { ControlField, MAX_THREADS } from './contract.js';
 import { Backend } from './heap.js';
 import type { Kernels } from './kernels.js';
@@ -88,8 +89,14 @@ async function gunzipBytes(bytes: Uint8Array<ArrayBuffer>): Promise<ArrayBuffer>
   if (typeof DecompressionStream !== 'function') {
     throw new Error('this engine has no DecompressionStream, which scratchnet needs to unpack its kernels');
   }
-  const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'));
-  return new Response(stream).arrayBuffer();
+  // a ReadableStream of the bytes, not Blob.stream(): jsdom's Blob (Vitest's and Jest's jsdom environments) has none
+  const source = new ReadableStream<Uint8Array>({
+    start(controller) {
+      controller.enqueue(bytes);
+      controller.close();
+    },
+  });
+  return new Response(source.pipeThrough(new DecompressionStream('gzip') as unknown as ReadableWritablePair<Uint8Array, Uint8Array>)).arrayBuffer();
 }
 
 /** Builds replaced by {@link _replaceBuild} (the bench's profile builds), as module bytes. */
@@ -119,8 +126,13 @@ function compiled(name: Build, forWorkers = false): Promise<WebAssembly.Module> 
     const own = replaced.get(name);
     m = (own ? Promise.resolve({ base64: '' }) : BUILDS[name]()).then(
       async ({ base64 }) => {
+        let bytes: Uint8Array<ArrayBuffer>;
         try {
-          const bytes = own ?? new Uint8Array(await gunzipBytes(decodeBase64(base64)));
+          bytes = own ?? new Uint8Array(await gunzipBytes(decodeBase64(base64)));
+        } catch (e) {
+          throw new Error(`init: this engine could not unpack the ${name} build of the kernels (a gzip stream, with DecompressionStream): ${(e as Error).message}`);
+        }
+        try {
           return await WebAssembly.compile(forWorkers ? withoutDataSegments(bytes) : bytes);
         } catch (e) {
           throw new Error(`init: this engine could not compile the ${name} build of the kernels: ${(e as Error).message}`);
@@ -205,8 +217,6 @@ async function instantiate(module: WebAssembly.Module, env: Record<string, unkno
   const instance = await WebAssembly.instantiate(module, { env: env as WebAssembly.ModuleImports });
   return { ...instance.exports, ...(memory ? { memory } : {}) } as unknown as Kernels;
 }
-
-const isNode = typeof process !== 'undefined' && typeof process.versions?.node === 'string';
 
 async function loadThreaded(flavor: Flavor, build: 'threads' | 'threads-relaxed', threads: number, options: LoadOptions): Promise<Backend> {
   const maxMB = options.maxMemoryMB ?? (isNode ? 4096 : 1024);
@@ -294,7 +304,18 @@ export function initBackend(options: InitOptions = {}): Promise<Backend> {
   pending = (async () => {
     const support = threadsSupported();
     const cores = await availableCores();
-    const b = await loadBackend(want, { ...options, threads: options.threads ?? (support.ok ? cores : 1) });
+    const threads = options.threads ?? (support.ok ? cores : 1);
+    let b: Backend;
+    try {
+      b = await loadBackend(want, { ...options, threads });
+    } catch (e) {
+      // By default, workers the platform will not start (a page's Content-Security-Policy, Node's
+      // permission model) mean one thread, as a page that is not cross-origin isolated does: a
+      // note, not an exception. Threads asked for are an error.
+      if (options.threads !== undefined || threads < 2) throw e;
+      b = await loadBackend(want, { ...options, threads: 1 });
+      b.threadsNote = `${(e as Error).message.replace(/^init: /, '')}; so 1 thread is used`;
+    }
     // by default every core: where the platform cannot give them, say why it runs on one
     if (options.threads === undefined && !support.ok && cores > 1 && b.threadsNote === null) {
       b.threadsNote = `${support.why ?? 'threads unavailable'}, so 1 thread is used`;

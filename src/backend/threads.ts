@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { isNode } from './platform.js';
 
 /**
  * What a worker needs to join: the compiled module, the shared memory, its pointers.
@@ -36,8 +37,9 @@ function start(s, done) {
   instance.exports.workerLoop();
   done();
 }`;
-// (a dynamic import works whether Node evaluates this as CommonJS or as an ES module)
-const NODE_WORKER = `${BODY}
+// (a dynamic import works whether Node evaluates this as CommonJS or as an ES module; a function,
+// so that the browser bundles, which drop the Node path, carry none of it)
+const nodeWorker = (): string => `${BODY}
 import('node:worker_threads').then(({ workerData }) => start(workerData, () => process.exit(0)));`;
 const WEB_WORKER = `${BODY}
 self.onmessage = (e) => start(e.data, () => self.close());`;
@@ -83,8 +85,6 @@ interface Handle {
   terminate(): Promise<unknown> | void;
 }
 
-const isNode = typeof process !== 'undefined' && typeof process.versions?.node === 'string';
-
 /**
  * Whether this platform can run the threads build: shared memory and workers.
  *
@@ -105,7 +105,7 @@ export function threadsSupported(): { ok: boolean; why?: string } {
  * @internal
  */
 export async function availableCores(): Promise<number> {
-  if (isNode) {
+  if (typeof SCRATCHNET_BROWSER === 'undefined' && isNode) {
     const os = await import('node:os');
     return typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
   }
@@ -144,9 +144,16 @@ export class WorkerPool {
       this.failure = `worker thread ${setup.id} ${why}`;
       this.onFailure(this.failure);
     };
-    if (isNode) {
+    if (typeof SCRATCHNET_BROWSER === 'undefined' && isNode) {
       const { Worker: NodeWorker } = await import('node:worker_threads');
-      const w = new NodeWorker(NODE_WORKER, { eval: true, workerData: setup });
+      let w: InstanceType<typeof NodeWorker>;
+      try {
+        w = new NodeWorker(nodeWorker(), { eval: true, workerData: setup });
+      } catch (e) {
+        // Node's permission model without --allow-worker refuses at once (ERR_ACCESS_DENIED)
+        const denied = (e as { code?: unknown }).code === 'ERR_ACCESS_DENIED' ? ' (Node\'s permission model allows workers with --allow-worker)' : '';
+        throw new Error(`worker thread ${setup.id} could not start: ${(e as Error).message}${denied}`);
+      }
       w.unref(); // an idle pool never keeps the process alive
       w.on('error', (e) => fail(`failed: ${String(e)}`));
       w.on('exit', (code) => {
@@ -159,7 +166,8 @@ export class WorkerPool {
       const url = URL.createObjectURL(new Blob([WEB_WORKER], { type: 'text/javascript' }));
       const w = new Worker(url);
       URL.revokeObjectURL(url);
-      w.onerror = (e) => fail(`failed: ${e.message}`);
+      // a worker the page's Content-Security-Policy blocks fails with no message
+      w.onerror = (e) => fail(`failed: ${e.message || 'it could not start (a Content-Security-Policy must allow blob: workers: worker-src blob:)'}`);
       w.postMessage(setup);
       handle = { terminate: () => w.terminate() };
       this.handles.set(setup.id, handle);

@@ -7,6 +7,7 @@
  * @module
  */
 import { describe, readOptions } from '../core/validate.js';
+import { isNode } from '../backend/platform.js';
 
 /**
  * The default cap on what {@link gunzip} and `loadIdx` inflate: 512 MiB (MNIST's largest file
@@ -143,14 +144,15 @@ export async function inflate(op: string, input: Uint8Array, sink: (chunk: Uint8
       const reader = source.pipeThrough(new DS('gzip') as unknown as ReadableWritablePair<Uint8Array, Uint8Array>).getReader();
       next = () => reader.read() as Promise<IteratorResult<Uint8Array>>;
       stop = () => reader.cancel().catch(() => undefined);
-    } else {
-      const specifier = 'node:zlib';
-      const zlib = (await import(/* @vite-ignore */ /* webpackIgnore: true */ specifier)) as NodeZlib;
+    } else if (typeof SCRATCHNET_BROWSER === 'undefined' && isNode) {
+      const zlib = (await import('node:zlib')) as NodeZlib;
       const gz = zlib.createGunzip();
       const it = gz[Symbol.asyncIterator]();
       gz.end(data);
       next = () => it.next();
       stop = async () => gz.destroy();
+    } else {
+      throw new Error('no DecompressionStream');
     }
   } catch (e) {
     throw new Error(`${op}: this platform has neither DecompressionStream nor node:zlib (${e instanceof Error ? e.message : String(e)})`);

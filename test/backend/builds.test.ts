@@ -52,3 +52,19 @@ describe('builds', () => {
     expect(run(two, kernel, [...inputs], out, [...args])).toEqual(run(one, kernel, [...inputs], out, [...args]));
   });
 });
+
+describe('unpacking the kernels', () => {
+  it('needs no Blob.stream(): jsdom\'s Blob (Vitest\'s and Jest\'s jsdom environments) has none', async () => {
+    const { execFile } = await import('node:child_process');
+    const { promisify } = await import('node:util');
+    const root = new URL('../..', import.meta.url).pathname;
+    const script = `globalThis.Blob = class Blob { constructor() {} }; // as jsdom's: no stream()
+const { init, backendInfo } = await import(${JSON.stringify(`${root}src/index.ts`)});
+await init({ threads: 2 });
+console.log(JSON.stringify(backendInfo()));`;
+    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: root, timeout: 60_000 });
+    const info = JSON.parse(stdout.trim().split('\n').pop()!) as { build: string; threads: number };
+    expect(info.build).not.toBe('scalar');
+    expect(info.threads).toBe(2);
+  });
+});

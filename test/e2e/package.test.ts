@@ -126,12 +126,15 @@ console.log(JSON.stringify(result));`);
   it('(1a) scratchnet/core: the same objects as the main entry, without the data loaders and plots', async () => {
     await writeFile(join(dir, 'core.mjs'), `import * as core from 'scratchnet/core';
 import * as all from 'scratchnet';
+import * as browser from 'scratchnet/browser';
 const info = await core.init();
 const shared = Object.keys(core).filter((k) => core[k] !== all[k]);
-console.log(JSON.stringify({ build: info.build, shared, onlyInMain: Object.keys(all).filter((k) => !(k in core)).sort() }));`);
+const browserShared = Object.keys(browser).filter((k) => browser[k] !== all[k]);
+console.log(JSON.stringify({ build: info.build, shared, browserShared, onlyInMain: Object.keys(all).filter((k) => !(k in core)).sort() }));`);
     const { stdout } = await run(process.execPath, ['core.mjs'], { cwd: dir });
-    const r = JSON.parse(stdout) as { build: string; shared: string[]; onlyInMain: string[] };
+    const r = JSON.parse(stdout) as { build: string; shared: string[]; browserShared: string[]; onlyInMain: string[] };
     expect(r.shared).toEqual([]); // every export of core is the main entry's own
+    expect(r.browserShared).toEqual([]); // in Node, scratchnet/browser is the main entry too: one copy of every class
     expect(r.onlyInMain).toEqual([
       'GUNZIP_MAX_BYTES', 'MinMaxScaler', 'StandardScaler', 'blobs', 'circle', 'decisionBoundarySvg', 'gunzip', 'idxToMatrix', 'isGzip',
       'lineChartSvg', 'loadIdx', 'moons', 'parseCsv', 'parseIdx', 'spirals', 'trainTestSplit', 'trainingCurvesSvg', 'xor',
@@ -201,6 +204,33 @@ window.result = result;
     expect(ours[2]).toBe('/node_modules/scratchnet/dist/scratchnet.browser.js');
   }, 120_000);
 
+  it('(3a) the same page bundled by esbuild for the browser (scratchnet and scratchnet/core) runs in Chromium', async () => {
+    // esbuild (as webpack for the web) stops at an import('node:…') it meets: the browser bundles must have none
+    for (const entry of ['scratchnet', 'scratchnet/core']) {
+      const app = join(dir, `esbuild-app-${entry.replace('/', '-')}`);
+      await run('mkdir', ['-p', app]);
+      await writeFile(join(app, 'main.js'), `import { init, NeuralNetwork, ReLU, Sigmoid } from '${entry}';
+${TRAIN_XOR}
+window.result = result;`);
+      await writeFile(join(app, 'index.html'), '<!doctype html><title>esbuild</title><link rel="icon" href="data:,"><script type="module" src="./out/main.js"></script>');
+      await run(join(root, 'node_modules/.bin/esbuild'), ['main.js', '--bundle', '--platform=browser', '--format=esm', '--splitting', '--outdir=out', '--log-level=warning'], { cwd: app });
+      const r = await trainXorInChromium({ '/': app, '/node_modules/': join(dir, 'node_modules') });
+      expect(r.build, entry).not.toBe('scalar');
+    }
+  }, 180_000);
+
+  it('(1d) where Node\'s permission model forbids workers, the default init() runs on 1 thread and says why', async () => {
+    await writeFile(join(dir, 'perm.mjs'), `import { init, NeuralNetwork, ReLU, Sigmoid, backendInfo } from 'scratchnet';
+${TRAIN_XOR}
+console.log(JSON.stringify({ ...result, threads: backendInfo().threads, note: backendInfo().threadsNote }));`);
+    const flag = Number(process.versions.node.split('.')[0]) >= 22 ? '--permission' : '--experimental-permission';
+    const { stdout } = await run(process.execPath, ['--no-warnings', flag, `--allow-fs-read=${dir}`, 'perm.mjs'], { cwd: dir });
+    const r = JSON.parse(stdout) as { predictions: number[]; threads: number; note: string };
+    expect(r.predictions).toEqual([0, 1, 1, 0]);
+    expect(r.threads).toBe(1);
+    expect(r.note).toMatch(/^worker thread 1 could not start: .* \(Node's permission model allows workers with --allow-worker\); so 1 thread is used$/);
+  });
+
   it('(4) the same page built with Vite runs in Chromium', async () => {
     const app = join(dir, 'vite-app');
     await run('mkdir', ['-p', app]);
@@ -208,7 +238,9 @@ window.result = result;
     await writeFile(join(app, 'main.js'), `import { init, NeuralNetwork, ReLU, Sigmoid } from 'scratchnet';
 ${TRAIN_XOR}
 window.result = result;`);
-    await run(process.execPath, [join(root, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'], { cwd: app });
+    const built = await run(process.execPath, [join(root, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'], { cwd: app });
+    // no warnings: it used to say three times that a Node module "has been externalized for browser compatibility"
+    expect(`${built.stdout}${built.stderr}`).not.toMatch(/node:|externalized/);
     // Vite makes each build a chunk of its own ("H4sI" starts a gzip stream in base64: the builds are gzip'd wasm); the page fetches one
     const assets = join(app, 'dist', 'assets');
     const isBuild = async (f: string) => (await readFile(join(assets, f), 'utf8')).includes('H4sI');
