@@ -49,6 +49,29 @@ describe('threads', () => {
     expect(two.w).toEqual(one.w);
   });
 
+  it('weight updates split across threads (odd widths, 2 and 3 threads) are bit-identical for every optimizer', async () => {
+    // 1000 × 37 and 1000 × 21 weights pass the size where an update is split (assembly/update.ts),
+    // into shares that end inside rows
+    const { x, y } = data(192, 1000, 3, 9);
+    for (const optimizer of ['adam', 'rmsprop', 'momentum', 'nesterov'] as const) {
+      const runWith = async (threads: number) => {
+        await setThreads(threads);
+        const net = new NeuralNetwork([1000, 37, 3], [new ReLU(), new Softmax()], { seed: 2, init: 'he' });
+        const wide = new NeuralNetwork([1000, 21, 3], [new Tanh(), new Softmax()], { seed: 3, init: 'he' });
+        const r = net.train(x, y, { epochs: 2, batchSize: 64, learningRate: 0.01, optimizer, l2: 1e-3 });
+        const r2 = wide.train(x, y, { epochs: 2, batchSize: 96, learningRate: 0.01, optimizer });
+        const w = [...net.layers, ...wide.layers].map((l) => Array.from(l.weights.data));
+        net.dispose();
+        wide.dispose();
+        return { loss: [...r.loss, ...r2.loss], w };
+      };
+      const one = await runWith(1), two = await runWith(2), three = await runWith(3);
+      expect(two, optimizer).toEqual(one);
+      expect(three, optimizer).toEqual(one);
+    }
+    await setThreads(2);
+  });
+
   it('shuffled batches large enough to be gathered on both threads train bit-identically to 1 thread', async () => {
     // 128 rows × 300 inputs per batch (and a last batch of 116) pass the size where the
     // training loop gathers a batch's rows on every thread (assembly/batch.ts)
