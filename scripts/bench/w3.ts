@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { Matrix, matmul } from '../../src/index.js';
+import { backendInfo, Matrix, matmul } from '../../src/index.js';
 import { backend, buildSupported, loadBackend } from '../../src/backend/load.js';
 import type { Backend } from '../../src/backend/heap.js';
 import { gemm as referenceGemm } from '../../src/reference/gemm.js';
@@ -108,22 +108,24 @@ export async function runW3(ctx: Ctx): Promise<void> {
       const be = backend();
       const A = new Matrix(s.transA ? s.k : s.m, s.transA ? s.m : s.k, a), B = new Matrix(s.transB ? s.n : s.k, s.transB ? s.k : s.n, b);
       const o = { transposeA: s.transA === 1, transposeB: s.transB === 1 };
-      const module = `${info.build}${info.threads > 1 ? `, threads build on ${info.threads} threads, wall clock` : ''}`;
-      // On several threads a CPU clock would count every thread's time (the kernel rows above
-      // run those under the wall clock too): GFLOP/s and % of limit are then of the wall clock.
+      // the threads in use now (the bench keeps 1 between its multi-thread runs), not init()'s:
+      // the rows said "2 threads" and held 1-thread figures against a 2-thread limit
+      const threads = backendInfo().threads;
+      const module = `${info.build}${info.threads > 1 ? `, threads build on ${threads} thread${threads > 1 ? 's, wall clock' : ''}` : ''}`;
+      // on several threads a CPU clock would count every thread's time: those run on the wall clock
       const paired = (mm: () => void) => {
         const run = () => matmulVsKernel(be, s, a, b, mm, cfg.w3.sample);
-        return info.threads > 1 ? withWallClock(run) : run();
+        return threads > 1 ? withWallClock(run) : run();
       };
       const pair = await paired(() => void matmul(A, B, o));
-      row(measured({ ...base, impl: 'scratchnet matmul()', work: work(info.threads) }, gflops(pair.matmulMs), {
+      row(measured({ ...base, impl: 'scratchnet matmul()', work: work(threads) }, gflops(pair.matmulMs), {
         note: 'public matmul(A, B) on Matrix arguments: copies A and B into WASM memory, runs the kernel, copies C out into a new Matrix, per call' +
           `; ${pair.ratio.toFixed(3)}× the bare kernel on the same module (${module}), median of ${pair.matmulMs.length} interleaved pairs`,
         matmulVsKernel: pair.ratio,
       }));
       const out = new Matrix(s.m, s.n);
       const into = await paired(() => void matmul(A, B, { ...o, out }));
-      row(measured({ ...base, impl: 'scratchnet matmul(…, { out })', work: work(info.threads) }, gflops(into.matmulMs), {
+      row(measured({ ...base, impl: 'scratchnet matmul(…, { out })', work: work(threads) }, gflops(into.matmulMs), {
         note: 'public matmul(A, B, { out: C }) on Matrix arguments: as above, but the product is copied into the same C every call (no new result)' +
           `; ${into.ratio.toFixed(3)}× the bare kernel on the same module (${module}), median of ${into.matmulMs.length} interleaved pairs`,
         matmulVsKernel: into.ratio,
