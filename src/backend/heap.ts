@@ -306,7 +306,7 @@ export class Backend {
       // where the platform gave one thread, say why; else how to get the threads build
       throw new Error(this.threadsNote
         ? `${op}: this backend runs the single-threaded build: ${this.threadsNote}`
-        : `${op}: this backend runs the single-threaded build (init() was given threads: 1); call init({ threads: ${n} }) before anything else to use threads`);
+        : `${op}: this backend runs the single-threaded build (init() was given threads: 1, or found 1 core); call init({ threads: ${n} }) before anything else to use threads`);
     }
     const before = this.ctrlLoad(ControlField.Threads), healthy = !this.ctrlLoad(ControlField.Error) && !t.pool.failure;
     this.ctrlStore(ControlField.Threads, 1);
@@ -326,7 +326,8 @@ export class Backend {
             scratch = this.alloc(this.kernels.scratchBytes(), `${op}: scratch for worker ${id}`);
             t.scratch.set(id, scratch);
           }
-          await t.pool.spawn({ module: t.module, memory: this.memory, ctrl: t.ctrl, id, scratch: scratch.ptr, scratchBytes: scratch.bytes });
+          await t.pool.spawn({ module: t.module, memory: this.memory, ctrl: t.ctrl, id, scratch: scratch.ptr, scratchBytes: scratch.bytes })
+            .catch((e: unknown) => { throw new Error(`${op}: ${e instanceof Error ? e.message : String(e)}`); });
         }
         const waitMs = Math.max(5000, t.timeoutMs);
         const deadline = Date.now() + waitMs;

@@ -317,7 +317,7 @@ export function initBackend(options: InitOptions = {}): Promise<Backend> {
       b.threadsNote = `${(e as Error).message.replace(/^init: /, '')}; so 1 thread is used`;
     }
     // by default every core: where the platform cannot give them, say why it runs on one
-    if (options.threads === undefined && !support.ok && cores > 1 && b.threadsNote === null) {
+    if (options.threads === undefined && !support.ok && b.threadsNote === null) {
       b.threadsNote = `${support.why ?? 'threads unavailable'}, so 1 thread is used`;
     }
     return b;

@@ -91,6 +91,10 @@ interface Handle {
  * @internal
  */
 export function threadsSupported(): { ok: boolean; why?: string } {
+  // the browser bundle has no Node worker path (it is compiled out): in Node, the package's own entry has it
+  if (typeof SCRATCHNET_BROWSER !== 'undefined' && isNode) {
+    return { ok: false, why: 'the browser bundle has no workers in Node (the package itself has)' };
+  }
   if (!isNode && !(globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated) {
     return { ok: false, why: 'the page is not cross-origin isolated (serve it with COOP/COEP headers), so SharedArrayBuffer is unavailable' };
   }

@@ -162,8 +162,15 @@ export function decodeONNX(bytes: unknown, limits: SpecLimits, op = 'NeuralNetwo
     layers.push({ weights, bias, inSize, outSize, act: null });
   };
 
+  // ONNX names each value once: a node that writes a name already defined (a graph input, an
+  // initializer, an earlier output) is refused, as onnxruntime refuses it, not read as a redefinition
+  const defined = new Set<string>([...graph.inputs.map((v) => v.name), ...consts.keys()]);
   for (const node of graph.nodes) {
     if (node.domain !== '' && node.domain !== 'ai.onnx') throw new Error(`${op}: node ${nodeName(node)} is in the domain ${quote(node.domain)}; supported: the default ONNX domain with ${SUPPORTED}`);
+    for (const name of node.outputs) {
+      if (name && defined.has(name)) throw new Error(`${op}: node ${nodeName(node)} writes ${quote(name)}, a name already defined (a graph input, an initializer or an earlier node's output)`);
+      if (name) defined.add(name);
+    }
     if (node.op === 'Constant') {
       const t = node.attrs.get('value')?.t;
       if (!t || node.outputs.length !== 1) throw new Error(`${op}: Constant node ${nodeName(node)} must have one output and a tensor "value" attribute`);
@@ -254,7 +261,7 @@ export function decodeONNX(bytes: unknown, limits: SpecLimits, op = 'NeuralNetwo
   /** Transpose `node` of the constant `t`: a 2-dimensional one with perm [1, 0] (the default), or one of fewer dimensions as it is. */
   function transposed(t: OnnxTensor, node: OnnxNode): OnnxTensor {
     const perm = node.attrs.get('perm')?.ints ?? t.dims.map((_, k) => t.dims.length - 1 - k);
-    if (t.dims.length < 2 && perm.every((p, k) => p === k)) return t;
+    if (perm.length === t.dims.length && perm.every((p, k) => p === k)) return t; // the identity, at any rank
     if (t.dims.length !== 2 || perm.length !== 2 || perm[0] !== 1 || perm[1] !== 0) {
       throw new Error(`${op}: Transpose ${nodeName(node)} of ${quote(t.name)} (shape [${t.dims}]) has perm [${perm}]; supported: a 2-dimensional constant, perm [1, 0]`);
     }

@@ -139,7 +139,7 @@ export function decodeTfjs(modelJson: unknown, weights: unknown, limits: SpecLim
   const dense: Dense[] = [];
   let inputShape: unknown = null;
   let flattened = false;
-  let channelsFirst = '';
+  let channelsFirst: { what: string; shape: unknown } | null = null;
   const setAct = (what: string, act: { name: ActivationName; slope?: number }): void => {
     const l = dense[dense.length - 1];
     if (act.name === 'linear') return;
@@ -190,11 +190,16 @@ export function decodeTfjs(modelJson: unknown, weights: unknown, limits: SpecLim
         break;
       case 'Dropout':
         break;
-      case 'Flatten':
+      case 'Flatten': {
         if (dense.length || flattened) fail(`${what}: Flatten is supported only before the first Dense layer`);
-        // channels_first moves the channels last before flattening (a reordering of the inputs)
-        if ((c.data_format ?? 'channels_last') !== 'channels_last') channelsFirst = what;
+        // channels_first moves the channels last before flattening (a reordering of the inputs), by
+        // the shape known here: the first layer's (a later layer's would not reach the Flatten)
+        const format = c.data_format ?? c.dataFormat ?? 'channels_last';
+        if (format === 'channels_first' || format === 'channelsFirst') channelsFirst = { what, shape: inputShape };
+        else if (format !== 'channels_last' && format !== 'channelsLast') fail(`${what}: data_format ${describe(format)}; supported: channels_last, channels_first`);
         flattened = true;
+        break;
+      }
         break;
       default:
         fail(`${what}: unsupported layer ${quote(entry.class_name)}; supported: ${KNOWN_LAYERS}`);
@@ -224,21 +229,23 @@ export function decodeTfjs(modelJson: unknown, weights: unknown, limits: SpecLim
   checkSizes(sizes, limits, op);
   // channels_first: tfjs flattens [channels, ...rest] as [...rest, channels]; the first kernel's
   // rows are put in the order of the input flattened as it is (channels first), as users feed it
-  const dims = Array.isArray(inputShape) ? inputShape.slice(1) : null;
-  if (channelsFirst && (!dims || !dims.every((d) => typeof d === 'number'))) {
-    fail(`${channelsFirst}: Flatten with data_format channels_first needs the input shape (batch_input_shape) to reorder the inputs, got ${quote(inputShape)}`);
+  const cf = channelsFirst as { what: string; shape: unknown } | null; // (set in the forEach above)
+  const dims = cf && Array.isArray(cf.shape) ? (cf.shape as unknown[]).slice(1) : null;
+  if (cf && (!dims || !dims.every((d) => typeof d === 'number'))) {
+    fail(`${cf.what}: Flatten with data_format channels_first needs the input shape (batch_input_shape, on the first layer) to reorder the inputs, got ${quote(cf.shape ?? null)}`);
   }
   const data = concatWeights(weights, specs.total, op, fail);
   if (Array.isArray(inputShape)) {
     const rest = inputShape.slice(1);
     const known = rest.every((d) => typeof d === 'number');
     if (!flattened && rest.length !== 1) fail(`the input shape is ${quote(inputShape)}; supported: [null, features] (or more dimensions before a Flatten)`);
+    if (rest.some((d) => d !== null && !(Number.isSafeInteger(d) && (d as number) > 0))) fail(`the input shape ${quote(inputShape)} has a dimension that is not a positive integer`);
     if (known && rest.reduce((a: number, b) => a * (b as number), 1) !== sizes[0]) fail(`the input shape ${quote(inputShape)} does not match the first kernel's ${sizes[0]} inputs`);
   }
   const layers = dense.map((l, i) => {
     const k = kernels[i]!;
     let w = readFloats(data.subarray(k.offset, k.offset + k.bytes), sizes[i]! * l.units, op, `weights ${quote(k.name)}`);
-    if (i === 0 && channelsFirst && dims!.length > 1) w = channelsLastRows(w, dims![0] as number, l.units);
+    if (i === 0 && cf && dims!.length > 1) w = channelsLastRows(w, dims![0] as number, l.units);
     let b: Float32Array = new Float32Array(l.units);
     const s = biases[i];
     if (s) {

@@ -171,7 +171,8 @@ export interface TrainResult {
   stopReason: StopReason;
   /**
    * With early stopping: the epoch whose weights were kept (with `restoreBest`, the default, the
-   * network ends with them however training ended, but for an abort, which keeps the last epoch's).
+   * network ends with them however training ended, but for an abort, which keeps the last epoch's,
+   * and `errorThreshold`, which keeps those that met it).
    */
   bestEpoch?: number;
 }

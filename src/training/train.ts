@@ -442,6 +442,8 @@ export class Trainer {
   /** Stop training (an AbortSignal, a callback, early stopping). */
   stop(reason: StopReason): void {
     if (this.result.stopped) return;
+    // onBatch asked first: the rest of its epoch's bookkeeping (errorThreshold, early stopping) does not rename the stop
+    if (this.stopAfterEpoch && reason !== 'aborted') reason = 'callback';
     this.result.stopped = true;
     this.result.stopReason = reason;
   }
@@ -476,7 +478,8 @@ export class Trainer {
     const arena = this.arena, r = this.result;
     // Early stopping keeps the best weights however the run ended (as Keras 3 restores them at the
     // end of fit), but for an abort, which keeps those of the last completed epoch
-    if (!diverged && this.best && r.stopReason !== 'earlyStopping' && r.stopReason !== 'aborted' && r.bestEpoch !== undefined && r.bestEpoch < r.epochs - 1 && !arena.disposed) {
+    // (and for errorThreshold: the weights that met it), the best weights however the run ended
+    if (!diverged && this.best && !['earlyStopping', 'aborted', 'errorThreshold'].includes(r.stopReason) && r.bestEpoch !== undefined && !arena.disposed) {
       arena.be.copy(arena.params.ptr, this.best.ptr, arena.params.bytes / 4);
     }
     arena.trainingConfig = { optimizer: this.p.optimizerJSON, loss: this.p.lossName };

@@ -219,6 +219,19 @@ window.result = result;`);
     }
   }, 180_000);
 
+  it('(1e) the browser bundle itself, loaded in Node by its path, trains on 1 thread and says to import the package for threads', async () => {
+    await writeFile(join(dir, 'bundle.mjs'), `import { init, NeuralNetwork, ReLU, Sigmoid, backendInfo } from './node_modules/scratchnet/dist/scratchnet.browser.js';
+${TRAIN_XOR}
+const asked = await import('./node_modules/scratchnet/dist/scratchnet.browser.js').then((m) => m.setThreads(2)).then(() => 'ok', (e) => e.message);
+console.log(JSON.stringify({ ...result, threads: backendInfo().threads, note: backendInfo().threadsNote, asked }));`);
+    const { stdout } = await run(process.execPath, ['bundle.mjs'], { cwd: dir });
+    const r = JSON.parse(stdout) as { predictions: number[]; threads: number; note: string; asked: string };
+    expect(r.predictions).toEqual([0, 1, 1, 0]);
+    expect(r.threads).toBe(1);
+    expect(r.note).toBe('the browser bundle has no workers in Node (the package itself has), so 1 thread is used');
+    expect(r.asked).toMatch(/^setThreads: this backend runs the single-threaded build: the browser bundle has no workers in Node/);
+  });
+
   it('(1d) where Node\'s permission model forbids workers, the default init() runs on 1 thread and says why', async () => {
     await writeFile(join(dir, 'perm.mjs'), `import { init, NeuralNetwork, ReLU, Sigmoid, backendInfo } from 'scratchnet';
 ${TRAIN_XOR}

@@ -161,6 +161,17 @@ describe('fromONNX folds a Transpose or Identity of a constant (PyTorch\'s unfol
     expect(() => decodeONNX(model([...copies(3), { op: 'MatMul', inputs: ['x', 't0'], outputs: ['y'] }], [B], ['N', 50], ['N', 50]), limits))
       .toThrow(/^NeuralNetwork\.fromONNX: node "n2" \(Transpose\) brings the values of transposed constants to 7500, more than the limit of 5000 parameters$/);
     expect(decodeONNX(model([...copies(1), { op: 'MatMul', inputs: ['x', 't0'], outputs: ['y'] }], [B], ['N', 50], ['N', 50]), limits).layerSizes).toEqual([50, 50]);
+    // the identity perm leaves the constant as it is; a node may not redefine a name (ONNX values are named once)
+    const I = { name: 'I', dims: [2, 2], values: [1, 2, 3, 4] };
+    const same = decodeONNX(model([
+      { op: 'Transpose', inputs: ['I'], outputs: ['t'], attrs: [{ name: 'perm', ints: [0, 1] }] },
+      { op: 'MatMul', inputs: ['x', 't'], outputs: ['y'] },
+    ], [I], ['N', 2], ['N', 2]), limits);
+    expect(Array.from(same.layers[0]!.weights)).toEqual([1, 2, 3, 4]);
+    expectRejects(() => NeuralNetwork.fromONNX(model([
+      { op: 'Transpose', inputs: ['W'], outputs: ['x'] },
+      { op: 'MatMul', inputs: ['x', 'x'], outputs: ['y'] },
+    ], [W], ['N', 2], ['N', 2])), /node "n0" \(Transpose\) writes "x", a name already defined \(a graph input, an initializer or an earlier node's output\)/);
     // a Transpose of the data itself is no constant: the chain's usual refusal
     expectRejects(() => NeuralNetwork.fromONNX(model([
       { op: 'Transpose', inputs: ['x'], outputs: ['t'] },

@@ -171,7 +171,7 @@ describe('fromTfjs reads files written by others', () => {
       net.dispose();
       // without the input's shape the order cannot be known: a named Error
       delete modelJson.modelTopology.config.layers[0].config.batch_input_shape;
-      expectRejects(() => NeuralNetwork.fromTfjs(modelJson, weights), /Flatten with data_format channels_first needs the input shape \(batch_input_shape\)/);
+      expectRejects(() => NeuralNetwork.fromTfjs(modelJson, weights), /Flatten with data_format channels_first needs the input shape \(batch_input_shape, on the first layer\)/);
       model.dispose();
     }
   });
@@ -222,6 +222,12 @@ describe('fromTfjs refuses bad files with named errors, memory unchanged', () =>
     ['a weight of dtype string (no fixed size)', (m, w) => (m.weightsManifest[0].weights.push({ name: 'vocab', shape: [2], dtype: 'string' }), [m, w]),
       /weights\[4\] \("vocab"\) has dtype "string" \(a string\); supported: float32 \(and int32, float16, int16, uint16, int8, uint8, bool, complex64 for weights that are not read\)/],
     ['a dtype named like an Object method', (m, w) => (m.weightsManifest[0].weights.push({ name: 'x', shape: [1], dtype: 'toString' }), [m, w]), /has dtype "toString"/],
+    ['an input shape with a negative or fractional dimension', (m, w) => (m.modelTopology.config.layers[0].config.batch_input_shape = [null, -3], [m, w]),
+      /the input shape \[null,-3\] has a dimension that is not a positive integer/],
+    ['a Flatten with an unknown data_format', (m, w) => (m.modelTopology.config.layers.unshift({ class_name: 'Flatten', config: { name: 'f', data_format: 'bogus', batch_input_shape: [null, 3] } }), [m, w]),
+      /layers\[0\] \("Flatten" "f"\): data_format "bogus" \(a string\); supported: channels_last, channels_first/],
+    ['a channels_first Flatten whose input shape only a later layer gives', (m, w) => (m.modelTopology.config.layers.unshift({ class_name: 'Flatten', config: { name: 'f', data_format: 'channels_first' } }), [m, w]),
+      /layers\[0\] \("Flatten" "f"\): Flatten with data_format channels_first needs the input shape \(batch_input_shape, on the first layer\)/],
     ['a Softmax layer on axis 0', (m, w) => (m.modelTopology.config.layers.push({ class_name: 'Softmax', config: { name: 'sm', axis: 0 } }), m.modelTopology.config.layers[1].config.activation = 'linear', [m, w]),
       /layers\[2\] \("Softmax" "sm"\): Softmax axis 0; supported: -1 or 1/],
     ['a huge shape with few bytes', (m, w) => (m.weightsManifest[0].weights[0].shape = [3, 1e9], [m, w]), /has shape \[3,1000000000\]/],

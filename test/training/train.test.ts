@@ -314,6 +314,27 @@ describe('training control', () => {
     last.dispose();
   });
 
+  it('early stopping\'s restore and the other stops: errorThreshold keeps the weights that met it; onBatch\'s stop stays "callback"; a best last epoch of a full batch keeps the weights that scored it', () => {
+    const X1 = [[1], [2], [3], [4]], Y1 = [[2], [4], [6], [8]];
+    const lossOf = (net: NeuralNetwork) => NeuralNetwork.fromJSON(net.toJSON()).train(X1, Y1, { epochs: 1, learningRate: 1e-30, loss: 'meanSquaredError' }).loss[0]!;
+    // errorThreshold with a minDelta that leaves the best epoch behind: the run's weights are kept, not the best's
+    const a = new NeuralNetwork([1, 1], [new Linear()], { seed: 3 });
+    const ra = a.train(X1, Y1, { epochs: 500, learningRate: 0.01, loss: 'meanSquaredError', errorThreshold: 0.05, earlyStopping: { patience: 1000, minDelta: 0.05 } });
+    expect(ra.stopReason).toBe('errorThreshold');
+    expect(ra.bestEpoch!).toBeLessThan(ra.epochs - 1);
+    expect(lossOf(a)).toBeLessThan(0.05);
+    // onBatch stops at once, in an epoch whose loss is under the threshold: the stop is the callback's
+    const b = new NeuralNetwork([1, 1], [new Linear()], { seed: 3 });
+    const rb = b.train(X1, Y1, { epochs: 5, learningRate: 0.01, loss: 'meanSquaredError', errorThreshold: 1e9, onBatch: () => false });
+    expect([rb.stopReason, rb.epochs]).toEqual(['callback', 1]);
+    // the best epoch is the last (a full batch, the training loss): the weights that scored it, those before its update
+    const c = new NeuralNetwork([1, 1], [new Linear()], { seed: 3 });
+    const rc = c.train(X1, Y1, { epochs: 30, learningRate: 0.01, loss: 'meanSquaredError', earlyStopping: { patience: 100 } });
+    expect(rc.bestEpoch).toBe(29);
+    expect(lossOf(c)).toBe(rc.loss[29]);
+    for (const n of [a, b, c]) n.dispose();
+  });
+
   it('logEvery prints the chapter-style log', () => {
     const lines: string[] = [];
     const orig = console.log;
