@@ -93,7 +93,7 @@ export interface TrainOptions {
   validation?: { x: MatrixLike; y: MatrixLike } | Dataset;
   /** Or hold out this fraction of the rows, taken from the end as given (like Keras; from a Dataset, in place). */
   validationSplit?: number;
-  /** Also report accuracy (on one output p ≥ 0.5 is class 1, as `predict` labels it; argmax on several). */
+  /** Also report accuracy (on one output p ≥ 0.5 is class 1, as `accuracy()` and `scratchnet predict` label it; argmax on several). */
   metrics?: 'accuracy'[];
   /** Stop when the monitored loss (valLoss when there is validation data) has not improved for `patience` epochs. */
   earlyStopping?: { patience: number; minDelta?: number; restoreBest?: boolean };

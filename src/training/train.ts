@@ -477,8 +477,8 @@ export class Trainer {
     if (this.released) return;
     const arena = this.arena, r = this.result;
     // Early stopping keeps the best weights however the run ended (as Keras 3 restores them at the
-    // end of fit), but for an abort, which keeps those of the last completed epoch
-    // (and for errorThreshold: the weights that met it), the best weights however the run ended
+    // end of fit), but for an abort, which keeps those of the last completed epoch, and for
+    // errorThreshold, which keeps the weights that met it
     if (!diverged && this.best && !['earlyStopping', 'aborted', 'errorThreshold'].includes(r.stopReason) && r.bestEpoch !== undefined && !arena.disposed) {
       arena.be.copy(arena.params.ptr, this.best.ptr, arena.params.bytes / 4);
     }
