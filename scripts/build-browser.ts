@@ -55,7 +55,7 @@ const { outputFiles } = await build({
   write: false,
 });
 const nodeModule = outputFiles.map((f) => [f.path, /(?:\bimport\s*\(|\bfrom|\brequire\s*\()\s*["'`]node:[\w/]+/.exec(f.text)?.[0]] as const).find(([, m]) => m);
-if (nodeModule) throw new Error(`build-browser: ${nodeModule[0]} still imports a Node module (${nodeModule[1]}): a Node-only path is not behind isNode (src/backend/platform.ts)`);
+if (nodeModule) throw new Error(`build-browser: ${nodeModule[0]} still imports a Node module (${nodeModule[1]}): a Node-only path lacks the SCRATCHNET_BROWSER guard that src/backend/platform.ts describes`);
 // each module's export statement on a line of its own, as line-scanning tools (publint) expect of ESM
 for (const f of outputFiles) {
   const code = f.text, at = code.lastIndexOf('export{');
