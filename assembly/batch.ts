@@ -4,9 +4,10 @@
 // threads done with their own take over (two cores keep twice the reads in flight; W4's gather on
 // 2 threads: 50 → 30 µs a step). Consecutive rows (an unshuffled order) are copied as blocks,
 // split across the threads as shuffled rows are, each thread's rows being one block: two cores
-// read twice the rows in flight, and each holds in its cache the half it wrote, where the main core
-// held all of the batch that both threads' products read next (W2 on 2 threads in interleaved pairs: 1.830× → 1.858× one thread, median of 5
-// alternating runs; one block copied on the main thread was 28 → 20–29 µs a step on 1 thread).
+// read twice the rows in flight, and each holds in its cache the half it wrote, where the main
+// core held all of the batch that both threads' products read next (W2 on 2 threads in
+// interleaved pairs: 1.830× → 1.858× one thread, median of 5 alternating runs; one block copied
+// on the main thread was 28 → 20–29 µs a step on 1 thread).
 // The job's layout is `GatherJob` in the TS ↔ kernel contract.
 
 import { Command, GatherJob } from '../src/backend/contract';
