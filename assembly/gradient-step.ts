@@ -5,8 +5,10 @@
 // the other (Out), and the dX product can still read the weights before the step. Each element
 // gets regularizeGrad's then sgdUpdate's own rule (optimizers.ts regularizedVec, sgdVec), so the
 // results are bit-identical. Adam is not fused: with its two moments the tile touches five arrays
-// in four rows at once, and the step measured 7–10% slower than Adam's own streaming pass (W4,
-// 1 thread). The step's settings are a `GradientStep` block from the TS ↔ kernel contract.
+// in four rows at once. The step measured 7–10% slower than Adam's own streaming pass on a Zen 1
+// (W4, 1 thread); on a Zen 5, 1% faster on 1 thread but 0.6–0.9× the speed on 2 (its square
+// roots and divisions did not overlap the product's multiplies). The step's settings are a
+// `GradientStep` block from the TS ↔ kernel contract.
 
 import { GradientStep as S, OptimizerId } from '../src/backend/contract';
 import { regularizedVec, sgdVec } from './optimizers';

@@ -235,8 +235,12 @@ def load_w2(cfg: dict):
     return x, y, params
 
 
+TINY = np.finfo(np.float32).tiny  # 2^-126, the smallest normal float32
+
+
 class AdamF32:
-    """Adam as scratchnet's kernel computes it (float32): m, v, then lr·(m·c1) / (sqrt(v·c2) + eps)."""
+    """Adam as scratchnet's kernel computes it (float32): m, v (flushed to 0 below 2^-126, as the
+    kernels do), then (lr·c1)·(m / (sqrt(v·c2) + eps))."""
 
     def __init__(self, shapes, lr: float, beta1=0.9, beta2=0.999, eps=1e-7):
         self.m = [np.zeros(s, dtype=np.float32) for s in shapes]
@@ -256,7 +260,9 @@ class AdamF32:
         m += (1 - self.b1) * g
         v *= self.b2
         v += (1 - self.b2) * (g * g)
-        p -= self.lr * (m * self.c1) / (np.sqrt(v * self.c2) + self.eps)
+        m[np.abs(m) < TINY] = 0
+        v[v < TINY] = 0
+        p -= (self.lr * self.c1) * (m / (np.sqrt(v * self.c2) + self.eps))
 
 
 def mlp_f32(x, y, params, batch: int, lr: float, epochs: int, optimizer: str = "sgd", orders=None):

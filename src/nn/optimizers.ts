@@ -169,7 +169,8 @@ export class Momentum extends Optimizer {
 
 /**
  * Adam (Kingma & Ba 2015) with bias correction: m and v are running means of g and g²;
- * w −= lr·m̂/(√v̂ + ε). Defaults as Keras / tfjs: β1 0.9, β2 0.999, ε 1e-7.
+ * w −= lr·m̂/(√v̂ + ε). Defaults as Keras / tfjs: β1 0.9, β2 0.999, ε 1e-7. Like every optimizer's
+ * state, m and v are flushed to 0 below 2⁻¹²⁶.
  *
  * @example
  * ```ts

@@ -139,6 +139,16 @@ describe.each(BUILDS)('momentum, Adam, RMSprop and regularization kernels, %s bu
   });
 });
 
+/** Values of magnitude 2^-130 to 2^-100 (subnormal to small normal f32), with random signs unless `signed` is false. */
+function tinyF32(rng: RandomState, n: number, signed = true): Float32Array {
+  return Float32Array.from({ length: n }, () => (signed && rng.random() < 0.5 ? -1 : 1) * 2 ** (-130 + 30 * rng.random()));
+}
+
+/** Gradients that are 0 in about half the places and of magnitude ≤ 2^-110 elsewhere. */
+function sparseTinyF32(rng: RandomState, n: number): Float32Array {
+  return Float32Array.from({ length: n }, () => (rng.random() < 0.5 ? 0 : (rng.random() - 0.5) * 2 ** -110));
+}
+
 /**
  * Each optimizer kernel run for several steps on the first n floats of seeded parameters, gradients
  * and states drawn `len` long; every array it wrote (parameters, then its state).
@@ -169,6 +179,23 @@ const RUNS: Record<string, (k: KernelSet, rng: RandomState, n: number, len: numb
   rmspropUpdate: (k, rng, n, len) => {
     const p = randomF32(rng, len), s = new Float32Array(len);
     for (let t = 0; t < 4; t++) k.rmspropUpdate!(p, p, randomF32(rng, len, -3, 3), s, 0.01, 0.9, 1e-7, n);
+    return [p, s];
+  },
+  // state decaying through the subnormal range (zero gradients, as for a ReLU unit inactive over
+  // whole batches, among tiny ones): the kernels flush it to +0 below 2^-126
+  momentumDecay: (k, rng, n, len) => {
+    const p = randomF32(rng, len), v = tinyF32(rng, len), g = sparseTinyF32(rng, len);
+    for (let t = 0; t < 40; t++) k.momentumUpdate!(p, p, g, v, 0.1, 0.5, t & 1, n);
+    return [p, v];
+  },
+  adamDecay: (k, rng, n, len) => {
+    const p = randomF32(rng, len, -1e-30, 1e-30), m = tinyF32(rng, len), v = tinyF32(rng, len, false), g = sparseTinyF32(rng, len);
+    for (let t = 1; t <= 40; t++) k.adamUpdate!(p, p, g, m, v, 1e-3, 0.5, 0.5, 1e-7, 1 / (1 - 0.5 ** t), 1 / (1 - 0.5 ** t), n);
+    return [p, m, v];
+  },
+  rmspropDecay: (k, rng, n, len) => {
+    const p = randomF32(rng, len), s = tinyF32(rng, len, false), g = sparseTinyF32(rng, len);
+    for (let t = 0; t < 40; t++) k.rmspropUpdate!(p, p, g, s, 0.01, 0.5, 1e-7, n);
     return [p, s];
   },
   regularizeGrad: (k, rng, n, len) => {
@@ -202,5 +229,45 @@ describe('optimizer kernels: the same bits in every build and in every position'
         }
       }
     }
+  });
+});
+
+describe.each(BUILDS)('optimizer state below 2^-126 is flushed to +0, %s build', (build) => {
+  const k = () => impls.find((i) => i.name === build)!.k;
+  /** Whether every value is 0 (+0 only), NaN, or of magnitude ≥ 2^-126: no subnormal, no −0. */
+  const noSubnormal = (a: Float32Array) => Array.from(a).every((x) => Number.isNaN(x) || Object.is(x, 0) || Math.abs(x) >= 2 ** -126);
+
+  it.each(['momentumDecay', 'adamDecay', 'rmspropDecay'])('%s: no subnormal or −0 left in the state, and some of it flushed', (name) => {
+    for (const n of SIZES) {
+      const [, ...state] = RUNS[name]!(k(), new RandomState(300 + n), n, n);
+      state.forEach((a, i) => expect(noSubnormal(a), `n=${n} state ${i}: ${Array.from(a).find((x) => !noSubnormal(Float32Array.of(x)))}`).toBe(true));
+      if (n >= 10) expect(state.some((a) => a.some((x) => Object.is(x, 0))), `n=${n}: something decayed to 0`).toBe(true);
+    }
+  });
+
+  it('a NaN in the state stays NaN; a normal value is kept as it is', () => {
+    const n = 9;
+    const m = new Float32Array(n).fill(NaN), v = new Float32Array(n).fill(1), p = new Float32Array(n).fill(1);
+    k().adamUpdate!(p, p, new Float32Array(n), m, v, 0.1, 0.9, 0.999, 1e-7, 1, 1, n);
+    expect(Array.from(m).every(Number.isNaN)).toBe(true);
+    expect(Array.from(p).every(Number.isNaN)).toBe(true);
+    const vel = new Float32Array(n).fill(2 ** -125); // ×0.5 is 2^-126: the smallest normal, kept
+    const q = new Float32Array(n).fill(1);
+    k().momentumUpdate!(q, q, new Float32Array(n), vel, 0.1, 0.5, 0, n);
+    expect(Array.from(vel)).toEqual(new Array(n).fill(2 ** -126));
+    k().momentumUpdate!(q, q, new Float32Array(n), vel, 0.1, 0.5, 0, n); // 2^-127: subnormal, flushed
+    expect(Array.from(vel).every((x) => Object.is(x, 0))).toBe(true);
+    expect(Array.from(q)).toEqual(new Array(n).fill(1));
+  });
+
+  it("Adam: where v·c2 overflows, the weight becomes NaN (training stops as diverged) instead of silently no longer moving", () => {
+    // g² = 1e40 overflows f32: v = ∞ and m/(√∞ + ε) = 0 would leave the weight as it is for good
+    const n = 6, p = new Float32Array(n).fill(1), m = new Float32Array(n), v = new Float32Array(n);
+    const g = Float32Array.from({ length: n }, (_, i) => (i % 2 ? 1e20 : 1));
+    const want = p.slice(), [wm, wv] = [m.slice(), v.slice()];
+    reference.adamUpdate!(want, want, g, wm, wv, 1e-3, 0.9, 0.999, 1e-7, 10, 1000, n);
+    k().adamUpdate!(p, p, g, m, v, 1e-3, 0.9, 0.999, 1e-7, 10, 1000, n);
+    expect(bits(p)).toEqual(bits(want));
+    expect(Array.from(p, (x, i) => (i % 2 ? Number.isNaN(x) : Number.isFinite(x) && x < 1))).toEqual(new Array(n).fill(true));
   });
 });
