@@ -10,6 +10,7 @@ import { dirname, relative } from 'node:path';
 import { fmt, formatTable, type BenchResult, type Limits, type Workload } from './lib/results.js';
 import { barChartSvg, type BarPanel } from './lib/svg.js';
 import type { Ctx } from './context.js';
+import { NUMPY_MALLOC_ENV } from './lib/numpy.js';
 
 const TITLES: Record<Workload, string> = {
   limit: 'limit — the 4×8 f32x4 micro-kernel on L1-resident data, 1 thread',
@@ -44,6 +45,8 @@ export function report(ctx: Ctx, limits: Limits, elapsed: number, root: string):
     'FLOPs counted for "% of limit": the gemms only (2·in·out per layer for forward and dW, and for dX but the first layer): ' +
       '1.007 MFLOP/sample (W2), 0.409 MFLOP/sample (W4); elementwise work, the loss and the optimizer are extra work on top.',
     'Losses: every implementation starts from the same weights and sees the same batches in the same order (tfjs W4: its own shuffle).',
+    `NumPy runs with glibc's heap kept (${Object.entries(NUMPY_MALLOC_ENV).map(([k, v]) => `${k}=${v}`).join(' ')}): its per-step ` +
+      'temporaries otherwise go back to the OS and are page-faulted in afresh each step, which on a VM with slow page faults made its W2 loop 6× slower.',
   ];
   const w2Losses = results.filter((r) => r.workload === 'W2' && r.loss !== undefined && r.impl !== 'plain TS reference').map((r) => r.loss!);
   if (w2Losses.length > 1) {

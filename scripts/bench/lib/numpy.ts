@@ -33,9 +33,18 @@ export interface NumpyOutput {
   w3?: Record<string, { per_call_ms: number[] }>;
 }
 
+/**
+ * glibc's malloc settings NumPy runs with (unless the environment sets them): memory freed stays
+ * in the process's heap instead of going back to the OS. Each training step's temporaries (an
+ * 800 KB dW, lr·dW, …) were otherwise unmapped and page-faulted in afresh every step; on a VM
+ * whose page faults are slow that made NumPy's W2 loop 6× slower (12,000 → 77,000 samples/s on
+ * one thread, Zen 5 VM), which would flatter scratchnet. NumPy's best is what it is compared with.
+ */
+export const NUMPY_MALLOC_ENV = { MALLOC_TRIM_THRESHOLD_: String(1 << 30), MALLOC_MMAP_THRESHOLD_: String(1 << 25) } as const;
+
 /** Run bench_numpy.py with `config`; `threads: 1` pins OpenBLAS/OMP/MKL to one thread, 'all' unpins. */
 export function runNumpy(script: string, config: unknown, threads: 1 | 'all', timeoutMs: number): Promise<NumpyOutput> {
-  const env: NodeJS.ProcessEnv = { ...process.env };
+  const env: NodeJS.ProcessEnv = { ...NUMPY_MALLOC_ENV, ...process.env };
   for (const v of ['OPENBLAS_NUM_THREADS', 'OMP_NUM_THREADS', 'MKL_NUM_THREADS', 'BLIS_NUM_THREADS']) {
     if (threads === 1) env[v] = '1';
     else delete env[v];
