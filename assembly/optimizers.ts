@@ -132,7 +132,7 @@ export function adamUpdate(
   }
 }
 
-/** RMSprop: s = ρ·s + (1 − ρ)·g² (flushed); out = p − lr·g / (√s + ε). */
+/** RMSprop: s = ρ·s + (1 − ρ)·g² (flushed); out = p − lr·g / (√s + ε); NaN where s overflowed (as Adam). */
 export function rmspropUpdate(out: usize, param: usize, grad: usize, s: usize, learningRate: f32, rho: f32, epsilon: f32, n: i32): void {
   const end = <usize>n << 2;
   let i: usize = 0;
@@ -142,14 +142,15 @@ export function rmspropUpdate(out: usize, param: usize, grad: usize, s: usize, l
       const g = v128.load(grad + i);
       const ss = flushVec(f32x4.add(f32x4.mul(r, v128.load(s + i)), f32x4.mul(o, f32x4.mul(g, g))));
       v128.store(s + i, ss);
-      v128.store(out + i, f32x4.sub(v128.load(param + i), f32x4.div(f32x4.mul(lr, g), f32x4.add(f32x4.sqrt(ss), eps))));
+      const step = f32x4.sub(f32x4.div(f32x4.mul(lr, g), f32x4.add(f32x4.sqrt(ss), eps)), f32x4.sub(ss, ss));
+      v128.store(out + i, f32x4.sub(v128.load(param + i), step));
     }
   }
   for (; i < end; i += 4) {
     const g = load<f32>(grad + i);
     const ss = flush(rho * load<f32>(s + i) + (1 - rho) * (g * g)); // o·(g·g), as the SIMD lanes
     store<f32>(s + i, ss);
-    store<f32>(out + i, load<f32>(param + i) - (learningRate * g) / (Mathf.sqrt(ss) + epsilon));
+    store<f32>(out + i, load<f32>(param + i) - ((learningRate * g) / (Mathf.sqrt(ss) + epsilon) - (ss - ss)));
   }
 }
 

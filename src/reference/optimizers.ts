@@ -67,14 +67,14 @@ export function adamUpdate(
   }
 }
 
-/** RMSprop: s = ρs + (1 − ρ)·(g·g) (flushed); out = p − lr·g/(√s + ε). */
+/** RMSprop: s = ρs + (1 − ρ)·(g·g) (flushed); out = p − lr·g/(√s + ε), NaN where s overflowed. */
 export function rmspropUpdate(out: Float32Array, param: Float32Array, grad: Float32Array, s: Float32Array, learningRate: number, rho: number, epsilon: number, n: number): void {
   const r = f(rho), o = f(1 - r), lr = f(learningRate), eps = f(epsilon);
   for (let i = 0; i < n; i++) {
     const g = grad[i]!;
     const ss = flush(f(f(r * s[i]!) + f(o * f(g * g))));
     s[i] = ss;
-    out[i] = f(param[i]! - f(f(lr * g) / f(f(Math.sqrt(ss)) + eps)));
+    out[i] = f(param[i]! - f(f(f(lr * g) / f(f(Math.sqrt(ss)) + eps)) - f(ss - ss)));
   }
 }
 

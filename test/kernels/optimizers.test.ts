@@ -260,7 +260,7 @@ describe.each(BUILDS)('optimizer state below 2^-126 is flushed to +0, %s build',
     expect(Array.from(q)).toEqual(new Array(n).fill(1));
   });
 
-  it("Adam: where v·c2 overflows, the weight becomes NaN (training stops as diverged) instead of silently no longer moving", () => {
+  it("Adam and RMSprop: where v·c2 (s) overflows, the weight becomes NaN (training stops as diverged) instead of silently no longer moving", () => {
     // g² = 1e40 overflows f32: v = ∞ and m/(√∞ + ε) = 0 would leave the weight as it is for good
     const n = 6, p = new Float32Array(n).fill(1), m = new Float32Array(n), v = new Float32Array(n);
     const g = Float32Array.from({ length: n }, (_, i) => (i % 2 ? 1e20 : 1));
@@ -269,5 +269,11 @@ describe.each(BUILDS)('optimizer state below 2^-126 is flushed to +0, %s build',
     k().adamUpdate!(p, p, g, m, v, 1e-3, 0.9, 0.999, 1e-7, 10, 1000, n);
     expect(bits(p)).toEqual(bits(want));
     expect(Array.from(p, (x, i) => (i % 2 ? Number.isNaN(x) : Number.isFinite(x) && x < 1))).toEqual(new Array(n).fill(true));
+    // RMSprop likewise: s = ∞ and lr·g/(√∞ + ε) = 0
+    const q = new Float32Array(n).fill(1), s = new Float32Array(n), wantQ = q.slice(), ws = s.slice();
+    reference.rmspropUpdate!(wantQ, wantQ, g, ws, 1e-3, 0.9, 1e-7, n);
+    k().rmspropUpdate!(q, q, g, s, 1e-3, 0.9, 1e-7, n);
+    expect(bits(q)).toEqual(bits(wantQ));
+    expect(Array.from(q, (x, i) => (i % 2 ? Number.isNaN(x) : Number.isFinite(x) && x < 1))).toEqual(new Array(n).fill(true));
   });
 });

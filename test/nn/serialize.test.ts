@@ -1,7 +1,7 @@
 // Saving and loading networks (src/nn/serialize.ts, NeuralNetwork.toJSON / fromJSON).
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  Activation, Adam, backendInfo, init, LeakyReLU, Linear, Loss, Matrix, MeanSquaredError, NeuralNetwork, Optimizer, ReLU, Sigmoid, Softmax, Tanh, seed,
+  Activation, Adam, backendInfo, init, LeakyReLU, Linear, Loss, Matrix, MeanSquaredError, NeuralNetwork, Optimizer, ReLU, Sigmoid, Softmax, Tanh, seed, TrainingDivergedError,
   type FromJSONOptions, type MatrixLike,
 } from '../../src/index.js';
 import { globalRandom } from '../../src/core/random.js';
@@ -194,12 +194,15 @@ describe('toJSON / fromJSON', () => {
     expectRejects(() => NeuralNetwork.fromJSON({ ...doc, training: [] }), /^NeuralNetwork\.fromJSON: training must be an object, got an array/);
   });
 
-  it('an optimizer state that overflowed float32 is left out of the file, which then loads', () => {
-    // targets of 1e20 (finite float32): g² overflows, Adam's and RMSprop's mean of squares is +Infinity
+  it('a mean of squares that overflows float32 stops training as divergence; the file then has no state and loads', () => {
+    // targets of 1e20 (finite float32): g² overflows, Adam's and RMSprop's mean of squares is
+    // +Infinity, and the step NaN (m/(√∞ + ε) = 0 would leave the weight where it is for good)
     const Xb = [[1], [2], [3], [4]], Yb = [[1e20], [2e20], [3e20], [4e20]];
     for (const optimizer of ['adam', 'rmsprop'] as const) {
       const net = new NeuralNetwork([1, 1], [new Linear()], { seed: 1 });
-      net.train(Xb, Yb, { epochs: 2, optimizer });
+      const before = Array.from(net.layers[0]!.weights.data);
+      expect(() => net.train(Xb, Yb, { epochs: 2, optimizer }), optimizer).toThrow(TrainingDivergedError);
+      expect(Array.from(net.layers[0]!.weights.data)).toEqual(before);
       const doc = net.toJSON();
       expect(doc.training!.optimizer).toMatchObject({ name: optimizer });
       expect(doc.training!.state).toBeUndefined();
