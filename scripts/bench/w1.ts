@@ -74,6 +74,23 @@ export async function runW1(ctx: Ctx): Promise<void> {
       loss: last.at(-1)!, lossScratchnet: snFinal, lossHistory: every1000(last),
       note: 'hand-written loops over Float32Arrays (scripts/bench/lib/plainjs.ts): the same math, float32 storage, no allocation per epoch',
     }));
+    // The two alternated run by run: a VM that switches between speeds over seconds can give the
+    // two blocks of runs above different ones (0.34 against 0.38 µs in one run, 0.60 against 0.42
+    // in the next, on the same code).
+    log('W1 scratchnet and the plain-JS loop in interleaved pairs ...');
+    const ratios: number[] = [];
+    for (let p = 0; p < Math.max(reps, 5); p++) {
+      const snUs = scratchnetXor(epochs, lr, 1, 0).us[0]!;
+      const jsMs = sampleRuns(() => {
+        const t = now();
+        plainJsXor(params, epochs, lr);
+        return now() - t;
+      }, 1, 0)[0]!;
+      ratios.push((jsMs / epochs) * 1000 / snUs);
+    }
+    row(measured({ ...base, impl: 'scratchnet vs plain JS loop, interleaved pairs', metric: '× (speed-up)', higherIsBetter: true }, ratios, {
+      note: `the plain-JS loop's time ÷ scratchnet's, ${ratios.length} pairs (a run of each, after one warm-up run of each): > 1 means scratchnet is faster; ${ratios.map((r) => r.toFixed(2)).join(', ')}`,
+    }));
   }
 
   log('W1 plain-TS reference ...');
