@@ -25,12 +25,12 @@
 const NORMAL_MIN: f32 = 1.1754943508222875e-38;
 
 /** x, or +0 where |x| < 2^-126 (a subnormal, or −0); NaN stays NaN. */
-@inline export function flushVec(x: v128): v128 {
+@inline function flushVec(x: v128): v128 {
   return v128.andnot(x, f32x4.lt(f32x4.abs(x), f32x4.splat(NORMAL_MIN)));
 }
 
 /** The scalar flushVec. */
-@inline export function flush(x: f32): f32 {
+@inline function flush(x: f32): f32 {
   return Mathf.abs(x) < NORMAL_MIN ? 0 : x;
 }
 
