@@ -7,7 +7,15 @@ import {
   sigmoidForward, sigmoidBackward, tanhForward, tanhBackward, softmaxForward, softmaxBackward,
 } from './activations';
 import { addBiasRows } from './bias';
+import { firstNonFinite } from './finite';
 import { ActivationId } from '../src/backend/contract';
+
+/**
+ * An i32 set to 1 by biasActivate when a z it finished holds a NaN or ±Infinity (0 is left as it
+ * is): the training loop clears it before each layer's forward pass and reads it after, so the
+ * check of z runs where each block of z is made, on the thread that made it, while it is in cache.
+ */
+export const NON_FINITE_Z: usize = memory.data(16, 16);
 
 /** y = f(x) for activation `id` (out may alias x). */
 export function activate(id: i32, out: usize, x: usize, rows: i32, cols: i32, alpha: f32): void {
@@ -42,12 +50,14 @@ export function biasActivate(z: usize, y: usize, bias: usize, cols: i32, r0: i32
   if (c0 == 0 && c1 == cols) {
     const zp = z + <usize>r0 * stride;
     addBiasRows(zp, zp, bias, r1 - r0, cols);
+    if (firstNonFinite(zp, (r1 - r0) * cols) >= 0) store<i32>(NON_FINITE_Z, 1);
     activate(id, y + <usize>r0 * stride, zp, r1 - r0, cols, alpha);
     return;
   }
   for (let r = r0; r < r1; r++) {
     const zp = z + <usize>r * stride + off;
     addBiasRows(zp, zp, bias + off, 1, width);
+    if (firstNonFinite(zp, width) >= 0) store<i32>(NON_FINITE_Z, 1);
     activate(id, y + <usize>r * stride + off, zp, 1, width, alpha);
   }
 }

@@ -11,7 +11,7 @@ import { fusable, STEP_BLOCK } from './gradient-step';
 import { sumColumns } from './bias';
 import { gatherBatch } from './batch';
 import { denseForward } from './dense';
-import { activateBackward } from './epilogue';
+import { activateBackward, NON_FINITE_Z } from './epilogue';
 import {
   binaryCrossEntropyLoss, binaryCrossEntropyGrad, meanSquaredErrorLoss, meanSquaredErrorGrad,
   softmaxCrossEntropyLossGrad, binaryCrossEntropyLogitsLoss, binaryCrossEntropyLogitsGrad,
@@ -112,11 +112,13 @@ export function trainEpochs(plan: usize, epochs: i32, done: usize): void {
         // A loss on logits reads z: the output layer's softmax or sigmoid is left out (its y is
         // never read during a run; the host computes the last batch's y from z when the run returns).
         const id = fused && l == layers - 1 ? ActivationId.Linear : intField(r, L.Activation);
+        store<i32>(NON_FINITE_Z, 0);
         denseForward(
           ptrField(r, L.Z), ptrField(r, L.Y), ptrField(r, L.X), ptrField(r, L.W) + live, ptrField(r, L.B) + live,
           rows, intField(r, L.Out), intField(r, L.In), id, realField(r, L.Alpha),
         );
-        const z = ptrField(r, L.Z), at = firstNonFinite(z, rows * intField(r, L.Out));
+        // biasActivate flags a non-finite z where it makes each block; only then is z searched
+        const z = ptrField(r, L.Z), at = load<i32>(NON_FINITE_Z) != 0 ? firstNonFinite(z, rows * intField(r, L.Out)) : -1;
         if (at >= 0) {
           failedLayer = l + 1;
           value = <f64>load<f32>(z + (<usize>at << 2));

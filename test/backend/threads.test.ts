@@ -4,7 +4,9 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { backendInfo, init, matmul, Matrix, NeuralNetwork, RandomState, ReLU, setThreads, shutdown, Softmax, SoftmaxCrossEntropy, Tanh } from '../../src/index.js';
+import {
+  backendInfo, init, matmul, Matrix, NeuralNetwork, RandomState, ReLU, setThreads, shutdown, Sigmoid, Softmax, SoftmaxCrossEntropy, Tanh, TrainingDivergedError,
+} from '../../src/index.js';
 import { backend } from '../../src/backend/load.js';
 import { ControlField } from '../../src/backend/contract.js';
 import { StepByStep } from '../support/step-by-step.js';
@@ -46,6 +48,34 @@ describe('threads', () => {
     };
     const one = await runWith(1), two = await runWith(2);
     expect(two.loss).toEqual(one.loss);
+    expect(two.w).toEqual(one.w);
+  });
+
+  it("a z that overflows only in the columns the other thread makes stops training as divergence, as on 1 thread", async () => {
+    // each thread checks the block of z it makes (epilogue.ts NON_FINITE_Z); columns 240–255 of
+    // layer 0's z overflow (3e38 weights), in the second share of 256 columns
+    const { x, y } = data(64, 64, 1, 9);
+    const start = new NeuralNetwork([64, 256, 1], [new ReLU(), new Sigmoid()], { seed: 2 });
+    const doc = start.toJSON();
+    start.dispose();
+    doc.layers[0]!.weights = doc.layers[0]!.weights.map((w, i) => (i % 256 >= 240 ? 3e38 : w));
+    const runWith = async (threads: number) => {
+      await setThreads(threads);
+      const net = NeuralNetwork.fromJSON(doc);
+      let error: unknown = null;
+      try {
+        net.train(x, y, { epochs: 2, batchSize: 64, learningRate: 0.01, loss: 'binaryCrossEntropy' });
+      } catch (e) {
+        error = e;
+      }
+      const w = net.layers.map((l) => Array.from(l.weights.data));
+      net.dispose();
+      return { error, w };
+    };
+    const one = await runWith(1), two = await runWith(2);
+    expect(two.error).toBeInstanceOf(TrainingDivergedError);
+    expect((two.error as Error).message).toMatch(/layer 0's x·W \+ b became Infinity at epoch 0/);
+    expect((two.error as Error).message).toBe((one.error as Error).message);
     expect(two.w).toEqual(one.w);
   });
 
