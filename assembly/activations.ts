@@ -116,17 +116,20 @@ export function sigmoidForward(out: usize, x: usize, rows: i32, cols: i32, alpha
 }
 
 export function sigmoidDerivative(out: usize, x: usize, rows: i32, cols: i32, alpha: f32): void {
+  // s = sigmoid(x) first (the same bits as sigmoidForward's), then s(1 − s) in place: one copy
+  // of the exponential's code instead of two (this is Activation.backward's, not training's)
+  sigmoidForward(out, x, rows, cols, alpha);
   const end = bytes(rows, cols);
   let i: usize = 0;
   if (ASC_FEATURE_SIMD) {
     const one = one4();
     for (; i + 16 <= end; i += 16) {
-      const s = sigmoidf4(v128.load(x + i));
+      const s = v128.load(out + i);
       v128.store(out + i, f32x4.mul(s, f32x4.sub(one, s)));
     }
   }
   for (; i < end; i += 4) {
-    const s = sigmoidf(load<f32>(x + i));
+    const s = load<f32>(out + i);
     store<f32>(out + i, s * (1 - s));
   }
 }
@@ -157,17 +160,19 @@ export function tanhForward(out: usize, x: usize, rows: i32, cols: i32, alpha: f
 }
 
 export function tanhDerivative(out: usize, x: usize, rows: i32, cols: i32, alpha: f32): void {
+  // t = tanh(x) first (tanhForward's bits), then 1 − t² in place, as sigmoidDerivative does
+  tanhForward(out, x, rows, cols, alpha);
   const end = bytes(rows, cols);
   let i: usize = 0;
   if (ASC_FEATURE_SIMD) {
     const one = one4();
     for (; i + 16 <= end; i += 16) {
-      const t = tanhf4(v128.load(x + i));
+      const t = v128.load(out + i);
       v128.store(out + i, f32x4.sub(one, f32x4.mul(t, t)));
     }
   }
   for (; i < end; i += 4) {
-    const t = tanhf(load<f32>(x + i));
+    const t = load<f32>(out + i);
     store<f32>(out + i, 1 - t * t);
   }
 }

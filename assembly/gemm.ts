@@ -24,9 +24,9 @@
 // thread done with its own share takes the unclaimed chunks of the others (parallelProduct,
 // productShare).
 
-import { ActivationId, Command, ProductJob } from '../src/backend/contract';
+import { ActivationId, Command, ProductFlag, ProductJob } from '../src/backend/contract';
 import { biasActivate } from './epilogue';
-import { stepTile } from './gradient-step';
+import { stepPacked, stepTile } from './gradient-step';
 import { activeThreads, chunkUnits, join, jobWord, panelShare, post, runShares } from './threads';
 
 const KC: usize = 400;
@@ -78,8 +78,8 @@ function multiply(c: usize, a: usize, b: usize, m: i32, n: i32, k: i32, transA: 
   const bcs: usize = transB ? K << 2 : 4;
   if (ASC_FEATURE_SIMD) {
     if (scratch != 0 && M >= 4 && N >= 8 && work(M, N, K) >= PACK_MIN_WORK) {
-      if (ASC_FEATURE_THREADS && parallelProduct(c, a, b, M, N, K, transA, transB, acc, 0, 0, 0, 0, 0)) return;
-      packedMultiply(c, a, b, M, N, K, ars, acs, brs, bcs, acc, 0, N, 0, 0, 0, 0, 0);
+      if (ASC_FEATURE_THREADS && parallelProduct(c, a, b, M, N, K, transA, transB, acc, 0, 0, 0, 0, 0, 0, false)) return;
+      packedMultiply(c, a, b, M, N, K, ars, acs, brs, bcs, acc, 0, N, 0, 0, 0, 0, 0, 0, false);
     } else if (!transB) {
       rowsTimesPanel(c, a, b, M, N, K, ars, acs, brs, acc);
     } else if (!transA) {
@@ -302,18 +302,72 @@ function madd(a: v128, b: v128, c: v128): v128 {
 }
 
 /**
- * C = A·B (no transposes, overwrite) followed by an epilogue on each block of rows while it is in
- * cache: C += bias (row broadcast), y = f(C) for activation `id` (see dense.ts). Returns false,
- * doing nothing, when the product is not one the packed path takes in a single column pass;
- * the caller then runs gemm and the epilogue separately.
+ * Bytes of a K×N weight matrix packed as the forward product packs it (gemmWithEpilogue's
+ * `panels`): for each K block, the panels of 8 columns (the last 8 or 4, zero-padded), each block
+ * deep. 0 where the product does not pack its weights (no SIMD, N < 8 or N > NC).
  */
-export function gemmWithEpilogue(c: usize, a: usize, b: usize, m: i32, n: i32, k: i32, y: usize, bias: usize, id: i32, alpha: f32): bool {
-  if (!ASC_FEATURE_SIMD) return false;
+export function forwardPanelBytes(k: i32, n: i32): i32 {
+  if (!ASC_FEATURE_SIMD || k <= 0 || n < 8 || <usize>n > NC) return 0;
+  return <i32>(<usize>k * paddedWidth(<usize>n) * 4);
+}
+
+/** Floats in a row of N columns packed into panels: 8 per panel, the last one 8 or 4 wide. */
+@inline function paddedWidth(N: usize): usize {
+  const rest = N & 7;
+  return rest == 0 ? N : N - rest + (rest > 4 ? 8 : 4);
+}
+
+/**
+ * Whether a fused step (gemmStep) can read and write K×N weights in the forward's panel layout
+ * (the step's `Packed`): every 4×8 tile of them is then rows p..p+3 of one panel of one K block
+ * (128 contiguous bytes), which needs N a multiple of 8 and no 4-row tile across two K blocks.
+ */
+export function stepKeepsPanels(k: i32, n: i32): bool {
+  return forwardPanelBytes(k, n) > 0 && n % 8 == 0 && blockDepth(<usize>k) % 4 == 0;
+}
+
+/**
+ * Whether gemmWithEpilogue of an M×K · K×N product reads B from the panels it is given (returns 2
+ * with panels), so a caller whose panels alone are current can tell when it must unpack them first.
+ */
+export function forwardReadsPanels(m: i32, n: i32, k: i32): bool {
   const M = <usize>m, N = <usize>n, K = <usize>k;
-  if (scratch == 0 || M < 4 || N < 8 || N > NC || K == 0 || work(M, N, K) < PACK_MIN_WORK) return false;
-  if (ASC_FEATURE_THREADS && parallelProduct(c, a, b, M, N, K, false, false, false, y, bias, id, alpha, 0)) return true;
-  packedMultiply(c, a, b, M, N, K, K << 2, 4, N << 2, 4, false, 0, N, y, bias, id, alpha, 0);
-  return true;
+  return ASC_FEATURE_SIMD && scratch != 0 && M >= 4 && N >= 8 && N <= NC && K > 0 && work(M, N, K) >= PACK_MIN_WORK && !sharedByRows(M, K, 0);
+}
+
+/** Write K×N row-major weights at `dst` from the forward panels at `src` (forwardPanelBytes(k, n) of them; n a multiple of 8). */
+export function unpackPanels(dst: usize, src: usize, k: i32, n: i32): void {
+  const K = <usize>k, N = <usize>n, depth = blockDepth(K), rowBytes = N << 2;
+  for (let top: usize = 0; top < K; top += depth) {
+    const kc = min(depth, K - top);
+    for (let j: usize = 0; j < N; j += 8) {
+      const panel = src + ((top * N + j * kc) << 2);
+      for (let p: usize = 0; p < kc; p++) {
+        memory.copy(dst + (top + p) * rowBytes + (j << 2), panel + (p << 5), 32);
+      }
+    }
+  }
+}
+
+/**
+ * C = A·B (no transposes, overwrite) followed by an epilogue on each block of rows while it is in
+ * cache: C += bias (row broadcast), y = f(C) for activation `id` (see dense.ts). Returns 0, doing
+ * nothing, when the product is not one the packed path takes in a single column pass; the caller
+ * then runs gemm and the epilogue separately. With `panels` (forwardPanelBytes of room; 0: none),
+ * B is read from there, packed as this product packs it (after packing it there when `fill`),
+ * and the result is 2; else, or when the shares would be of rows (each thread packing all of B),
+ * B is packed into scratch and the result is 1.
+ */
+export function gemmWithEpilogue(
+  c: usize, a: usize, b: usize, m: i32, n: i32, k: i32, y: usize, bias: usize, id: i32, alpha: f32, panels: usize, fill: bool,
+): i32 {
+  if (!ASC_FEATURE_SIMD) return 0;
+  const M = <usize>m, N = <usize>n, K = <usize>k;
+  if (scratch == 0 || M < 4 || N < 8 || N > NC || K == 0 || work(M, N, K) < PACK_MIN_WORK) return 0;
+  if (sharedByRows(M, K, 0)) panels = 0;
+  if (ASC_FEATURE_THREADS && parallelProduct(c, a, b, M, N, K, false, false, false, y, bias, id, alpha, 0, panels, fill)) return panels != 0 ? 2 : 1;
+  packedMultiply(c, a, b, M, N, K, K << 2, 4, N << 2, 4, false, 0, N, y, bias, id, alpha, 0, panels, fill);
+  return panels != 0 ? 2 : 1;
 }
 
 /**
@@ -327,15 +381,15 @@ export function gemmStep(c: usize, a: usize, b: usize, m: i32, n: i32, k: i32, s
   if (!ASC_FEATURE_SIMD) return false;
   const M = <usize>m, N = <usize>n, K = <usize>k;
   if (scratch == 0 || M % 4 != 0 || N % 8 != 0 || N > NC || K == 0 || K > KC || work(M, N, K) < PACK_MIN_WORK) return false;
-  if (ASC_FEATURE_THREADS && parallelProduct(c, a, b, M, N, K, true, false, false, 0, 0, 0, 0, step)) return true;
-  packedMultiply(c, a, b, M, N, K, 4, M << 2, N << 2, 4, false, 0, N, 0, 0, 0, 0, step);
+  if (ASC_FEATURE_THREADS && parallelProduct(c, a, b, M, N, K, true, false, false, 0, 0, 0, 0, step, 0, false)) return true;
+  packedMultiply(c, a, b, M, N, K, 4, M << 2, N << 2, 4, false, 0, N, 0, 0, 0, 0, step, 0, false);
   return true;
 }
 
 function packedMultiply(
   c: usize, a: usize, b: usize, M: usize, N: usize, K: usize,
   ars: usize, acs: usize, brs: usize, bcs: usize, acc: bool,
-  j0: usize, j1: usize, y: usize, bias: usize, id: i32, alpha: f32, step: usize,
+  j0: usize, j1: usize, y: usize, bias: usize, id: i32, alpha: f32, step: usize, panels: usize, fill: bool,
 ): void {
   const rowBytes = N << 2;
   if (K == 0) {
@@ -350,9 +404,12 @@ function packedMultiply(
       const accumulate = acc || pc > 0;
       const aBlock = a + pc * acs;
       // Pack all of B[pc..pc+kc, jc..jc+nc] into panels of width 8 (the last 8 or 4, zero-padded),
-      // then sweep row blocks of MC rows of A (kept in L2) across the panels (each in L1).
-      let panel = scratch;
-      for (let jp: usize = 0; jp < nc; ) {
+      // then sweep row blocks of MC rows of A (kept in L2) across the panels (each in L1). Kept
+      // panels (one column pass: N ≤ NC) hold every K block's in turn, each block's panels of
+      // 8 before jc taking jc·kc floats.
+      const panels0 = panels != 0 ? panels + ((pc * paddedWidth(N) + jc * kc) << 2) : scratch;
+      let panel = panels0;
+      if (panels == 0 || fill) for (let jp: usize = 0; jp < nc; ) {
         const left = nc - jp;
         const width: usize = left > 4 ? 8 : 4;
         packPanel(panel, b + pc * brs + (jc + jp) * bcs, kc, width, min(width, left), brs, bcs);
@@ -362,20 +419,32 @@ function packedMultiply(
       if (step != 0) {
         // A fused step (whole 4×8 tiles, one K block: see gemmStep) reads and writes the weights
         // at each tile: sweep each 4-row strip across the panels, so those rows are walked left
-        // to right (each cache line once), with the strip of A kept in L1.
+        // to right (each cache line once), with the strip of A kept in L1. Weights in the
+        // forward's panel layout (the step's Packed; see stepKeepsPanels) have each tile's rows
+        // 32 bytes apart, in the panel of its columns in the K block of its rows.
+        const packed = stepPacked(step);
+        const depth = packed ? blockDepth(M) : 0;
         for (let i: usize = 0; i < M; i += 4) {
           panel = scratch;
           const cp = c + i * rowBytes + (jc << 2);
+          let off = i * rowBytes + (jc << 2), next: usize = 32, rows = rowBytes;
+          if (packed) {
+            const top = (i / depth) * depth;
+            next = min(depth, M - top) << 5; // one panel of this K block
+            off = ((top * N + (i - top) * 8) << 2) + (jc >> 3) * next;
+            rows = 32;
+          }
           for (let jp: usize = 0; jp < nc; jp += 8) {
-            tile4x8(cp + (jp << 2), aBlock + i * ars, panel, kc, ars, acs, rowBytes, 8, false, step, cp + (jp << 2) - c);
+            tile4x8(cp + (jp << 2), aBlock + i * ars, panel, kc, ars, acs, rows, 8, false, step, off);
             panel += kc << 5;
+            off += next;
           }
         }
         continue;
       }
       for (let ic: usize = 0; ic < M; ic += MC) {
         const iEnd = min(M, ic + MC);
-        panel = scratch;
+        panel = panels0;
         for (let jp: usize = 0; jp < nc; ) {
           const left = nc - jp;
           const width: usize = left > 4 ? 8 : 4;
@@ -461,7 +530,8 @@ function finish8(cp: usize, lo: v128, hi: v128, valid: usize, acc: bool): void {
 
 /**
  * The micro-kernel: a 4×8 tile of C over a kc-deep packed panel. With a `step` block (see
- * gradient-step.ts) the tile goes to the SGD step instead of C (`off`: its byte offset in C).
+ * gradient-step.ts) the tile goes to the SGD step instead of C (`off`: the byte offset of its
+ * weights, `rowBytes` apart, in the step's copies of them).
  */
 @inline export function tile4x8(cp: usize, ap: usize, bp: usize, kc: usize, ars: usize, acs: usize, rowBytes: usize, valid: usize, acc: bool, step: usize, off: usize): void {
   let c0a = f32x4.splat(0), c0b = f32x4.splat(0), c1a = f32x4.splat(0), c1b = f32x4.splat(0);
@@ -543,20 +613,28 @@ const PARALLEL_MIN_WORK: u64 = 1 << 17;
 const CHUNK_MAX_A_BYTES: usize = 256 << 10;
 
 /**
+ * Whether a product split across threads is split by rows: when A's K block is too large for L2
+ * (then each thread packs all of B), but not for a fused step (whose tiles are located by their
+ * place in the whole product).
+ */
+@inline function sharedByRows(M: usize, K: usize, step: usize): bool {
+  return step == 0 && M * blockDepth(K) * 4 > CHUNK_MAX_A_BYTES;
+}
+
+/**
  * Run a packed product on all active threads when it is large enough; returns false (nothing
  * done) when it should stay on this thread. Softmax's epilogue needs whole rows, so with a split
  * it runs here after the others are done.
  */
 function parallelProduct(
   c: usize, a: usize, b: usize, M: usize, N: usize, K: usize, transA: bool, transB: bool, acc: bool,
-  y: usize, bias: usize, id: i32, alpha: f32, step: usize,
+  y: usize, bias: usize, id: i32, alpha: f32, step: usize, panels: usize, fill: bool,
 ): bool {
   const threads = activeThreads();
   if (threads < 2 || N < 16 || work(M, N, K) < PARALLEL_MIN_WORK) return false;
   store<i32>(jobWord(ProductJob.C), <i32>c); store<i32>(jobWord(ProductJob.A), <i32>a); store<i32>(jobWord(ProductJob.B), <i32>b);
   store<i32>(jobWord(ProductJob.M), <i32>M); store<i32>(jobWord(ProductJob.N), <i32>N); store<i32>(jobWord(ProductJob.K), <i32>K);
-  store<i32>(jobWord(ProductJob.TransA), transA ? 1 : 0); store<i32>(jobWord(ProductJob.TransB), transB ? 1 : 0);
-  store<i32>(jobWord(ProductJob.Accumulate), acc ? 1 : 0); store<i32>(jobWord(ProductJob.Y), <i32>y);
+  store<i32>(jobWord(ProductJob.Y), <i32>y); store<i32>(jobWord(ProductJob.Panels), <i32>panels);
   store<i32>(jobWord(ProductJob.Bias), <i32>bias); store<i32>(jobWord(ProductJob.Activation), id);
   store<f32>(jobWord(ProductJob.Alpha), alpha); store<i32>(jobWord(ProductJob.Step), <i32>step);
   // Each thread's share in chunks. Split by column panels, every chunk reads all of A's K block:
@@ -564,11 +642,13 @@ function parallelProduct(
   // (predict() on 10,000 rows: 15 MB per block) is split by rows instead (each thread packing all
   // of B, each chunk reading only its rows of A), but for a fused step, whose tiles are located by
   // their place in the whole product (one chunk of columns per share then).
-  const rows = M * blockDepth(K) * 4 > CHUNK_MAX_A_BYTES;
-  const byRows = rows && step == 0;
+  const rows = sharedByRows(M, K, 0);
+  const byRows = sharedByRows(M, K, step);
   const share = byRows ? (M + <usize>threads - 1) / <usize>threads : (((N + 7) >> 3) + <usize>threads - 1) / <usize>threads;
   const chunk = byRows ? chunkUnits(share, 4) : (rows ? share : chunkUnits(share, 1)) << 3;
-  store<i32>(jobWord(ProductJob.ByRows), byRows ? 1 : 0);
+  const flags = (transA ? ProductFlag.TransA : 0) | (transB ? ProductFlag.TransB : 0) | (acc ? ProductFlag.Accumulate : 0) |
+    (byRows ? ProductFlag.ByRows : 0) | (fill ? ProductFlag.FillPanels : 0);
+  store<i32>(jobWord(ProductJob.Flags), flags);
   const generation = post(Command.Product, threads, chunk, byRows ? productRowStart : productColumnStart);
   productShare(0, threads, generation);
   if (join() && y != 0 && id == ActivationId.Softmax) biasActivate(c, y, bias, <i32>N, 0, <i32>M, 0, <i32>N, id, alpha);
@@ -581,7 +661,7 @@ function parallelProduct(
  * still unclaimed.
  */
 export function productShare(id: i32, threads: i32, generation: i32): void {
-  if (load<i32>(jobWord(ProductJob.ByRows)) != 0) runShares(id, threads, generation, productRowStart, productRows);
+  if ((load<i32>(jobWord(ProductJob.Flags)) & ProductFlag.ByRows) != 0) runShares(id, threads, generation, productRowStart, productRows);
   else runShares(id, threads, generation, productColumnStart, productColumns);
 }
 
@@ -612,7 +692,8 @@ function productColumns(j0: usize, j1: usize): void {
  */
 function productBlock(i0: usize, i1: usize, j0: usize, j1: usize): void {
   const M = <usize>load<i32>(jobWord(ProductJob.M)), N = <usize>load<i32>(jobWord(ProductJob.N)), K = <usize>load<i32>(jobWord(ProductJob.K));
-  const transA = load<i32>(jobWord(ProductJob.TransA)) != 0, transB = load<i32>(jobWord(ProductJob.TransB)) != 0;
+  const flags = load<i32>(jobWord(ProductJob.Flags));
+  const transA = (flags & ProductFlag.TransA) != 0, transB = (flags & ProductFlag.TransB) != 0;
   const ars: usize = transA ? 4 : K << 2, acs: usize = transA ? M << 2 : 4;
   const brs: usize = transB ? 4 : N << 2, bcs: usize = transB ? K << 2 : 4;
   const act = load<i32>(jobWord(ProductJob.Activation));
@@ -621,8 +702,8 @@ function productBlock(i0: usize, i1: usize, j0: usize, j1: usize): void {
   const skip = i0 * (N << 2);
   packedMultiply(
     <usize>load<i32>(jobWord(ProductJob.C)) + skip, <usize>load<i32>(jobWord(ProductJob.A)) + i0 * ars, <usize>load<i32>(jobWord(ProductJob.B)),
-    i1 - i0, N, K, ars, acs, brs, bcs, load<i32>(jobWord(ProductJob.Accumulate)) != 0,
+    i1 - i0, N, K, ars, acs, brs, bcs, (flags & ProductFlag.Accumulate) != 0,
     j0, j1, y == 0 ? 0 : y + skip, <usize>load<i32>(jobWord(ProductJob.Bias)), act, load<f32>(jobWord(ProductJob.Alpha)),
-    <usize>load<i32>(jobWord(ProductJob.Step)),
+    <usize>load<i32>(jobWord(ProductJob.Step)), <usize>load<i32>(jobWord(ProductJob.Panels)), (flags & ProductFlag.FillPanels) != 0,
   );
 }

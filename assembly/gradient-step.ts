@@ -4,11 +4,16 @@
 // faster). The loop keeps two copies of the weights, so the step reads one (Param) and writes
 // the other (Out), and the dX product can still read the weights before the step. Each element
 // gets regularizeGrad's then sgdUpdate's own rule (optimizers.ts regularizedVec, sgdVec), so the
-// results are bit-identical. Adam is not fused: with its two moments the tile touches five arrays
-// in four rows at once. The step measured 7–10% slower than Adam's own streaming pass on a Zen 1
-// (W4, 1 thread); on a Zen 5, 1% faster on 1 thread but 0.6–0.9× the speed on 2 (its square
-// roots and divisions did not overlap the product's multiplies). The step's settings are a
-// `GradientStep` block from the TS ↔ kernel contract.
+// results are bit-identical. The first layer's two copies can also be in the forward product's
+// panel layout (`Packed`: network.ts keeps them so, and its forward then never packs them; a tile
+// is then 128 contiguous bytes of each copy). Adam is not fused: with its two moments the tile
+// touches five arrays in four rows at once. The step measured 7–10% slower than Adam's own
+// streaming pass on a Zen 1 (W4, 1 thread); on a Zen 5, 1% faster on 1 thread but 0.6–0.9× the
+// speed on 2 (its square roots and divisions did not overlap the product's multiplies), and
+// slower still run a tile late, one vector of the previous tile's step after each eighth of the
+// next tile's product (W4 0.85–0.95×: Adam's pass is bound by the core's divider, 2.7 ns a
+// vector of 4 even in L1, and did not overlap the multiplies that way either). The step's
+// settings are a `GradientStep` block from the TS ↔ kernel contract.
 
 import { GradientStep as S, OptimizerId } from '../src/backend/contract';
 import { regularizedVec, sgdVec } from './optimizers';
@@ -23,6 +28,11 @@ export const STEP_BLOCK: usize = memory.data(S.Words * 4, 16);
 /** Whether an optimizer has a fused step (SGD; the others update in their own pass). */
 export function fusable(kind: i32): bool {
   return kind == OptimizerId.SGD;
+}
+
+/** Whether the weights of the step in block `d` (both copies) are in the forward's panel layout (see gemm.ts stepKeepsPanels). */
+@inline export function stepPacked(d: usize): bool {
+  return load<i32>(word(d, S.Packed)) != 0;
 }
 
 /**

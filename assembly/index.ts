@@ -36,7 +36,7 @@ export function simdEnabled(): i32 {
   return ASC_FEATURE_SIMD ? 1 : 0;
 }
 
-export { trainEpochs } from './network';
+export { trainEpochs, trainingPanelBytes } from './network';
 export { profileTime, profileReset } from './profile';
 export { denseForward } from './dense';
 export { accuracyCount } from './metrics';

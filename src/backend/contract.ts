@@ -136,8 +136,27 @@ export enum PlanLayerField {
   Activation = 11,
   /** f32: LeakyReLU's slope. */
   Alpha = 12,
+  /**
+   * ptrs: room for the weights packed as the forward product packs them, one for the copy in the
+   * parameters and one for the copy in the backup (assembly/network.ts trainingPanelBytes each;
+   * 0: none): the first layer's, with SGD, are then stepped in that layout and never packed again.
+   */
+  Panels = 13,
+  OtherPanels = 14,
+  /** i32, the training loop's own: which copy of the weights is current ({@link PanelState}). */
+  PanelState = 15,
   /** Words per layer row. */
   Words = 16,
+}
+
+/** Where a layer's current weights are during a training call ({@link PlanLayerField.PanelState}). */
+export enum PanelState {
+  /** In the row-major copies only (the panels are not current). */
+  RowMajor = 0,
+  /** In both: the live panels were packed from the row-major weights. */
+  Both = 1,
+  /** In the panels only: the steps since have written only the panels. */
+  Panels = 2,
 }
 
 /**
@@ -230,20 +249,34 @@ export enum ProductJob {
   M = 3,
   N = 4,
   K = 5,
-  TransA = 6,
-  TransB = 7,
-  Accumulate = 8,
+  /** i32: {@link ProductFlag}s. */
+  Flags = 6,
   /** ptr: activation output of the fused epilogue (0: none). */
-  Y = 9,
-  Bias = 10,
+  Y = 7,
+  Bias = 8,
   /** i32: an {@link ActivationId}. */
-  Activation = 11,
+  Activation = 9,
   /** f32. */
-  Alpha = 12,
+  Alpha = 10,
   /** ptr: a {@link GradientStep} applied to each tile of the product instead of storing it (0: none). */
-  Step = 13,
-  /** i32: 1 when the shares are of rows (A's K block too large for L2), 0 when of column panels. */
-  ByRows = 14,
+  Step = 11,
+  /**
+   * ptr: B already packed in the forward's panel layout, kept across training steps (0: B is
+   * packed into each thread's scratch); with {@link ProductFlag.FillPanels}, packed there first.
+   */
+  Panels = 12,
+}
+
+/** Bits of a product job's {@link ProductJob.Flags} word. */
+export enum ProductFlag {
+  TransA = 1,
+  TransB = 2,
+  /** C += op(A)·op(B) instead of C = op(A)·op(B). */
+  Accumulate = 4,
+  /** The shares are of rows (A's K block too large for L2), not of column panels. */
+  ByRows = 8,
+  /** Pack B into the kept panels at {@link ProductJob.Panels} before using them. */
+  FillPanels = 16,
 }
 
 /**
@@ -260,6 +293,11 @@ export enum GradientStep {
   /** f32s: the penalties (the gradient is regularized first when either is not 0). */
   L1 = 3,
   L2 = 4,
+  /**
+   * i32: 1 when Out and Param hold the weights in the forward's panel layout (as the forward
+   * product packs them: assembly/gemm.ts forwardPanelBytes, stepKeepsPanels), 0 when row-major.
+   */
+  Packed = 5,
   /** Words in the block. */
   Words = 8,
 }

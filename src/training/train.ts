@@ -218,6 +218,10 @@ export class Trainer {
       .double(F.Pow1, state.pow1).double(F.Pow2, state.pow2);
     layers.forEach((l, i) => {
       const act = activationKernel(l.activation)!;
+      // room for the weights packed as the forward product reads them, where the kernels step them so (two copies)
+      const panelBytes = be.kernels.trainingPanelBytes(i, l.inputs, l.outputs, optimizer.id);
+      const panels = panelBytes > 0 ? this.alloc(2 * panelBytes, `${op}: layer ${i}'s packed weights`).ptr : 0;
+      w.layerInt(i, LF.Panels, panels).layerInt(i, LF.OtherPanels, panels && panels + panelBytes);
       w.layerInt(i, LF.In, l.inputs).layerInt(i, LF.Out, l.outputs)
         .layerInt(i, LF.X, i ? layers[i - 1]!.y : full ? this.train.x : l.xOwn)
         .layerInt(i, LF.W, l.w).layerInt(i, LF.B, l.b).layerInt(i, LF.DW, l.dw).layerInt(i, LF.DB, l.db)

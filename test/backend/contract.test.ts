@@ -3,7 +3,8 @@
 // the plain-TS reference twins, not by comparing the numbers with themselves).
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  ActivationId, CLAIM_STRIDE, Command, ControlField, GatherJob, LossId, MAX_THREADS, OptimizerId, PlanField, PlanLayerField, ProductJob, UpdateJob,
+  ActivationId, CLAIM_STRIDE, Command, ControlField, GatherJob, GradientStep, LossId, MAX_THREADS, OptimizerId, PanelState, PlanField, PlanLayerField,
+  ProductFlag, ProductJob, UpdateJob,
 } from '../../src/backend/contract.js';
 import {
   Adam, BinaryCrossEntropy, BinaryCrossEntropyFromLogits, init, LeakyReLU, Linear, MeanSquaredError, Momentum, NeuralNetwork,
@@ -20,10 +21,16 @@ const values = (e: object) => Object.values(e).filter((v): v is number => typeof
 
 describe('contract layouts', () => {
   it('every enum has distinct values', () => {
-    for (const e of [ActivationId, LossId, OptimizerId, PlanField, PlanLayerField, ControlField, Command, ProductJob, UpdateJob, GatherJob]) {
+    for (const e of [ActivationId, LossId, OptimizerId, PlanField, PlanLayerField, ControlField, Command, ProductJob, UpdateJob, GatherJob, GradientStep, PanelState]) {
       const v = values(e);
       expect(new Set(v).size).toBe(v.length);
     }
+  });
+  it('product flags are distinct bits, and the step block\'s fields fit it', () => {
+    const bits = values(ProductFlag);
+    for (const b of bits) expect(b & (b - 1), `${b} is one bit`).toBe(0);
+    expect(bits.reduce((a, b) => a | b, 0)).toBe(bits.reduce((a, b) => a + b, 0));
+    expect(Math.max(...values(GradientStep).filter((v) => v !== GradientStep.Words))).toBeLessThan(GradientStep.Words);
   });
   it('plan header fields fit the header, and its f64 fields are aligned and overlap nothing', () => {
     const fields = values(PlanField).filter((v) => v !== PlanField.HeaderWords);

@@ -1,0 +1,122 @@
+// With SGD, the first layer's weights are stepped in the forward product's panel layout during a
+// training call (assembly/network.ts: trainingPanelBytes; the fused step reads and writes two
+// copies of packed panels, and no forward packs them again), and its row-major weights are
+// written from the panels when the call returns, when training diverges, and before a forward or
+// a step that would not read panels (a last batch of fewer than 4 rows, a step too small to
+// fuse). The step-by-step path (the host calling one kernel at a time, as it does when train()
+// has an onBatch callback) has no panels and no fused step: every case must end with its bits, on
+// the simd build and on two threads of the threads build.
+//
+// Cases: two K blocks of 392 rows (784 inputs) with a last batch of 2 rows; a layer too small to
+// fuse a 1-row step (8×8), whose panels go back and forth; batches of 512 rows, too deep to fuse
+// (a step from row-major weights after steps in the panels), then one of 100; the l2 penalty;
+// shuffled epochs (one kernel call each); training that diverges mid-epoch (the weights before the
+// step that overflowed come back, from the panels), and on a last batch of 2 rows (from the
+// row-major copies, just written from the panels).
+//
+// init() picks one build per process, so each build trains in a child process of its own.
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const root = fileURLToPath(new URL('../..', import.meta.url));
+
+type Build = 'simd' | 'threads';
+interface Result { loss?: string[]; error?: string; layers: { weights: string; bias: string }[] }
+
+/** A script that trains every case on `build`, through the kernel loop and step by step, and prints each result. */
+const script = (build: Build) => `
+import { init, backendInfo, NeuralNetwork, RandomState, ReLU, Tanh, Linear, Softmax } from ${JSON.stringify(root + 'src/index.ts')};
+await init({ threads: ${build === 'threads' ? 2 : 1}, simd: true, relaxedSimd: false });
+const rng = new RandomState(11);
+const rows = (n, inputs, outputs, onehot) => {
+  const x = Array.from({ length: n }, () => Array.from({ length: inputs }, () => rng.random() * 2 - 1));
+  const y = x.map((r) => Array.from({ length: outputs }, (_, j) => onehot ? (Math.floor(Math.abs(r[0]) * outputs) === j ? 1 : 0) : Math.sin(r[j % inputs] * 3 + j)));
+  return [x, y];
+};
+const bits = (m) => Array.from(new Uint32Array(Float32Array.from(m.data).buffer), (b) => b.toString(16)).join(' ');
+const cases = {
+  'two K blocks, a last batch of 2 rows': {
+    sizes: [784, 16, 3], acts: () => [new ReLU(), new Softmax()], data: rows(64 * 3 + 2, 784, 3, true),
+    options: { epochs: 3, batchSize: 64, learningRate: 0.05, optimizer: 'sgd', loss: 'softmaxCrossEntropy', shuffle: false },
+  },
+  'shuffled epochs, l2': {
+    sizes: [784, 16, 3], acts: () => [new ReLU(), new Softmax()], data: rows(64 * 3 + 2, 784, 3, true),
+    options: { epochs: 3, batchSize: 64, learningRate: 0.05, optimizer: 'sgd', loss: 'softmaxCrossEntropy', shuffle: true, seed: 4, l2: 1e-2 },
+  },
+  'a 1-row step too small to fuse': {
+    sizes: [8, 8, 2], acts: () => [new Tanh(), new Linear()], data: rows(64 * 2 + 1, 8, 2, false),
+    options: { epochs: 4, batchSize: 64, learningRate: 0.05, optimizer: 'sgd', loss: 'mse', shuffle: true, seed: 2 },
+  },
+  'batches too deep to fuse, then one that fuses': {
+    sizes: [8, 8, 2], acts: () => [new Tanh(), new Linear()], data: rows(512 + 100, 8, 2, false),
+    options: { epochs: 3, batchSize: 512, learningRate: 0.05, optimizer: 'sgd', loss: 'mse', shuffle: false },
+  },
+  'diverging on a last batch of 2 rows': {
+    sizes: [784, 16, 3], acts: () => [new ReLU(), new Linear()],
+    data: ((d) => { d[0][d[0].length - 1].fill(3e38); return d; })(rows(64 * 3 + 2, 784, 3, false)), // its x·W overflows
+    options: { epochs: 2, batchSize: 64, learningRate: 0.01, optimizer: 'sgd', loss: 'mse', shuffle: false },
+  },
+  'diverging mid-epoch': {
+    sizes: [784, 16, 3], acts: () => [new ReLU(), new Linear()], data: rows(64 * 6, 784, 3, false),
+    options: { epochs: 2, batchSize: 64, learningRate: 40, optimizer: 'sgd', loss: 'mse', shuffle: false },
+  },
+};
+const out = { threads: backendInfo().threads };
+for (const [name, c] of Object.entries(cases)) {
+  for (const path of ['kernel loop', 'step by step']) {
+    const net = new NeuralNetwork(c.sizes, c.acts(), { seed: 5, init: 'he' });
+    const r = { };
+    try {
+      const options = path === 'kernel loop' ? c.options : { ...c.options, onBatch: () => {} };
+      r.loss = net.train(c.data[0], c.data[1], options).loss.map((v) => v.toString());
+    } catch (e) {
+      r.error = e.name + ': ' + e.message;
+    }
+    r.layers = net.layers.map((l) => ({ weights: bits(l.weights), bias: bits(l.bias) }));
+    out[name + ': ' + path] = r;
+    net.dispose();
+  }
+}
+console.log(JSON.stringify(out));
+`;
+
+const CASES = [
+  'two K blocks, a last batch of 2 rows', 'shuffled epochs, l2', 'a 1-row step too small to fuse', 'batches too deep to fuse, then one that fuses',
+  'diverging on a last batch of 2 rows', 'diverging mid-epoch',
+];
+const trained = {} as Record<Build, Record<string, Result | number>>;
+beforeAll(async () => {
+  await Promise.all(
+    (['simd', 'threads'] as const).map(async (build) => {
+      const { stdout } = await run(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script(build)], { cwd: root, timeout: 90_000 });
+      trained[build] = JSON.parse(stdout) as (typeof trained)[Build];
+    }),
+  );
+}, 120_000);
+
+describe('SGD stepping the first layer in the forward panels', () => {
+  it('runs on 1 thread and on 2', () => {
+    expect([trained.simd.threads, trained.threads.threads]).toEqual([1, 2]);
+  });
+
+  it.each(CASES)('%s: the step-by-step path\'s losses, weights and biases, bit for bit, on 1 and 2 threads', (name) => {
+    const reference = trained.simd[`${name}: step by step`] as Result;
+    expect(reference.layers).toHaveLength(2);
+    expect(trained.simd[`${name}: kernel loop`], '1 thread').toEqual(reference);
+    expect(trained.threads[`${name}: kernel loop`], '2 threads').toEqual(reference);
+    expect(trained.threads[`${name}: step by step`], '2 threads, step by step').toEqual(reference);
+  });
+
+  it('the diverging cases diverged after some steps, and the others trained', () => {
+    for (const name of CASES.slice(4)) expect((trained.simd[`${name}: kernel loop`] as Result).error, name).toMatch(/^TrainingDivergedError: .* at epoch 0/);
+    for (const name of CASES.slice(0, 4)) {
+      const r = trained.simd[`${name}: kernel loop`] as Result;
+      expect(r.error, name).toBeUndefined();
+      expect(r.loss!.map(Number).every(Number.isFinite), name).toBe(true);
+      expect(Number(r.loss!.at(-1)), name).toBeLessThan(Number(r.loss![0]));
+    }
+  });
+});
