@@ -331,8 +331,12 @@ export function stepKeepsPanels(k: i32, n: i32): bool {
  * with panels), so a caller whose panels alone are current can tell when it must unpack them first.
  */
 export function forwardReadsPanels(m: i32, n: i32, k: i32): bool {
-  const M = <usize>m, N = <usize>n, K = <usize>k;
-  return ASC_FEATURE_SIMD && scratch != 0 && M >= 4 && N >= 8 && N <= NC && K > 0 && work(M, N, K) >= PACK_MIN_WORK && !sharedByRows(M, K, 0);
+  return ASC_FEATURE_SIMD && forwardPacks(<usize>m, <usize>n, <usize>k) && !sharedByRows(<usize>m, <usize>k, 0);
+}
+
+/** Whether gemmWithEpilogue takes the packed path (in one column pass). */
+function forwardPacks(M: usize, N: usize, K: usize): bool {
+  return scratch != 0 && M >= 4 && N >= 8 && N <= NC && K > 0 && work(M, N, K) >= PACK_MIN_WORK;
 }
 
 /** Write K×N row-major weights at `dst` from the forward panels at `src` (forwardPanelBytes(k, n) of them; n a multiple of 8). */
@@ -361,9 +365,8 @@ export function unpackPanels(dst: usize, src: usize, k: i32, n: i32): void {
 export function gemmWithEpilogue(
   c: usize, a: usize, b: usize, m: i32, n: i32, k: i32, y: usize, bias: usize, id: i32, alpha: f32, panels: usize, fill: bool,
 ): i32 {
-  if (!ASC_FEATURE_SIMD) return 0;
   const M = <usize>m, N = <usize>n, K = <usize>k;
-  if (scratch == 0 || M < 4 || N < 8 || N > NC || K == 0 || work(M, N, K) < PACK_MIN_WORK) return 0;
+  if (!ASC_FEATURE_SIMD || !forwardPacks(M, N, K)) return 0;
   if (sharedByRows(M, K, 0)) panels = 0;
   if (ASC_FEATURE_THREADS && parallelProduct(c, a, b, M, N, K, false, false, false, y, bias, id, alpha, 0, panels, fill)) return panels != 0 ? 2 : 1;
   packedMultiply(c, a, b, M, N, K, K << 2, 4, N << 2, 4, false, 0, N, y, bias, id, alpha, 0, panels, fill);
