@@ -5,7 +5,8 @@
 // a step that would not read panels (a last batch of fewer than 4 rows, a step too small to
 // fuse). The step-by-step path (the host calling one kernel at a time, as it does when train()
 // has an onBatch callback) has no panels and no fused step: every case must end with its bits, on
-// the simd build and on two threads of the threads build.
+// the simd build and on two threads of the threads build, and likewise on the relaxed-SIMD builds
+// (whose fused multiply-adds give bits of their own).
 //
 // Cases: two K blocks of 392 rows (784 inputs) with a last batch of 2 rows; a layer too small to
 // fuse a 1-row step (8×8), whose panels go back and forth; batches of 512 rows, too deep to fuse
@@ -19,17 +20,19 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { RELAXED_SIMD_FLAG, relaxedSimdFlags } from '../../scripts/lib/node-flags.js';
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
-type Build = 'simd' | 'threads';
+type Build = 'simd' | 'threads' | 'relaxed' | 'threads-relaxed';
+const BUILDS: Build[] = ['simd', 'threads', 'relaxed', 'threads-relaxed'];
 interface Result { loss?: string[]; error?: string; layers: { weights: string; bias: string }[] }
 
 /** A script that trains every case on `build`, through the kernel loop and step by step, and prints each result. */
 const script = (build: Build) => `
 import { init, backendInfo, NeuralNetwork, RandomState, ReLU, Tanh, Linear, Softmax } from ${JSON.stringify(root + 'src/index.ts')};
-await init({ threads: ${build === 'threads' ? 2 : 1}, simd: true, relaxedSimd: false });
+await init({ threads: ${build.startsWith('threads') ? 2 : 1}, simd: true, relaxedSimd: ${build.endsWith('relaxed')} });
 const rng = new RandomState(11);
 const rows = (n, inputs, outputs, onehot) => {
   const x = Array.from({ length: n }, () => Array.from({ length: inputs }, () => rng.random() * 2 - 1));
@@ -64,7 +67,7 @@ const cases = {
     options: { epochs: 2, batchSize: 64, learningRate: 40, optimizer: 'sgd', loss: 'mse', shuffle: false },
   },
 };
-const out = { threads: backendInfo().threads };
+const out = { threads: backendInfo().threads, build: backendInfo().build };
 for (const [name, c] of Object.entries(cases)) {
   for (const path of ['kernel loop', 'step by step']) {
     const net = new NeuralNetwork(c.sizes, c.acts(), { seed: 5, init: 'he' });
@@ -87,27 +90,31 @@ const CASES = [
   'two K blocks, a last batch of 2 rows', 'shuffled epochs, l2', 'a 1-row step too small to fuse', 'batches too deep to fuse, then one that fuses',
   'diverging on a last batch of 2 rows', 'diverging mid-epoch',
 ];
-const trained = {} as Record<Build, Record<string, Result | number>>;
+const trained = {} as Record<Build, Record<string, Result | number | string>>;
 beforeAll(async () => {
   await Promise.all(
-    (['simd', 'threads'] as const).map(async (build) => {
-      const { stdout } = await run(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script(build)], { cwd: root, timeout: 90_000 });
+    BUILDS.map(async (build) => {
+      // the flag where this node needs it: this worker's own (children do not inherit it), or one that relaxedSimdFlags finds
+      const flags = build.endsWith('relaxed') ? [...new Set([...process.execArgv.filter((f) => f === RELAXED_SIMD_FLAG), ...relaxedSimdFlags()])] : [];
+      const { stdout } = await run(process.execPath, [...flags, '--import', 'tsx', '--input-type=module', '-e', script(build)], { cwd: root, timeout: 90_000 });
       trained[build] = JSON.parse(stdout) as (typeof trained)[Build];
     }),
   );
 }, 120_000);
 
 describe('SGD stepping the first layer in the forward panels', () => {
-  it('runs on 1 thread and on 2', () => {
-    expect([trained.simd.threads, trained.threads.threads]).toEqual([1, 2]);
+  it('runs each build on 1 thread and on 2', () => {
+    expect(BUILDS.map((b) => [trained[b].build, trained[b].threads])).toEqual([['simd', 1], ['simd', 2], ['relaxed', 1], ['relaxed', 2]]);
   });
 
   it.each(CASES)('%s: the step-by-step path\'s losses, weights and biases, bit for bit, on 1 and 2 threads', (name) => {
-    const reference = trained.simd[`${name}: step by step`] as Result;
-    expect(reference.layers).toHaveLength(2);
-    expect(trained.simd[`${name}: kernel loop`], '1 thread').toEqual(reference);
-    expect(trained.threads[`${name}: kernel loop`], '2 threads').toEqual(reference);
-    expect(trained.threads[`${name}: step by step`], '2 threads, step by step').toEqual(reference);
+    for (const [one, two] of [['simd', 'threads'], ['relaxed', 'threads-relaxed']] as const) {
+      const reference = trained[one][`${name}: step by step`] as Result;
+      expect(reference.layers).toHaveLength(2);
+      expect(trained[one][`${name}: kernel loop`], `${one}, 1 thread`).toEqual(reference);
+      expect(trained[two][`${name}: kernel loop`], `${one}, 2 threads`).toEqual(reference);
+      expect(trained[two][`${name}: step by step`], `${one}, 2 threads, step by step`).toEqual(reference);
+    }
   });
 
   it('the diverging cases diverged after some steps, and the others trained', () => {
