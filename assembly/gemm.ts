@@ -320,10 +320,11 @@ export function forwardPanelBytes(k: i32, n: i32): i32 {
 /**
  * Whether a fused step (gemmStep) can read and write K×N weights in the forward's panel layout
  * (the step's `Packed`): every 4×8 tile of them is then rows p..p+3 of one panel of one K block
- * (128 contiguous bytes), which needs N a multiple of 8 and no 4-row tile across two K blocks.
+ * (128 contiguous bytes), which needs K a multiple of 4 and N of 8 (as gemmStep does), and no
+ * 4-row tile across two K blocks.
  */
 export function stepKeepsPanels(k: i32, n: i32): bool {
-  return forwardPanelBytes(k, n) > 0 && n % 8 == 0 && blockDepth(<usize>k) % 4 == 0;
+  return forwardPanelBytes(k, n) > 0 && k % 4 == 0 && n % 8 == 0 && blockDepth(<usize>k) % 4 == 0;
 }
 
 /**

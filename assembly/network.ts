@@ -25,9 +25,9 @@ import { f64Field, intField, layerRow, ptrField, realField } from './plan';
 
 /**
  * Bytes of room for each of a layer's two copies of its weights in the forward's panel layout
- * (`PlanLayerField.Panels`, `OtherPanels`) when training with optimizer `kind` steps them in that layout: the
- * first layer (no dX product reads its weights), with a fused step whose tiles fit the panels
- * (see trainEpochs). 0 otherwise.
+ * (`PlanLayerField.Panels`, `OtherPanels`) when training with optimizer `kind` steps them in that
+ * layout: the first layer (no dX product reads its weights), with a fused step whose tiles fit
+ * the panels (see trainEpochs). 0 otherwise.
  */
 export function trainingPanelBytes(layer: i32, inputs: i32, outputs: i32, kind: i32): i32 {
   return layer == 0 && fusable(kind) && stepKeepsPanels(inputs, outputs) ? forwardPanelBytes(inputs, outputs) : 0;
