@@ -306,9 +306,9 @@ function madd(a: v128, b: v128, c: v128): v128 {
  * `panels`): for each K block, the panels of 8 columns (the last 8 or 4, zero-padded), each block
  * deep. 0 where the product does not pack its weights (no SIMD, N < 8 or N > NC).
  */
-export function forwardPanelBytes(k: i32, n: i32): i32 {
+export function forwardPanelBytes(k: i32, n: i32): u64 {
   if (!ASC_FEATURE_SIMD || k <= 0 || n < 8 || <usize>n > NC) return 0;
-  return <i32>(<usize>k * paddedWidth(<usize>n) * 4);
+  return <u64>k * <u64>paddedWidth(<usize>n) * 4;
 }
 
 /** Floats in a row of N columns packed into panels: 8 per panel, the last one 8 or 4 wide. */

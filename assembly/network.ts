@@ -23,14 +23,18 @@ import { update } from './update';
 import { profileMark, profileStart } from './profile';
 import { f64Field, intField, layerRow, ptrField, realField } from './plan';
 
+/** Most bytes of a copy of a layer's weights in panels: training allocates two, so at most 64 MiB more. */
+const MAX_PANEL_BYTES: u64 = 32 << 20;
+
 /**
  * Bytes of room for each of a layer's two copies of its weights in the forward's panel layout
  * (`PlanLayerField.Panels`, `OtherPanels`) when training with optimizer `kind` steps them in that
  * layout: the first layer (no dX product reads its weights), with a fused step whose tiles fit
- * the panels (see trainEpochs). 0 otherwise.
+ * the panels (see trainEpochs), up to MAX_PANEL_BYTES. 0 otherwise.
  */
 export function trainingPanelBytes(layer: i32, inputs: i32, outputs: i32, kind: i32): i32 {
-  return layer == 0 && fusable(kind) && stepKeepsPanels(inputs, outputs) ? forwardPanelBytes(inputs, outputs) : 0;
+  const bytes: u64 = layer == 0 && fusable(kind) && stepKeepsPanels(inputs, outputs) ? forwardPanelBytes(inputs, outputs) : 0;
+  return bytes <= MAX_PANEL_BYTES ? <i32>bytes : 0;
 }
 
 /** The layer's weights in the copy at byte offset `copy` from the parameters (its live or its next copy). */

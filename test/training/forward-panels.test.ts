@@ -21,6 +21,9 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { RELAXED_SIMD_FLAG, relaxedSimdFlags } from '../../scripts/lib/node-flags.js';
+import { init } from '../../src/index.js';
+import { backend } from '../../src/backend/load.js';
+import { OptimizerId } from '../../src/backend/contract.js';
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -125,5 +128,24 @@ describe('SGD stepping the first layer in the forward panels', () => {
       expect(r.loss!.map(Number).every(Number.isFinite), name).toBe(true);
       expect(Number(r.loss!.at(-1)), name).toBeLessThan(Number(r.loss![0]));
     }
+  });
+});
+
+describe('which layers get panels (trainingPanelBytes)', () => {
+  it('the first layer with SGD, whose tiles fit the panels, up to 32 MiB a copy; no other', async () => {
+    await init({ threads: 1, simd: true, relaxedSimd: false });
+    const bytes = (layer: number, inputs: number, outputs: number, kind = OptimizerId.SGD) =>
+      backend().kernels.trainingPanelBytes(layer, inputs, outputs, kind);
+    expect(bytes(0, 784, 256)).toBe(784 * 256 * 4);
+    expect(bytes(0, 8, 8)).toBe(8 * 8 * 4);
+    expect(bytes(1, 784, 256), 'a later layer: its dX product reads its weights').toBe(0);
+    for (const kind of [OptimizerId.Adam, OptimizerId.Momentum, OptimizerId.RMSprop]) expect(bytes(0, 784, 256, kind), OptimizerId[kind]).toBe(0);
+    expect(bytes(0, 784, 10), 'N not a multiple of 8').toBe(0);
+    expect(bytes(0, 10, 8), 'K not a multiple of 4').toBe(0);
+    expect(bytes(0, 808, 8), 'K blocks of 270 rows: a tile across two').toBe(0);
+    expect(bytes(0, 784, 520), 'wider than one column pass').toBe(0);
+    expect(bytes(0, 65536, 128)).toBe(32 << 20);
+    expect(bytes(0, 65540, 128), 'over 32 MiB').toBe(0);
+    expect(bytes(0, 2 ** 22 + 4, 512), 'over 2^32 bytes (8 KiB more, not 8 KiB)').toBe(0);
   });
 });
