@@ -146,6 +146,6 @@ describe('which layers get panels (trainingPanelBytes)', () => {
     expect(bytes(0, 784, 520), 'wider than one column pass').toBe(0);
     expect(bytes(0, 65536, 128)).toBe(32 << 20);
     expect(bytes(0, 65540, 128), 'over 32 MiB').toBe(0);
-    expect(bytes(0, 2 ** 22 + 4, 512), 'over 2^32 bytes (8 KiB more, not 8 KiB)').toBe(0);
+    expect(bytes(0, 2 ** 22 + 4, 512), 'over 2^32 bytes (which 32-bit arithmetic would wrap to 8 KiB)').toBe(0);
   });
 });
