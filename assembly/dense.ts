@@ -15,16 +15,14 @@ export function denseForward(z: usize, y: usize, x: usize, w: usize, b: usize, r
 
 /**
  * denseForward, with W read from `panels` (room for it packed as the product packs it, kept
- * across training steps: gemm.ts forwardPanelBytes; 0: none), after packing it there when
- * `fill`. Returns whether the panels now hold W (they were used).
+ * across training steps: gemm.ts forwardPanelBytes; 0: none) where the product reads panels
+ * (gemm.ts forwardReadsPanels), after packing it there when `fill`.
  */
 export function denseForwardPanels(
   z: usize, y: usize, x: usize, w: usize, b: usize, rows: i32, out: i32, inp: i32, id: i32, alpha: f32, panels: usize, fill: bool,
-): bool {
-  const path = gemmWithEpilogue(z, x, w, rows, out, inp, y, b, id, alpha, panels, fill);
-  if (path == 0) {
+): void {
+  if (!gemmWithEpilogue(z, x, w, rows, out, inp, y, b, id, alpha, panels, fill)) {
     gemm(z, x, w, rows, out, inp, 0, 0);
     biasActivate(z, y, b, out, 0, rows, 0, out, id, alpha);
   }
-  return path == 2;
 }

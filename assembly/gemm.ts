@@ -318,6 +318,15 @@ export function forwardPanelBytes(k: i32, n: i32): u64 {
 }
 
 /**
+ * Byte offset, in forward panels of N columns (the layout forwardPanelBytes sizes), of the panel
+ * holding columns j.. (a multiple of 8) of the kc-deep K block that starts at row `top`: each K
+ * block's panels follow the blocks above it, each panel kc rows of its width.
+ */
+@inline function panelOffset(top: usize, kc: usize, N: usize, j: usize): usize {
+  return (top * paddedWidth(N) + j * kc) << 2;
+}
+
+/**
  * Whether a fused step (gemmStep) can read and write K×N weights in the forward's panel layout
  * (the step's `Packed`): every 4×8 tile of them is then rows p..p+3 of one panel of one K block
  * (128 contiguous bytes), which needs K a multiple of 4 and N of 8 (as gemmStep does), and no
@@ -328,8 +337,8 @@ export function stepKeepsPanels(k: i32, n: i32): bool {
 }
 
 /**
- * Whether gemmWithEpilogue of an M×K · K×N product reads B from the panels it is given (returns 2
- * with panels), so a caller whose panels alone are current can tell when it must unpack them first.
+ * Whether gemmWithEpilogue of an M×K · K×N product reads B from the panels it is given, so a
+ * caller whose panels alone are current can tell when it must unpack them first.
  */
 export function forwardReadsPanels(m: i32, n: i32, k: i32): bool {
   return ASC_FEATURE_SIMD && forwardPacks(<usize>m, <usize>n, <usize>k) && !sharedByRows(<usize>m, <usize>k, 0);
@@ -346,7 +355,7 @@ export function unpackPanels(dst: usize, src: usize, k: i32, n: i32): void {
   for (let top: usize = 0; top < K; top += depth) {
     const kc = min(depth, K - top);
     for (let j: usize = 0; j < N; j += 8) {
-      const panel = src + ((top * N + j * kc) << 2);
+      const panel = src + panelOffset(top, kc, N, j);
       for (let p: usize = 0; p < kc; p++) {
         memory.copy(dst + (top + p) * rowBytes + (j << 2), panel + (p << 5), 32);
       }
@@ -356,22 +365,22 @@ export function unpackPanels(dst: usize, src: usize, k: i32, n: i32): void {
 
 /**
  * C = A·B (no transposes, overwrite) followed by an epilogue on each block of rows while it is in
- * cache: C += bias (row broadcast), y = f(C) for activation `id` (see dense.ts). Returns 0, doing
- * nothing, when the product is not one the packed path takes in a single column pass; the caller
- * then runs gemm and the epilogue separately. With `panels` (forwardPanelBytes of room; 0: none),
- * B is read from there, packed as this product packs it (after packing it there when `fill`),
- * and the result is 2; else, or when the shares would be of rows (each thread packing all of B),
- * B is packed into scratch and the result is 1.
+ * cache: C += bias (row broadcast), y = f(C) for activation `id` (see dense.ts). Returns false,
+ * doing nothing, when the product is not one the packed path takes in a single column pass; the
+ * caller then runs gemm and the epilogue separately. With `panels` (forwardPanelBytes of room;
+ * 0: none), B is read from there, packed as this product packs it (after packing it there when
+ * `fill`), unless the shares would be of rows (each thread packing all of B into its scratch):
+ * forwardReadsPanels tells which.
  */
 export function gemmWithEpilogue(
   c: usize, a: usize, b: usize, m: i32, n: i32, k: i32, y: usize, bias: usize, id: i32, alpha: f32, panels: usize, fill: bool,
-): i32 {
+): bool {
   const M = <usize>m, N = <usize>n, K = <usize>k;
-  if (!ASC_FEATURE_SIMD || !forwardPacks(M, N, K)) return 0;
+  if (!ASC_FEATURE_SIMD || !forwardPacks(M, N, K)) return false;
   if (sharedByRows(M, K, 0)) panels = 0;
-  if (ASC_FEATURE_THREADS && parallelProduct(c, a, b, M, N, K, false, false, false, y, bias, id, alpha, 0, panels, fill)) return panels != 0 ? 2 : 1;
+  if (ASC_FEATURE_THREADS && parallelProduct(c, a, b, M, N, K, false, false, false, y, bias, id, alpha, 0, panels, fill)) return true;
   packedMultiply(c, a, b, M, N, K, K << 2, 4, N << 2, 4, false, 0, N, y, bias, id, alpha, 0, panels, fill);
-  return panels != 0 ? 2 : 1;
+  return true;
 }
 
 /**
@@ -411,7 +420,7 @@ function packedMultiply(
       // then sweep row blocks of MC rows of A (kept in L2) across the panels (each in L1). Kept
       // panels (one column pass: N ≤ NC) hold every K block's in turn, each block's panels of
       // 8 before jc taking jc·kc floats.
-      const panels0 = panels != 0 ? panels + ((pc * paddedWidth(N) + jc * kc) << 2) : scratch;
+      const panels0 = panels != 0 ? panels + panelOffset(pc, kc, N, jc) : scratch;
       let panel = panels0;
       if (panels == 0 || fill) for (let jp: usize = 0; jp < nc; ) {
         const left = nc - jp;
@@ -433,9 +442,9 @@ function packedMultiply(
           const cp = c + i * rowBytes + (jc << 2);
           let off = i * rowBytes + (jc << 2), next: usize = 32, rows = rowBytes;
           if (packed) {
-            const top = (i / depth) * depth;
-            next = min(depth, M - top) << 5; // one panel of this K block
-            off = ((top * N + (i - top) * 8) << 2) + (jc >> 3) * next;
+            const top = (i / depth) * depth, kcTop = min(depth, M - top);
+            next = kcTop << 5; // one panel of this K block
+            off = panelOffset(top, kcTop, N, jc) + ((i - top) << 5);
             rows = 32;
           }
           for (let jp: usize = 0; jp < nc; jp += 8) {

@@ -73,12 +73,15 @@ function unpackAll(plan: usize, layers: i32, other: usize, toParams: usize): voi
   }
 }
 
-/** Exchange every layer's weights and bias with the backup's. */
+/**
+ * Exchange every layer's weights and bias with the backup's (but the weights of a layer whose
+ * panels alone are current: unpackAll writes both of its copies from the panels).
+ */
 function swapWeights(plan: usize, layers: i32, params: usize, backup: usize): void {
   for (let l = 0; l < layers; l++) {
     const r = layerRow(plan, l);
     const w = ptrField(r, L.W), b = ptrField(r, L.B), out = <usize>intField(r, L.Out);
-    swapBytes(w, backup + (w - params), (<usize>intField(r, L.In) * out) << 2);
+    if (intField(r, L.PanelState) != PanelState.Panels) swapBytes(w, backup + (w - params), (<usize>intField(r, L.In) * out) << 2);
     swapBytes(b, backup + (b - params), out << 2);
   }
 }
@@ -184,11 +187,12 @@ export function trainEpochs(plan: usize, epochs: i32, done: usize): void {
           unpackCopy(r, next);
           setPanelState(r, PanelState.Both);
         }
-        if (denseForwardPanels(
+        denseForwardPanels(
           ptrField(r, L.Z), ptrField(r, L.Y), ptrField(r, L.X), weightsAt(r, live), ptrField(r, L.B) + live,
           rows, intField(r, L.Out), intField(r, L.In), id, realField(r, L.Alpha),
           readsPanels ? panelsAt(r, live) : 0, state == PanelState.RowMajor,
-        ) && state == PanelState.RowMajor) setPanelState(r, PanelState.Both);
+        );
+        if (readsPanels && state == PanelState.RowMajor) setPanelState(r, PanelState.Both);
         // biasActivate flags a non-finite z where it makes each block; only then is z searched
         const z = ptrField(r, L.Z), at = load<i32>(NON_FINITE_Z) != 0 ? firstNonFinite(z, rows * intField(r, L.Out)) : -1;
         if (at >= 0) {

@@ -3,8 +3,8 @@
 // copies of packed panels, and no forward packs them again), and its row-major weights are
 // written from the panels when the call returns, when training diverges, and before a forward or
 // a step that would not read panels (a last batch of fewer than 4 rows, a step too small to
-// fuse). The step-by-step path (the host calling one kernel at a time, as it does when train()
-// has an onBatch callback) has no panels and no fused step: every case must end with its bits, on
+// fuse). The step-by-step path (the host calling one kernel at a time, as it does for a user's
+// Loss: test/support/step-by-step.ts) has no panels and no fused step: every case must end with its bits, on
 // the simd build and on two threads of the threads build, and likewise on the relaxed-SIMD builds
 // (whose fused multiply-adds give bits of their own).
 //
@@ -34,7 +34,9 @@ interface Result { loss?: string[]; error?: string; layers: { weights: string; b
 
 /** A script that trains every case on `build`, through the kernel loop and step by step, and prints each result. */
 const script = (build: Build) => `
-import { init, backendInfo, NeuralNetwork, RandomState, ReLU, Tanh, Linear, Softmax } from ${JSON.stringify(root + 'src/index.ts')};
+import { init, backendInfo, NeuralNetwork, RandomState, ReLU, Tanh, Linear, Softmax, MeanSquaredError, SoftmaxCrossEntropy } from ${JSON.stringify(root + 'src/index.ts')};
+import { StepByStep } from ${JSON.stringify(root + 'test/support/step-by-step.ts')};
+const losses = { mse: () => new MeanSquaredError(), softmaxCrossEntropy: () => new SoftmaxCrossEntropy() };
 await init({ threads: ${build.startsWith('threads') ? 2 : 1}, simd: true, relaxedSimd: ${build.endsWith('relaxed')} });
 const rng = new RandomState(11);
 const rows = (n, inputs, outputs, onehot) => {
@@ -76,7 +78,7 @@ for (const [name, c] of Object.entries(cases)) {
     const net = new NeuralNetwork(c.sizes, c.acts(), { seed: 5, init: 'he' });
     const r = { };
     try {
-      const options = path === 'kernel loop' ? c.options : { ...c.options, onBatch: () => {} };
+      const options = path === 'kernel loop' ? c.options : { ...c.options, loss: new StepByStep(losses[c.options.loss]()) };
       r.loss = net.train(c.data[0], c.data[1], options).loss.map((v) => v.toString());
     } catch (e) {
       r.error = e.name + ': ' + e.message;
