@@ -7,7 +7,6 @@
 // (`--enable simd`) keeps the f32x4 paths and the scalar build compiles only the scalar loops.
 
 export { gemm, gemmAccumulate, setScratch, scratchBytes } from './gemm';
-export { peakTile } from './peak';
 export { addBiasRows, sumColumns, gatherRows } from './bias';
 export { firstNonFinite } from './finite';
 export {

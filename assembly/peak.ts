@@ -5,6 +5,10 @@
 // broadcasts at each step in one 16-byte group), the tile's fastest case. What `npm run bench`
 // calls "the limit" (GFLOP/s = 16 · 64 · kc · reps / seconds). The relaxed builds run it with
 // relaxed_madd.
+//
+// A module of its own (`npm run build:wasm` compiles it for the simd and relaxed targets into
+// build/scratchnet.peak.<target>.wasm): the bench instantiates it beside the kernels, and the
+// shipped builds do not carry it.
 
 import { tile4x8 } from './gemm';
 
@@ -15,9 +19,14 @@ import { tile4x8 } from './gemm';
  * operations; at kc = 64, A, B and C take 20 KiB (L1).
  */
 export function peakTile(c: usize, a: usize, b: usize, kc: i32, reps: i32): void {
-  if (!ASC_FEATURE_SIMD || kc <= 0) return;
+  if (kc <= 0) return;
   const K = <usize>kc;
   for (let r = 0; r < reps; r++) {
     for (let i: usize = 0; i < 16; i++) tile4x8(c + (i << 7), a + (i << 4), b, K, 4, 256, 32, 8, false, 0, 0);
   }
+}
+
+/** First byte of linear memory free for the operands. */
+export function heapBase(): usize {
+  return (__heap_base + 15) & ~(<usize>15);
 }

@@ -17,16 +17,15 @@
 // Flags: --only W1,W4  --reps N  --quick (fewer reps, sizes and samples)  --profile (where a
 // training step's time goes, timed inside the training loop on W2 and W4: profile.ts). Writes bench-results.json and out/bench.svg.
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { init, setThreads } from '../../src/index.js';
-import { buildSupported, loadBackend } from '../../src/backend/load.js';
+import { buildSupported } from '../../src/backend/load.js';
 import type { Backend } from '../../src/backend/heap.js';
 import { makeW2Data, mlpInitialParams, W2_SIZES, W4_SIZES } from './lib/data.js';
 import { addLimits, addRatios, measured, skipped, type Limits } from './lib/results.js';
-import { errText, loadTfPeer, log, machineInfo, makeInputs, runBuildChildren, runNumpyPeer, type Ctx } from './context.js';
-import { PeakSamples } from './limit.js';
+import { loadTfPeer, log, machineInfo, makeInputs, runBuildChildren, runNumpyPeer, type Ctx } from './context.js';
+import { PeakSamples, peakModule } from './limit.js';
 import { setClock } from './lib/timing.js';
 import { makeConfig, parseOptions } from './options.js';
 import { runProfile } from './profile.js';
@@ -84,30 +83,13 @@ if (opts.profile) useProfileBuilds();
 const info = await init({ relaxedSimd: false, threads: cores });
 await setThreads(1);
 const relaxedOk = buildSupported('relaxed');
-const peakBackend = async (flavor: 'simd' | 'relaxed'): Promise<Backend | null> => {
-  if (flavor === 'relaxed' && !relaxedOk) return null;
-  try {
-    return await loadBackend(flavor, { threads: 1 });
-  } catch (e) {
-    log(`limit: the ${flavor} build did not load (${errText(e)})`);
-    return null;
-  }
-};
-/** A one-thread build's module as `npm run build` wrote it (for the all-core limit's workers), or null. */
-const moduleBytes = (flavor: 'simd' | 'relaxed'): Uint8Array | null => {
-  try {
-    return new Uint8Array(readFileSync(`${root}build/scratchnet.${flavor}.wasm`));
-  } catch {
-    return null;
-  }
-};
 const ctx: Ctx = {
   opts, cfg, info, cores,
   results: [],
   machine: machineInfo(info, relaxedOk),
   peaks: {
-    simd: new PeakSamples(await peakBackend('simd'), cfg.limit.kc, cfg.limit.passes, cfg.limit.sample, moduleBytes('simd')),
-    relaxed: new PeakSamples(await peakBackend('relaxed'), cfg.limit.kc, cfg.limit.passes, cfg.limit.sample, moduleBytes('relaxed')),
+    simd: new PeakSamples(peakModule('simd'), cfg.limit.kc, cfg.limit.passes, cfg.limit.sample),
+    relaxed: new PeakSamples(relaxedOk ? peakModule('relaxed') : null, cfg.limit.kc, cfg.limit.passes, cfg.limit.sample),
   },
   w2: null, w4: null,
   tf: { handle: null, reason: '' },

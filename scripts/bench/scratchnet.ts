@@ -61,7 +61,7 @@ export function scratchnetMlp(data: W2Data, params: readonly LayerParams[], run:
   const net = newMlp(params, hidden);
   const X = new Matrix(data.n, data.inputSize, data.x);
   const Y = new Matrix(data.n, data.classes, data.y);
-  const peak = QuickPeak.open(backend());
+  const peak = QuickPeak.open(backend().flavor);
   const ends: number[] = [], resumes: number[] = [], peaks: number[] = [];
   try {
     if (peak) peaks.push(peak.sample());
@@ -81,7 +81,6 @@ export function scratchnetMlp(data: W2Data, params: readonly LayerParams[], run:
       epochPeaks: peak ? ends.slice(1).map((_, i) => (peaks[i + 1]! + peaks[i + 2]!) / 2) : null,
     };
   } finally {
-    peak?.close();
     net.dispose();
   }
 }
