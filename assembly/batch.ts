@@ -12,7 +12,7 @@
 
 import { Command, GatherJob } from '../src/backend/contract';
 import { gatherRows } from './bias';
-import { chunkUnits, elementwiseThreads, join, jobWord, post, runShares } from './threads';
+import { chunkUnits, elementwiseThreads, join, jobWord, post, postAhead, runShares, settle } from './threads';
 
 /** First row of thread `id`'s share of `rows`. */
 @inline function rowShare(id: i32, threads: i32, rows: i32): i32 {
@@ -50,13 +50,44 @@ export function gatherBatch(x: usize, y: usize, dataX: usize, dataY: usize, inde
     gatherShare(x, y, dataX, dataY, index, 0, rows, inSize, outSize);
     return;
   }
+  writeGatherJob(x, y, dataX, dataY, index, rows, inSize, outSize);
+  const size = chunkUnits(<usize>rowShare(1, threads, rows), 4); // whole groups of gatherRows' 4 rows
+  gatherJobShare(0, threads, post(Command.Gather, threads, size, gatherStart));
+  join();
+}
+
+/** Settle any job posted ahead, then write a gather job into the control block. */
+function writeGatherJob(x: usize, y: usize, dataX: usize, dataY: usize, index: usize, rows: i32, inSize: i32, outSize: i32): void {
+  settle();
   store<i32>(jobWord(GatherJob.X), <i32>x); store<i32>(jobWord(GatherJob.Y), <i32>y);
   store<i32>(jobWord(GatherJob.DataX), <i32>dataX); store<i32>(jobWord(GatherJob.DataY), <i32>dataY);
   store<i32>(jobWord(GatherJob.Index), <i32>index); store<i32>(jobWord(GatherJob.Rows), rows);
   store<i32>(jobWord(GatherJob.InputSize), inSize); store<i32>(jobWord(GatherJob.OutputSize), outSize);
-  const size = chunkUnits(<usize>rowShare(1, threads, rows), 4); // whole groups of gatherRows' 4 rows
-  gatherJobShare(0, threads, post(Command.Gather, threads, size, gatherStart));
-  join();
+}
+
+/**
+ * gatherBatch's rows gathered by the workers alone, while the main thread goes on (the next
+ * batch, during the serial parts of a training step): returns whether they were posted (on more
+ * than one thread, for a batch large enough to split). The rows are in place once the job is
+ * settled (threads.ts settle), which the next job posted, or the caller, does.
+ */
+export function gatherAhead(x: usize, y: usize, dataX: usize, dataY: usize, index: usize, rows: i32, inSize: i32, outSize: i32): bool {
+  const threads = ASC_FEATURE_THREADS && rows > 0 ? elementwiseThreads(<usize>rows * <usize>inSize) : 1;
+  if (threads < 2) return false;
+  writeGatherJob(x, y, dataX, dataY, index, rows, inSize, outSize);
+  const size = chunkUnits(<usize>rowShare(1, threads - 1, rows), 4); // the first worker's share, in whole groups of 4 rows
+  postAhead(Command.GatherAhead, threads, size, gatherAheadStart, gatherAheadShare);
+  return true;
+}
+
+/** Thread `id`'s part of a gather job posted ahead (as gatherJobShare, the main thread's share being empty). */
+export function gatherAheadShare(id: i32, threads: i32, generation: i32): void {
+  runShares(id, threads, generation, gatherAheadStart, gatherRowsOfJob);
+}
+
+/** First row of thread `t`'s share of a gather job posted ahead: none for the main thread, the rows split among the workers. */
+function gatherAheadStart(t: i32, threads: i32): usize {
+  return t == 0 ? 0 : <usize>rowShare(t - 1, threads - 1, load<i32>(jobWord(GatherJob.Rows)));
 }
 
 /**

@@ -27,7 +27,7 @@
 import { ActivationId, Command, ProductFlag, ProductJob } from '../src/backend/contract';
 import { biasActivate } from './epilogue';
 import { stepPacked, stepTile } from './gradient-step';
-import { activeThreads, chunkUnits, join, jobWord, panelShare, post, runShares } from './threads';
+import { activeThreads, chunkUnits, join, jobWord, panelShare, post, runShares, settle } from './threads';
 
 const KC: usize = 400;
 const NC: usize = 512;
@@ -625,6 +625,9 @@ const PARALLEL_MIN_WORK: u64 = 1 << 17;
 // floats) is at most this large (half of a 512 KiB L2), else in one.
 const CHUNK_MAX_A_BYTES: usize = 256 << 10;
 
+/** Products narrower than this (two column panels) stay on one thread. */
+export const PARALLEL_MIN_COLUMNS: i32 = 16;
+
 /**
  * Whether a product split across threads is split by rows: when A's K block is too large for L2
  * (then each thread packs all of B), but not for a fused step (whose tiles are located by their
@@ -644,7 +647,8 @@ function parallelProduct(
   y: usize, bias: usize, id: i32, alpha: f32, step: usize, panels: usize, fill: bool,
 ): bool {
   const threads = activeThreads();
-  if (threads < 2 || N < 16 || work(M, N, K) < PARALLEL_MIN_WORK) return false;
+  if (threads < 2 || N < <usize>PARALLEL_MIN_COLUMNS || work(M, N, K) < PARALLEL_MIN_WORK) return false;
+  settle();
   store<i32>(jobWord(ProductJob.C), <i32>c); store<i32>(jobWord(ProductJob.A), <i32>a); store<i32>(jobWord(ProductJob.B), <i32>b);
   store<i32>(jobWord(ProductJob.M), <i32>M); store<i32>(jobWord(ProductJob.N), <i32>N); store<i32>(jobWord(ProductJob.K), <i32>K);
   store<i32>(jobWord(ProductJob.Y), <i32>y); store<i32>(jobWord(ProductJob.Panels), <i32>panels);

@@ -6,10 +6,10 @@
 // The plan's layout (`PlanField`, `PlanLayerField`) is in the TS ↔ kernel contract.
 
 import { ActivationId, GradientStep as S, LossId, OptimizerId, PanelState, PlanField, PlanLayerField as L, ProfilePhase as P } from '../src/backend/contract';
-import { forwardPanelBytes, forwardReadsPanels, gemm, gemmStep, stepKeepsPanels, unpackPanels } from './gemm';
+import { forwardPanelBytes, forwardReadsPanels, gemm, gemmStep, PARALLEL_MIN_COLUMNS, stepKeepsPanels, unpackPanels } from './gemm';
 import { fusable, STEP_BLOCK } from './gradient-step';
 import { sumColumns } from './bias';
-import { gatherBatch } from './batch';
+import { gatherAhead, gatherBatch } from './batch';
 import { denseForwardPanels } from './dense';
 import { activateBackward, NON_FINITE_Z } from './epilogue';
 import {
@@ -21,6 +21,7 @@ import { accuracyCount } from './metrics';
 import { firstNonFinite } from './finite';
 import { update } from './update';
 import { profileMark, profileStart } from './profile';
+import { settle } from './threads';
 import { f64Field, intField, layerRow, ptrField, realField } from './plan';
 
 /** Most bytes of a copy of a layer's weights in panels: training allocates two, so at most 64 MiB more. */
@@ -161,12 +162,28 @@ export function trainEpochs(plan: usize, epochs: i32, done: usize): void {
   // reads the first layer's weights. W2 on one thread: 0.867 → 0.890 of the local limit (median
   // of 6 alternating runs each); on two, 0.71 → 0.78 of twice it.
   for (let l = 0; l < layers; l++) setPanelState(layerRow(plan, l), PanelState.RowMajor);
+  // On more than one thread the workers gather the next batch into the other pair of buffers
+  // (InputAhead, TargetAhead) while this thread runs the step's serial part: the loss, and the
+  // backward pass up to its first product split across threads, which settles the gather first.
+  // The batch's rows are at batchX and batchY: the Input and Target buffers, or the ahead ones.
+  const xAhead: usize = ASC_FEATURE_THREADS && dataX != 0 ? ptrField(plan, PlanField.InputAhead) : 0;
+  const yAhead = ptrField(plan, PlanField.TargetAhead);
+  const first = layerRow(plan, 0);
+  // It is posted after the forward of the last layer wide enough to be split across threads, so
+  // that no forward product settles it at once.
+  let aheadAfter = xAhead != 0 ? layers - 1 : -1;
+  while (aheadAfter > 0 && intField(layerRow(plan, aheadAfter), L.Out) < PARALLEL_MIN_COLUMNS) aheadAfter--;
+  let batchX = x0, batchY = target;
+  let ahead = false; // whether this step's batch was gathered ahead
   for (let e = 0; e < epochs; e++) {
     let total: f64 = 0, correct: f64 = 0;
     for (let start = 0; start < n; start += batch) {
       const rows = min(batch, n - start);
       profileStart();
-      if (dataX != 0) gatherBatch(x0, target, dataX, dataY, index + (<usize>start << 2), rows, inSize, outSize);
+      if (ahead) settle();
+      else if (dataX != 0) gatherBatch(batchX, batchY, dataX, dataY, index + (<usize>start << 2), rows, inSize, outSize);
+      ahead = false;
+      if (xAhead != 0) store<i32>(first + (<usize>L.X << 2), <i32>batchX);
       profileMark(P.Gather);
       const live: usize = flipped ? other : 0, next: usize = flipped ? 0 : other;
       // a layer whose z = x·W + b is not finite stops training as a non-finite loss does: an
@@ -200,17 +217,24 @@ export function trainEpochs(plan: usize, epochs: i32, done: usize): void {
           value = <f64>load<f32>(z + (<usize>at << 2));
           break;
         }
+        if (l == aheadAfter) {
+          // the next batch: this epoch's next rows, or (within this call) the next epoch's first
+          const next = start + batch < n ? start + batch : e + 1 < epochs ? 0 : -1;
+          if (next >= 0) {
+            ahead = gatherAhead(batchX == x0 ? xAhead : x0, batchY == target ? yAhead : target, dataX, dataY, index + (<usize>next << 2), min(batch, n - next), inSize, outSize);
+          }
+        }
       }
       profileMark(P.Forward);
       const pred = fused ? ptrField(last, L.Z) : ptrField(last, L.Y);
       const g = ptrField(last, L.G);
       const count = rows * outSize;
       if (failedLayer == 0) {
-        if (lossKind == LossId.BinaryCrossEntropy) binaryCrossEntropyLoss(lossSlot, pred, target, count);
-        else if (lossKind == LossId.MeanSquaredError) meanSquaredErrorLoss(lossSlot, pred, target, count);
-        else if (lossKind == LossId.BinaryCrossEntropyLogits) binaryCrossEntropyLogitsLoss(lossSlot, pred, target, count);
+        if (lossKind == LossId.BinaryCrossEntropy) binaryCrossEntropyLoss(lossSlot, pred, batchY, count);
+        else if (lossKind == LossId.MeanSquaredError) meanSquaredErrorLoss(lossSlot, pred, batchY, count);
+        else if (lossKind == LossId.BinaryCrossEntropyLogits) binaryCrossEntropyLogitsLoss(lossSlot, pred, batchY, count);
         // softmax cross-entropy: the gradient too, sharing the exponentials (the same bits as the two kernels)
-        else softmaxCrossEntropyLossGrad(lossSlot, g, pred, target, rows, outSize, <f32>(1.0 / <f64>rows));
+        else softmaxCrossEntropyLossGrad(lossSlot, g, pred, batchY, rows, outSize, <f32>(1.0 / <f64>rows));
         value = load<f64>(lossSlot);
       }
       if (!isFinite(value)) {
@@ -222,12 +246,13 @@ export function trainEpochs(plan: usize, epochs: i32, done: usize): void {
         store<f64>(lossOut + (<usize>e << 3), value);
         store<i32>(plan + (<usize>PlanField.FailedRow << 2), start);
         store<i32>(plan + (<usize>PlanField.FailedLayer << 2), failedLayer);
+        if (xAhead != 0) batchToInput(plan, batchX, batchY, rows);
         store<i32>(done, e);
         return;
       }
       total += value * <f64>rows;
       if (accOut != 0) {
-        accuracyCount(lossSlot, pred, target, rows, outSize, threshold);
+        accuracyCount(lossSlot, pred, batchY, rows, outSize, threshold);
         correct += load<f64>(lossSlot);
       }
       let c1: f32 = 1, c2: f32 = 1;
@@ -238,9 +263,9 @@ export function trainEpochs(plan: usize, epochs: i32, done: usize): void {
         c1 = <f32>(1 / (1 - p1));
         c2 = <f32>(1 / (1 - p2));
       }
-      if (lossKind == LossId.BinaryCrossEntropy) binaryCrossEntropyGrad(g, pred, target, count, <f32>(1.0 / <f64>count));
-      else if (lossKind == LossId.MeanSquaredError) meanSquaredErrorGrad(g, pred, target, count, <f32>(1.0 / <f64>count));
-      else if (lossKind == LossId.BinaryCrossEntropyLogits) binaryCrossEntropyLogitsGrad(g, pred, target, count, <f32>(1.0 / <f64>count));
+      if (lossKind == LossId.BinaryCrossEntropy) binaryCrossEntropyGrad(g, pred, batchY, count, <f32>(1.0 / <f64>count));
+      else if (lossKind == LossId.MeanSquaredError) meanSquaredErrorGrad(g, pred, batchY, count, <f32>(1.0 / <f64>count));
+      else if (lossKind == LossId.BinaryCrossEntropyLogits) binaryCrossEntropyLogitsGrad(g, pred, batchY, count, <f32>(1.0 / <f64>count));
       profileMark(P.Loss);
       for (let l = layers - 1; l >= 0; l--) {
         const r = layerRow(plan, l);
@@ -275,6 +300,10 @@ export function trainEpochs(plan: usize, epochs: i32, done: usize): void {
         profileMark(P.Update);
       }
       if (backup != 0) flipped = !flipped;
+      if (ahead) {
+        batchX = batchX == x0 ? xAhead : x0;
+        batchY = batchY == target ? yAhead : target;
+      }
     }
     store<f64>(lossOut + (<usize>e << 3), total / <f64>n);
     if (accOut != 0) store<f64>(accOut + (<usize>e << 3), correct / <f64>n);
@@ -282,5 +311,20 @@ export function trainEpochs(plan: usize, epochs: i32, done: usize): void {
   if (flipped) swapWeights(plan, layers, params, backup);
   // panels: the parameters get the live copy (the final weights)
   if (ASC_FEATURE_SIMD && backup != 0) unpackAll(plan, layers, other, flipped ? other : 0);
+  if (xAhead != 0) batchToInput(plan, batchX, batchY, n - ((n - 1) / batch) * batch);
   store<i32>(done, epochs);
+}
+
+/**
+ * Before returning, with buffers to gather ahead: settle a gather still posted, and leave the
+ * last batch (`rows` rows at batchX, batchY) in the Input and Target buffers, which the first
+ * layer reads again, as the host expects.
+ */
+function batchToInput(plan: usize, batchX: usize, batchY: usize, rows: i32): void {
+  settle();
+  const x0 = ptrField(plan, PlanField.Input), y0 = ptrField(plan, PlanField.Target);
+  store<i32>(layerRow(plan, 0) + (<usize>L.X << 2), <i32>x0);
+  if (batchX == x0) return;
+  memory.copy(x0, batchX, (<usize>rows * <usize>intField(plan, PlanField.InputSize)) << 2);
+  memory.copy(y0, batchY, (<usize>rows * <usize>intField(plan, PlanField.OutputSize)) << 2);
 }

@@ -92,6 +92,8 @@ export function chunkUnits(share: usize, grain: usize): usize {
  * Hand a job to the workers: the job written at `jobWord` (command `cmd`), each thread's share of
  * it being units [start(t), start(t + 1)) in chunks of `size` units. The threads claim the chunks
  * (runShares) and count each one done; `join` waits for the count. Returns the job's generation.
+ * A job posted ahead (postAhead) reads the job words until it is settled: callers settle() before
+ * they write the next job.
  */
 export function post(cmd: i32, threads: i32, size: usize, start: (t: i32, threads: i32) => usize): i32 {
   const generation = atomic.load<i32>(controlWord(ControlField.Generation)) + 1; // only this thread writes it
@@ -111,6 +113,41 @@ export function post(cmd: i32, threads: i32, size: usize, start: (t: i32, thread
   // could wake those instead of one whose share is due (that one slept on: "did not answer").
   atomic.notify(controlWord(ControlField.Generation), -1);
   return generation;
+}
+
+// A job posted ahead (postAhead) that the main thread has not joined yet: its generation (0: none),
+// its thread count, and the function that runs a thread's part of it.
+let aheadGeneration: i32 = 0;
+let aheadThreads: i32 = 0;
+let aheadShare: (id: i32, threads: i32, generation: i32) => void = noShare;
+
+function noShare(id: i32, threads: i32, generation: i32): void {}
+
+/**
+ * Post a job that the main thread does not wait for: the workers run it while the main thread goes
+ * on with other work, so `start` gives the main thread (thread 0) no share. `share` runs a
+ * thread's part of it (as the workers' loop does). The job is settled (settle) before the next one
+ * is posted, or earlier where its results are read.
+ */
+export function postAhead(cmd: i32, threads: i32, size: usize, start: (t: i32, threads: i32) => usize, share: (id: i32, threads: i32, generation: i32) => void): void {
+  const generation = post(cmd, threads, size, start);
+  aheadGeneration = generation;
+  aheadThreads = threads;
+  aheadShare = share;
+}
+
+/**
+ * Finish the job posted ahead, if any: run here whatever chunks of it no worker has claimed yet
+ * (a worker that is late or busy elsewhere), then wait for those being run (join). Returns join's
+ * answer (true when there was no such job).
+ */
+export function settle(): bool {
+  if (!ASC_FEATURE_THREADS) return true;
+  if (aheadGeneration == 0) return true;
+  const generation = aheadGeneration;
+  aheadGeneration = 0;
+  aheadShare(0, aheadThreads, generation);
+  return join();
 }
 
 /**

@@ -7,7 +7,7 @@
 import { Command, OptimizerId, PlanField, UpdateJob } from '../src/backend/contract';
 import { adamUpdate, momentumUpdate, rmspropUpdate, sgdUpdate } from './optimizers';
 import { intField, ptrField, realField } from './plan';
-import { chunkUnits, elementwiseThreads, join, jobWord, post, rangeShare, runShares } from './threads';
+import { chunkUnits, elementwiseThreads, join, jobWord, post, rangeShare, runShares, settle } from './threads';
 
 /** Update n floats read at `p` into `out` with gradient `g` on this thread (also a worker's share of a split update). */
 export function updateSegment(plan: usize, out: usize, p: usize, g: usize, n: i32, lr: f32, c1: f32, c2: f32, off: usize): void {
@@ -51,6 +51,7 @@ export function update(plan: usize, out: usize, p: usize, g: usize, n: i32, lr: 
     updateSegment(plan, out, p, g, n, lr, c1, c2, off);
     return;
   }
+  settle();
   store<i32>(jobWord(UpdateJob.Plan), <i32>plan);
   store<i32>(jobWord(UpdateJob.Out), <i32>out);
   store<i32>(jobWord(UpdateJob.Param), <i32>p);

@@ -4,7 +4,7 @@
 // shutdown. Nobody waits for a worker as such: the main thread waits for the job's chunks.
 
 import { Command, ControlField } from '../src/backend/contract';
-import { gatherJobShare } from './batch';
+import { gatherAheadShare, gatherJobShare } from './batch';
 import { productShare } from './gemm';
 import { updateShare } from './update';
 import { awaitJob, controlWord, threadId } from './threads';
@@ -25,6 +25,7 @@ export function workerLoop(): void {
     if (inUse) {
       if (cmd == Command.Product) productShare(self, threads, seen);
       else if (cmd == Command.Gather) gatherJobShare(self, threads, seen);
+      else if (cmd == Command.GatherAhead) gatherAheadShare(self, threads, seen);
       else updateShare(self, threads, seen);
     }
   }

@@ -108,6 +108,15 @@ export enum PlanField {
   Pow1 = 32,
   /** f64 (words 34–35): β2^t, updated every step. */
   Pow2 = 34,
+  /**
+   * ptr: a second input buffer of BatchRows rows (0: none). On more than one thread, the workers
+   * gather the next batch into it while the main thread finishes the current step (its loss and
+   * the serial parts of the backward pass); the two buffers then change roles. When the call
+   * returns, the last batch is in {@link PlanField.Input} again.
+   */
+  InputAhead = 36,
+  /** ptr: a second target buffer, as {@link PlanField.InputAhead} (0: none). */
+  TargetAhead = 37,
   /** Words in the header; the layer table follows. */
   HeaderWords = 48,
 }
@@ -236,6 +245,8 @@ export enum Command {
   Shutdown = 2,
   Update = 3,
   Gather = 4,
+  /** A gather the main thread does not wait for (the next batch, by the workers alone: assembly/batch.ts). */
+  GatherAhead = 5,
 }
 
 /**

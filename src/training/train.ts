@@ -204,11 +204,19 @@ export class Trainer {
     const [h1, h2, eps, nesterov] = optimizer.hyper;
     const full = this.order === null;
     const first = layers[0]!;
+    // a second input and target buffer, which the workers gather the next batch into (threads build)
+    let inputAhead = 0, targetAhead = 0;
+    if (!full && be.threaded) {
+      const xN = align4(p.batch * arena.inputSize), yN = align4(p.batch * arena.outputSize);
+      inputAhead = this.alloc((xN + yN) * 4, `${op}: a second batch buffer`).ptr;
+      targetAhead = inputAhead + xN * 4;
+    }
     const w = new PlanWriter(layers.length)
       .int(F.Layers, layers.length).int(F.Loss, lossKernel(p.loss)!.id).real(F.LearningRate, 0) // set per chunk (kernelEpochs)
       .int(F.Rows, this.train.n).int(F.BatchRows, p.batch)
       .int(F.DataX, full ? 0 : this.train.x).int(F.DataY, full ? 0 : this.train.y).int(F.Index, this.index)
       .int(F.Input, full ? this.train.x : first.xOwn).int(F.Target, full ? this.train.y : arena.target)
+      .int(F.InputAhead, inputAhead).int(F.TargetAhead, targetAhead)
       .int(F.LossOut, lossOut).int(F.LossSlot, arena.lossSlot)
       .int(F.InputSize, arena.inputSize).int(F.OutputSize, arena.outputSize).int(F.FailedRow, 0).int(F.FailedLayer, 0)
       .int(F.Params, arena.params.ptr).int(F.Backup, this.backup.ptr).int(F.ParamBytes, arena.params.bytes)
