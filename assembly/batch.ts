@@ -45,7 +45,7 @@ function gatherShare(x: usize, y: usize, dataX: usize, dataY: usize, index: usiz
  */
 export function gatherBatch(x: usize, y: usize, dataX: usize, dataY: usize, index: usize, rows: i32, inSize: i32, outSize: i32): void {
   if (rows <= 0) return;
-  const threads = ASC_FEATURE_THREADS ? min(rows, elementwiseThreads(<usize>rows * <usize>inSize)) : 1;
+  const threads = ASC_FEATURE_THREADS ? gatherThreads(rows, inSize) : 1;
   if (threads < 2) {
     gatherShare(x, y, dataX, dataY, index, 0, rows, inSize, outSize);
     return;
@@ -54,6 +54,11 @@ export function gatherBatch(x: usize, y: usize, dataX: usize, dataY: usize, inde
   const size = chunkUnits(<usize>rowShare(1, threads, rows), 4); // whole groups of gatherRows' 4 rows
   gatherJobShare(0, threads, post(Command.Gather, threads, size, gatherStart));
   join();
+}
+
+/** Threads to gather `rows` rows of `inSize` inputs on, in the threads build (1: not worth splitting). */
+function gatherThreads(rows: i32, inSize: i32): i32 {
+  return rows > 0 ? min(rows, elementwiseThreads(<usize>rows * <usize>inSize)) : 1;
 }
 
 /** Settle any job posted ahead, then write a gather job into the control block. */
@@ -72,7 +77,7 @@ function writeGatherJob(x: usize, y: usize, dataX: usize, dataY: usize, index: u
  * settled (threads.ts settle), which the next job posted, or the caller, does.
  */
 export function gatherAhead(x: usize, y: usize, dataX: usize, dataY: usize, index: usize, rows: i32, inSize: i32, outSize: i32): bool {
-  const threads = ASC_FEATURE_THREADS && rows > 0 ? elementwiseThreads(<usize>rows * <usize>inSize) : 1;
+  const threads = ASC_FEATURE_THREADS ? gatherThreads(rows, inSize) : 1;
   if (threads < 2) return false;
   writeGatherJob(x, y, dataX, dataY, index, rows, inSize, outSize);
   const size = chunkUnits(<usize>rowShare(1, threads - 1, rows), 4); // the first worker's share, in whole groups of 4 rows

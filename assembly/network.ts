@@ -165,25 +165,25 @@ export function trainEpochs(plan: usize, epochs: i32, done: usize): void {
   // On more than one thread the workers gather the next batch into the other pair of buffers
   // (InputAhead, TargetAhead) while this thread runs the step's serial part: the loss, and the
   // backward pass up to its first product split across threads, which settles the gather first.
-  // The batch's rows are at batchX and batchY: the Input and Target buffers, or the ahead ones.
+  // The batch's rows are in the Input and Target buffers, or in the ahead ones (`inAhead`); the
+  // first layer reads them where they are (its plan row names the Input buffer).
   const xAhead: usize = ASC_FEATURE_THREADS && dataX != 0 ? ptrField(plan, PlanField.InputAhead) : 0;
   const yAhead = ptrField(plan, PlanField.TargetAhead);
-  const first = layerRow(plan, 0);
   // It is posted after the forward of the last layer wide enough to be split across threads, so
   // that no forward product settles it at once.
   let aheadAfter = xAhead != 0 ? layers - 1 : -1;
   while (aheadAfter > 0 && intField(layerRow(plan, aheadAfter), L.Out) < PARALLEL_MIN_COLUMNS) aheadAfter--;
-  let batchX = x0, batchY = target;
-  let ahead = false; // whether this step's batch was gathered ahead
+  let inAhead = false;
+  let ahead = false; // whether the next step's batch is being gathered ahead
   for (let e = 0; e < epochs; e++) {
     let total: f64 = 0, correct: f64 = 0;
     for (let start = 0; start < n; start += batch) {
       const rows = min(batch, n - start);
+      const batchX = inAhead ? xAhead : x0, batchY = inAhead ? yAhead : target;
       profileStart();
       if (ahead) settle();
       else if (dataX != 0) gatherBatch(batchX, batchY, dataX, dataY, index + (<usize>start << 2), rows, inSize, outSize);
       ahead = false;
-      if (xAhead != 0) store<i32>(first + (<usize>L.X << 2), <i32>batchX);
       profileMark(P.Gather);
       const live: usize = flipped ? other : 0, next: usize = flipped ? 0 : other;
       // a layer whose z = x·W + b is not finite stops training as a non-finite loss does: an
@@ -205,7 +205,7 @@ export function trainEpochs(plan: usize, epochs: i32, done: usize): void {
           setPanelState(r, PanelState.Both);
         }
         denseForwardPanels(
-          ptrField(r, L.Z), ptrField(r, L.Y), ptrField(r, L.X), weightsAt(r, live), ptrField(r, L.B) + live,
+          ptrField(r, L.Z), ptrField(r, L.Y), l == 0 ? batchX : ptrField(r, L.X), weightsAt(r, live), ptrField(r, L.B) + live,
           rows, intField(r, L.Out), intField(r, L.In), id, realField(r, L.Alpha),
           readsPanels ? panelsAt(r, live) : 0, state == PanelState.RowMajor,
         );
@@ -221,7 +221,7 @@ export function trainEpochs(plan: usize, epochs: i32, done: usize): void {
           // the next batch: this epoch's next rows, or (within this call) the next epoch's first
           const next = start + batch < n ? start + batch : e + 1 < epochs ? 0 : -1;
           if (next >= 0) {
-            ahead = gatherAhead(batchX == x0 ? xAhead : x0, batchY == target ? yAhead : target, dataX, dataY, index + (<usize>next << 2), min(batch, n - next), inSize, outSize);
+            ahead = gatherAhead(inAhead ? x0 : xAhead, inAhead ? target : yAhead, dataX, dataY, index + (<usize>next << 2), min(batch, n - next), inSize, outSize);
           }
         }
       }
@@ -246,7 +246,7 @@ export function trainEpochs(plan: usize, epochs: i32, done: usize): void {
         store<f64>(lossOut + (<usize>e << 3), value);
         store<i32>(plan + (<usize>PlanField.FailedRow << 2), start);
         store<i32>(plan + (<usize>PlanField.FailedLayer << 2), failedLayer);
-        if (xAhead != 0) batchToInput(plan, batchX, batchY, rows);
+        if (xAhead != 0) batchToInput(plan, inAhead, rows);
         store<i32>(done, e);
         return;
       }
@@ -270,7 +270,7 @@ export function trainEpochs(plan: usize, epochs: i32, done: usize): void {
       for (let l = layers - 1; l >= 0; l--) {
         const r = layerRow(plan, l);
         const inp = intField(r, L.In), out = intField(r, L.Out), gl = ptrField(r, L.G), dx = ptrField(r, L.DX);
-        const w = ptrField(r, L.W), b = ptrField(r, L.B);
+        const w = ptrField(r, L.W), b = ptrField(r, L.B), x = l == 0 ? batchX : ptrField(r, L.X);
         if (!(fused && l == layers - 1)) activateBackward(intField(r, L.Activation), gl, gl, ptrField(r, L.Z), ptrField(r, L.Y), rows, out, realField(r, L.Alpha));
         profileMark(P.ActivationBackward);
         // With two copies of the weights, SGD takes dW tile by tile from the product
@@ -280,12 +280,12 @@ export function trainEpochs(plan: usize, epochs: i32, done: usize): void {
         // and a refused one is updated below from row-major weights, made current first.
         const state = intField(r, L.PanelState), viaPanels = ASC_FEATURE_SIMD && state != PanelState.RowMajor;
         const stepped = step && gemmStep(
-          ptrField(r, L.DW), ptrField(r, L.X), gl, inp, out, rows,
+          ptrField(r, L.DW), x, gl, inp, out, rows,
           viaPanels ? describeStep(plan, panelsAt(r, next), panelsAt(r, live), true, lr) : describeStep(plan, w + next, w + live, false, lr),
         );
         if (!stepped) {
           if (ASC_FEATURE_SIMD && state == PanelState.Panels) unpackCopy(r, live);
-          gemm(ptrField(r, L.DW), ptrField(r, L.X), gl, inp, out, rows, 1, 0);
+          gemm(ptrField(r, L.DW), x, gl, inp, out, rows, 1, 0);
         }
         setPanelState(r, stepped && viaPanels ? PanelState.Panels : PanelState.RowMajor);
         profileMark(P.WeightGradient);
@@ -300,10 +300,7 @@ export function trainEpochs(plan: usize, epochs: i32, done: usize): void {
         profileMark(P.Update);
       }
       if (backup != 0) flipped = !flipped;
-      if (ahead) {
-        batchX = batchX == x0 ? xAhead : x0;
-        batchY = batchY == target ? yAhead : target;
-      }
+      if (ahead) inAhead = !inAhead;
     }
     store<f64>(lossOut + (<usize>e << 3), total / <f64>n);
     if (accOut != 0) store<f64>(accOut + (<usize>e << 3), correct / <f64>n);
@@ -311,20 +308,19 @@ export function trainEpochs(plan: usize, epochs: i32, done: usize): void {
   if (flipped) swapWeights(plan, layers, params, backup);
   // panels: the parameters get the live copy (the final weights)
   if (ASC_FEATURE_SIMD && backup != 0) unpackAll(plan, layers, other, flipped ? other : 0);
-  if (xAhead != 0) batchToInput(plan, batchX, batchY, n - ((n - 1) / batch) * batch);
+  if (xAhead != 0) batchToInput(plan, inAhead, n - ((n - 1) / batch) * batch);
   store<i32>(done, epochs);
 }
 
 /**
  * Before returning, with buffers to gather ahead: settle a gather still posted, and leave the
- * last batch (`rows` rows at batchX, batchY) in the Input and Target buffers, which the first
- * layer reads again, as the host expects.
+ * last batch (`rows` rows, in the ahead buffers when `inAhead`) in the Input and Target buffers,
+ * where the host expects it.
  */
-function batchToInput(plan: usize, batchX: usize, batchY: usize, rows: i32): void {
+function batchToInput(plan: usize, inAhead: bool, rows: i32): void {
   settle();
-  const x0 = ptrField(plan, PlanField.Input), y0 = ptrField(plan, PlanField.Target);
-  store<i32>(layerRow(plan, 0) + (<usize>L.X << 2), <i32>x0);
-  if (batchX == x0) return;
-  memory.copy(x0, batchX, (<usize>rows * <usize>intField(plan, PlanField.InputSize)) << 2);
-  memory.copy(y0, batchY, (<usize>rows * <usize>intField(plan, PlanField.OutputSize)) << 2);
+  if (!inAhead) return;
+  const r = <usize>rows;
+  memory.copy(ptrField(plan, PlanField.Input), ptrField(plan, PlanField.InputAhead), (r * <usize>intField(plan, PlanField.InputSize)) << 2);
+  memory.copy(ptrField(plan, PlanField.Target), ptrField(plan, PlanField.TargetAhead), (r * <usize>intField(plan, PlanField.OutputSize)) << 2);
 }

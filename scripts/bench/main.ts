@@ -21,7 +21,6 @@ import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { init, setThreads } from '../../src/index.js';
 import { buildSupported } from '../../src/backend/load.js';
-import type { Backend } from '../../src/backend/heap.js';
 import { makeW2Data, mlpInitialParams, W2_SIZES, W4_SIZES } from './lib/data.js';
 import { addLimits, addRatios, measured, skipped, type Limits } from './lib/results.js';
 import { loadTfPeer, log, machineInfo, makeInputs, runBuildChildren, runNumpyPeer, type Ctx } from './context.js';

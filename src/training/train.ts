@@ -203,7 +203,9 @@ export class Trainer {
     const optimizer = optimizerKernel(p.optimizer)!;
     const [h1, h2, eps, nesterov] = optimizer.hyper;
     const full = this.order === null;
-    const first = layers[0]!;
+    // the first layer's input: the data set's rows in place (full batch) or its own buffer, which
+    // the kernels gather each batch into (they read the first layer's input as PlanField.Input)
+    const input = full ? this.train.x : layers[0]!.xOwn;
     // a second input and target buffer, which the workers gather the next batch into (threads build)
     let inputAhead = 0, targetAhead = 0;
     if (!full && be.threaded) {
@@ -215,7 +217,7 @@ export class Trainer {
       .int(F.Layers, layers.length).int(F.Loss, lossKernel(p.loss)!.id).real(F.LearningRate, 0) // set per chunk (kernelEpochs)
       .int(F.Rows, this.train.n).int(F.BatchRows, p.batch)
       .int(F.DataX, full ? 0 : this.train.x).int(F.DataY, full ? 0 : this.train.y).int(F.Index, this.index)
-      .int(F.Input, full ? this.train.x : first.xOwn).int(F.Target, full ? this.train.y : arena.target)
+      .int(F.Input, input).int(F.Target, full ? this.train.y : arena.target)
       .int(F.InputAhead, inputAhead).int(F.TargetAhead, targetAhead)
       .int(F.LossOut, lossOut).int(F.LossSlot, arena.lossSlot)
       .int(F.InputSize, arena.inputSize).int(F.OutputSize, arena.outputSize).int(F.FailedRow, 0).int(F.FailedLayer, 0)
@@ -231,7 +233,7 @@ export class Trainer {
       const panels = panelBytes > 0 ? this.alloc(2 * panelBytes, `${op}: layer ${i}'s packed weights`).ptr : 0;
       w.layerInt(i, LF.Panels, panels).layerInt(i, LF.OtherPanels, panels && panels + panelBytes);
       w.layerInt(i, LF.In, l.inputs).layerInt(i, LF.Out, l.outputs)
-        .layerInt(i, LF.X, i ? layers[i - 1]!.y : full ? this.train.x : l.xOwn)
+        .layerInt(i, LF.X, i ? layers[i - 1]!.y : input)
         .layerInt(i, LF.W, l.w).layerInt(i, LF.B, l.b).layerInt(i, LF.DW, l.dw).layerInt(i, LF.DB, l.db)
         .layerInt(i, LF.Z, l.z).layerInt(i, LF.Y, l.y).layerInt(i, LF.G, l.g)
         .layerInt(i, LF.DX, i ? layers[i - 1]!.g : 0)
