@@ -351,15 +351,39 @@ function forwardPacks(M: usize, N: usize, K: usize): bool {
 
 /** Write K×N row-major weights at `dst` from the forward panels at `src` (forwardPanelBytes(k, n) of them; n a multiple of 8). */
 export function unpackPanels(dst: usize, src: usize, k: i32, n: i32): void {
-  const K = <usize>k, N = <usize>n, depth = blockDepth(K), rowBytes = N << 2;
+  copyPanels(dst, src, <usize>k, <usize>n, false);
+}
+
+/** Write K×N row-major floats at `src` into the forward's panel layout at `dst` (unpackPanels' inverse; n a multiple of 8). */
+export function packPanels(dst: usize, src: usize, k: i32, n: i32): void {
+  copyPanels(src, dst, <usize>k, <usize>n, true);
+}
+
+/** Copy between K×N row-major floats at `rows` and their forward panels at `panels`, into the panels when `pack`. */
+function copyPanels(rows: usize, panels: usize, K: usize, N: usize, pack: bool): void {
+  const depth = blockDepth(K), rowBytes = N << 2;
   for (let top: usize = 0; top < K; top += depth) {
     const kc = min(depth, K - top);
     for (let j: usize = 0; j < N; j += 8) {
-      const panel = src + panelOffset(top, kc, N, j);
+      const panel = panels + panelOffset(top, kc, N, j);
       for (let p: usize = 0; p < kc; p++) {
-        memory.copy(dst + (top + p) * rowBytes + (j << 2), panel + (p << 5), 32);
+        const row = rows + (top + p) * rowBytes + (j << 2), at = panel + (p << 5);
+        if (pack) memory.copy(at, row, 32);
+        else memory.copy(row, at, 32);
       }
     }
+  }
+}
+
+/**
+ * Call `run(from, to)` on each contiguous run of bytes that columns [j0, j1) (multiples of 8) of
+ * K×N floats in the forward's panel layout take: one run per K block, its panels j0/8..j1/8.
+ */
+export function panelColumnRuns(K: usize, N: usize, j0: usize, j1: usize, run: (from: usize, to: usize) => void): void {
+  const depth = blockDepth(K);
+  for (let top: usize = 0; top < K; top += depth) {
+    const kc = min(depth, K - top);
+    run(panelOffset(top, kc, N, j0), panelOffset(top, kc, N, j1));
   }
 }
 
@@ -385,18 +409,25 @@ export function gemmWithEpilogue(
 
 /**
  * The weight gradient dW = Aᵀ·B (A stored k×m, B k×n; dW m×n at `c`) handed tile by tile to the
- * SGD step described at `step` (a `GradientStep` block, see gradient-step.ts) while in
- * registers: dW itself is not stored. Returns false, doing nothing, unless the product takes the
- * packed path in whole 4×8 tiles and one K block (m a multiple of 4, n of 8, n ≤ 512, k ≤ 400);
- * the caller then runs gemm and the update separately (the same operations per element).
+ * step described at `step` (a `GradientStep` block, see gradient-step.ts) while in registers: SGD's
+ * (dW itself is not stored), or a store of the tile where the step says (the forward's panel
+ * layout). Returns false, doing nothing, unless the product takes the packed path in whole 4×8
+ * tiles and one K block (stepTakes: m a multiple of 4, n of 8, n ≤ 512, k ≤ 400); the caller then
+ * runs gemm and the update separately (the same operations per element).
  */
 export function gemmStep(c: usize, a: usize, b: usize, m: i32, n: i32, k: i32, step: usize): bool {
-  if (!ASC_FEATURE_SIMD) return false;
+  if (!ASC_FEATURE_SIMD || !stepTakes(m, n, k)) return false;
   const M = <usize>m, N = <usize>n, K = <usize>k;
-  if (scratch == 0 || M % 4 != 0 || N % 8 != 0 || N > NC || K == 0 || K > KC || work(M, N, K) < PACK_MIN_WORK) return false;
   if (ASC_FEATURE_THREADS && parallelProduct(c, a, b, M, N, K, true, false, false, 0, 0, 0, 0, step, 0, false)) return true;
   packedMultiply(c, a, b, M, N, K, 4, M << 2, N << 2, 4, false, 0, N, 0, 0, 0, 0, step, 0, false);
   return true;
+}
+
+/** Whether gemmStep takes an M×N weight gradient over K rows (else it returns false, doing nothing). */
+export function stepTakes(m: i32, n: i32, k: i32): bool {
+  if (!ASC_FEATURE_SIMD || m <= 0 || n <= 0 || k <= 0) return false;
+  const M = <usize>m, N = <usize>n, K = <usize>k;
+  return scratch != 0 && M % 4 == 0 && N % 8 == 0 && N <= NC && K <= KC && work(M, N, K) >= PACK_MIN_WORK;
 }
 
 function packedMultiply(

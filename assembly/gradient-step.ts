@@ -6,7 +6,9 @@
 // gets regularizeGrad's then sgdUpdate's own rule (optimizers.ts regularizedVec, sgdVec), so the
 // results are bit-identical. The first layer's two copies can also be in the forward product's
 // panel layout (`Packed`: network.ts keeps them so, and its forward then never packs them; a tile
-// is then 128 contiguous bytes of each copy). Adam is not fused: with its two moments the tile
+// is then 128 contiguous bytes of each copy). For the other optimizers the step only stores the
+// tile (`StepKind.Store`), so that the first layer's gradient is in the panel layout too, where
+// their own pass then updates the panels (network.ts). Adam is not fused: with its two moments the tile
 // touches five arrays in four rows at once. The step measured 7–10% slower than Adam's own
 // streaming pass on a Zen 1 (W4, 1 thread); on a Zen 5, 1% faster on 1 thread but 0.6–0.9× the
 // speed on 2 (its square roots and divisions did not overlap the product's multiplies), and
@@ -15,7 +17,7 @@
 // vector of 4 even in L1, and did not overlap the multiplies that way either). The step's
 // settings are a `GradientStep` block from the TS ↔ kernel contract.
 
-import { GradientStep as S, OptimizerId } from '../src/backend/contract';
+import { GradientStep as S, OptimizerId, StepKind } from '../src/backend/contract';
 import { regularizedVec, sgdVec } from './optimizers';
 
 /** The step the current product applies (written by the training loop before the product). */
@@ -36,13 +38,20 @@ export function fusable(kind: i32): bool {
 }
 
 /**
- * Apply the step in block `d` to a 4×8 tile of the gradient (rows i..i+3, columns j..j+7 of the
+ * Apply the step in block `d` (or store the tile, StepKind.Store) to a 4×8 tile of the gradient (rows i..i+3, columns j..j+7 of the
  * weights; `off` is the byte offset of its first element in the weights, `rowBytes` a row's).
  */
 @inline export function stepTile(
   d: usize, off: usize, rowBytes: usize, g0a: v128, g0b: v128, g1a: v128, g1b: v128, g2a: v128, g2b: v128, g3a: v128, g3b: v128,
 ): void {
   const out = <usize>load<i32>(word(d, S.Out)) + off, param = <usize>load<i32>(word(d, S.Param)) + off;
+  if (load<i32>(word(d, S.Kind)) == StepKind.Store) {
+    v128.store(out, g0a); v128.store(out, g0b, 16);
+    v128.store(out + rowBytes, g1a); v128.store(out + rowBytes, g1b, 16);
+    v128.store(out + 2 * rowBytes, g2a); v128.store(out + 2 * rowBytes, g2b, 16);
+    v128.store(out + 3 * rowBytes, g3a); v128.store(out + 3 * rowBytes, g3b, 16);
+    return;
+  }
   const l1 = load<f32>(word(d, S.L1)), l2 = load<f32>(word(d, S.L2));
   // regularized only when a penalty is set, as the training loop calls regularizeGrad
   const reg = l1 != 0 || l2 != 0;

@@ -5,8 +5,8 @@
 // (softmax cross-entropy's loss and gradient are one kernel here, with the same operations).
 // The plan's layout (`PlanField`, `PlanLayerField`) is in the TS ↔ kernel contract.
 
-import { ActivationId, GradientStep as S, LossId, OptimizerId, PanelState, PlanField, PlanLayerField as L, ProfilePhase as P } from '../src/backend/contract';
-import { forwardPanelBytes, forwardReadsPanels, gemm, gemmStep, PARALLEL_MIN_COLUMNS, stepKeepsPanels, unpackPanels } from './gemm';
+import { ActivationId, GradientStep as S, LossId, OptimizerId, PanelState, PlanField, PlanLayerField as L, ProfilePhase as P, StepKind } from '../src/backend/contract';
+import { forwardPanelBytes, forwardReadsPanels, gemm, gemmStep, packPanels, PARALLEL_MIN_COLUMNS, stepKeepsPanels, stepTakes, unpackPanels } from './gemm';
 import { fusable, STEP_BLOCK } from './gradient-step';
 import { sumColumns } from './bias';
 import { gatherAhead, gatherBatch } from './batch';
@@ -29,13 +29,47 @@ const MAX_PANEL_BYTES: u64 = 32 << 20;
 
 /**
  * Bytes of room for each of a layer's two copies of its weights in the forward's panel layout
- * (`PlanLayerField.Panels`, `OtherPanels`) when training with optimizer `kind` steps them in that
- * layout: the first layer (no dX product reads its weights), with a fused step whose tiles fit
- * the panels (see trainEpochs), up to MAX_PANEL_BYTES. 0 otherwise.
+ * (`PlanLayerField.Panels`, `OtherPanels`) when training with optimizer `kind` on batches of
+ * `batch` rows steps them in that layout: the first layer (no dX product reads its weights),
+ * whose 4×8 tiles of dW fit the panels (see trainEpochs), up to MAX_PANEL_BYTES. With SGD the
+ * fused step may refuse a product (the weights then go back to row-major); the other optimizers
+ * keep the gradient and their state in panels for the whole call, so every batch's product must
+ * take the fused store (stepTakes, from 1 row to `batch`), and the forward read the panels. 0 otherwise.
  */
-export function trainingPanelBytes(layer: i32, inputs: i32, outputs: i32, kind: i32): i32 {
-  const bytes: u64 = layer == 0 && fusable(kind) && stepKeepsPanels(inputs, outputs) ? forwardPanelBytes(inputs, outputs) : 0;
+export function trainingPanelBytes(layer: i32, inputs: i32, outputs: i32, kind: i32, batch: i32): i32 {
+  if (layer != 0 || !stepKeepsPanels(inputs, outputs)) return 0;
+  if (!fusable(kind) && !(stepTakes(inputs, outputs, 1) && stepTakes(inputs, outputs, batch) && forwardReadsPanels(batch, outputs, inputs))) return 0;
+  const bytes = forwardPanelBytes(inputs, outputs);
   return bytes <= MAX_PANEL_BYTES ? <i32>bytes : 0;
+}
+
+/**
+ * Whether layer row `r` keeps its weights' gradient and the optimizer's state in the panel layout
+ * too, its optimizer (`kind`, not SGD's fused step) updating the panels in its own pass.
+ */
+@inline function updatesPanels(r: usize, kind: i32): bool {
+  return ASC_FEATURE_SIMD && !fusable(kind) && ptrField(r, L.Panels) != 0;
+}
+
+/**
+ * Put the optimizer's state of every layer that updates its panels (updatesPanels) into the
+ * panel layout (`toPanels`) or back to row-major, through the layer's dW buffer (free between
+ * steps): the host reads and saves that state row-major, like the weights.
+ */
+function stateLayout(plan: usize, layers: i32, toPanels: bool): void {
+  const kind = intField(plan, PlanField.Optimizer), params = ptrField(plan, PlanField.Params);
+  for (let l = 0; l < layers; l++) {
+    const r = layerRow(plan, l);
+    if (!updatesPanels(r, kind)) continue;
+    const In = intField(r, L.In), Out = intField(r, L.Out), tmp = ptrField(r, L.DW), off = ptrField(r, L.W) - params;
+    for (let f = 0; f < 2; f++) {
+      const base = ptrField(plan, f == 0 ? PlanField.StateA : PlanField.StateB);
+      if (base == 0) continue;
+      memory.copy(tmp, base + off, (<usize>In * <usize>Out) << 2);
+      if (toPanels) packPanels(base + off, tmp, In, Out);
+      else unpackPanels(base + off, tmp, In, Out);
+    }
+  }
 }
 
 /** The layer's weights in the copy at byte offset `copy` from the parameters (its live or its next copy). */
@@ -106,10 +140,12 @@ function swapBytes(p: usize, q: usize, bytes: usize): void {
 
 /**
  * Fill the fused step's block for one layer's weights (read at `param`, written at `out`: in the
- * forward's panel layout when `packed`, else row-major); returns it.
+ * forward's panel layout when `packed`, else row-major), or for a store of its gradient at `out`
+ * (StepKind.Store); returns it.
  */
-function describeStep(plan: usize, out: usize, param: usize, packed: bool, lr: f32): usize {
+function describeStep(plan: usize, kind: StepKind, out: usize, param: usize, packed: bool, lr: f32): usize {
   const d = STEP_BLOCK;
+  store<i32>(d + (<usize>S.Kind << 2), kind);
   store<i32>(d + (<usize>S.Out << 2), <i32>out);
   store<i32>(d + (<usize>S.Packed << 2), packed ? 1 : 0);
   store<i32>(d + (<usize>S.Param << 2), <i32>param);
@@ -143,7 +179,7 @@ export function trainEpochs(plan: usize, epochs: i32, done: usize): void {
   const params = ptrField(plan, PlanField.Params), backup = ptrField(plan, PlanField.Backup);
   const l1 = realField(plan, PlanField.L1), l2 = realField(plan, PlanField.L2);
   const accOut = ptrField(plan, PlanField.AccuracyOut), threshold = realField(plan, PlanField.AccuracyThreshold);
-  const adam = intField(plan, PlanField.Optimizer) == OptimizerId.Adam;
+  const kind = intField(plan, PlanField.Optimizer), adam = kind == OptimizerId.Adam;
   const beta1 = <f64>realField(plan, PlanField.Hyper1), beta2 = <f64>realField(plan, PlanField.Hyper2);
   const pow1 = f64Field(plan, PlanField.Pow1), pow2 = f64Field(plan, PlanField.Pow2);
   const last = layerRow(plan, layers - 1);
@@ -151,7 +187,7 @@ export function trainEpochs(plan: usize, epochs: i32, done: usize): void {
   const other: usize = backup != 0 ? backup - params : 0;
   let flipped = false;
   // the optimizer step fused into the dW product needs the second copy (and SGD)
-  const step = backup != 0 && fusable(intField(plan, PlanField.Optimizer));
+  const step = backup != 0 && fusable(kind);
   const fused = lossKind == LossId.SoftmaxCrossEntropy || lossKind == LossId.BinaryCrossEntropyLogits;
   // A layer with panels (the first, with SGD: trainingPanelBytes) keeps two copies of its weights
   // in the forward's panel layout too. The first forward packs the live copy's, and the fused
@@ -161,7 +197,13 @@ export function trainEpochs(plan: usize, epochs: i32, done: usize): void {
   // anything else reads them (a forward or a step that would not read panels). No dX product
   // reads the first layer's weights. W2 on one thread: 0.867 → 0.890 of the local limit (median
   // of 6 alternating runs each); on two, 0.71 → 0.78 of twice it.
+  // With the other optimizers (Adam, momentum, RMSprop) such a layer keeps its gradient and the
+  // optimizer's state in the panel layout too (updatesPanels): the dW product stores each tile
+  // there (StepKind.Store), and the optimizer's own pass updates the panels, split across threads
+  // by the column panels each thread's share of the products makes and reads (update.ts). The
+  // state goes into that layout when the call starts and back when it returns (stateLayout).
   for (let l = 0; l < layers; l++) setPanelState(layerRow(plan, l), PanelState.RowMajor);
+  stateLayout(plan, layers, true);
   // On more than one thread the workers gather the next batch into the other pair of buffers
   // (InputAhead, TargetAhead) while this thread runs the step's serial part: the loss, and the
   // backward pass up to its first product split across threads, which settles the gather first.
@@ -243,6 +285,7 @@ export function trainEpochs(plan: usize, epochs: i32, done: usize): void {
         if (backup != 0 && !flipped) swapWeights(plan, layers, params, backup);
         // panels: the parameters get the copy before the last update (the one not live)
         if (ASC_FEATURE_SIMD && backup != 0) unpackAll(plan, layers, other, flipped ? 0 : other);
+        stateLayout(plan, layers, false);
         store<f64>(lossOut + (<usize>e << 3), value);
         store<i32>(plan + (<usize>PlanField.FailedRow << 2), start);
         store<i32>(plan + (<usize>PlanField.FailedLayer << 2), failedLayer);
@@ -278,25 +321,36 @@ export function trainEpochs(plan: usize, epochs: i32, done: usize): void {
         // A layer whose live panels are current is stepped panels to panels (its row-major
         // weights are then out of date). gemmStep takes or refuses a product whatever the layout,
         // and a refused one is updated below from row-major weights, made current first.
+        // A layer that updates its panels (the other optimizers) gets dW stored in the panel
+        // layout, which trainingPanelBytes ensures gemmStep takes for every batch, after packing
+        // the live weights where the forward did not (they are then current in both layouts).
         const state = intField(r, L.PanelState), viaPanels = ASC_FEATURE_SIMD && state != PanelState.RowMajor;
-        const stepped = step && gemmStep(
-          ptrField(r, L.DW), x, gl, inp, out, rows,
-          viaPanels ? describeStep(plan, panelsAt(r, next), panelsAt(r, live), true, lr) : describeStep(plan, w + next, w + live, false, lr),
-        );
-        if (!stepped) {
-          if (ASC_FEATURE_SIMD && state == PanelState.Panels) unpackCopy(r, live);
-          gemm(ptrField(r, L.DW), x, gl, inp, out, rows, 1, 0);
+        const dw = ptrField(r, L.DW), ownPass = updatesPanels(r, kind);
+        let stepped = false;
+        if (ownPass) {
+          if (state == PanelState.RowMajor) packPanels(panelsAt(r, live), w + live, inp, out);
+          gemmStep(dw, x, gl, inp, out, rows, describeStep(plan, StepKind.Store, dw, 0, true, 0));
+        } else {
+          stepped = step && gemmStep(
+            dw, x, gl, inp, out, rows,
+            viaPanels ? describeStep(plan, StepKind.SGD, panelsAt(r, next), panelsAt(r, live), true, lr) : describeStep(plan, StepKind.SGD, w + next, w + live, false, lr),
+          );
+          if (!stepped) {
+            if (ASC_FEATURE_SIMD && state == PanelState.Panels) unpackCopy(r, live);
+            gemm(dw, x, gl, inp, out, rows, 1, 0);
+          }
         }
-        setPanelState(r, stepped && viaPanels ? PanelState.Panels : PanelState.RowMajor);
+        setPanelState(r, ownPass || (stepped && viaPanels) ? PanelState.Panels : PanelState.RowMajor);
         profileMark(P.WeightGradient);
         sumColumns(ptrField(r, L.DB), gl, rows, out);
         if (dx != 0) gemm(dx, gl, w + live, rows, inp, out, 0, 1);
         profileMark(P.InputGradient);
         if (!stepped) {
-          if (l1 != 0 || l2 != 0) regularizeGrad(ptrField(r, L.DW), w + live, l1, l2, inp * out);
-          update(plan, w + next, w + live, ptrField(r, L.DW), inp * out, lr, c1, c2, w - params);
+          const from = ownPass ? panelsAt(r, live) : w + live, to = ownPass ? panelsAt(r, next) : w + next;
+          if (l1 != 0 || l2 != 0) regularizeGrad(dw, from, l1, l2, inp * out);
+          update(plan, to, from, dw, inp * out, lr, c1, c2, w - params, ownPass ? out : 0);
         }
-        update(plan, b + next, b + live, ptrField(r, L.DB), out, lr, c1, c2, b - params);
+        update(plan, b + next, b + live, ptrField(r, L.DB), out, lr, c1, c2, b - params, 0);
         profileMark(P.Update);
       }
       if (backup != 0) flipped = !flipped;
@@ -308,6 +362,7 @@ export function trainEpochs(plan: usize, epochs: i32, done: usize): void {
   if (flipped) swapWeights(plan, layers, params, backup);
   // panels: the parameters get the live copy (the final weights)
   if (ASC_FEATURE_SIMD && backup != 0) unpackAll(plan, layers, other, flipped ? other : 0);
+  stateLayout(plan, layers, false);
   if (xAhead != 0) batchToInput(plan, inAhead, n - ((n - 1) / batch) * batch);
   store<i32>(done, epochs);
 }

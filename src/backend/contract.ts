@@ -290,11 +290,19 @@ export enum ProductFlag {
   FillPanels = 16,
 }
 
+/** What a {@link GradientStep} does with each tile of the weight gradient. */
+export enum StepKind {
+  /** SGD's step: reads the weights at Param, writes the new ones at Out. */
+  SGD = 0,
+  /** Stores the tile itself at Out (with Packed: the gradient in the forward's panel layout, for an optimizer's own pass). */
+  Store = 1,
+}
+
 /**
  * A weight gradient applied where it is computed (assembly/gradient-step.ts): the training loop's
  * dW = Xᵀ·dZ product hands each 4×8 register tile of dW straight to SGD, which reads the weights
- * at Param and writes the new ones at Out (the other copy of the weights). Word index of each
- * field.
+ * at Param and writes the new ones at Out (the other copy of the weights), or stores it (see
+ * {@link StepKind}). Word index of each field.
  */
 export enum GradientStep {
   Out = 0,
@@ -309,6 +317,8 @@ export enum GradientStep {
    * product packs them: assembly/gemm.ts forwardPanelBytes, stepKeepsPanels), 0 when row-major.
    */
   Packed = 5,
+  /** i32: a {@link StepKind}. */
+  Kind = 6,
   /** Words in the block. */
   Words = 8,
 }
@@ -330,6 +340,11 @@ export enum UpdateJob {
   Correction2 = 7,
   /** i32: byte offset of the segment in the parameter block (and so in the optimizer's state). */
   StateOffset = 8,
+  /**
+   * i32: 0 when the segment is split into flat ranges; else its width N: the segment (and its
+   * state) is K×N in the forward's panel layout, split into the column panels the products split.
+   */
+  Columns = 9,
 }
 
 /**

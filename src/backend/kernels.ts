@@ -32,7 +32,7 @@ export interface Kernels {
   sgdUpdate(out: Ptr, param: Ptr, grad: Ptr, learningRate: number, n: number): void;
   trainEpochs(plan: Ptr, epochs: number, done: Ptr): void;
   /** Bytes of room for each of layer `layer`'s two copies of its weights in the forward's panel layout, when training with optimizer `kind` (an OptimizerId) steps them so (0: none). */
-  trainingPanelBytes(layer: number, inputs: number, outputs: number, kind: number): number;
+  trainingPanelBytes(layer: number, inputs: number, outputs: number, kind: number, batch: number): number;
   /** Milliseconds the training loop spent in a `ProfilePhase` since profileReset (0 unless a profile build). */
   profileTime(phase: number): number;
   profileReset(): void;

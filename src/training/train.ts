@@ -229,7 +229,7 @@ export class Trainer {
     layers.forEach((l, i) => {
       const act = activationKernel(l.activation)!;
       // room for the weights packed as the forward product reads them, where the kernels step them so (two copies)
-      const panelBytes = be.kernels.trainingPanelBytes(i, l.inputs, l.outputs, optimizer.id);
+      const panelBytes = be.kernels.trainingPanelBytes(i, l.inputs, l.outputs, optimizer.id, p.batch);
       const panels = panelBytes > 0 ? this.alloc(2 * panelBytes, `${op}: layer ${i}'s packed weights`).ptr : 0;
       w.layerInt(i, LF.Panels, panels).layerInt(i, LF.OtherPanels, panels && panels + panelBytes);
       w.layerInt(i, LF.In, l.inputs).layerInt(i, LF.Out, l.outputs)
