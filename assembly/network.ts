@@ -322,8 +322,9 @@ export function trainEpochs(plan: usize, epochs: i32, done: usize): void {
         // weights are then out of date). gemmStep takes or refuses a product whatever the layout,
         // and a refused one is updated below from row-major weights, made current first.
         // A layer that updates its panels (the other optimizers) gets dW stored in the panel
-        // layout, which trainingPanelBytes ensures gemmStep takes for every batch, after packing
-        // the live weights where the forward did not (they are then current in both layouts).
+        // layout, which trainingPanelBytes ensures gemmStep takes for every batch. Its live
+        // panels are current once a forward has read them (trainingPanelBytes ensures the first
+        // batch's does); were they not, the live weights are packed first.
         const state = intField(r, L.PanelState), viaPanels = ASC_FEATURE_SIMD && state != PanelState.RowMajor;
         const dw = ptrField(r, L.DW), ownPass = updatesPanels(r, kind);
         let stepped = false;
