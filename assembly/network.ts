@@ -189,7 +189,7 @@ export function trainEpochs(plan: usize, epochs: i32, done: usize): void {
   // the optimizer step fused into the dW product needs the second copy (and SGD)
   const step = backup != 0 && fusable(kind);
   const fused = lossKind == LossId.SoftmaxCrossEntropy || lossKind == LossId.BinaryCrossEntropyLogits;
-  // A layer with panels (the first, with SGD: trainingPanelBytes) keeps two copies of its weights
+  // A layer with panels (the first: trainingPanelBytes) keeps two copies of its weights
   // in the forward's panel layout too. The first forward packs the live copy's, and the fused
   // step then reads and writes only panels (one copy into the other, as with the row-major
   // copies), so no forward packs them again and neither the step nor the forward walks the

@@ -148,7 +148,8 @@ export enum PlanLayerField {
   /**
    * ptrs: room for the weights packed as the forward product packs them, one for the copy in the
    * parameters and one for the copy in the backup (assembly/network.ts trainingPanelBytes each;
-   * 0: none): the first layer's, with SGD, are then stepped in that layout and never packed again.
+   * 0: none): the first layer's are then stepped (SGD) or updated (the other optimizers, with its
+   * gradient and their state in that layout too) there, and never packed again.
    */
   Panels = 13,
   OtherPanels = 14,

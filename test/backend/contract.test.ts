@@ -4,7 +4,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   ActivationId, CLAIM_STRIDE, Command, ControlField, GatherJob, GradientStep, LossId, MAX_THREADS, OptimizerId, PanelState, PlanField, PlanLayerField,
-  ProductFlag, ProductJob, UpdateJob,
+  ProductFlag, ProductJob, StepKind, UpdateJob,
 } from '../../src/backend/contract.js';
 import {
   Adam, BinaryCrossEntropy, BinaryCrossEntropyFromLogits, init, LeakyReLU, Linear, MeanSquaredError, Momentum, NeuralNetwork,
@@ -21,7 +21,7 @@ const values = (e: object) => Object.values(e).filter((v): v is number => typeof
 
 describe('contract layouts', () => {
   it('every enum has distinct values', () => {
-    for (const e of [ActivationId, LossId, OptimizerId, PlanField, PlanLayerField, ControlField, Command, ProductJob, UpdateJob, GatherJob, GradientStep, PanelState]) {
+    for (const e of [ActivationId, LossId, OptimizerId, PlanField, PlanLayerField, ControlField, Command, ProductJob, UpdateJob, GatherJob, GradientStep, PanelState, StepKind]) {
       const v = values(e);
       expect(new Set(v).size).toBe(v.length);
     }
