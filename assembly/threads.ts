@@ -79,8 +79,15 @@ export function rangeShare(id: i32, threads: i32, n: usize): usize {
   return min(n, (((<usize>id * n) / <usize>threads) + 15) & ~(<usize>15));
 }
 
-/** Chunks in each thread's share of a job: the grain of work stealing (see claimChunk). */
-export const CHUNKS_PER_SHARE: usize = 4;
+/**
+ * Chunks in each thread's share of a job: the grain of work stealing (see claimChunk). A thread
+ * whose share is done waits at the join for the chunk the other thread is still running: half a
+ * chunk on average. With 4, W4's forward and dW products on 2 threads (chunks of 2 panels, ~32 µs
+ * each) waited 23–45 and 28–32 µs a step at their joins; with 8 (one panel), 4–8 and 1.5–5, and
+ * the bench's W4 pairs went 1.34× → 1.78× and 1.54× → 1.72× (medians of 6 alternating runs each,
+ * 11 of 12 pairs won; a machine in a slow phase). A claim is one compare-and-swap.
+ */
+export const CHUNKS_PER_SHARE: usize = 8;
 
 /** Units per chunk of shares of at most `share` units: 1/CHUNKS_PER_SHARE of it, in whole multiples of `grain`. */
 export function chunkUnits(share: usize, grain: usize): usize {

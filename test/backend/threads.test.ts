@@ -186,7 +186,7 @@ describe('threads', () => {
   it('a thread that falls behind has the rest of its share taken over by the others (work stealing), bit-identically', async () => {
     // 4 threads on 2 cores: at any moment some are descheduled, and the threads that run take the
     // chunks of those shares they have not claimed yet. Products of training shapes (A's block
-    // fits in L2: 4 chunks per share) and of a tall A (one chunk per share, taken whole); training
+    // fits in L2: 8 chunks per share) and of a tall A (one chunk per share, taken whole); training
     // with Adam on shuffled batches, whose updates and gathers are split in chunks too.
     const rng = new RandomState(12);
     const m = (r: number, c: number) => new Matrix(r, c, Float32Array.from({ length: r * c }, () => rng.random() - 0.5));
