@@ -38,8 +38,9 @@ export function fusable(kind: i32): bool {
 }
 
 /**
- * Apply the step in block `d` (or store the tile, StepKind.Store) to a 4×8 tile of the gradient (rows i..i+3, columns j..j+7 of the
- * weights; `off` is the byte offset of its first element in the weights, `rowBytes` a row's).
+ * Apply the step in block `d` to a 4×8 tile of the gradient (or store the tile: StepKind.Store):
+ * rows i..i+3, columns j..j+7 of the weights; `off` is the byte offset of its first element in
+ * the weights, `rowBytes` a row's.
  */
 @inline export function stepTile(
   d: usize, off: usize, rowBytes: usize, g0a: v128, g0b: v128, g1a: v128, g1b: v128, g2a: v128, g2b: v128, g3a: v128, g3b: v128,
