@@ -280,16 +280,12 @@ export function trainEpochs(plan: usize, epochs: i32, done: usize): void {
         value = load<f64>(lossSlot);
       }
       if (!isFinite(value)) {
-        // The weights before the last update go back to the parameters: on the backup's turn
-        // they are there already, else the backup has them (an exchange: training stops here).
-        if (backup != 0 && !flipped) swapWeights(plan, layers, params, backup);
-        // panels: the parameters get the copy before the last update (the one not live)
-        if (ASC_FEATURE_SIMD && backup != 0) unpackAll(plan, layers, other, flipped ? 0 : other);
-        stateLayout(plan, layers, false);
+        // The weights before the last update go back to the parameters: the copy not live (on
+        // the backup's turn they are there already, else the backup has them).
+        leaveCall(plan, layers, flipped ? 0 : other, xAhead != 0, inAhead, rows);
         store<f64>(lossOut + (<usize>e << 3), value);
         store<i32>(plan + (<usize>PlanField.FailedRow << 2), start);
         store<i32>(plan + (<usize>PlanField.FailedLayer << 2), failedLayer);
-        if (xAhead != 0) batchToInput(plan, inAhead, rows);
         store<i32>(done, e);
         return;
       }
@@ -360,12 +356,24 @@ export function trainEpochs(plan: usize, epochs: i32, done: usize): void {
     store<f64>(lossOut + (<usize>e << 3), total / <f64>n);
     if (accOut != 0) store<f64>(accOut + (<usize>e << 3), correct / <f64>n);
   }
-  if (flipped) swapWeights(plan, layers, params, backup);
-  // panels: the parameters get the live copy (the final weights)
-  if (ASC_FEATURE_SIMD && backup != 0) unpackAll(plan, layers, other, flipped ? other : 0);
-  stateLayout(plan, layers, false);
-  if (xAhead != 0) batchToInput(plan, inAhead, n - ((n - 1) / batch) * batch);
+  // the parameters get the live copy (the final weights)
+  leaveCall(plan, layers, flipped ? other : 0, xAhead != 0, inAhead, n - ((n - 1) / batch) * batch);
   store<i32>(done, epochs);
+}
+
+/**
+ * Before trainEpochs returns: the parameters get the weights of the copy at byte offset
+ * `toParams` from them (0: their own; else the backup's, exchanged once) and the backup the other
+ * copy, the first layer's from its panels where only those are current; the optimizer's state
+ * goes back to row-major; with buffers to gather ahead (`ahead`), the last batch (`rows` rows) to
+ * the Input and Target buffers.
+ */
+function leaveCall(plan: usize, layers: i32, toParams: usize, ahead: bool, inAhead: bool, rows: i32): void {
+  const params = ptrField(plan, PlanField.Params), backup = ptrField(plan, PlanField.Backup);
+  if (toParams != 0) swapWeights(plan, layers, params, backup);
+  if (ASC_FEATURE_SIMD && backup != 0) unpackAll(plan, layers, backup - params, toParams);
+  stateLayout(plan, layers, false);
+  if (ahead) batchToInput(plan, inAhead, rows);
 }
 
 /**
