@@ -40,13 +40,14 @@ export function readMatrix(b: Backend, ptr: number, rows: number, cols: number):
 
 /**
  * Throw what `toMatrix(x, op, name)` would for the first NaN or ±Infinity of `x`, found by one
- * SIMD pass (`firstNonFinite`) over its copy at `ptr` in linear memory.
+ * SIMD pass (`firstNonFinite`) over its copy at `ptr` in linear memory: of all of `x`, or of
+ * `count` of its values from value `from` on (a block of rows copied in).
  *
  * @internal
  */
-export function checkFiniteCopy(b: Backend, ptr: number, x: Matrix, op: string, name = 'input'): void {
-  const i = b.kernels.firstNonFinite(ptr, x.data.length);
-  if (i < 0) return;
-  const r = Math.floor(i / x.cols);
+export function checkFiniteCopy(b: Backend, ptr: number, x: Matrix, op: string, name = 'input', from = 0, count = x.data.length - from): void {
+  const at = b.kernels.firstNonFinite(ptr, count);
+  if (at < 0) return;
+  const i = from + at, r = Math.floor(i / x.cols);
   throw new Error(`${op}: ${name}[${r}][${i - r * x.cols}] is ${x.data[i]}, not a finite number`);
 }

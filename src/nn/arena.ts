@@ -16,6 +16,7 @@
 import type { Backend, Block } from '../backend/heap.js';
 import { OptimizerId } from '../backend/contract.js';
 import { Matrix, ownedMatrix } from '../core/matrix.js';
+import { checkFiniteCopy } from '../core/scratch.js';
 import { userCall } from '../core/validate.js';
 import { holdBusy, runningError, type LayerOwner } from './layer.js';
 import { align4, LayerBuffers } from './buffers.js';
@@ -156,8 +157,11 @@ export class NetworkArena implements LayerOwner {
    * one block of rows: a larger input runs through them in blocks of even sizes, one after the
    * other (rows are independent: the same bits as one pass over all of them), so the memory a
    * call needs is bounded whatever its rows, and none of it is kept.
+   * With `check`, each block's inputs are checked for NaN and ±Infinity as they are copied in
+   * (one SIMD pass over the block, which the first product then reads from cache) instead of by
+   * the caller over a copy of all of X: nothing here outlives a rejected call.
    */
-  forwardDetached(X: Matrix, op: string): Matrix {
+  forwardDetached(X: Matrix, op: string, check = false): Matrix {
     const be = this.be, rows = X.rows, inp = this.inputSize, out = this.outputSize;
     const blocks = Math.ceil(rows / this.blockRows()), step = Math.ceil(rows / blocks);
     // the input, then each layer's z and y
@@ -169,6 +173,7 @@ export class NetworkArena implements LayerOwner {
         const end = Math.floor((i * rows) / blocks), r = end - start;
         // X.data again each block: a view's values are re-read after code (an activation) grew memory
         be.write(block.ptr, X.data.subarray(start * inp, end * inp));
+        if (check) checkFiniteCopy(be, block.ptr, X, op, 'input', start * inp, r * inp);
         let x = block.ptr, z = x + align4(step * inp) * 4;
         for (const l of this.layers) {
           const bytes = align4(step * l.outputs) * 4; // of z, and of y after it

@@ -215,15 +215,18 @@ export class NeuralNetwork {
     const large = plain !== null && plain.cols === this.inputSize && plain.data.length >= LARGE_INPUT;
     const X = large ? plain : toMatrix(x, op, 'input');
     if (X.cols !== this.inputSize) throw new Error(`${op}: input has ${X.cols} columns, network expects ${this.inputSize}`);
-    if (large) withScratch(arena.be, op, [X.data.length], ([p]) => {
-      arena.be.write(p!, X.data); // checked before the network's own buffers are touched
+    // Temporary forward buffers while training (or a call below us) owns the workspace, and for
+    // predict on more rows than one block (block after block, instead of a workspace, gradient
+    // buffers included, for all its rows, kept until dispose()). Those check a large input block
+    // by block as they copy it in; the workspace is checked for before it is touched.
+    const detached = arena.busy || (!cache && X.rows > arena.blockRows());
+    if (large && !detached) withScratch(arena.be, op, [X.data.length], ([p]) => {
+      arena.be.write(p!, X.data);
       checkFiniteCopy(arena.be, p!, X, op);
     });
-    if (arena.busy) return arena.forwardDetached(X, op); // training (or a call below us) owns the workspace
+    if (arena.busy) return arena.forwardDetached(X, op, large);
     return arena.use(op, () => {
-      // predict on more rows than one block: temporary forward buffers, block after block, instead
-      // of a workspace (gradient buffers included) for all its rows, kept until dispose()
-      if (!cache && X.rows > arena.blockRows()) return arena.forwardDetached(X, op);
+      if (detached) return arena.forwardDetached(X, op, large);
       arena.ensureWorkspace(X.rows, op, op);
       arena.be.write(arena.layers[0]!.xOwn, X.data);
       arena.forward(X.rows); // for layer in self.layers: x = layer.forward(x)
