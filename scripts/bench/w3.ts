@@ -36,7 +36,7 @@ export function kernelGemm(be: Backend, s: GemmShape, a: Float32Array, b: Float3
  * both see the same machine load: per-call ms of each matmul batch, and the median over pairs of
  * (kernel time ÷ matmul time), i.e. matmul's speed as a fraction of the kernel's.
  */
-function matmulVsKernel(be: Backend, s: GemmShape, a: Float32Array, b: Float32Array, mm: () => void, o: SampleOptions): { matmulMs: number[]; ratio: number } {
+function matmulVsKernel(be: Backend, s: GemmShape, a: Float32Array, b: Float32Array, mm: () => void, o: SampleOptions): { matmulMs: number[]; ratio: number; freshMs: number } {
   const A = be.alloc(a.length * 4, 'bench a'), B = be.alloc(b.length * 4, 'bench b'), C = be.alloc(s.m * s.n * 4, 'bench c');
   try {
     be.write(A.ptr, a);
@@ -48,13 +48,16 @@ function matmulVsKernel(be: Backend, s: GemmShape, a: Float32Array, b: Float32Ar
       for (let i = 0; i < inner; i++) fn();
       return (now() - t) / inner;
     };
-    const matmulMs: number[] = [], ratios: number[] = [];
+    // what a new result costs by itself: C copied out into new memory (be.read, as matmul() does)
+    const fresh = () => void be.read(C.ptr, s.m * s.n);
+    const matmulMs: number[] = [], ratios: number[] = [], freshMs: number[] = [];
     for (let r = 0; r < Math.max(o.reps, 5); r++) {
       const k = batch(kernel), m = batch(mm);
       matmulMs.push(m);
       ratios.push(k / m);
+      freshMs.push(batch(fresh));
     }
-    return { matmulMs, ratio: median(ratios) };
+    return { matmulMs, ratio: median(ratios), freshMs: median(freshMs) };
   } finally {
     be.release(C);
     be.release(B);
@@ -120,7 +123,9 @@ export async function runW3(ctx: Ctx): Promise<void> {
       const pair = await paired(() => void matmul(A, B, o));
       row(measured({ ...base, impl: 'scratchnet matmul()', work: work(threads) }, gflops(pair.matmulMs), {
         note: 'public matmul(A, B) on Matrix arguments: copies A and B into WASM memory, runs the kernel, copies C out into a new Matrix, per call' +
-          `; ${pair.ratio.toFixed(3)}× the bare kernel on the same module (${module}), median of ${pair.matmulMs.length} interleaved pairs`,
+          `; ${pair.ratio.toFixed(3)}× the bare kernel on the same module (${module}), median of ${pair.matmulMs.length} interleaved pairs` +
+          `; of each call, C copied out into new memory alone took ${fmt(pair.freshMs * 1000)} µs (${fmt((pair.freshMs * 1000) / Math.ceil((s.m * s.n * 4) / 4096))} µs a 4 KiB page` +
+          `: the machine's cost of fresh pages, which the { out } row below does not pay)`,
         matmulVsKernel: pair.ratio,
       }));
       const out = new Matrix(s.m, s.n);
