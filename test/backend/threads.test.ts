@@ -5,7 +5,8 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  backendInfo, init, matmul, Matrix, NeuralNetwork, RandomState, ReLU, setThreads, shutdown, Sigmoid, Softmax, SoftmaxCrossEntropy, Tanh, TrainingDivergedError,
+  backendInfo, init, LeakyReLU, Linear, matmul, Matrix, NeuralNetwork, RandomState, ReLU, setThreads, shutdown, Sigmoid, Softmax, SoftmaxCrossEntropy, Tanh,
+  TrainingDivergedError,
 } from '../../src/index.js';
 import { backend } from '../../src/backend/load.js';
 import { ControlField } from '../../src/backend/contract.js';
@@ -49,6 +50,26 @@ describe('threads', () => {
     const one = await runWith(1), two = await runWith(2);
     expect(two.loss).toEqual(one.loss);
     expect(two.w).toEqual(one.w);
+  });
+
+  it('ReLU, LeakyReLU and Linear layers of odd widths (bias and activation on each thread\'s columns) are bit-identical on 1, 2 and 3 threads', async () => {
+    // split by column panels, each thread adds the bias and applies these activations to its own
+    // columns in one loop (epilogue.ts biasActivateBlock); on 1 thread the whole rows go through
+    // addBiasRows and the activation's kernel. 37 and 45 columns end in a panel of 5 (a scalar tail).
+    const { x, y } = data(256, 200, 3, 7);
+    const runWith = async (threads: number) => {
+      await setThreads(threads);
+      const net = new NeuralNetwork([200, 37, 64, 45, 3], [new LeakyReLU(0.1), new Linear(), new ReLU(), new Softmax()], { seed: 4, init: 'he' });
+      const r = net.train(x, y, { epochs: 2, batchSize: 64, learningRate: 0.05, optimizer: 'momentum' });
+      const out = { loss: r.loss, w: net.layers.map((l) => Array.from(l.weights.data)), p: Array.from(net.predict(x).data) };
+      net.dispose();
+      return out;
+    };
+    const one = await runWith(1), two = await runWith(2), three = await runWith(3);
+    await setThreads(2);
+    expect(one.loss.every(Number.isFinite)).toBe(true);
+    expect(two).toEqual(one);
+    expect(three).toEqual(one);
   });
 
   it("a z that overflows only in the columns the other thread makes stops training as divergence, as on 1 thread", async () => {
