@@ -46,7 +46,8 @@ export function activateBackward(id: i32, out: usize, grad: usize, x: usize, y: 
  * `cols`), writing y. Softmax needs whole rows: the caller passes c0 = 0, c1 = cols for it.
  */
 export function biasActivate(z: usize, y: usize, bias: usize, cols: i32, r0: i32, r1: i32, c0: i32, c1: i32, id: i32, alpha: f32): void {
-  const stride = <usize>cols << 2, off = <usize>c0 << 2, width = c1 - c0;
+  const stride = <usize>cols << 2;
+  let off = <usize>c0 << 2, width = c1 - c0;
   if (c0 == 0 && c1 == cols) {
     const zp = z + <usize>r0 * stride;
     addBiasRows(zp, zp, bias, r1 - r0, cols);
@@ -55,8 +56,12 @@ export function biasActivate(z: usize, y: usize, bias: usize, cols: i32, r0: i32
     return;
   }
   if (ASC_FEATURE_SIMD && (id == ActivationId.ReLU || id == ActivationId.LeakyReLU || id == ActivationId.Linear)) {
-    biasActivateBlock(z + off, y + off, bias + off, stride, r0, r1, <usize>width << 2, id, alpha);
-    return;
+    // whole vectors of 4 in one loop; the last 1–3 columns (the end of an odd width) row by row below
+    const vectors = width & ~3;
+    biasActivateBlock(z + off, y + off, bias + off, stride, r0, r1, <usize>vectors << 2, id, alpha);
+    off += <usize>vectors << 2;
+    width -= vectors;
+    if (width == 0) return;
   }
   for (let r = r0; r < r1; r++) {
     const zp = z + <usize>r * stride + off;
@@ -68,18 +73,17 @@ export function biasActivate(z: usize, y: usize, bias: usize, cols: i32, r0: i32
 
 /**
  * biasActivate on a block narrower than z's rows (a thread's column panels of a product split
- * across threads: rows of 8 or 16 floats), for ReLU, LeakyReLU and Linear: one loop doing to each
- * element what addBiasRows, firstNonFinite and the activation's kernel do (the same operations in
- * the same lanes, so the same bits), instead of those three calls for every row, whose overhead
- * was most of the work on rows that narrow. `rowBytes` is the block's width in bytes.
+ * across threads: rows of 8 or 16 floats), `rowBytes` wide (whole vectors of 4), for ReLU,
+ * LeakyReLU and Linear: one loop doing to each element what addBiasRows, firstNonFinite and the
+ * activation's kernel do (the same operations in the same lanes, so the same bits), instead of
+ * those three calls for every row, whose overhead was most of the work on rows that narrow.
  */
 function biasActivateBlock(z: usize, y: usize, bias: usize, stride: usize, r0: i32, r1: i32, rowBytes: usize, id: i32, alpha: f32): void {
   const zero = f32x4.splat(0), va = f32x4.splat(alpha);
-  let bad = zero, finite = true;
+  let bad = zero;
   for (let r = r0; r < r1; r++) {
     const zp = z + <usize>r * stride, yp = y + <usize>r * stride;
-    let j: usize = 0;
-    for (; j + 16 <= rowBytes; j += 16) {
+    for (let j: usize = 0; j < rowBytes; j += 16) {
       const v = f32x4.add(v128.load(zp + j), v128.load(bias + j));
       v128.store(zp + j, v);
       bad = f32x4.add(bad, f32x4.sub(v, v)); // 0 while finite, NaN from a NaN or ±Infinity on
@@ -87,14 +91,6 @@ function biasActivateBlock(z: usize, y: usize, bias: usize, stride: usize, r0: i
       else if (id == ActivationId.LeakyReLU) v128.store(yp + j, v128.bitselect(v, f32x4.mul(v, va), f32x4.gt(v, zero)));
       else if (yp != zp) v128.store(yp + j, v);
     }
-    for (; j < rowBytes; j += 4) {
-      const v = load<f32>(zp + j) + load<f32>(bias + j);
-      store<f32>(zp + j, v);
-      if (v - v != 0) finite = false;
-      if (id == ActivationId.ReLU) store<f32>(yp + j, max<f32>(v, 0));
-      else if (id == ActivationId.LeakyReLU) store<f32>(yp + j, v > 0 ? v : alpha * v);
-      else if (yp != zp) store<f32>(yp + j, v);
-    }
   }
-  if (!finite || v128.any_true(f32x4.ne(bad, bad))) store<i32>(NON_FINITE_Z, 1);
+  if (v128.any_true(f32x4.ne(bad, bad))) store<i32>(NON_FINITE_Z, 1);
 }

@@ -55,7 +55,7 @@ describe('threads', () => {
   it('ReLU, LeakyReLU and Linear layers of odd widths (bias and activation on each thread\'s columns) are bit-identical on 1, 2 and 3 threads', async () => {
     // split by column panels, each thread adds the bias and applies these activations to its own
     // columns in one loop (epilogue.ts biasActivateBlock); on 1 thread the whole rows go through
-    // addBiasRows and the activation's kernel. 37 and 45 columns end in a panel of 5 (a scalar tail).
+    // addBiasRows and the activation's kernel. 37 and 45 columns end in a panel of 5 (whose last column goes row by row).
     const { x, y } = data(256, 200, 3, 7);
     const runWith = async (threads: number) => {
       await setThreads(threads);
