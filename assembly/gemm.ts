@@ -652,8 +652,8 @@ function tile1x4(cp: usize, ap: usize, bp: usize, kc: usize, acs: usize, valid: 
 
 // Below this much work (m·n·k) a product stays on one thread: waking others costs more.
 const PARALLEL_MIN_WORK: u64 = 1 << 17;
-// A thread's share of a product goes in CHUNKS_PER_SHARE chunks when A's K block (M × depth
-// floats) is at most this large (half of a 512 KiB L2), else in one.
+// A thread's share of a product split by column panels goes in chunks of one panel when A's K
+// block (M × depth floats) is at most this large (half of a 512 KiB L2), else in one chunk.
 const CHUNK_MAX_A_BYTES: usize = 256 << 10;
 
 /** Products narrower than this (two column panels) stay on one thread. */
@@ -686,14 +686,17 @@ function parallelProduct(
   store<i32>(jobWord(ProductJob.Bias), <i32>bias); store<i32>(jobWord(ProductJob.Activation), id);
   store<f32>(jobWord(ProductJob.Alpha), alpha); store<i32>(jobWord(ProductJob.Step), <i32>step);
   // Each thread's share in chunks. Split by column panels, every chunk reads all of A's K block:
-  // with that block in L2 it is cheap, and the shares go in CHUNKS_PER_SHARE chunks. A larger A
+  // with that block in L2 it is cheap, and each chunk is one panel (every panel reads all of the
+  // block anyway), the finest grain: a thread done with its share waits at the join for at most
+  // one panel of the other's. W2's first layer (32 panels) went in chunks of two under
+  // CHUNKS_PER_SHARE; one each took its 2-thread joins from 33–54 to 10–23 µs a step. A larger A
   // (predict() on 10,000 rows: 15 MB per block) is split by rows instead (each thread packing all
   // of B, each chunk reading only its rows of A), but for a fused step, whose tiles are located by
   // their place in the whole product (one chunk of columns per share then).
   const rows = sharedByRows(M, K, 0);
   const byRows = sharedByRows(M, K, step);
   const share = byRows ? (M + <usize>threads - 1) / <usize>threads : (((N + 7) >> 3) + <usize>threads - 1) / <usize>threads;
-  const chunk = byRows ? chunkUnits(share, 4) : (rows ? share : chunkUnits(share, 1)) << 3;
+  const chunk = byRows ? chunkUnits(share, 4) : (rows ? share : 1) << 3;
   const flags = (transA ? ProductFlag.TransA : 0) | (transB ? ProductFlag.TransB : 0) | (acc ? ProductFlag.Accumulate : 0) |
     (byRows ? ProductFlag.ByRows : 0) | (fill ? ProductFlag.FillPanels : 0);
   store<i32>(jobWord(ProductJob.Flags), flags);
