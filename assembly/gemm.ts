@@ -686,17 +686,14 @@ function parallelProduct(
   store<i32>(jobWord(ProductJob.Bias), <i32>bias); store<i32>(jobWord(ProductJob.Activation), id);
   store<f32>(jobWord(ProductJob.Alpha), alpha); store<i32>(jobWord(ProductJob.Step), <i32>step);
   // Each thread's share in chunks. Split by column panels, every chunk reads all of A's K block:
-  // with that block in L2 it is cheap, and each chunk is one panel (every panel reads all of the
-  // block anyway), the finest grain: a thread done with its share waits at the join for at most
-  // one panel of the other's. W2's first layer (32 panels) went in chunks of two under
-  // CHUNKS_PER_SHARE; one each took its 2-thread joins from 33–54 to 10–23 µs a step. A larger A
+  // with that block in L2 it is cheap, and the chunks are as fine as panelsPerChunk allows. A larger A
   // (predict() on 10,000 rows: 15 MB per block) is split by rows instead (each thread packing all
   // of B, each chunk reading only its rows of A), but for a fused step, whose tiles are located by
   // their place in the whole product (one chunk of columns per share then).
   const rows = sharedByRows(M, K, 0);
   const byRows = sharedByRows(M, K, step);
   const share = byRows ? (M + <usize>threads - 1) / <usize>threads : (((N + 7) >> 3) + <usize>threads - 1) / <usize>threads;
-  const chunk = byRows ? chunkUnits(share, 4) : (rows ? share : 1) << 3;
+  const chunk = byRows ? chunkUnits(share, 4) : (rows ? share : panelsPerChunk(M, K, share)) << 3;
   const flags = (transA ? ProductFlag.TransA : 0) | (transB ? ProductFlag.TransB : 0) | (acc ? ProductFlag.Accumulate : 0) |
     (byRows ? ProductFlag.ByRows : 0) | (fill ? ProductFlag.FillPanels : 0);
   store<i32>(jobWord(ProductJob.Flags), flags);
@@ -704,6 +701,21 @@ function parallelProduct(
   productShare(0, threads, generation);
   if (join() && y != 0 && id == ActivationId.Softmax) biasActivate(c, y, bias, <i32>N, 0, <i32>M, 0, <i32>N, id, alpha);
   return true;
+}
+
+/**
+ * Panels in each chunk of a product split by column panels: one (every panel reads all of A's K
+ * block anyway, so that is the finest grain: a thread done with its share waits at the join for
+ * at most one panel of the other's), unless a panel is less work than PARALLEL_MIN_WORK (then as
+ * many as make that much), and at most CHUNKS_PER_SHARE's share (chunkUnits). W2's first layer
+ * (32 panels of 64×784×8 multiply-adds) went in chunks of two under CHUNKS_PER_SHARE alone; one
+ * each took its 2-thread joins from 33–54 to 10–23 µs a step. A 4-row product 2,000,000 columns
+ * wide in chunks of one panel (250,000 chunks of almost nothing) took more than 10 s.
+ */
+function panelsPerChunk(M: usize, K: usize, share: usize): usize {
+  const panel = work(M, 8, K);
+  const least: usize = panel >= PARALLEL_MIN_WORK ? 1 : <usize>((PARALLEL_MIN_WORK + panel - 1) / max<u64>(panel, 1));
+  return min(least, chunkUnits(share, 1));
 }
 
 /**
