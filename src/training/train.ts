@@ -36,8 +36,19 @@ interface Rows {
 }
 
 const MAX_CHUNK = 1024;
-/** The most epochs whose histories appendEpochs allocates whole at the start of a call (8 MiB each). */
+/** The most epochs whose loss and learning-rate histories a call allocates whole at its start (8 MiB each). */
 const PREALLOCATED_EPOCHS = 1 << 20;
+
+/**
+ * A history of `epochs` values, allocated at its full length (up to PREALLOCATED_EPOCHS; filled
+ * with NaN, a double, so that it holds unboxed doubles from the start), which endEpoch fills in
+ * place and trimHistory cuts back to the epochs that ran. Grown by push, an array is reallocated
+ * ~20 times on its way to 10,000 values; on a VM where fresh memory costs ~11 µs a page, two
+ * 100,000-epoch histories took 18–21 ms that way and 6–7 ms allocated once.
+ */
+function history(epochs: number): number[] {
+  return epochs <= PREALLOCATED_EPOCHS ? new Array<number>(epochs).fill(NaN) : [];
+}
 
 /** 0, 1, ..., n − 1 (a loop: Int32Array.from with a mapping function is 20x slower on 60,000 rows). */
 function identity(n: number): Int32Array {
@@ -81,8 +92,6 @@ export class Trainer {
   private readonly snapshot: Snapshot;
   private readonly kernelLoop: { plan: PlanInMemory; lossOut: number; accOut: number; done: number; maxChunk: number } | null = null;
   private readonly perEpoch: boolean;
-  /** Nothing looks at single epochs (no validation, logs, early stopping, onEpoch or errorThreshold): see appendEpochs. */
-  private readonly quiet: boolean;
   private readonly fused: boolean;
   private readonly threshold: number;
   private lastInput = 0;
@@ -112,9 +121,8 @@ export class Trainer {
       this.perEpoch = Boolean(
         p.scheduled || p.val || split || p.early || p.errorThreshold || p.onEpoch || (p.batch < n && p.shuffle),
       );
-      this.quiet = !p.val && !split && !p.logEvery && !p.early && !p.onEpoch && !p.errorThreshold;
       this.order = p.batch < n ? identity(n) : null;
-      this.result = { loss: [], learningRate: [], epochs: 0, stopped: false, stopReason: 'epochs' };
+      this.result = { loss: history(p.epochs), learningRate: history(p.epochs), epochs: 0, stopped: false, stopReason: 'epochs' };
       if (p.accuracy) this.result.accuracy = [];
       if (p.val || split) {
         this.result.valLoss = [];
@@ -267,13 +275,10 @@ export class Trainer {
         ({ losses, accs } = this.stepEpoch(lr, epoch));
       }
       be.checkThreads(this.op);
-      if (this.quiet && !this.afterEpoch) ran += this.appendEpochs(losses, accs, lr);
-      else {
-        for (let i = 0; i < losses.length && !this.result.stopped; i++) {
-          this.endEpoch(losses[i]!, accs ? accs[i]! : undefined, lr);
-          ran++;
-          this.afterEpoch?.();
-        }
+      for (let i = 0; i < losses.length && !this.result.stopped; i++) {
+        this.endEpoch(losses[i]!, accs ? accs[i]! : undefined, lr);
+        ran++;
+        this.afterEpoch?.();
       }
       if (this.stopAfterEpoch) this.stop('callback');
     }
@@ -395,43 +400,7 @@ export class Trainer {
     }
   }
 
-  /**
-   * endEpoch for a chunk of epochs that nothing looks at one by one (`quiet`): their losses and
-   * accuracies appended in one loop; a loss that is not finite ends the run as endEpoch does.
-   * The loss and learning-rate histories get their full length (the call's epochs, up to
-   * PREALLOCATED_EPOCHS) at the first chunk, filled in place and cut back if the run stops early
-   * (trimHistory): grown by push, an array is reallocated ~20 times on its way to 10,000 values,
-   * and on a VM where fresh memory costs ~11 µs a page that was 12–17% of the chapter's XOR
-   * (two 100,000-epoch histories: 18–21 ms by push, 6–7 ms allocated once).
-   * Returns the epochs ended.
-   */
-  private appendEpochs(losses: readonly number[], accs: readonly number[] | null, lr: number): number {
-    const r = this.result, at = r.epochs;
-    if (at === 0 && r.loss.length === 0 && this.p.epochs <= PREALLOCATED_EPOCHS) {
-      // filled with a double (NaN), so the arrays hold unboxed doubles from the start
-      r.loss = new Array<number>(this.p.epochs).fill(NaN);
-      r.learningRate = new Array<number>(this.p.epochs).fill(NaN);
-    }
-    const inPlace = r.loss.length > at;
-    let i = 0;
-    for (; i < losses.length; i++) {
-      const loss = losses[i]!;
-      if (!Number.isFinite(loss)) break;
-      if (inPlace) {
-        r.loss[at + i] = loss;
-        r.learningRate[at + i] = lr;
-      } else {
-        r.loss.push(loss);
-        r.learningRate.push(lr);
-      }
-      if (accs) r.accuracy?.push(accs[i]!);
-    }
-    r.epochs += i;
-    if (i < losses.length) this.endEpoch(losses[i]!, undefined, lr); // throws TrainingDivergedError
-    return i;
-  }
-
-  /** The histories cut to the epochs that ran (appendEpochs gives them the call's length at once). */
+  /** The loss and learning-rate histories cut to the epochs that ran (see history). */
   private trimHistory(): void {
     const r = this.result;
     if (r.loss.length > r.epochs) r.loss.length = r.learningRate.length = r.epochs;
@@ -451,8 +420,13 @@ export class Trainer {
         r.loss,
       );
     }
-    r.loss.push(loss);
-    r.learningRate.push(lr);
+    if (e < r.loss.length) {
+      r.loss[e] = loss;
+      r.learningRate[e] = lr;
+    } else {
+      r.loss.push(loss);
+      r.learningRate.push(lr);
+    }
     r.epochs++;
     if (!this.val && !p.logEvery && !p.early && !p.onEpoch) {
       // Nothing looks at this epoch's logs: no object per epoch (the chapter's XOR runs 10,000).
@@ -674,7 +648,7 @@ export async function trainNetworkAsync(net: NeuralNetwork, data: TrainData, opt
       // aim each slice at yieldEvery milliseconds
       chunk = Math.max(1, Math.min(MAX_CHUNK * 16, Math.round((ran * yieldEvery) / Math.max(ms, 0.05))));
       const r = t.result;
-      if (onProgress) userCall(`${op}: onProgress`, () => onProgress({ epoch: r.epochs, epochs: t.epochs, loss: r.loss[r.loss.length - 1] ?? NaN }));
+      if (onProgress) userCall(`${op}: onProgress`, () => onProgress({ epoch: r.epochs, epochs: t.epochs, loss: r.epochs ? r.loss[r.epochs - 1]! : NaN }));
       if (!t.done) await nextTick();
     }
     t.end();
