@@ -72,6 +72,34 @@ describe('threads', () => {
     expect(three).toEqual(one);
   });
 
+  it("Tanh, Sigmoid and LeakyReLU layers of odd widths, in products split by columns and by rows, are bit-identical on 1, 2 and 3 threads", async () => {
+    // In the first network each thread adds the bias and applies Tanh and Sigmoid to its own
+    // columns of 45 and 37 (epilogue.ts biasActivate: a row at a time, through the kernels'
+    // SIMD lines and, for a width's last 1–3 columns, their scalar lines), where one thread takes
+    // whole rows. Batches of 1,024 rows make the second network's products split by rows.
+    const { x, y } = data(1100, 120, 3, 11);
+    const runWith = async (threads: number) => {
+      await setThreads(threads);
+      const out = [];
+      const nets = [
+        { sizes: [120, 45, 37, 40, 3], acts: [new Tanh(), new Sigmoid(), new LeakyReLU(0.2)], batchSize: 128, learningRate: 0.5 },
+        { sizes: [120, 45, 80, 3], acts: [new LeakyReLU(0.2), new Tanh()], batchSize: 1024, learningRate: 0.1 },
+      ];
+      for (const { sizes, acts, batchSize, learningRate } of nets) {
+        const net = new NeuralNetwork(sizes, [...acts, new Softmax()], { seed: 5 });
+        const r = net.train(x, y, { epochs: 3, batchSize, learningRate, optimizer: 'sgd' });
+        out.push({ loss: r.loss, w: net.layers.map((l) => Array.from(l.weights.data)), b: net.layers.map((l) => Array.from(l.bias.data)) });
+        net.dispose();
+      }
+      return out;
+    };
+    const one = await runWith(1), two = await runWith(2), three = await runWith(3);
+    await setThreads(2);
+    for (const { loss } of one) expect(loss.every(Number.isFinite)).toBe(true);
+    expect(two).toEqual(one);
+    expect(three).toEqual(one);
+  });
+
   it("a z that overflows only in the columns the other thread makes stops training as divergence, as on 1 thread", async () => {
     // each thread checks the block of z it makes (epilogue.ts NON_FINITE_Z); columns 240–255 of
     // layer 0's z overflow (3e38 weights), in the second share of 256 columns
