@@ -54,6 +54,12 @@ export interface MlpTiming {
    * VM runs at two speeds), so each epoch is held against the limit of its own moment.
    */
   epochPeaks: number[] | null;
+  /**
+   * On several threads: chunks of work a step that a thread took over from another's share (work
+   * stealing, assembly/threads.ts), over the whole call. Near 0 when the cores keep pace; several a
+   * step when one runs slower (this VM's vCPUs at times differ by 12–45%) or comes late.
+   */
+  takenOverPerStep?: number;
 }
 
 /** An MLP from `params` (`hidden` activations, ReLU unless given) trained on `data` with `net.train`, timed per epoch. */
@@ -93,17 +99,20 @@ export interface ChildOutput {
   w2?: MlpTiming;
   w2Threads?: MlpTiming;
   /** Every-core ÷ 1-thread speed-ups in interleaved pairs (pairedSpeedups). */
-  w2Pairs?: number[];
+  w2Pairs?: PairedSpeedups;
   w4?: MlpTiming;
   w4Threads?: MlpTiming;
-  w4Pairs?: number[];
+  w4Pairs?: PairedSpeedups;
 }
 
 /** scratchnetMlp on `threads` threads (setThreads, then back to 1), timed on the wall clock. */
 export async function scratchnetMlpOnThreads(threads: number, data: W2Data, params: readonly LayerParams[], run: MlpRun): Promise<MlpTiming> {
   await setThreads(threads);
   try {
-    return await withWallClock(() => scratchnetMlp(data, params, run));
+    const before = backend().stolenChunks;
+    const t = await withWallClock(() => scratchnetMlp(data, params, run));
+    const steps = run.epochs * Math.ceil(data.n / run.batch);
+    return { ...t, takenOverPerStep: (backend().stolenChunks - before) / steps };
   } finally {
     await setThreads(1);
   }
@@ -115,16 +124,27 @@ export async function scratchnetMlpOnThreads(threads: number, data: W2Data, para
  * see the same machine: a shared machine's load comes and goes over seconds, and two long runs
  * one after the other can each meet a different one. Returns each pair's ratio.
  */
-export async function pairedSpeedups(threads: number, data: W2Data, params: readonly LayerParams[], run: MlpRun, pairs: number): Promise<number[]> {
+export async function pairedSpeedups(threads: number, data: W2Data, params: readonly LayerParams[], run: MlpRun, pairs: number): Promise<PairedSpeedups> {
   const short = { ...run, epochs: 2 };
-  const ratios: number[] = [];
+  const ratios: number[] = [], takenOver: number[] = [];
   for (let p = 0; p < pairs; p++) {
     const one = scratchnetMlp(data, params, short).samplesPerSec[0]!;
-    const all = (await scratchnetMlpOnThreads(threads, data, params, short)).samplesPerSec[0]!;
-    ratios.push(all / one);
+    const all = await scratchnetMlpOnThreads(threads, data, params, short);
+    ratios.push(all.samplesPerSec[0]! / one);
+    takenOver.push(all.takenOverPerStep ?? 0);
   }
-  return ratios;
+  return { ratios, takenOver };
 }
+
+/** pairedSpeedups' answer: each pair's speed-up, and the chunks a step taken over in its multi-thread half. */
+export interface PairedSpeedups {
+  ratios: number[];
+  takenOver: number[];
+}
+
+/** A note's words on the chunks taken over a step (MlpTiming.takenOverPerStep), per run. */
+export const takenOverNote = (perStep: readonly number[]): string =>
+  `chunks a step one thread took over from another's share (work stealing: a slower or late core) ${perStep.map((c) => c.toFixed(1)).join(', ')}`;
 
 /** How a run's epoch losses compare with the 1-thread run's, for a row's note. */
 export const lossesVsOneThread = (loss: readonly number[], one: readonly number[]): string =>
