@@ -146,6 +146,10 @@ export interface PairedSpeedups {
 export const takenOverNote = (perStep: readonly number[]): string =>
   `chunks a step one thread took over from another's share (work stealing: a slower or late core) ${perStep.map((c) => c.toFixed(1)).join(', ')}`;
 
+/** A pairs row's note after its preamble: each pair's speed-up, `extra`, then the chunks taken over. */
+export const pairsNote = (p: PairedSpeedups, extra = ''): string =>
+  `${p.ratios.map((r) => r.toFixed(2)).join(', ')}${extra}; ${takenOverNote(p.takenOver)}`;
+
 /** How a run's epoch losses compare with the 1-thread run's, for a row's note. */
 export const lossesVsOneThread = (loss: readonly number[], one: readonly number[]): string =>
   loss.every((l, i) => l === one[i]) ? 'bit-identical to 1 thread' : 'DIFFER from 1 thread';

@@ -11,7 +11,7 @@ import { RefNet } from './lib/reference.js';
 import { measured, skipped, type BenchResult, type PeakKind } from './lib/results.js';
 import { tfjsMlp } from './lib/tfjs.js';
 import { errText, log, relaxedChild, machineScaling, npLabel, npThreads, tfBackends, tfThreads, wasmNote, type Ctx } from './context.js';
-import { lossesVsOneThread, pairedSpeedups, scratchnetMlp, scratchnetMlpOnThreads, takenOverNote, type MlpRun } from './scratchnet.js';
+import { lossesVsOneThread, pairedSpeedups, pairsNote, scratchnetMlp, scratchnetMlpOnThreads, takenOverNote, type MlpRun } from './scratchnet.js';
 import { median, now } from './lib/timing.js';
 
 /** W2's training settings. */
@@ -58,8 +58,7 @@ export async function runW2(ctx: Ctx): Promise<void> {
     log(`W2 scratchnet, ${cores} threads ÷ 1 thread in interleaved pairs ...`);
     const pairs = await pairedSpeedups(cores, data, params, run, ctx.cfg.pairs);
     row(measured({ ...base, impl: `scratchnet, ${cores} threads ÷ 1 thread`, metric: '× (speed-up)', higherIsBetter: true }, pairs.ratios, {
-      note: `${pairs.ratios.length} interleaved pairs of short runs (a warm-up epoch, then one timed epoch on 1 thread, then on ${cores}; ${machineScaling(ctx)}): ` +
-        `${pairs.ratios.map((r) => r.toFixed(2)).join(', ')}; ${takenOverNote(pairs.takenOver)}`,
+      note: `${pairs.ratios.length} interleaved pairs of short runs (a warm-up epoch, then one timed epoch on 1 thread, then on ${cores}; ${machineScaling(ctx)}): ${pairsNote(pairs)}`,
     }));
   }
   if (cores > 1 && data.n > 1024) {
@@ -95,8 +94,7 @@ export async function runW2(ctx: Ctx): Promise<void> {
     }
     if (rx.w2Pairs) {
       row(measured({ ...base, impl: `scratchnet relaxed-SIMD, ${rx.threads} threads ÷ 1 thread`, metric: '× (speed-up)', higherIsBetter: true }, rx.w2Pairs.ratios, {
-        note: `${rx.w2Pairs.ratios.length} interleaved pairs in the ${relaxedChild()}, as above (${machineScaling(ctx, 'relaxed')}): ` +
-          `${rx.w2Pairs.ratios.map((r) => r.toFixed(2)).join(', ')}; ${takenOverNote(rx.w2Pairs.takenOver)}`,
+        note: `${rx.w2Pairs.ratios.length} interleaved pairs in the ${relaxedChild()}, as above (${machineScaling(ctx, 'relaxed')}): ${pairsNote(rx.w2Pairs)}`,
       }));
     }
   } else row(skipped({ ...base, impl: 'scratchnet relaxed-SIMD build' }, children.relaxedReason || 'not run'));

@@ -12,7 +12,7 @@ import { fmt, measured, skipped, type BenchResult, type PeakKind } from './lib/r
 import { median, now } from './lib/timing.js';
 import { tfjsMlp } from './lib/tfjs.js';
 import { errText, log, machineScaling, relaxedChild, npLabel, npThreads, tfBackends, tfThreads, wasmNote, type Ctx } from './context.js';
-import { lossesVsOneThread, mlpTrainOptions, pairedSpeedups, scratchnetMlp, scratchnetMlpOnThreads, takenOverNote, type MlpRun } from './scratchnet.js';
+import { lossesVsOneThread, mlpTrainOptions, pairedSpeedups, pairsNote, scratchnetMlp, scratchnetMlpOnThreads, takenOverNote, type MlpRun } from './scratchnet.js';
 
 /** W4's training settings. */
 export const w4Run = (ctx: Ctx): MlpRun => {
@@ -73,7 +73,7 @@ export async function runW4(ctx: Ctx): Promise<void> {
     const pairs = await pairedSpeedups(cores, data, params, run, ctx.cfg.pairs);
     row(measured({ ...base, impl: `scratchnet, ${cores} threads ÷ 1 thread`, metric: '× (speed-up)', higherIsBetter: true }, pairs.ratios, {
       note: `${pairs.ratios.length} interleaved pairs of short runs (a warm-up epoch, then one timed epoch on 1 thread, then on ${cores}; ${machineScaling(ctx)}): ` +
-        `${pairs.ratios.map((r) => r.toFixed(2)).join(', ')}; epoch time ${(1 / median(pairs.ratios)).toFixed(2)}× one thread's; ${takenOverNote(pairs.takenOver)}`,
+        pairsNote(pairs, `; epoch time ${(1 / median(pairs.ratios)).toFixed(2)}× one thread's`),
     }));
   }
   // Goal: repeated train() calls (one per epoch, as users do to log or evaluate) must not pay much
@@ -116,7 +116,7 @@ export async function runW4(ctx: Ctx): Promise<void> {
     if (rx.w4Pairs) {
       row(measured({ ...base, impl: `scratchnet relaxed-SIMD, ${rx.threads} threads ÷ 1 thread`, metric: '× (speed-up)', higherIsBetter: true }, rx.w4Pairs.ratios, {
         note: `${rx.w4Pairs.ratios.length} interleaved pairs in the ${relaxedChild()}, as above (${machineScaling(ctx, 'relaxed')}): ` +
-          `${rx.w4Pairs.ratios.map((r) => r.toFixed(2)).join(', ')}; epoch time ${(1 / median(rx.w4Pairs.ratios)).toFixed(2)}× one thread's; ${takenOverNote(rx.w4Pairs.takenOver)}`,
+          pairsNote(rx.w4Pairs, `; epoch time ${(1 / median(rx.w4Pairs.ratios)).toFixed(2)}× one thread's`),
       }));
     }
   } else row(skipped({ ...base, impl: 'scratchnet relaxed-SIMD build' }, children.relaxedReason || 'not run'));
